@@ -1,0 +1,489 @@
+/* launcher: locphone settings to a private baresip config dir. */
+
+#include <re.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include "kvconf.h"
+#include "launcher.h"
+#include "locphone-config.h"
+
+/* Our baresip modules, loaded after the stock ones. */
+static const char *const own_modules[] = {"ctrl"};
+
+static int bad_value(const struct kvconf_entry *e, const char *why)
+{
+	re_fprintf(stderr, "locphoned: %s:%u: %s: %s\n", e->file, e->line,
+		   e->key, why);
+	return EINVAL;
+}
+
+static int copy_value(char *dst, size_t sz, const struct kvconf_entry *e)
+{
+	if (strlen(e->value) >= sz)
+		return bad_value(e, "value too long");
+	if (!e->value[0])
+		return bad_value(e, "value missing");
+
+	str_ncpy(dst, e->value, sz);
+	return 0;
+}
+
+static int yes_no(bool *out, const struct kvconf_entry *e)
+{
+	if (0 == str_casecmp(e->value, "yes")) {
+		*out = true;
+		return 0;
+	}
+	if (0 == str_casecmp(e->value, "no")) {
+		*out = false;
+		return 0;
+	}
+
+	return bad_value(e, "must be yes or no");
+}
+
+/* "module,device": the module part must be a plain module name. */
+static int audio_value(char *dst, size_t sz, const struct kvconf_entry *e)
+{
+	const char *comma = strchr(e->value, ',');
+	size_t n = comma ? (size_t)(comma - e->value) : strlen(e->value);
+
+	if (!n || n > 32 || strcspn(e->value, "/. \t") < n)
+		return bad_value(e, "must be MODULE,DEVICE (e.g. alsa,default)");
+
+	return copy_value(dst, sz, e);
+}
+
+static int extra_module(struct launcher *l, const struct kvconf_entry *e)
+{
+	const char *v = e->value;
+	size_t n = strlen(v);
+
+	if (l->extrac >= ARRAY_SIZE(l->extra))
+		return bad_value(e, "too many modules");
+	if (!n || n >= LAUNCHER_PATH_MAX)
+		return bad_value(e, "a module name or absolute path is needed");
+	if (v[0] != '/' && (strchr(v, '/') || strchr(v, '.')))
+		return bad_value(e, "give a stock module name (stdio) or an "
+				    "absolute path (/x/y.so)");
+
+	return str_dup(&l->extra[l->extrac++], v);
+}
+
+int launcher_settings(struct launcher *l, const struct kvconf *kv)
+{
+	struct le *le;
+	int err = 0;
+
+	if (!l)
+		return EINVAL;
+
+	for (le = list_head(kvconf_entries(kv)); le; le = le->next) {
+		const struct kvconf_entry *e = le->data;
+
+		if (0 == str_cmp(e->key, "sip_listen")) {
+			struct sa sa;
+
+			if (sa_decode(&sa, e->value, strlen(e->value)))
+				err = bad_value(e, "must be ADDRESS:PORT");
+			else
+				err = copy_value(l->sip_listen,
+						 sizeof(l->sip_listen), e);
+		}
+		else if (0 == str_cmp(e->key, "sip_trace")) {
+			err = yes_no(&l->sip_trace, e);
+		}
+		else if (0 == str_cmp(e->key, "audio_player")) {
+			err = audio_value(l->audio_player,
+					  sizeof(l->audio_player), e);
+		}
+		else if (0 == str_cmp(e->key, "audio_source")) {
+			err = audio_value(l->audio_source,
+					  sizeof(l->audio_source), e);
+		}
+		else if (0 == str_cmp(e->key, "audio_alert")) {
+			err = audio_value(l->audio_alert,
+					  sizeof(l->audio_alert), e);
+		}
+		else if (0 == str_cmp(e->key, "extra_module")) {
+			err = extra_module(l, e);
+		}
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
+void launcher_reset(struct launcher *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+
+	for (i = 0; i < l->extrac; i++)
+		l->extra[i] = mem_deref(l->extra[i]);
+	l->extrac = 0;
+}
+
+/* The audio module named by "module,device", copied into buf. */
+static const char *audio_module(char *buf, size_t sz, const char *setting)
+{
+	size_t n = strcspn(setting, ",");
+
+	if (!n || n >= sz)
+		return NULL;
+
+	memcpy(buf, setting, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *player(const struct launcher *l)
+{
+	return l->audio_player[0] ? l->audio_player : "alsa,default";
+}
+
+static const char *source(const struct launcher *l)
+{
+	return l->audio_source[0] ? l->audio_source : "alsa,default";
+}
+
+static const char *alert(const struct launcher *l)
+{
+	return l->audio_alert[0] ? l->audio_alert : player(l);
+}
+
+/* Stock modules to load, without duplicates, in load order. */
+static size_t stock_modules(const char *namev[], char bufv[][40], size_t max,
+			    const struct launcher *l)
+{
+	const char *settings[3];
+	size_t n = 0, i, j;
+
+	namev[n++] = "g711";
+	settings[0] = source(l);
+	settings[1] = player(l);
+	settings[2] = alert(l);
+
+	for (i = 0; i < 3 && n < max; i++) {
+		const char *m = audio_module(bufv[i], sizeof(bufv[i]),
+					     settings[i]);
+		bool dup = false;
+
+		if (!m)
+			continue;
+		for (j = 0; j < n; j++)
+			dup = dup || 0 == str_cmp(namev[j], m);
+		if (!dup)
+			namev[n++] = m;
+	}
+
+	return n;
+}
+
+static int file_check(const char *what, const char *path, int mode)
+{
+	if (0 == access(path, mode))
+		return 0;
+
+	re_fprintf(stderr, "locphoned: %s %s: %s\n", what, path,
+		   strerror(errno));
+	return ENOENT;
+}
+
+int launcher_check(const struct launcher *l)
+{
+	const char *stock[8];
+	char bufv[3][40];
+	char path[LAUNCHER_PATH_MAX + 64];
+	size_t n, i;
+	int err = 0;
+
+	if (file_check("baresip", l->baresip, X_OK))
+		return ENOENT;
+
+	n = stock_modules(stock, bufv, ARRAY_SIZE(stock), l);
+	for (i = 0; i < n; i++) {
+		re_snprintf(path, sizeof(path), "%s/%s.so", l->stock_dir,
+			    stock[i]);
+		err = err ? err : file_check("baresip module", path, R_OK);
+	}
+
+	re_snprintf(path, sizeof(path), "%s/account.so", l->stock_dir);
+	err = err ? err : file_check("baresip module", path, R_OK);
+
+	for (i = 0; i < l->extrac; i++) {
+		if (l->extra[i][0] == '/')
+			str_ncpy(path, l->extra[i], sizeof(path));
+		else
+			re_snprintf(path, sizeof(path), "%s/%s.so",
+				    l->stock_dir, l->extra[i]);
+		err = err ? err : file_check("module", path, R_OK);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(own_modules); i++) {
+		re_snprintf(path, sizeof(path), "%s/%s.so", l->module_dir,
+			    own_modules[i]);
+		err = err ? err : file_check("locphone module", path, R_OK);
+	}
+
+	return err ? err : file_check("libsipbody", l->sipbody, R_OK);
+}
+
+int launcher_config_print(struct mbuf *mb, const struct launcher *l)
+{
+	const char *stock[8];
+	char bufv[3][40];
+	size_t n, i;
+	int err;
+
+	n = stock_modules(stock, bufv, ARRAY_SIZE(stock), l);
+
+	err = mbuf_printf(mb,
+			  "# baresip config written by locphoned %s from %s.\n"
+			  "# Regenerated at every start: edit locphone.conf.\n"
+			  "poll_method\t\tepoll\n"
+			  "audio_player\t\t%s\n"
+			  "audio_source\t\t%s\n"
+			  "audio_alert\t\t%s\n"
+			  "module_path\t\t%s/modules\n",
+			  LOCPHONE_VERSION, l->config_dir, player(l),
+			  source(l), alert(l), l->runtime_dir);
+	if (!err && l->sip_listen[0])
+		err = mbuf_printf(mb, "sip_listen\t\t%s\n", l->sip_listen);
+
+	for (i = 0; !err && i < n; i++)
+		err = mbuf_printf(mb, "module\t\t\t%s.so\n", stock[i]);
+
+	if (!err)
+		err = mbuf_printf(mb, "module_tmp\t\taccount.so\n");
+
+	for (i = 0; !err && i < l->extrac; i++) {
+		const char *base = strrchr(l->extra[i], '/');
+
+		err = mbuf_printf(mb, "module_app\t\t%s%s\n",
+				  base ? base + 1 : l->extra[i],
+				  base ? "" : ".so");
+	}
+
+	for (i = 0; !err && i < ARRAY_SIZE(own_modules); i++)
+		err = mbuf_printf(mb, "module_app\t\t%s.so\n", own_modules[i]);
+
+	if (!err)
+		err = mbuf_printf(mb,
+				  "locphone_ctl_socket\t%s/ctl.sock\n"
+				  "locphone_config_dir\t%s\n"
+				  "locphone_runtime_dir\t%s\n",
+				  l->runtime_dir, l->config_dir,
+				  l->runtime_dir);
+
+	return err;
+}
+
+static int dir_make(const char *path)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) && errno != EEXIST)
+		goto fail;
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		goto fail;
+	if (chmod(path, 0700))
+		goto fail;
+
+	return 0;
+
+fail:
+	re_fprintf(stderr, "locphoned: cannot create directory %s: %s\n",
+		   path, strerror(errno ? errno : ENOTDIR));
+	return errno ? errno : ENOTDIR;
+}
+
+/* Write a whole file next to its final name, then rename it over. */
+static int file_write(const char *path, const uint8_t *buf, size_t len)
+{
+	char tmp[LAUNCHER_PATH_MAX + 16];
+	int fd, err = 0;
+
+	re_snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+
+	while (len && !err) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = errno;
+		else {
+			buf += n;
+			len -= (size_t)n;
+		}
+	}
+
+	if (close(fd) && !err)
+		err = errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err) {
+		(void)unlink(tmp);
+		re_fprintf(stderr, "locphoned: cannot write %s: %s\n", path,
+			   strerror(err));
+	}
+
+	return err;
+}
+
+static int accounts_copy(const struct launcher *l, const char *dst)
+{
+	char src[LAUNCHER_PATH_MAX + 16];
+	struct mbuf *mb;
+	uint8_t buf[4096];
+	size_t n;
+	FILE *f;
+	int err = 0;
+
+	re_snprintf(src, sizeof(src), "%s/accounts", l->config_dir);
+
+	mb = mbuf_alloc(1024);
+	if (!mb)
+		return ENOMEM;
+
+	f = fopen(src, "r");
+	if (!f) {
+		re_fprintf(stderr,
+			   "locphoned: no %s: the phone starts without a SIP "
+			   "account (emergency calls need one to go out)\n",
+			   src);
+		err = mbuf_printf(mb, "# no accounts configured in %s\n",
+				  l->config_dir);
+	}
+	else {
+		while (!err && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+			if (mb->end + n > 1024 * 1024)
+				err = EFBIG;
+			else
+				err = mbuf_write_mem(mb, buf, n);
+		}
+		if (ferror(f))
+			err = EIO;
+		fclose(f);
+		if (err)
+			re_fprintf(stderr, "locphoned: cannot read %s: %s\n",
+				   src, strerror(err));
+	}
+
+	if (!err)
+		err = file_write(dst, mb->buf, mb->end);
+
+	mem_deref(mb);
+	return err;
+}
+
+static int link_module(const char *dir, const char *name, const char *target)
+{
+	char path[LAUNCHER_PATH_MAX + 64];
+
+	re_snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void)unlink(path);
+	if (symlink(target, path)) {
+		re_fprintf(stderr, "locphoned: cannot link %s: %s\n", path,
+			   strerror(errno));
+		return errno;
+	}
+
+	return 0;
+}
+
+/* baresip has one module_path: a dir of links to stock and own modules. */
+static int modules_link(const struct launcher *l, const char *dir)
+{
+	char target[LAUNCHER_PATH_MAX + 64], name[80];
+	const char *stock[8];
+	char bufv[3][40];
+	size_t n, i;
+	int err = 0;
+
+	n = stock_modules(stock, bufv, ARRAY_SIZE(stock), l);
+	for (i = 0; !err && i < n; i++) {
+		re_snprintf(name, sizeof(name), "%s.so", stock[i]);
+		re_snprintf(target, sizeof(target), "%s/%s", l->stock_dir,
+			    name);
+		err = link_module(dir, name, target);
+	}
+
+	re_snprintf(target, sizeof(target), "%s/account.so", l->stock_dir);
+	err = err ? err : link_module(dir, "account.so", target);
+
+	for (i = 0; !err && i < l->extrac; i++) {
+		const char *base = strrchr(l->extra[i], '/');
+
+		if (base) {
+			err = link_module(dir, base + 1, l->extra[i]);
+			continue;
+		}
+		re_snprintf(name, sizeof(name), "%s.so", l->extra[i]);
+		re_snprintf(target, sizeof(target), "%s/%s", l->stock_dir,
+			    name);
+		err = link_module(dir, name, target);
+	}
+
+	for (i = 0; !err && i < ARRAY_SIZE(own_modules); i++) {
+		re_snprintf(name, sizeof(name), "%s.so", own_modules[i]);
+		re_snprintf(target, sizeof(target), "%s/%s", l->module_dir,
+			    name);
+		err = link_module(dir, name, target);
+	}
+
+	return err;
+}
+
+int launcher_prepare(const struct launcher *l)
+{
+	char path[LAUNCHER_PATH_MAX + 32];
+	struct mbuf *mb;
+	int err;
+
+	err = dir_make(l->runtime_dir);
+	if (err)
+		return err;
+
+	re_snprintf(path, sizeof(path), "%s/modules", l->runtime_dir);
+	err = dir_make(path);
+	if (!err)
+		err = modules_link(l, path);
+	if (err)
+		return err;
+
+	re_snprintf(path, sizeof(path), "%s/baresip", l->runtime_dir);
+	err = dir_make(path);
+	if (err)
+		return err;
+
+	mb = mbuf_alloc(2048);
+	if (!mb)
+		return ENOMEM;
+
+	err = launcher_config_print(mb, l);
+	if (!err) {
+		re_snprintf(path, sizeof(path), "%s/baresip/config",
+			    l->runtime_dir);
+		err = file_write(path, mb->buf, mb->end);
+	}
+	mem_deref(mb);
+	if (err)
+		return err;
+
+	re_snprintf(path, sizeof(path), "%s/baresip/accounts", l->runtime_dir);
+	return accounts_copy(l, path);
+}

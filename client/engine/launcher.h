@@ -1,0 +1,45 @@
+/* launcher: turn locphone's settings into a private baresip setup. */
+
+#define LAUNCHER_PATH_MAX 1024
+#define LAUNCHER_MAX_MODULES 32
+
+struct launcher {
+	char config_dir[LAUNCHER_PATH_MAX];
+	char runtime_dir[LAUNCHER_PATH_MAX];
+	char module_dir[LAUNCHER_PATH_MAX];  /* our modules */
+	char stock_dir[LAUNCHER_PATH_MAX];   /* baresip's modules */
+	char sipbody[LAUNCHER_PATH_MAX];     /* libsipbody.so */
+	char baresip[LAUNCHER_PATH_MAX];
+	bool foreground;
+	bool sip_trace;
+
+	/* from locphone.conf; empty when not set */
+	char sip_listen[128];
+	char audio_player[256];
+	char audio_source[LAUNCHER_PATH_MAX];
+	char audio_alert[256];
+
+	/* modules in load order: stock names ("g711") or absolute paths */
+	const char *modules[LAUNCHER_MAX_MODULES];
+	char *extra[LAUNCHER_MAX_MODULES];
+	size_t modc;
+	size_t extrac;
+};
+
+/*
+ * Read the launcher's keys from an already parsed locphone.conf.  Returns
+ * EINVAL with a message on stderr naming the file and line of a bad value;
+ * keys the launcher does not know belong to the modules and are left alone.
+ */
+int launcher_settings(struct launcher *l, const struct kvconf *kv);
+
+/* Check that baresip, its modules, ours and libsipbody.so are there. */
+int launcher_check(const struct launcher *l);
+
+/* Create the runtime dir (0700) with baresip's config, accounts, modules. */
+int launcher_prepare(const struct launcher *l);
+
+/* The baresip config file text, written into mb. */
+int launcher_config_print(struct mbuf *mb, const struct launcher *l);
+
+void launcher_reset(struct launcher *l);

@@ -1,0 +1,315 @@
+/* sipbody: LD_PRELOAD wrapper adding a body part to chosen INVITEs. */
+
+#include <re.h>
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "multipart.h"
+#include "sipbody.h"
+
+typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
+			const char *to_uri, const char *from_name,
+			const char *from_uri, const char *cuser,
+			const char *routev[], uint32_t routec,
+			const char *ctype, struct mbuf *desc,
+			sip_auth_h *authh, void *aarg, bool aref,
+			sipsess_offer_h *offerh, sipsess_answer_h *answerh,
+			sipsess_progr_h *progrh, sipsess_estab_h *estabh,
+			sipsess_info_h *infoh, sipsess_refer_h *referh,
+			sipsess_close_h *closeh, void *arg, const char *fmt,
+			...);
+typedef int(modify_fn)(struct sipsess *sess, struct mbuf *desc);
+
+/* One armed INVITE, and afterwards the session it created. */
+struct hook {
+	struct le le;
+	unsigned handle;
+	char *to_uri;
+	char *hdrs;
+	char *part_hdrs;
+	uint8_t *part;
+	size_t part_len;
+	char boundary[32];
+	char *sdp_ctype;
+	struct sipsess *sess; /* NULL until the INVITE was sent */
+};
+
+static struct {
+	connect_fn *connect;
+	modify_fn *modify;
+	bool resolved;
+	struct list hooks;
+	struct hook *armed;
+	unsigned next_handle;
+} sb;
+
+static void resolve(void)
+{
+	if (sb.resolved)
+		return;
+
+	sb.resolved = true;
+	sb.connect = (connect_fn *)dlsym(RTLD_NEXT, "sipsess_connect");
+	sb.modify = (modify_fn *)dlsym(RTLD_NEXT, "sipsess_modify");
+	if (!sb.connect || !sb.modify)
+		re_fprintf(stderr, "sipbody: libre's sipsess functions not "
+				   "found; INVITEs go out without location\n");
+}
+
+static void hook_destructor(void *arg)
+{
+	struct hook *h = arg;
+
+	list_unlink(&h->le);
+	mem_deref(h->to_uri);
+	mem_deref(h->hdrs);
+	mem_deref(h->part_hdrs);
+	mem_deref(h->part);
+	mem_deref(h->sdp_ctype);
+}
+
+static bool header_lines_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	/* complete lines only: a stray CR or LF would forge a header */
+	if (n > SIPBODY_MAX_HDRS)
+		return false;
+	if (n && (n < 2 || s[n - 2] != '\r' || s[n - 1] != '\n'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r' && s[i + 1] != '\n')
+			return false;
+		if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
+			return false;
+		if (s[i] == '\n' && i + 1 < n && s[i + 1] == '\r')
+			return false; /* an empty line would end the headers */
+	}
+
+	return true;
+}
+
+unsigned sipbody_arm(const char *to_uri, const char *hdrs,
+		     const char *part_hdrs, const uint8_t *part,
+		     size_t part_len)
+{
+	struct hook *h;
+
+	resolve();
+	if (!sb.connect || !hdrs || !part_hdrs || !part || !part_len ||
+	    part_len > SIPBODY_MAX_PART || !header_lines_ok(hdrs) ||
+	    !header_lines_ok(part_hdrs) || !*part_hdrs)
+		return 0;
+
+	h = mem_zalloc(sizeof(*h), hook_destructor);
+	if (!h)
+		return 0;
+
+	h->part = mem_alloc(part_len, NULL);
+	if (!h->part || str_dup(&h->hdrs, hdrs) ||
+	    str_dup(&h->part_hdrs, part_hdrs) ||
+	    (to_uri && str_dup(&h->to_uri, to_uri))) {
+		mem_deref(h);
+		return 0;
+	}
+	memcpy(h->part, part, part_len);
+	h->part_len = part_len;
+
+	if (++sb.next_handle == 0)
+		++sb.next_handle;
+	h->handle = sb.next_handle;
+
+	/* a second arm before the INVITE replaces the first */
+	mem_deref(sb.armed);
+	sb.armed = h;
+	list_append(&sb.hooks, &h->le, h);
+
+	return h->handle;
+}
+
+void sipbody_release(unsigned handle)
+{
+	struct le *le;
+
+	for (le = sb.hooks.head; le; le = le->next) {
+		struct hook *h = le->data;
+
+		if (h->handle != handle)
+			continue;
+		if (sb.armed == h)
+			sb.armed = NULL;
+		mem_deref(h);
+		return;
+	}
+}
+
+bool sipbody_active(void)
+{
+	resolve();
+	return sb.connect && sb.modify;
+}
+
+static struct hook *hook_by_sess(const struct sipsess *sess)
+{
+	struct le *le;
+
+	for (le = sb.hooks.head; le; le = le->next) {
+		struct hook *h = le->data;
+
+		if (h->sess && h->sess == sess)
+			return h;
+	}
+
+	return NULL;
+}
+
+/* desc wrapped with the hook's part: multipart/mixed, SDP first. */
+static int body_build(struct mbuf **mbp, struct hook *h, const char *sdp_ctype,
+		      const struct mbuf *desc)
+{
+	const uint8_t *sdp = desc ? desc->buf : NULL;
+	size_t sdp_len = desc ? desc->end : 0;
+	struct mbuf *mb;
+	int err;
+
+	mb = mbuf_alloc(sdp_len + h->part_len + 512);
+	if (!mb)
+		return ENOMEM;
+
+	err = multipart_build(mb, h->boundary, sdp_ctype, sdp, sdp_len,
+			      h->part_hdrs, h->part, h->part_len);
+	if (err) {
+		mem_deref(mb);
+		return err;
+	}
+
+	mb->pos = 0;
+	*mbp = mb;
+	return 0;
+}
+
+static int boundary_choose(struct hook *h, const struct mbuf *desc)
+{
+	for (int i = 0; i < 8; i++) {
+		(void)re_snprintf(h->boundary, sizeof(h->boundary),
+				  "locphone-%016llx",
+				  (unsigned long long)rand_u64());
+		if (multipart_boundary_usable(h->boundary, h->part,
+					      h->part_len) &&
+		    (!desc || multipart_boundary_usable(h->boundary, desc->buf,
+							desc->end)))
+			return 0;
+	}
+
+	return EEXIST;
+}
+
+int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
+		    const char *to_uri, const char *from_name,
+		    const char *from_uri, const char *cuser,
+		    const char *routev[], uint32_t routec, const char *ctype,
+		    struct mbuf *desc, sip_auth_h *authh, void *aarg, bool aref,
+		    sipsess_offer_h *offerh, sipsess_answer_h *answerh,
+		    sipsess_progr_h *progrh, sipsess_estab_h *estabh,
+		    sipsess_info_h *infoh, sipsess_refer_h *referh,
+		    sipsess_close_h *closeh, void *arg, const char *fmt, ...)
+{
+	struct hook *h = sb.armed;
+	struct mbuf *body = NULL;
+	char *hdrs = NULL;
+	char mpctype[64];
+	int err;
+
+	resolve();
+	if (!sb.connect)
+		return ENOSYS;
+
+	/* the caller's headers, formatted exactly as libre would */
+	if (fmt) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		err = re_vsdprintf(&hdrs, fmt, ap);
+		va_end(ap);
+		if (err)
+			return err;
+	}
+
+	sb.armed = NULL;
+	if (h && h->to_uri && str_cmp(h->to_uri, to_uri)) {
+		re_fprintf(stderr,
+			   "sipbody: armed for %s but the INVITE goes to %s;"
+			   " sent unchanged\n",
+			   h->to_uri, to_uri);
+		mem_deref(h);
+		h = NULL;
+	}
+
+	if (h && (boundary_choose(h, desc) ||
+		  body_build(&body, h, ctype, desc))) {
+		re_fprintf(stderr, "sipbody: cannot build the multipart body;"
+				   " INVITE sent without the extra part\n");
+		mem_deref(h);
+		h = NULL;
+	}
+
+	if (!h) {
+		err = sb.connect(sessp, sock, to_uri, from_name, from_uri,
+				 cuser, routev, routec, ctype, desc, authh,
+				 aarg, aref, offerh, answerh, progrh, estabh,
+				 infoh, referh, closeh, arg, fmt ? "%s" : NULL,
+				 hdrs);
+		goto out;
+	}
+
+	(void)re_snprintf(mpctype, sizeof(mpctype),
+			  "multipart/mixed;boundary=%s", h->boundary);
+
+	err = sb.connect(sessp, sock, to_uri, from_name, from_uri, cuser,
+			 routev, routec, mpctype, body, authh, aarg, aref,
+			 offerh, answerh, progrh, estabh, infoh, referh,
+			 closeh, arg, "%s%s", hdrs ? hdrs : "", h->hdrs);
+	if (!err)
+		err = str_dup(&h->sdp_ctype, ctype ? ctype : "application/sdp");
+	if (err)
+		mem_deref(h);
+	else
+		h->sess = *sessp;
+
+out:
+	mem_deref(body);
+	mem_deref(hdrs);
+	return err;
+}
+
+int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
+{
+	struct hook *h;
+	struct mbuf *body = NULL;
+	int err;
+
+	resolve();
+	if (!sb.modify)
+		return ENOSYS;
+
+	h = hook_by_sess(sess);
+	if (!h)
+		return sb.modify(sess, desc);
+
+	/* the session keeps the multipart Content-Type for re-INVITEs */
+	if (desc && !multipart_boundary_usable(h->boundary, desc->buf,
+					       desc->end)) {
+		re_fprintf(stderr, "sipbody: the new SDP contains the "
+				   "boundary; re-INVITE not sent\n");
+		return EEXIST;
+	}
+
+	err = body_build(&body, h, h->sdp_ctype, desc);
+	if (err)
+		return err;
+
+	err = sb.modify(sess, body);
+	mem_deref(body);
+	return err;
+}

@@ -1,0 +1,125 @@
+/*
+ * baresip-abi.h: our declarations of the part of the baresip 1.0.0 API that
+ * locphone's modules call.  Debian ships the baresip binary without a
+ * header, so these are written from the 1.0.0 API documentation and checked
+ * by tests/unit/abi_check.py against the symbols /usr/bin/baresip exports.
+ * Include after <re.h>.  Only what we call belongs here.
+ */
+
+#ifndef LOCPHONE_BARESIP_ABI_H
+#define LOCPHONE_BARESIP_ABI_H
+
+struct ua;
+struct call;
+struct account;
+struct commands;
+
+/* User-agent events, in the 1.0.0 order (the values cross the ABI). */
+enum ua_event {
+	UA_EVENT_REGISTERING = 0,
+	UA_EVENT_REGISTER_OK,
+	UA_EVENT_REGISTER_FAIL,
+	UA_EVENT_UNREGISTERING,
+	UA_EVENT_MWI_NOTIFY,
+	UA_EVENT_SHUTDOWN,
+	UA_EVENT_EXIT,
+	UA_EVENT_CALL_INCOMING,
+	UA_EVENT_CALL_RINGING,
+	UA_EVENT_CALL_PROGRESS,
+	UA_EVENT_CALL_ESTABLISHED,
+	UA_EVENT_CALL_CLOSED,
+	UA_EVENT_CALL_TRANSFER,
+	UA_EVENT_CALL_TRANSFER_FAILED,
+	UA_EVENT_CALL_DTMF_START,
+	UA_EVENT_CALL_DTMF_END,
+	UA_EVENT_CALL_RTPESTAB,
+	UA_EVENT_CALL_RTCP,
+	UA_EVENT_CALL_MENC,
+	UA_EVENT_VU_TX,
+	UA_EVENT_VU_RX,
+	UA_EVENT_AUDIO_ERROR,
+	UA_EVENT_CALL_LOCAL_SDP, /* prm "offer": just before the INVITE */
+	UA_EVENT_CALL_REMOTE_SDP,
+	UA_EVENT_MAX,
+};
+
+enum call_state {
+	CALL_STATE_IDLE = 0,
+	CALL_STATE_INCOMING,
+	CALL_STATE_OUTGOING,
+	CALL_STATE_RINGING,
+	CALL_STATE_EARLY,
+	CALL_STATE_ESTABLISHED,
+	CALL_STATE_TERMINATED,
+	CALL_STATE_UNKNOWN,
+};
+
+enum vidmode {
+	VIDMODE_OFF = 0,
+	VIDMODE_ON,
+};
+
+typedef void(ua_event_h)(struct ua *ua, enum ua_event ev, struct call *call,
+			 const char *prm, void *arg);
+
+/* A long command ("/name") for baresip's command interface. */
+struct cmd {
+	const char *name;
+	char key;
+	int flags;
+	const char *desc;
+	re_printf_h *h;
+};
+
+enum {
+	CMD_PRM = 1 << 0,
+};
+
+/* Logging (the lines go to baresip's log handlers). */
+void debug(const char *fmt, ...);
+void info(const char *fmt, ...);
+void warning(const char *fmt, ...);
+
+/* Configuration currently loaded (libre's struct conf). */
+struct conf *conf_cur(void);
+
+/* Commands. */
+struct commands *baresip_commands(void);
+int cmd_register(struct commands *commands, const struct cmd *cmdv,
+		 size_t cmdc);
+void cmd_unregister(struct commands *commands, const struct cmd *cmdv);
+
+/* User agents. */
+int uag_event_register(ua_event_h *eh, void *arg);
+void uag_event_unregister(ua_event_h *eh);
+struct list *uag_list(void);
+struct ua *uag_find_aor(const char *aor);
+struct ua *uag_current(void);
+const char *uag_event_str(enum ua_event ev);
+
+int ua_connect(struct ua *ua, struct call **callp, const char *from_uri,
+	       const char *req_uri, enum vidmode vmode);
+void ua_hangup(struct ua *ua, struct call *call, uint16_t scode,
+	       const char *reason);
+int ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
+const char *ua_aor(const struct ua *ua);
+bool ua_isregistered(const struct ua *ua);
+struct account *ua_account(const struct ua *ua);
+struct list *ua_calls(const struct ua *ua);
+struct call *ua_call(const struct ua *ua);
+
+uint32_t account_regint(const struct account *acc);
+
+/* Calls. */
+const char *call_id(const struct call *call);
+const char *call_peeruri(const struct call *call);
+const char *call_peername(const struct call *call);
+const char *call_localuri(const struct call *call);
+enum call_state call_state(const struct call *call);
+bool call_is_outgoing(const struct call *call);
+uint32_t call_duration(const struct call *call);
+uint16_t call_scode(const struct call *call);
+struct call *call_find_id(const struct list *calls, const char *id);
+struct ua *call_get_ua(const struct call *call);
+
+#endif

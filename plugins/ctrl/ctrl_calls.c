@@ -1,0 +1,538 @@
+/* ctrl_calls: accounts and calls on the control socket (status, dial, ...). */
+
+#include <re.h>
+#include <string.h>
+#include "baresip-abi.h"
+#include "bus.h"
+#include "locphone-config.h"
+#include "ctrl_calls.h"
+
+#define MAX_TARGET 256
+
+/* Registration state per user agent, kept from the events. */
+struct regstate {
+	struct le le;
+	const struct ua *ua;
+	const char *state;
+	char *reason;
+};
+
+static struct list regstates;
+
+static void regstate_destructor(void *arg)
+{
+	struct regstate *rs = arg;
+
+	list_unlink(&rs->le);
+	mem_deref(rs->reason);
+}
+
+static struct regstate *regstate_find(const struct ua *ua)
+{
+	struct le *le;
+
+	for (le = regstates.head; le; le = le->next) {
+		struct regstate *rs = le->data;
+
+		if (rs->ua == ua)
+			return rs;
+	}
+
+	return NULL;
+}
+
+static const char *registration_state(const struct ua *ua)
+{
+	const struct regstate *rs = regstate_find(ua);
+
+	if (account_regint(ua_account(ua)) == 0)
+		return "disabled";
+	if (ua_isregistered(ua))
+		return "registered";
+
+	return rs ? rs->state : "unregistered";
+}
+
+static const char *call_state_name(enum call_state st)
+{
+	switch (st) {
+	case CALL_STATE_IDLE:
+		return "idle";
+	case CALL_STATE_INCOMING:
+		return "incoming";
+	case CALL_STATE_OUTGOING:
+		return "outgoing";
+	case CALL_STATE_RINGING:
+		return "ringing";
+	case CALL_STATE_EARLY:
+		return "early";
+	case CALL_STATE_ESTABLISHED:
+		return "established";
+	case CALL_STATE_TERMINATED:
+		return "terminated";
+	default:
+		return "unknown";
+	}
+}
+
+/* {"id", "peer", "direction", "state", "duration", "account"} */
+static int call_encode(struct odict **odp, const struct call *call)
+{
+	struct odict *od;
+	int err;
+
+	err = odict_alloc(&od, 8);
+	if (err)
+		return err;
+
+	err = odict_entry_add(od, "id", ODICT_STRING,
+			      call_id(call) ? call_id(call) : "");
+	if (err)
+		goto out;
+	err = odict_entry_add(od, "peer", ODICT_STRING,
+			      call_peeruri(call) ? call_peeruri(call) : "");
+	if (err)
+		goto out;
+	if (call_peername(call)) {
+		err = odict_entry_add(od, "peer_name", ODICT_STRING,
+				      call_peername(call));
+		if (err)
+			goto out;
+	}
+	err = odict_entry_add(od, "direction", ODICT_STRING,
+			      call_is_outgoing(call) ? "outgoing" : "incoming");
+	if (err)
+		goto out;
+	err = odict_entry_add(od, "state", ODICT_STRING,
+			      call_state_name(call_state(call)));
+	if (err)
+		goto out;
+	err = odict_entry_add(od, "duration", ODICT_INT,
+			      (int64_t)call_duration(call));
+	if (err)
+		goto out;
+	err = odict_entry_add(od, "account", ODICT_STRING,
+			      ua_aor(call_get_ua(call)));
+
+out:
+	if (err)
+		mem_deref(od);
+	else
+		*odp = od;
+	return err;
+}
+
+static int add_call(struct odict *od, const char *key, const struct call *call)
+{
+	struct odict *c = NULL;
+	int err;
+
+	err = call_encode(&c, call);
+	if (err)
+		return err;
+
+	err = odict_entry_add(od, key, ODICT_OBJECT, c);
+	mem_deref(c);
+	return err;
+}
+
+static struct call *call_lookup(const char *id, struct ua **uap)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		struct ua *ua = le->data;
+		struct call *call = id ? call_find_id(ua_calls(ua), id)
+				       : ua_call(ua);
+
+		if (call) {
+			*uap = ua;
+			return call;
+		}
+	}
+
+	return NULL;
+}
+
+static int cmd_status(const struct odict *args, struct odict *result,
+		      const char **errmsg)
+{
+	struct odict *accounts = NULL;
+	unsigned i = 0, ncalls = 0;
+	struct le *le;
+	int err;
+	(void)args;
+	(void)errmsg;
+
+	err = odict_entry_add(result, "version", ODICT_STRING,
+			      LOCPHONE_VERSION);
+	if (err)
+		return err;
+
+	err = odict_alloc(&accounts, 4);
+	if (err)
+		return err;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		const struct ua *ua = le->data;
+		const struct regstate *rs = regstate_find(ua);
+		struct odict *acc = NULL;
+		char key[16];
+
+		ncalls += list_count(ua_calls(ua));
+
+		err = odict_alloc(&acc, 4);
+		if (err)
+			goto out;
+		err = odict_entry_add(acc, "aor", ODICT_STRING, ua_aor(ua));
+		if (!err)
+			err = odict_entry_add(acc, "registration",
+					      ODICT_STRING,
+					      registration_state(ua));
+		if (!err && rs && rs->reason)
+			err = odict_entry_add(acc, "reason", ODICT_STRING,
+					      rs->reason);
+		(void)re_snprintf(key, sizeof(key), "%u", i++);
+		if (!err)
+			err = odict_entry_add(accounts, key, ODICT_OBJECT,
+					      acc);
+		mem_deref(acc);
+		if (err)
+			goto out;
+	}
+
+	err = odict_entry_add(result, "accounts", ODICT_ARRAY, accounts);
+	if (err)
+		goto out;
+	err = odict_entry_add(result, "calls", ODICT_INT, (int64_t)ncalls);
+
+out:
+	mem_deref(accounts);
+	return err;
+}
+
+static bool number_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++) {
+		if (!strchr("0123456789+*#", *s))
+			return false;
+	}
+
+	return n > 0 && n <= 32;
+}
+
+static bool uri_valid(const char *s)
+{
+	size_t n = strlen(s);
+	size_t i;
+
+	if (!n || n > MAX_TARGET)
+		return false;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] <= ' ' || s[i] == '<' || s[i] == '>' ||
+		    s[i] == '"' || (unsigned char)s[i] >= 0x7f)
+			return false;
+	}
+
+	return true;
+}
+
+static struct ua *ua_choose(const struct odict *args, const char **errmsg)
+{
+	const struct odict_entry *e = odict_get_type(args, ODICT_STRING,
+						      "account");
+	struct ua *ua;
+
+	if (e) {
+		ua = uag_find_aor(e->u.str);
+		if (!ua)
+			*errmsg = "no such account";
+		return ua;
+	}
+
+	ua = uag_current();
+	if (!ua && list_head(uag_list()))
+		ua = list_head(uag_list())->data;
+	if (!ua)
+		*errmsg = "no account is configured";
+
+	return ua;
+}
+
+static int cmd_dial(const struct odict *args, struct odict *result,
+		    const char **errmsg)
+{
+	const struct odict_entry *uri = odict_lookup(args, "uri");
+	const struct odict_entry *num = odict_lookup(args, "number");
+	const char *target;
+	struct call *call = NULL;
+	struct ua *ua;
+	int err;
+
+	if (!!uri == !!num) {
+		*errmsg = "give either \"uri\" or \"number\"";
+		return EINVAL;
+	}
+	if (uri && (uri->type != ODICT_STRING || !uri_valid(uri->u.str))) {
+		*errmsg = "\"uri\" must be a SIP or tel URI";
+		return EINVAL;
+	}
+	if (num && (num->type != ODICT_STRING || !number_valid(num->u.str))) {
+		*errmsg = "\"number\" must be 1 to 32 of 0-9 + * #";
+		return EINVAL;
+	}
+	target = uri ? uri->u.str : num->u.str;
+
+	ua = ua_choose(args, errmsg);
+	if (!ua)
+		return ENOENT;
+
+	err = ua_connect(ua, &call, NULL, target, VIDMODE_OFF);
+	if (err) {
+		warning("ctrl: dial %s: %m\n", target, err);
+		*errmsg = "the call could not be placed";
+		return err;
+	}
+
+	err = add_call(result, "call", call);
+	if (err)
+		return err;
+
+	{
+		struct odict *ev = NULL;
+
+		if (!odict_alloc(&ev, 4) && !add_call(ev, "call", call))
+			bus_event_emit("call.outgoing", ev);
+		mem_deref(ev);
+	}
+
+	return 0;
+}
+
+static int cmd_hangup(const struct odict *args, struct odict *result,
+		      const char **errmsg)
+{
+	const char *id = NULL;
+	struct call *call;
+	struct ua *ua = NULL;
+	const struct odict_entry *e = odict_lookup(args, "call");
+	int err;
+
+	if (e && e->type != ODICT_STRING) {
+		*errmsg = "\"call\" must be a call id";
+		return EINVAL;
+	}
+	id = e ? e->u.str : NULL;
+
+	call = call_lookup(id, &ua);
+	if (!call) {
+		*errmsg = id ? "no such call" : "no call to hang up";
+		return ENOENT;
+	}
+
+	err = add_call(result, "call", call);
+	if (err)
+		return err;
+
+	ua_hangup(ua, call, 0, NULL);
+	return 0;
+}
+
+static int cmd_answer(const struct odict *args, struct odict *result,
+		      const char **errmsg)
+{
+	const struct odict_entry *e = odict_lookup(args, "call");
+	struct call *call = NULL;
+	struct ua *ua = NULL;
+	struct le *le;
+	int err;
+
+	if (e && e->type != ODICT_STRING) {
+		*errmsg = "\"call\" must be a call id";
+		return EINVAL;
+	}
+
+	if (e) {
+		call = call_lookup(e->u.str, &ua);
+	}
+	else {
+		/* the oldest call still ringing in */
+		for (le = list_head(uag_list()); le && !call; le = le->next) {
+			struct le *cle;
+
+			ua = le->data;
+			for (cle = list_head(ua_calls(ua)); cle;
+			     cle = cle->next) {
+				if (call_state(cle->data) ==
+				    CALL_STATE_INCOMING) {
+					call = cle->data;
+					break;
+				}
+			}
+		}
+	}
+
+	if (!call || call_state(call) != CALL_STATE_INCOMING) {
+		*errmsg = "no incoming call to answer";
+		return ENOENT;
+	}
+
+	err = ua_answer(ua, call, VIDMODE_OFF);
+	if (err) {
+		*errmsg = "the call could not be answered";
+		return err;
+	}
+
+	return add_call(result, "call", call);
+}
+
+static int cmd_calls(const struct odict *args, struct odict *result,
+		     const char **errmsg)
+{
+	struct odict *calls = NULL;
+	unsigned i = 0;
+	struct le *le;
+	int err;
+	(void)args;
+	(void)errmsg;
+
+	err = odict_alloc(&calls, 4);
+	if (err)
+		return err;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		struct le *cle;
+
+		for (cle = list_head(ua_calls(le->data)); cle;
+		     cle = cle->next) {
+			char key[16];
+
+			(void)re_snprintf(key, sizeof(key), "%u", i++);
+			err = add_call(calls, key, cle->data);
+			if (err)
+				goto out;
+		}
+	}
+
+	err = odict_entry_add(result, "calls", ODICT_ARRAY, calls);
+
+out:
+	mem_deref(calls);
+	return err;
+}
+
+static const struct {
+	const char *name;
+	int (*h)(const struct odict *args, struct odict *result,
+		 const char **errmsg);
+} commands[] = {
+	{"status", cmd_status}, {"dial", cmd_dial},   {"hangup", cmd_hangup},
+	{"answer", cmd_answer}, {"calls", cmd_calls},
+};
+
+int ctrl_calls_command(const char *cmd, const struct odict *args,
+		       struct odict *result, const char **errmsg)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (0 == str_cmp(cmd, commands[i].name))
+			return commands[i].h(args, result, errmsg);
+	}
+
+	return ENOENT;
+}
+
+static void registration_event(struct ua *ua, const char *state,
+			       const char *reason)
+{
+	struct regstate *rs = regstate_find(ua);
+	struct odict *ev = NULL;
+
+	if (!rs) {
+		rs = mem_zalloc(sizeof(*rs), regstate_destructor);
+		if (!rs)
+			return;
+		rs->ua = ua;
+		list_append(&regstates, &rs->le, rs);
+	}
+
+	rs->state = state;
+	rs->reason = mem_deref(rs->reason);
+	if (str_isset(reason))
+		(void)str_dup(&rs->reason, reason);
+
+	if (odict_alloc(&ev, 4))
+		return;
+	if (!odict_entry_add(ev, "account", ODICT_STRING, ua_aor(ua)) &&
+	    !odict_entry_add(ev, "state", ODICT_STRING, state) &&
+	    (!rs->reason ||
+	     !odict_entry_add(ev, "reason", ODICT_STRING, rs->reason)))
+		bus_event_emit("registration", ev);
+	mem_deref(ev);
+}
+
+static void call_event(const char *name, struct call *call, const char *prm)
+{
+	struct odict *ev = NULL;
+
+	if (odict_alloc(&ev, 4))
+		return;
+	if (!add_call(ev, "call", call) &&
+	    (!str_isset(prm) ||
+	     !odict_entry_add(ev, "reason", ODICT_STRING, prm)))
+		bus_event_emit(name, ev);
+	mem_deref(ev);
+}
+
+static void ua_event_handler(struct ua *ua, enum ua_event ev,
+			     struct call *call, const char *prm, void *arg)
+{
+	(void)arg;
+
+	switch (ev) {
+	case UA_EVENT_REGISTERING:
+		registration_event(ua, "registering", NULL);
+		break;
+	case UA_EVENT_REGISTER_OK:
+		registration_event(ua, "registered", prm);
+		break;
+	case UA_EVENT_REGISTER_FAIL:
+		registration_event(ua, "failed", prm);
+		break;
+	case UA_EVENT_UNREGISTERING:
+		registration_event(ua, "unregistering", NULL);
+		break;
+	case UA_EVENT_CALL_INCOMING:
+		call_event("call.incoming", call, NULL);
+		break;
+	case UA_EVENT_CALL_RINGING:
+		call_event("call.ringing", call, NULL);
+		break;
+	case UA_EVENT_CALL_PROGRESS:
+		call_event("call.progress", call, NULL);
+		break;
+	case UA_EVENT_CALL_ESTABLISHED:
+		call_event("call.established", call, NULL);
+		break;
+	case UA_EVENT_CALL_CLOSED:
+		call_event("call.closed", call, prm);
+		break;
+	default:
+		break;
+	}
+}
+
+int ctrl_calls_init(void)
+{
+	return uag_event_register(ua_event_handler, NULL);
+}
+
+void ctrl_calls_close(void)
+{
+	uag_event_unregister(ua_event_handler);
+	list_flush(&regstates);
+}

@@ -13,8 +13,9 @@ int ctl_framer_feed(struct mbuf *rx, const uint8_t *data, size_t len,
 	if (!rx || (!data && len) || !lineh)
 		return EINVAL;
 
-	/* refuse before buffering: a 10 MB line must not be held in memory */
-	rx->pos = 0;
+	/* callers feed what one read returned, so rx stays under maxline plus
+	 * one read: a 10 MB line is refused long before it is held */
+	rx->pos = rx->end;
 	err = mbuf_write_mem(rx, data, len);
 	if (err)
 		return err;
@@ -114,8 +115,7 @@ int ctl_request_decode(struct ctl_request *req, const char *line, size_t len,
 	}
 	if (e) {
 		req->args = e->u.odict;
-	}
-	else {
+	} else {
 		err = odict_alloc(&req->empty, 1);
 		if (err)
 			goto out;

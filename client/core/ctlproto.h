@@ -8,9 +8,9 @@
 /* A decoded request; the odicts belong to it. */
 struct ctl_request {
 	int64_t id;
-	const char *cmd;          /* points into msg */
+	const char *cmd;	  /* points into msg */
 	const struct odict *args; /* never NULL: empty object if absent */
-	struct odict *msg;        /* the whole decoded message */
+	struct odict *msg;	  /* the whole decoded message */
 	struct odict *empty;
 };
 

@@ -121,8 +121,7 @@ out:
 		if (errline)
 			*errline = line;
 		mem_deref(kv);
-	}
-	else {
+	} else {
 		*kvp = kv;
 	}
 	return err;
@@ -168,8 +167,7 @@ out:
 	return err;
 }
 
-const struct kvconf_entry *kvconf_get(const struct kvconf *kv,
-				      const char *key)
+const struct kvconf_entry *kvconf_get(const struct kvconf *kv, const char *key)
 {
 	struct le *le;
 

@@ -29,8 +29,7 @@ int kvconf_parse(struct kvconf **kvp, const char *file, const char *buf,
 int kvconf_load(struct kvconf **kvp, const char *path, unsigned *errline);
 
 /* The last entry with this key (later lines override earlier ones). */
-const struct kvconf_entry *kvconf_get(const struct kvconf *kv,
-				      const char *key);
+const struct kvconf_entry *kvconf_get(const struct kvconf *kv, const char *key);
 const char *kvconf_str(const struct kvconf *kv, const char *key);
 
 /* All entries in file order. */

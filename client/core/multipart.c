@@ -87,8 +87,8 @@ int multipart_boundary_get(struct pl *boundary, const struct pl *ctype)
 		return ENOENT;
 
 	/* trim trailing blanks of the media type */
-	while (type.l && (type.p[type.l - 1] == ' ' ||
-			  type.p[type.l - 1] == '\t'))
+	while (type.l &&
+	       (type.p[type.l - 1] == ' ' || type.p[type.l - 1] == '\t'))
 		--type.l;
 
 	if (type.l < 10 || strncasecmp(type.p, "multipart/", 10))
@@ -147,8 +147,7 @@ static void header_value(struct pl *out, const struct pl *hdrs,
 	}
 }
 
-static int part_decode(struct multipart_part *part, const uint8_t *p,
-		       size_t n)
+static int part_decode(struct multipart_part *part, const uint8_t *p, size_t n)
 {
 	const uint8_t *sep;
 
@@ -214,8 +213,7 @@ int multipart_parse(struct multipart_part *partv, size_t *partc,
 
 	if (len >= dlen - 2 && !memcmp(buf, delim + 2, dlen - 2)) {
 		pos = dlen - 2;
-	}
-	else {
+	} else {
 		hit = find_mem(buf, len, delim, dlen);
 		if (!hit)
 			return EBADMSG;

@@ -2,13 +2,13 @@
 
 /* RFC 2046 §5.1.1: a boundary is 1 to 70 characters. */
 #define MULTIPART_BOUNDARY_MAX 70
-#define MULTIPART_MAX_PARTS 16
+#define MULTIPART_MAX_PARTS    16
 
 /* One body part, pointing into the parsed buffer. */
 struct multipart_part {
-	struct pl hdrs;        /* the raw header block, may be empty */
+	struct pl hdrs;	       /* the raw header block, may be empty */
 	struct pl ctype;       /* Content-Type value, empty if absent */
-	struct pl cid;         /* Content-ID value, empty if absent */
+	struct pl cid;	       /* Content-ID value, empty if absent */
 	struct pl disposition; /* Content-Disposition value, empty if absent */
 	struct pl body;
 };

@@ -54,7 +54,8 @@ static int audio_value(char *dst, size_t sz, const struct kvconf_entry *e)
 	size_t n = comma ? (size_t)(comma - e->value) : strlen(e->value);
 
 	if (!n || n > 32 || strcspn(e->value, "/. \t") < n)
-		return bad_value(e, "must be MODULE,DEVICE (e.g. alsa,default)");
+		return bad_value(e,
+				 "must be MODULE,DEVICE (e.g. alsa,default)");
 
 	return copy_value(dst, sz, e);
 }
@@ -94,23 +95,18 @@ int launcher_settings(struct launcher *l, const struct kvconf *kv)
 			else
 				err = copy_value(l->sip_listen,
 						 sizeof(l->sip_listen), e);
-		}
-		else if (0 == str_cmp(e->key, "sip_trace")) {
+		} else if (0 == str_cmp(e->key, "sip_trace")) {
 			err = yes_no(&l->sip_trace, e);
-		}
-		else if (0 == str_cmp(e->key, "audio_player")) {
+		} else if (0 == str_cmp(e->key, "audio_player")) {
 			err = audio_value(l->audio_player,
 					  sizeof(l->audio_player), e);
-		}
-		else if (0 == str_cmp(e->key, "audio_source")) {
+		} else if (0 == str_cmp(e->key, "audio_source")) {
 			err = audio_value(l->audio_source,
 					  sizeof(l->audio_source), e);
-		}
-		else if (0 == str_cmp(e->key, "audio_alert")) {
+		} else if (0 == str_cmp(e->key, "audio_alert")) {
 			err = audio_value(l->audio_alert,
 					  sizeof(l->audio_alert), e);
-		}
-		else if (0 == str_cmp(e->key, "extra_module")) {
+		} else if (0 == str_cmp(e->key, "extra_module")) {
 			err = extra_module(l, e);
 		}
 		if (err)
@@ -173,8 +169,8 @@ static size_t stock_modules(const char *namev[], char bufv[][40], size_t max,
 	settings[2] = alert(l);
 
 	for (i = 0; i < 3 && n < max; i++) {
-		const char *m = audio_module(bufv[i], sizeof(bufv[i]),
-					     settings[i]);
+		const char *m =
+			audio_module(bufv[i], sizeof(bufv[i]), settings[i]);
 		bool dup = false;
 
 		if (!m)
@@ -254,8 +250,8 @@ int launcher_config_print(struct mbuf *mb, const struct launcher *l)
 			  "audio_source\t\t%s\n"
 			  "audio_alert\t\t%s\n"
 			  "module_path\t\t%s/modules\n",
-			  LOCPHONE_VERSION, l->config_dir, player(l),
-			  source(l), alert(l), l->runtime_dir);
+			  LOCPHONE_VERSION, l->config_dir, player(l), source(l),
+			  alert(l), l->runtime_dir);
 	if (!err && l->sip_listen[0])
 		err = mbuf_printf(mb, "sip_listen\t\t%s\n", l->sip_listen);
 
@@ -301,8 +297,8 @@ static int dir_make(const char *path)
 	return 0;
 
 fail:
-	re_fprintf(stderr, "locphoned: cannot create directory %s: %s\n",
-		   path, strerror(errno ? errno : ENOTDIR));
+	re_fprintf(stderr, "locphoned: cannot create directory %s: %s\n", path,
+		   strerror(errno ? errno : ENOTDIR));
 	return errno ? errno : ENOTDIR;
 }
 
@@ -367,8 +363,7 @@ static int accounts_copy(const struct launcher *l, const char *dst)
 			   src);
 		err = mbuf_printf(mb, "# no accounts configured in %s\n",
 				  l->config_dir);
-	}
-	else {
+	} else {
 		while (!err && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 			if (mb->end + n > 1024 * 1024)
 				err = EFBIG;

@@ -1,14 +1,14 @@
 /* launcher: turn locphone's settings into a private baresip setup. */
 
-#define LAUNCHER_PATH_MAX 1024
+#define LAUNCHER_PATH_MAX    1024
 #define LAUNCHER_MAX_MODULES 32
 
 struct launcher {
 	char config_dir[LAUNCHER_PATH_MAX];
 	char runtime_dir[LAUNCHER_PATH_MAX];
-	char module_dir[LAUNCHER_PATH_MAX];  /* our modules */
-	char stock_dir[LAUNCHER_PATH_MAX];   /* baresip's modules */
-	char sipbody[LAUNCHER_PATH_MAX];     /* libsipbody.so */
+	char module_dir[LAUNCHER_PATH_MAX]; /* our modules */
+	char stock_dir[LAUNCHER_PATH_MAX];  /* baresip's modules */
+	char sipbody[LAUNCHER_PATH_MAX];    /* libsipbody.so */
 	char baresip[LAUNCHER_PATH_MAX];
 	bool foreground;
 	bool sip_trace;

@@ -34,8 +34,9 @@ static void usage(FILE *f)
 static int set_path(char *dst, size_t sz, const char *val, const char *what)
 {
 	if (!val || !val[0] || strlen(val) >= sz) {
-		fprintf(stderr, "locphoned: %s: a path of 1 to %zu characters "
-				"is needed\n",
+		fprintf(stderr,
+			"locphoned: %s: a path of 1 to %zu characters "
+			"is needed\n",
 			what, sz - 1);
 		return EINVAL;
 	}
@@ -52,8 +53,8 @@ static int defaults(struct launcher *l)
 	const char *env;
 
 	if (xdg && xdg[0])
-		re_snprintf(l->config_dir, sizeof(l->config_dir),
-			    "%s/locphone", xdg);
+		re_snprintf(l->config_dir, sizeof(l->config_dir), "%s/locphone",
+			    xdg);
 	else if (home && home[0])
 		re_snprintf(l->config_dir, sizeof(l->config_dir),
 			    "%s/.config/locphone", home);
@@ -73,12 +74,11 @@ static int defaults(struct launcher *l)
 	if (env && env[0])
 		str_ncpy(l->sipbody, env, sizeof(l->sipbody));
 	else
-		re_snprintf(l->sipbody, sizeof(l->sipbody),
-			    "%s/libsipbody.so", LOCPHONE_MODULEDIR);
+		re_snprintf(l->sipbody, sizeof(l->sipbody), "%s/libsipbody.so",
+			    LOCPHONE_MODULEDIR);
 
 	str_ncpy(l->baresip, LOCPHONE_BARESIP, sizeof(l->baresip));
-	str_ncpy(l->stock_dir, LOCPHONE_BARESIP_MODULES,
-		 sizeof(l->stock_dir));
+	str_ncpy(l->stock_dir, LOCPHONE_BARESIP_MODULES, sizeof(l->stock_dir));
 
 	return 0;
 }
@@ -177,7 +177,7 @@ static int path_absolute(char *path, size_t sz)
 static int paths_absolute(struct launcher *l)
 {
 	char *const pathv[] = {l->config_dir, l->runtime_dir, l->module_dir,
-			       l->sipbody, l->baresip, l->stock_dir};
+			       l->sipbody,    l->baresip,     l->stock_dir};
 	size_t i;
 	int err = 0;
 
@@ -201,9 +201,9 @@ static int settings_load(struct launcher *l)
 		return 0; /* every setting has a default */
 	if (err) {
 		fprintf(stderr, "locphoned: %s:%u: %s\n", path, line,
-			err == EFBIG ? "file too large"
-				     : err == EBADMSG ? "not a settings line"
-						      : strerror(err));
+			err == EFBIG	 ? "file too large"
+			: err == EBADMSG ? "not a settings line"
+					 : strerror(err));
 		return err;
 	}
 

@@ -12,13 +12,12 @@ typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
 			const char *to_uri, const char *from_name,
 			const char *from_uri, const char *cuser,
 			const char *routev[], uint32_t routec,
-			const char *ctype, struct mbuf *desc,
-			sip_auth_h *authh, void *aarg, bool aref,
-			sipsess_offer_h *offerh, sipsess_answer_h *answerh,
-			sipsess_progr_h *progrh, sipsess_estab_h *estabh,
-			sipsess_info_h *infoh, sipsess_refer_h *referh,
-			sipsess_close_h *closeh, void *arg, const char *fmt,
-			...);
+			const char *ctype, struct mbuf *desc, sip_auth_h *authh,
+			void *aarg, bool aref, sipsess_offer_h *offerh,
+			sipsess_answer_h *answerh, sipsess_progr_h *progrh,
+			sipsess_estab_h *estabh, sipsess_info_h *infoh,
+			sipsess_refer_h *referh, sipsess_close_h *closeh,
+			void *arg, const char *fmt, ...);
 typedef int(modify_fn)(struct sipsess *sess, struct mbuf *desc);
 
 /* One armed INVITE, and afterwards the session it created. */
@@ -246,8 +245,8 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		h = NULL;
 	}
 
-	if (h && (boundary_choose(h, desc) ||
-		  body_build(&body, h, ctype, desc))) {
+	if (h &&
+	    (boundary_choose(h, desc) || body_build(&body, h, ctype, desc))) {
 		re_fprintf(stderr, "sipbody: cannot build the multipart body;"
 				   " INVITE sent without the extra part\n");
 		mem_deref(h);
@@ -268,8 +267,8 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 
 	err = sb.connect(sessp, sock, to_uri, from_name, from_uri, cuser,
 			 routev, routec, mpctype, body, authh, aarg, aref,
-			 offerh, answerh, progrh, estabh, infoh, referh,
-			 closeh, arg, "%s%s", hdrs ? hdrs : "", h->hdrs);
+			 offerh, answerh, progrh, estabh, infoh, referh, closeh,
+			 arg, "%s%s", hdrs ? hdrs : "", h->hdrs);
 	if (!err)
 		err = str_dup(&h->sdp_ctype, ctype ? ctype : "application/sdp");
 	if (err)
@@ -298,8 +297,8 @@ int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
 		return sb.modify(sess, desc);
 
 	/* the session keeps the multipart Content-Type for re-INVITEs */
-	if (desc && !multipart_boundary_usable(h->boundary, desc->buf,
-					       desc->end)) {
+	if (desc &&
+	    !multipart_boundary_usable(h->boundary, desc->buf, desc->end)) {
 		re_fprintf(stderr, "sipbody: the new SDP contains the "
 				   "boundary; re-INVITE not sent\n");
 		return EEXIST;

@@ -11,9 +11,9 @@
  */
 
 /* Name the functions are exported under; look them up with dlsym. */
-#define SIPBODY_SYM_ARM "sipbody_arm"
+#define SIPBODY_SYM_ARM	    "sipbody_arm"
 #define SIPBODY_SYM_RELEASE "sipbody_release"
-#define SIPBODY_SYM_ACTIVE "sipbody_active"
+#define SIPBODY_SYM_ACTIVE  "sipbody_active"
 
 /* Largest part accepted (a PIDF-LO is a few kB). */
 #define SIPBODY_MAX_PART (64u * 1024u)

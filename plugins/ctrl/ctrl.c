@@ -15,7 +15,7 @@
 #include "ctrl_calls.h"
 
 /* A client that lets this much output pile up is dropped (slow reader). */
-#define CTRL_MAX_TXQ (4u * 1024u * 1024u)
+#define CTRL_MAX_TXQ	 (4u * 1024u * 1024u)
 #define CTRL_MAX_CLIENTS 64
 
 struct client {
@@ -227,15 +227,14 @@ static void client_read(struct client *cl)
 			return;
 		}
 
-		err = ctl_framer_feed(cl->rx, buf, (size_t)n,
-				      CTLPROTO_MAX_LINE, handle_line, cl);
+		err = ctl_framer_feed(cl->rx, buf, (size_t)n, CTLPROTO_MAX_LINE,
+				      handle_line, cl);
 		if (err == EOVERFLOW) {
 			warning("ctrl: client fd %d sent a line over %u bytes;"
 				" disconnecting it\n",
 				cl->fd, CTLPROTO_MAX_LINE);
 			reply_and_close(cl, -1, "line too long");
-		}
-		else if (err && err != ECONNABORTED) {
+		} else if (err && err != ECONNABORTED) {
 			warning("ctrl: client fd %d: %m\n", cl->fd, err);
 			cl->dead = true;
 		}
@@ -287,8 +286,7 @@ static void accept_handler(int flags, void *arg)
 
 	cl->rx = mbuf_alloc(1024);
 	cl->tx = mbuf_alloc(1024);
-	if (!cl->rx || !cl->tx ||
-	    fd_listen(fd, FD_READ, client_handler, cl))
+	if (!cl->rx || !cl->tx || fd_listen(fd, FD_READ, client_handler, cl))
 		mem_deref(cl);
 }
 

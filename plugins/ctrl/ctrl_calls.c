@@ -142,8 +142,8 @@ static struct call *call_lookup(const char *id, struct ua **uap)
 
 	for (le = list_head(uag_list()); le; le = le->next) {
 		struct ua *ua = le->data;
-		struct call *call = id ? call_find_id(ua_calls(ua), id)
-				       : ua_call(ua);
+		struct call *call =
+			id ? call_find_id(ua_calls(ua), id) : ua_call(ua);
 
 		if (call) {
 			*uap = ua;
@@ -186,16 +186,14 @@ static int cmd_status(const struct odict *args, struct odict *result,
 			goto out;
 		err = odict_entry_add(acc, "aor", ODICT_STRING, ua_aor(ua));
 		if (!err)
-			err = odict_entry_add(acc, "registration",
-					      ODICT_STRING,
+			err = odict_entry_add(acc, "registration", ODICT_STRING,
 					      registration_state(ua));
 		if (!err && rs && rs->reason)
 			err = odict_entry_add(acc, "reason", ODICT_STRING,
 					      rs->reason);
 		(void)re_snprintf(key, sizeof(key), "%u", i++);
 		if (!err)
-			err = odict_entry_add(accounts, key, ODICT_OBJECT,
-					      acc);
+			err = odict_entry_add(accounts, key, ODICT_OBJECT, acc);
 		mem_deref(acc);
 		if (err)
 			goto out;
@@ -242,8 +240,8 @@ static bool uri_valid(const char *s)
 
 static struct ua *ua_choose(const struct odict *args, const char **errmsg)
 {
-	const struct odict_entry *e = odict_get_type(args, ODICT_STRING,
-						      "account");
+	const struct odict_entry *e =
+		odict_get_type(args, ODICT_STRING, "account");
 	struct ua *ua;
 
 	if (e) {
@@ -357,8 +355,7 @@ static int cmd_answer(const struct odict *args, struct odict *result,
 
 	if (e) {
 		call = call_lookup(e->u.str, &ua);
-	}
-	else {
+	} else {
 		/* the oldest call still ringing in */
 		for (le = list_head(uag_list()); le && !call; le = le->next) {
 			struct le *cle;
@@ -488,8 +485,8 @@ static void call_event(const char *name, struct call *call, const char *prm)
 	mem_deref(ev);
 }
 
-static void ua_event_handler(struct ua *ua, enum ua_event ev,
-			     struct call *call, const char *prm, void *arg)
+static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
+			     const char *prm, void *arg)
 {
 	(void)arg;
 

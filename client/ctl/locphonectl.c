@@ -1,0 +1,370 @@
+/* locphonectl: command-line client of the locphone engine. */
+
+#include <re.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ctlclient.h"
+
+/* Exit codes (documented in the usage text and PROTOCOL.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_REFUSED = 1,     /* the engine said no */
+	EXIT_UNREACHABLE = 2, /* no engine, or it went away */
+	EXIT_USAGE = 64,
+};
+
+#define REQUEST_TIMEOUT_MS 10000
+
+struct opts {
+	char socket[256];
+	bool json;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: locphonectl [--socket PATH] [--json] COMMAND [ARGS]\n"
+		"commands:\n"
+		"  status                 version, accounts, registration\n"
+		"  dial NUMBER|URI        place a call\n"
+		"  hangup [CALL-ID]       end a call (default: the current "
+		"one)\n"
+		"  answer [CALL-ID]       answer a ringing call\n"
+		"  calls                  list calls\n"
+		"  events                 print the engine's events until it "
+		"stops\n"
+		"  request CMD [JSON]     send any command with JSON args\n"
+		"exit status: 0 ok, 1 the engine said no, 2 no engine, "
+		"64 usage\n");
+}
+
+static const char *str_or(const struct odict *od, const char *key,
+			  const char *dflt)
+{
+	const char *s = odict_string(od, key);
+
+	return s ? s : dflt;
+}
+
+static void print_call(const struct odict *call)
+{
+	printf("%-11s %-8s %s  (%s)\n", str_or(call, "state", "?"),
+	       str_or(call, "direction", "?"), str_or(call, "peer", "?"),
+	       str_or(call, "id", "?"));
+}
+
+static void print_status(const struct odict *res)
+{
+	const struct odict_entry *acc = odict_lookup(res, "accounts");
+	uint64_t calls = 0;
+	struct le *le;
+
+	printf("locphone engine %s\n", str_or(res, "version", "?"));
+
+	if (acc && acc->type == ODICT_ARRAY) {
+		for (le = acc->u.odict->lst.head; le; le = le->next) {
+			const struct odict_entry *e = le->data;
+			const char *reason;
+
+			if (e->type != ODICT_OBJECT)
+				continue;
+			reason = odict_string(e->u.odict, "reason");
+			printf("account %s: %s%s%s\n",
+			       str_or(e->u.odict, "aor", "?"),
+			       str_or(e->u.odict, "registration", "?"),
+			       reason ? " - " : "", reason ? reason : "");
+		}
+		if (!acc->u.odict->lst.head)
+			printf("no accounts configured\n");
+	}
+
+	(void)odict_get_number(res, &calls, "calls");
+	printf("calls: %llu\n", (unsigned long long)calls);
+}
+
+static void print_result(const char *cmd, const struct odict *res)
+{
+	const struct odict_entry *e;
+
+	if (0 == str_cmp(cmd, "status")) {
+		print_status(res);
+		return;
+	}
+
+	if (0 == str_cmp(cmd, "calls")) {
+		struct le *le;
+
+		e = odict_lookup(res, "calls");
+		if (!e || e->type != ODICT_ARRAY || !e->u.odict->lst.head) {
+			printf("no calls\n");
+			return;
+		}
+		for (le = e->u.odict->lst.head; le; le = le->next) {
+			const struct odict_entry *c = le->data;
+
+			if (c->type == ODICT_OBJECT)
+				print_call(c->u.odict);
+		}
+		return;
+	}
+
+	e = odict_lookup(res, "call");
+	if (e && e->type == ODICT_OBJECT) {
+		print_call(e->u.odict);
+		return;
+	}
+
+	/* anything else: the JSON itself is the clearest form */
+	re_printf("%H\n", json_encode_odict, res);
+}
+
+static int print_reply(const char *cmd, const struct odict *reply,
+		       const struct opts *o)
+{
+	bool ok = false;
+	const struct odict_entry *res;
+
+	(void)odict_get_boolean(reply, &ok, "ok");
+
+	if (o->json)
+		re_printf("%H\n", json_encode_odict, reply);
+
+	if (!ok) {
+		fprintf(stderr, "locphonectl: %s: %s\n", cmd,
+			str_or(reply, "error", "refused"));
+		return EXIT_REFUSED;
+	}
+
+	res = odict_lookup(reply, "result");
+	if (!o->json && res && res->type == ODICT_OBJECT)
+		print_result(cmd, res->u.odict);
+
+	return EXIT_OK;
+}
+
+static int connect_engine(struct ctlclient **clp, const struct opts *o)
+{
+	int err = ctlclient_connect(clp, o->socket);
+
+	if (err) {
+		fprintf(stderr,
+			"locphonectl: cannot reach the engine at %s: "
+			"%s\n",
+			o->socket, strerror(err));
+		return EXIT_UNREACHABLE;
+	}
+
+	return EXIT_OK;
+}
+
+static int run_request(const struct opts *o, const char *cmd,
+		       const struct odict *args)
+{
+	struct ctlclient *cl = NULL;
+	struct odict *reply = NULL;
+	int err, rc;
+
+	rc = connect_engine(&cl, o);
+	if (rc)
+		return rc;
+
+	err = ctlclient_request(cl, cmd, args, REQUEST_TIMEOUT_MS, &reply);
+	if (err) {
+		fprintf(stderr,
+			"locphonectl: %s: no answer from the engine: "
+			"%s\n",
+			cmd, strerror(err));
+		rc = EXIT_UNREACHABLE;
+	} else {
+		rc = print_reply(cmd, reply, o);
+	}
+
+	mem_deref(reply);
+	mem_deref(cl);
+	return rc;
+}
+
+static void print_event(const char *line, const struct odict *ev)
+{
+	const struct odict_entry *call = odict_lookup(ev, "call");
+	char ts[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+
+	if (call && call->type == ODICT_OBJECT) {
+		const char *reason = odict_string(ev, "reason");
+
+		printf("%s %-18s %s (%s)%s%s\n", ts, str_or(ev, "event", "?"),
+		       str_or(call->u.odict, "peer", "?"),
+		       str_or(call->u.odict, "id", "?"), reason ? ": " : "",
+		       reason ? reason : "");
+	} else {
+		printf("%s %s\n", ts, line);
+	}
+	fflush(stdout);
+}
+
+static int run_events(const struct opts *o)
+{
+	struct ctlclient *cl = NULL;
+	struct odict *reply = NULL;
+	int err, rc;
+
+	rc = connect_engine(&cl, o);
+	if (rc)
+		return rc;
+
+	err = ctlclient_request(cl, "subscribe", NULL, REQUEST_TIMEOUT_MS,
+				&reply);
+	mem_deref(reply);
+	if (err) {
+		fprintf(stderr, "locphonectl: subscribe: %s\n", strerror(err));
+		mem_deref(cl);
+		return EXIT_UNREACHABLE;
+	}
+
+	for (;;) {
+		struct odict *ev = NULL;
+		char *line = NULL;
+
+		err = ctlclient_event(cl, -1, &line, &ev);
+		if (err)
+			break;
+		if (o->json) {
+			printf("%s\n", line);
+			fflush(stdout);
+		} else {
+			print_event(line, ev);
+		}
+		mem_deref(line);
+		mem_deref(ev);
+	}
+
+	fprintf(stderr, "locphonectl: the engine closed the connection\n");
+	mem_deref(cl);
+	return EXIT_UNREACHABLE;
+}
+
+/* One string argument, e.g. {"number":"911"}. */
+static int args_one(struct odict **odp, const char *key, const char *val)
+{
+	int err = odict_alloc(odp, 4);
+
+	if (!err && val)
+		err = odict_entry_add(*odp, key, ODICT_STRING, val);
+
+	return err;
+}
+
+static int command(const struct opts *o, int argc, char *argv[])
+{
+	const char *cmd = argv[0];
+	struct odict *args = NULL;
+	int rc, err = 0;
+
+	if (0 == str_cmp(cmd, "events") && argc == 1)
+		return run_events(o);
+
+	if ((0 == str_cmp(cmd, "status") || 0 == str_cmp(cmd, "calls")) &&
+	    argc == 1) {
+		err = odict_alloc(&args, 1);
+	} else if (0 == str_cmp(cmd, "dial") && argc == 2) {
+		bool uri = strchr(argv[1], ':') || strchr(argv[1], '@');
+
+		err = args_one(&args, uri ? "uri" : "number", argv[1]);
+	} else if ((0 == str_cmp(cmd, "hangup") ||
+		    0 == str_cmp(cmd, "answer")) &&
+		   argc <= 2) {
+		err = args_one(&args, "call", argc == 2 ? argv[1] : NULL);
+	} else if (0 == str_cmp(cmd, "request") && (argc == 2 || argc == 3)) {
+		if (argc == 3 &&
+		    json_decode_odict(&args, 16, argv[2], strlen(argv[2]), 8)) {
+			fprintf(stderr, "locphonectl: request: the arguments "
+					"are not a JSON object\n");
+			return EXIT_USAGE;
+		}
+		cmd = argv[1];
+	} else {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	if (err) {
+		fprintf(stderr, "locphonectl: %s\n", strerror(err));
+		return EXIT_USAGE;
+	}
+
+	rc = run_request(o, cmd, args);
+	mem_deref(args);
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{"socket", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct opts o;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/* options end at the command ("+"), as with git */
+	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (strlen(optarg) >= sizeof(o.socket)) {
+				fprintf(stderr, "locphonectl: socket path too "
+						"long\n");
+				return EXIT_USAGE;
+			}
+			str_ncpy(o.socket, optarg, sizeof(o.socket));
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+
+	/* --json may also follow the command: "status --json" */
+	for (c = optind; c < argc; c++) {
+		if (0 == str_cmp(argv[c], "--json")) {
+			o.json = true;
+			memmove(&argv[c], &argv[c + 1],
+				(size_t)(argc - c - 1) * sizeof(*argv));
+			--argc;
+			--c;
+		}
+	}
+
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	if (!o.socket[0] &&
+	    ctlclient_default_path(o.socket, sizeof(o.socket))) {
+		fprintf(stderr, "locphonectl: no XDG_RUNTIME_DIR; give "
+				"--socket\n");
+		return EXIT_UNREACHABLE;
+	}
+
+	return command(&o, argc - optind, argv + optind);
+}

@@ -1,0 +1,286 @@
+"""Shared pieces of the integration tests: the real engine (locphoned with
+/usr/bin/baresip), sipp peers, a control-socket client, and waiting for
+events with deadlines instead of sleeps."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.environ.get("LOCPHONE_BUILD_ROOT", "build")
+SOURCE = os.environ.get("LOCPHONE_SOURCE_ROOT", ".")
+LOCPHONED = os.path.join(BUILD, "client", "engine", "locphoned")
+LOCPHONECTL = os.path.join(BUILD, "client", "ctl", "locphonectl")
+SCENARIOS = os.path.join(SOURCE, "tests", "integration", "scenarios")
+SKIP = 77
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def need(*programs):
+    """Skip (exit 77) when a program is missing, except in CI."""
+    missing = [p for p in programs if not shutil.which(p)]
+    if not missing:
+        return
+    msg = "missing " + ", ".join(missing)
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {msg} in CI (the test command installs it)")
+        sys.exit(1)
+    print(f"SKIP: {msg}")
+    sys.exit(SKIP)
+
+
+def free_port(kind=socket.SOCK_DGRAM):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(pred, timeout, what):
+    """Poll pred until it returns a true value, or fail after timeout."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        value = pred()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise Failure(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(delay)  # back-off between polls of a condition
+        delay = min(delay * 2, 0.1)
+
+
+def udp_bound(port):
+    """True once something listens on 127.0.0.1:port (UDP)."""
+    want = f"0100007F:{port:04X}"
+    with open("/proc/net/udp") as f:
+        return any(line.split()[1] == want for line in f.readlines()[1:])
+
+
+class Sipp:
+    """A sipp UAS on loopback running a scenario, with a message trace."""
+
+    def __init__(self, workdir, scenario=None, name="sipp", extra=()):
+        self.port = free_port()
+        self.log = os.path.join(workdir, f"{name}.msg")
+        self.out = open(os.path.join(workdir, f"{name}.out"), "w")
+        cmd = ["sipp", "-i", "127.0.0.1", "-p", str(self.port),
+               "-mi", "127.0.0.1", "-mp", str(free_port()),
+               "-trace_msg", "-message_file", self.log, "-nostdin"]
+        if scenario:
+            cmd += ["-sf", os.path.join(SCENARIOS, scenario)]
+        else:
+            cmd += ["-sn", "uas"]
+        cmd += list(extra)
+        self.proc = subprocess.Popen(cmd, stdout=self.out,
+                                     stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, cwd=workdir)
+        wait_for(lambda: udp_bound(self.port) or self.proc.poll() is not None,
+                 10, f"sipp to listen on {self.port}")
+        check(self.proc.poll() is None, f"sipp exited: see {self.out.name}")
+
+    def messages(self):
+        """The SIP messages sipp received, in order, as text."""
+        try:
+            text = open(self.log, errors="replace").read()
+        except FileNotFoundError:
+            return []
+        msgs = []
+        for chunk in text.split("\n----------------------------------------"
+                                "-------")[1:]:
+            head, _, rest = chunk.partition("\n")
+            if "message received" not in rest.split("\n", 1)[0]:
+                continue
+            body = rest.split("\n", 1)[1] if "\n" in rest else ""
+            msgs.append(body.lstrip("\n"))
+        return msgs
+
+    def requests(self, method):
+        return [m for m in self.messages() if m.startswith(method + " ")]
+
+    def stop(self):
+        """Stop sipp; only then is its message trace complete."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not self.out.closed:
+            self.out.close()
+
+
+class Ctl:
+    """A control-socket client: requests with ids, and an event queue."""
+
+    def __init__(self, path, subscribe=True):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buf = b""
+        self.events = []
+        self.next_id = 1
+        if subscribe:
+            check(self.request("subscribe")["ok"], "subscribe")
+
+    def close(self):
+        self.sock.close()
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def read_line(self, timeout):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Failure("timed out reading from the control socket")
+            self.sock.settimeout(left)
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                return None
+            self.buf += data
+        line, _, self.buf = self.buf.partition(b"\n")
+        return json.loads(line)
+
+    def request(self, cmd, args=None, timeout=10):
+        rid = self.next_id
+        self.next_id += 1
+        msg = {"id": rid, "cmd": cmd}
+        if args is not None:
+            msg["args"] = args
+        self.sock.sendall((json.dumps(msg) + "\n").encode())
+        while True:
+            m = self.read_line(timeout)
+            check(m is not None, f"engine closed the socket during {cmd}")
+            if "event" in m:
+                self.events.append(m)
+            elif m.get("id") == rid:
+                return m
+
+    def wait_event(self, name, timeout=10, pred=lambda e: True):
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e["event"] == name and pred(e):
+                    return self.events.pop(i)
+            left = deadline - time.monotonic()
+            check(left > 0, f"no {name} event within {timeout}s "
+                  f"(saw {[e['event'] for e in self.events]})")
+            m = self.read_line(left)
+            check(m is not None, f"engine closed the socket waiting {name}")
+            if "event" in m:
+                self.events.append(m)
+
+
+class Engine:
+    """locphoned running the real baresip, with a private config."""
+
+    def __init__(self, workdir, accounts, conf="", extra_env=None,
+                 args=()):
+        self.dir = workdir
+        self.cfg = os.path.join(workdir, "config")
+        self.rt = os.path.join(workdir, "runtime")
+        os.makedirs(self.cfg, exist_ok=True)
+        with open(os.path.join(self.cfg, "accounts"), "w") as f:
+            f.write(accounts)
+        self.sip_port = free_port()
+        with open(os.path.join(self.cfg, "locphone.conf"), "w") as f:
+            f.write(f"sip_listen 127.0.0.1:{self.sip_port}\n"
+                    "audio_player aubridge,nil\n"
+                    "audio_source aubridge,nil\n" + conf)
+        self.socket = os.path.join(self.rt, "ctl.sock")
+        self.log = open(os.path.join(workdir, "engine.log"), "w")
+        env = dict(os.environ)
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen(
+            [LOCPHONED, "--config-dir", self.cfg, "--runtime-dir", self.rt,
+             "--foreground", *args],
+            stdout=self.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, env=env)
+        wait_for(lambda: self._ready() or self.proc.poll() is not None, 15,
+                 "the engine's control socket")
+        check(self.proc.poll() is None,
+              f"engine exited with {self.proc.returncode}: "
+              + open(self.log.name).read()[-2000:])
+
+    def _ready(self):
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(self.socket)
+            return True
+        except OSError:
+            return False
+
+    def ctl(self, subscribe=True):
+        return Ctl(self.socket, subscribe)
+
+    def cli(self, *args, timeout=20):
+        res = subprocess.run([LOCPHONECTL, "--socket", self.socket, *args],
+                             capture_output=True, text=True,
+                             timeout=timeout)
+        return res.returncode, res.stdout, res.stderr
+
+    def log_text(self):
+        self.log.flush()
+        return open(self.log.name, errors="replace").read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not self.log.closed:
+            self.log.close()
+
+
+class Workdir:
+    """A temp dir that is kept (and named) when the test fails."""
+
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="locphone-it-")
+        return self.path
+
+    def __exit__(self, typ, value, tb):
+        if typ is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+        else:
+            print(f"kept {self.path} for inspection")
+            for name in ("engine.log",):
+                p = os.path.join(self.path, name)
+                if os.path.exists(p):
+                    print(f"--- {name} (tail)")
+                    print(open(p, errors="replace").read()[-3000:])
+        return False
+
+
+def run(tests):
+    """Run test functions in order; print a summary line."""
+    failed = 0
+    for t in tests:
+        try:
+            t()
+            print(f"ok - {t.__name__}")
+        except Failure as e:
+            failed += 1
+            print(f"FAIL - {t.__name__}: {e}")
+    print(f"{len(tests) - failed} passed, {failed} failed")
+    return 1 if failed else 0

@@ -230,6 +230,10 @@ static int run_events(const struct opts *o)
 		return EXIT_UNREACHABLE;
 	}
 
+	/* on stderr, so that stdout holds events only */
+	fprintf(stderr, "locphonectl: listening for events from %s\n",
+		o->socket);
+
 	for (;;) {
 		struct odict *ev = NULL;
 		char *line = NULL;

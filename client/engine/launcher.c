@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include "kvconf.h"
 #include "launcher.h"
 #include "locphone-config.h"
@@ -443,11 +445,40 @@ static int modules_link(const struct launcher *l, const char *dir)
 	return err;
 }
 
+/* True if an engine answers on the runtime dir's control socket. */
+static bool engine_running(const struct launcher *l)
+{
+	struct sockaddr_un sun;
+	bool running;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (re_snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/ctl.sock",
+			l->runtime_dir) < 0)
+		return false;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+
+	running = 0 == connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	(void)close(fd);
+	return running;
+}
+
 int launcher_prepare(const struct launcher *l)
 {
 	char path[LAUNCHER_PATH_MAX + 32];
 	struct mbuf *mb;
 	int err;
+
+	if (engine_running(l)) {
+		re_fprintf(stderr,
+			   "locphoned: an engine is already running on %s\n",
+			   l->runtime_dir);
+		return EADDRINUSE;
+	}
 
 	err = dir_make(l->runtime_dir);
 	if (err)

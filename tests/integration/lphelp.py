@@ -92,19 +92,21 @@ class Sipp:
         check(self.proc.poll() is None, f"sipp exited: see {self.out.name}")
 
     def messages(self):
-        """The SIP messages sipp received, in order, as text."""
+        """The SIP messages sipp received, in order, as text with their
+        CRLFs as they were on the wire."""
         try:
-            text = open(self.log, errors="replace").read()
+            text = open(self.log, newline="", errors="replace").read()
         except FileNotFoundError:
             return []
         msgs = []
+        text = "\n" + text  # the file starts with a separator line
         for chunk in text.split("\n----------------------------------------"
                                 "-------")[1:]:
-            head, _, rest = chunk.partition("\n")
+            _, _, rest = chunk.partition("\n")
             if "message received" not in rest.split("\n", 1)[0]:
                 continue
-            body = rest.split("\n", 1)[1] if "\n" in rest else ""
-            msgs.append(body.lstrip("\n"))
+            msg = rest.split("\n", 1)[1] if "\n" in rest else ""
+            msgs.append(msg.lstrip("\n"))
         return msgs
 
     def requests(self, method):

@@ -41,6 +41,9 @@ def test_register_dial_hangup():
             events = subprocess.Popen(
                 [LOCPHONECTL, "--socket", eng.socket, "--json", "events"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            line = events.stderr.readline()
+            check("listening for events" in line,
+                  f"locphonectl events subscribed: {line!r}")
 
             rc, out, err = eng.cli("dial", "5551234")
             check(rc == 0, f"dial exit {rc}: {err}")
@@ -86,8 +89,8 @@ def test_register_dial_hangup():
                   f"event order from locphonectl events: {seen}")
 
             # sipp writes its message trace out when it stops
-            eng.stop()
             pbx.stop()
+            eng.stop()
             check(len(pbx.requests("REGISTER")) >= 1, "sipp saw REGISTER")
             invites = pbx.requests("INVITE")
             check(len(invites) == 1 and

@@ -495,7 +495,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 		registration_event(ua, "registering", NULL);
 		break;
 	case UA_EVENT_REGISTER_OK:
-		registration_event(ua, "registered", prm);
+		registration_event(ua, "registered", NULL);
 		break;
 	case UA_EVENT_REGISTER_FAIL:
 		registration_event(ua, "failed", prm);

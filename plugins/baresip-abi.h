@@ -121,5 +121,7 @@ uint32_t call_duration(const struct call *call);
 uint16_t call_scode(const struct call *call);
 struct call *call_find_id(const struct list *calls, const char *id);
 struct ua *call_get_ua(const struct call *call);
+int call_hold(struct call *call, bool hold);
+bool call_is_onhold(const struct call *call);
 
 #endif

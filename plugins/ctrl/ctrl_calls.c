@@ -386,6 +386,52 @@ static int cmd_answer(const struct odict *args, struct odict *result,
 	return add_call(result, "call", call);
 }
 
+/* hold / resume: a re-INVITE with the media direction changed. */
+static int call_hold_set(const struct odict *args, struct odict *result,
+			 const char **errmsg, bool hold)
+{
+	const struct odict_entry *e = odict_lookup(args, "call");
+	struct call *call;
+	struct ua *ua = NULL;
+	int err;
+
+	if (e && e->type != ODICT_STRING) {
+		*errmsg = "\"call\" must be a call id";
+		return EINVAL;
+	}
+
+	call = call_lookup(e ? e->u.str : NULL, &ua);
+	if (!call || call_state(call) != CALL_STATE_ESTABLISHED) {
+		*errmsg = "no established call";
+		return ENOENT;
+	}
+
+	err = call_hold(call, hold);
+	if (err) {
+		*errmsg = hold ? "the call could not be put on hold"
+			       : "the call could not be resumed";
+		return err;
+	}
+
+	err = add_call(result, "call", call);
+	if (!err)
+		err = odict_entry_add(result, "on_hold", ODICT_BOOL,
+				      call_is_onhold(call));
+	return err;
+}
+
+static int cmd_hold(const struct odict *args, struct odict *result,
+		    const char **errmsg)
+{
+	return call_hold_set(args, result, errmsg, true);
+}
+
+static int cmd_resume(const struct odict *args, struct odict *result,
+		      const char **errmsg)
+{
+	return call_hold_set(args, result, errmsg, false);
+}
+
 static int cmd_calls(const struct odict *args, struct odict *result,
 		     const char **errmsg)
 {
@@ -427,7 +473,8 @@ static const struct {
 		 const char **errmsg);
 } commands[] = {
 	{"status", cmd_status}, {"dial", cmd_dial},   {"hangup", cmd_hangup},
-	{"answer", cmd_answer}, {"calls", cmd_calls},
+	{"answer", cmd_answer}, {"calls", cmd_calls}, {"hold", cmd_hold},
+	{"resume", cmd_resume},
 };
 
 int ctrl_calls_command(const char *cmd, const struct odict *args,
@@ -517,6 +564,10 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 		break;
 	case UA_EVENT_CALL_CLOSED:
 		call_event("call.closed", call, prm);
+		break;
+	case UA_EVENT_CALL_REMOTE_SDP:
+		/* prm "offer" or "answer": the far end's media changed */
+		call_event("call.remote_sdp", call, prm);
 		break;
 	default:
 		break;

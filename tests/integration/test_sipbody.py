@@ -95,6 +95,45 @@ def test_armed_then_unarmed():
         check(body.startswith("v=0"), "plain SDP body")
 
 
+def test_reinvite_keeps_part():
+    """A re-INVITE (hold) of the armed call carries the part again."""
+    with Workdir() as wd:
+        pbx = Sipp(wd, "pbx_reinvite.xml", "pbx")
+        eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>;regint=0\n",
+                     conf=f"extra_module {PROBE}\n")
+        try:
+            ctl = eng.ctl()
+            r = ctl.request("test.sipbody", {"part": PIDF,
+                                             "ctype": "application/pidf+xml",
+                                             "cid": "loc2@locphone.test"})
+            check(r["ok"], f"arm: {r}")
+            check(ctl.request("dial", {"number": "911"})["ok"], "dial")
+            ctl.wait_event("call.established")
+            r = ctl.request("hold")
+            check(r["ok"] and r["result"]["on_hold"], f"hold: {r}")
+            # the answer to the initial INVITE, then to the re-INVITE
+            ctl.wait_event("call.remote_sdp",
+                           pred=lambda e: e["reason"] == "answer")
+            ctl.wait_event("call.remote_sdp",
+                           pred=lambda e: e["reason"] == "answer")
+            check(ctl.request("hangup")["ok"], "hangup")
+            ctl.wait_event("call.closed")
+        finally:
+            pbx.stop()
+            eng.stop()
+
+        invites = pbx.requests("INVITE")
+        check(len(invites) == 2, f"INVITE and re-INVITE: {len(invites)}")
+        first, _ = headers_and_body(invites[0])
+        hdrs, body = headers_and_body(invites[1])
+        check(hdrs["content-type"] == first["content-type"],
+              "the re-INVITE keeps the multipart type and boundary")
+        parts = split_multipart(hdrs["content-type"], body)
+        check(parts[0][0]["content-type"] == "application/sdp" and
+              "a=sendonly" in parts[0][1], "the new SDP (hold) comes first")
+        check(parts[1][1] == PIDF, "the part is carried again, intact")
+
+
 def test_hook_absent_without_preload():
     """Without the preload the module learns the hook is inactive."""
     with Workdir() as wd:
@@ -111,5 +150,5 @@ def test_hook_absent_without_preload():
 
 if __name__ == "__main__":
     need("sipp")
-    sys.exit(run([test_armed_then_unarmed,
+    sys.exit(run([test_armed_then_unarmed, test_reinvite_keeps_part,
                   test_hook_absent_without_preload]))

@@ -212,17 +212,21 @@ static int settings_load(struct launcher *l)
 	return err;
 }
 
-/* LD_PRELOAD=libsipbody.so, ahead of anything already preloaded. */
+/*
+ * LD_PRELOAD=libsipbody.so, ahead of anything already preloaded.
+ * $LOCPHONE_PRELOAD goes first of all: sanitizer builds put their runtime
+ * there, which must be the first library of the process.
+ */
 static int preload_set(const char *lib)
 {
 	const char *old = getenv("LD_PRELOAD");
+	const char *first = getenv("LOCPHONE_PRELOAD");
 	char *val = NULL;
 	int err;
 
-	if (old && old[0])
-		err = re_sdprintf(&val, "%s:%s", lib, old);
-	else
-		err = re_sdprintf(&val, "%s", lib);
+	err = re_sdprintf(&val, "%s%s%s%s%s", first && first[0] ? first : "",
+			  first && first[0] ? ":" : "", lib,
+			  old && old[0] ? ":" : "", old && old[0] ? old : "");
 	if (err)
 		return err;
 

@@ -243,15 +243,27 @@ class Engine:
         return open(self.log.name, errors="replace").read()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+        """Stop the engine; fail if it did not exit cleanly or a sanitizer
+        (sanitizer builds preload one into baresip) reported anything."""
+        # baresip waits for un-REGISTER answers on the first SIGTERM and
+        # closes its modules and exits at once on the second
+        for sig in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+            if self.proc.poll() is not None:
+                break
+            self.proc.send_signal(sig)
             try:
-                self.proc.wait(10)
+                self.proc.wait(5)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if not self.log.closed:
-            self.log.close()
+                pass
+        self.proc.wait()
+        if self.log.closed:
+            return
+        self.log.close()
+        text = open(self.log.name, errors="replace").read()
+        check("Sanitizer" not in text and "runtime error:" not in text,
+              "sanitizer report in the engine log: " + text[-3000:])
+        check(self.proc.returncode == 0,
+              f"engine exit status {self.proc.returncode}")
 
 
 class Workdir:

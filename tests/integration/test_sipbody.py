@@ -46,6 +46,14 @@ def split_multipart(ctype, body):
     return parts
 
 
+def arm(ctl, cid):
+    r = ctl.request("test.sipbody", {"part": PIDF,
+                                     "ctype": "application/pidf+xml",
+                                     "cid": cid})
+    check(r["ok"], f"arm: {r}")
+    return r["result"]["active"]
+
+
 def test_armed_then_unarmed():
     with Workdir() as wd:
         pbx = Sipp(wd, "pbx.xml", "pbx")
@@ -53,11 +61,8 @@ def test_armed_then_unarmed():
                      conf=f"extra_module {PROBE}\n")
         try:
             ctl = eng.ctl()
-            r = ctl.request("test.sipbody", {"part": PIDF,
-                                             "ctype": "application/pidf+xml",
-                                             "cid": "loc1@locphone.test"})
-            check(r["ok"] and r["result"]["active"] is True,
-                  f"the hook is active under locphoned: {r}")
+            check(arm(ctl, "loc1@locphone.test") is True,
+                  "the hook is active under locphoned")
 
             for number in ("911", "5550000"):
                 r = ctl.request("dial", {"number": number})
@@ -103,10 +108,7 @@ def test_reinvite_keeps_part():
                      conf=f"extra_module {PROBE}\n")
         try:
             ctl = eng.ctl()
-            r = ctl.request("test.sipbody", {"part": PIDF,
-                                             "ctype": "application/pidf+xml",
-                                             "cid": "loc2@locphone.test"})
-            check(r["ok"], f"arm: {r}")
+            arm(ctl, "loc2@locphone.test")
             check(ctl.request("dial", {"number": "911"})["ok"], "dial")
             ctl.wait_event("call.established")
             r = ctl.request("hold")
@@ -140,10 +142,7 @@ def test_hook_absent_without_preload():
         eng = Engine(wd, "", conf=f"extra_module {PROBE}\n",
                      args=("--sipbody", "/dev/null"))
         try:
-            r = eng.ctl().request("test.sipbody", {
-                "part": "x", "ctype": "text/plain", "cid": "a@b"})
-            check(r["ok"] and r["result"]["active"] is False,
-                  f"hook reported inactive: {r}")
+            check(arm(eng.ctl(), "a@b") is False, "hook reported inactive")
         finally:
             eng.stop()
 

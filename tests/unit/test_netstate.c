@@ -190,7 +190,7 @@ static void json_form(void **state)
 		"\"10.1.2.30\",\"prefix\":24}]}],"
 		"\"gateway\":{\"ip\":\"10.1.2.1\",\"mac\":\"00:11:22:33:44:"
 		"55\","
-		"\"interface\":\"eth0\"},\"subnet\":\"10.1.2.30/24\","
+		"\"interface\":\"eth0\"},\"subnet\":\"10.1.2.30\\/24\","
 		"\"vpn\":false}",
 		(char *)mb->buf);
 

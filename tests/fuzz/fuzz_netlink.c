@@ -1,0 +1,25 @@
+/* Fuzz target: rtnetlink datagrams into netstate, then a snapshot. */
+
+#include <re.h>
+#include <string.h>
+#include "netstate.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct netstate ns;
+	static struct netsnap snap;
+	const char *why = NULL;
+	struct odict *od = NULL;
+
+	memset(&ns, 0, sizeof(ns));
+	(void)netstate_feed(&ns, data, size, NULL, &why);
+	netstate_snapshot(&ns, &snap);
+
+	if (!odict_alloc(&od, 8))
+		(void)netsnap_json_encode(od, &snap);
+	mem_deref(od);
+
+	return 0;
+}

@@ -53,18 +53,11 @@ static size_t link_index(const struct netstate *ns, unsigned ifindex)
 	return i;
 }
 
-static bool link_forget(struct netstate *ns, unsigned ifindex)
+static bool link_forget_routes(struct netstate *ns, unsigned ifindex)
 {
 	bool changed = false;
 	size_t i;
 
-	for (i = ns->addrc; i-- > 0;) {
-		if (ns->addrs[i].ifindex == ifindex) {
-			array_remove(ns->addrs, &ns->addrc, i,
-				     sizeof(ns->addrs[0]));
-			changed = true;
-		}
-	}
 	for (i = ns->routec; i-- > 0;) {
 		if (ns->routes[i].oif == ifindex) {
 			array_remove(ns->routes, &ns->routec, i,
@@ -76,6 +69,22 @@ static bool link_forget(struct netstate *ns, unsigned ifindex)
 		if (ns->neighs[i].ifindex == ifindex) {
 			array_remove(ns->neighs, &ns->neighc, i,
 				     sizeof(ns->neighs[0]));
+			changed = true;
+		}
+	}
+
+	return changed;
+}
+
+static bool link_forget(struct netstate *ns, unsigned ifindex)
+{
+	bool changed = link_forget_routes(ns, ifindex);
+	size_t i;
+
+	for (i = ns->addrc; i-- > 0;) {
+		if (ns->addrs[i].ifindex == ifindex) {
+			array_remove(ns->addrs, &ns->addrc, i,
+				     sizeof(ns->addrs[0]));
 			changed = true;
 		}
 	}
@@ -99,6 +108,12 @@ static bool apply_link(struct netstate *ns, const struct rtnl_msg *m)
 	/* nl80211 marked it; rtnetlink messages usually do not say */
 	if (i < ns->linkc && ns->links[i].wireless)
 		l.wireless = true;
+
+	/* the kernel drops an interface's routes when it is set down
+	 * without telling (no RTM_DELROUTE for IPv4): do the same here */
+	if (!(l.flags & IFF_UP) && i < ns->linkc &&
+	    (ns->links[i].flags & IFF_UP))
+		(void)link_forget_routes(ns, l.ifindex);
 
 	return array_put(ns->links, &ns->linkc, NET_MAX_LINKS, i, &l, sizeof(l),
 			 &ns->dropped);
@@ -335,6 +350,26 @@ static const struct net_route *default_route(const struct netstate *ns, int vpn)
 	return best;
 }
 
+/*
+ * A tunnel carries the default route however the VPN client set it up: a
+ * default route through it in any table (wg-quick uses its own table and a
+ * rule), or the two halves 0/1 and 128/1 (OpenVPN's def1).
+ */
+static bool vpn_carries_default(const struct netstate *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->routec; i++) {
+		const struct net_route *r = &ns->routes[i];
+
+		if (r->dst_len <= 1 && r->type == RTN_UNICAST &&
+		    net_link_is_vpn(netstate_link(ns, r->oif)))
+			return true;
+	}
+
+	return false;
+}
+
 static void snap_interfaces(const struct netstate *ns, struct netsnap *snap)
 {
 	size_t i, j;
@@ -428,7 +463,7 @@ void netstate_snapshot(const struct netstate *ns, struct netsnap *snap)
 
 	any = default_route(ns, -1);
 	physical = default_route(ns, 0);
-	snap->vpn = any && net_link_is_vpn(netstate_link(ns, any->oif));
+	snap->vpn = vpn_carries_default(ns);
 
 	if (physical)
 		snap_gateway(ns, snap, physical);

@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"one)\n"
 		"  answer [CALL-ID]       answer a ringing call\n"
 		"  calls                  list calls\n"
+		"  netinfo                what the device is attached to\n"
 		"  events                 print the engine's events until it "
 		"stops\n"
 		"  request CMD [JSON]     send any command with JSON args\n"
@@ -86,12 +87,67 @@ static void print_status(const struct odict *res)
 	printf("calls: %llu\n", (unsigned long long)calls);
 }
 
+static void print_netinfo(const struct odict *res)
+{
+	const struct odict_entry *ifs = odict_lookup(res, "interfaces");
+	const struct odict_entry *gw = odict_lookup(res, "gateway");
+	bool vpn = false;
+	struct le *le;
+
+	for (le = ifs && ifs->type == ODICT_ARRAY ? ifs->u.odict->lst.head
+						  : NULL;
+	     le; le = le->next) {
+		const struct odict_entry *e = le->data;
+		const struct odict_entry *addrs;
+		struct le *ale;
+
+		if (e->type != ODICT_OBJECT)
+			continue;
+		printf("%-10s %-8s %s", str_or(e->u.odict, "name", "?"),
+		       str_or(e->u.odict, "type", "?"),
+		       str_or(e->u.odict, "mac", "-"));
+		addrs = odict_lookup(e->u.odict, "addresses");
+		for (ale = addrs && addrs->type == ODICT_ARRAY
+				   ? addrs->u.odict->lst.head
+				   : NULL;
+		     ale; ale = ale->next) {
+			const struct odict_entry *a = ale->data;
+			uint64_t prefix = 0;
+
+			if (a->type != ODICT_OBJECT)
+				continue;
+			(void)odict_get_number(a->u.odict, &prefix, "prefix");
+			printf(" %s/%llu", str_or(a->u.odict, "address", "?"),
+			       (unsigned long long)prefix);
+		}
+		printf("\n");
+	}
+
+	if (gw && gw->type == ODICT_OBJECT)
+		printf("gateway    %s via %s, MAC %s\n",
+		       str_or(gw->u.odict, "ip", "?"),
+		       str_or(gw->u.odict, "interface", "?"),
+		       str_or(gw->u.odict, "mac", "unknown"));
+	else
+		printf("gateway    none\n");
+
+	printf("subnet     %s\n", str_or(res, "subnet", "none"));
+	(void)odict_get_boolean(res, &vpn, "vpn");
+	printf("vpn        %s\n",
+	       vpn ? "yes (not used as location evidence)" : "no");
+}
+
 static void print_result(const char *cmd, const struct odict *res)
 {
 	const struct odict_entry *e;
 
 	if (0 == str_cmp(cmd, "status")) {
 		print_status(res);
+		return;
+	}
+
+	if (0 == str_cmp(cmd, "netinfo")) {
+		print_netinfo(res);
 		return;
 	}
 
@@ -276,7 +332,8 @@ static int command(const struct opts *o, int argc, char *argv[])
 	if (0 == str_cmp(cmd, "events") && argc == 1)
 		return run_events(o);
 
-	if ((0 == str_cmp(cmd, "status") || 0 == str_cmp(cmd, "calls")) &&
+	if ((0 == str_cmp(cmd, "status") || 0 == str_cmp(cmd, "calls") ||
+	     0 == str_cmp(cmd, "netinfo")) &&
 	    argc == 1) {
 		err = odict_alloc(&args, 1);
 	} else if (0 == str_cmp(cmd, "dial") && argc == 2) {

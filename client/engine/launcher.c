@@ -15,7 +15,7 @@
 #include "locphone-config.h"
 
 /* Our baresip modules, loaded after the stock ones. */
-static const char *const own_modules[] = {"ctrl"};
+static const char *const own_modules[] = {"ctrl", "location"};
 
 static int bad_value(const struct kvconf_entry *e, const char *why)
 {

@@ -40,8 +40,10 @@ def plain_rss(wd, engine_rt):
     conf = os.path.join(wd, "plain")
     os.makedirs(conf)
     with open(os.path.join(engine_rt, "baresip", "config")) as f:
-        lines = [ln for ln in f if "ctrl.so" not in ln and
-                 not ln.startswith("locphone_")]
+        lines = [ln for ln in f
+                 if not ln.startswith(("module_app\t\tctrl.so",
+                                       "module_app\t\tlocation.so",
+                                       "locphone_"))]
     with open(os.path.join(conf, "config"), "w") as f:
         f.writelines(lines)
     with open(os.path.join(conf, "accounts"), "w") as f:

@@ -42,6 +42,64 @@ def need(*programs):
     sys.exit(SKIP)
 
 
+def need_root():
+    """Skip without root on a developer desktop; CI runs as root."""
+    if os.geteuid() == 0:
+        return
+    if os.environ.get("CI") == "true":
+        print("FAIL: this test needs root and CI=true")
+        sys.exit(1)
+    print("SKIP: needs root (network namespaces)")
+    sys.exit(SKIP)
+
+
+def sh(*cmd, ns=None, check_rc=True):
+    """Run a command (in a namespace); fail the test on error."""
+    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+    res = subprocess.run(full, capture_output=True, text=True)
+    if check_rc and res.returncode:
+        raise Failure(f"{' '.join(full)}: {res.stderr.strip()}")
+    return res.stdout
+
+
+class Topology:
+    """Network namespaces joined by veth pairs: our own test hosts.
+    Names carry the pid so parallel runs do not collide."""
+
+    def __init__(self):
+        self.tag = f"lp{os.getpid() % 100000}"
+        self.namespaces = []
+
+    def ns(self, name):
+        full = f"{self.tag}-{name}"
+        sh("ip", "netns", "add", full)
+        self.namespaces.append(full)
+        sh("ip", "link", "set", "lo", "up", ns=full)
+        return full
+
+    def veth(self, ns_a, if_a, ns_b, if_b):
+        tmp_a, tmp_b = f"{self.tag}a{len(self.namespaces)}", \
+            f"{self.tag}b{len(self.namespaces)}"
+        sh("ip", "link", "add", tmp_a, "type", "veth", "peer", "name", tmp_b)
+        sh("ip", "link", "set", tmp_a, "netns", ns_a, "name", if_a)
+        sh("ip", "link", "set", tmp_b, "netns", ns_b, "name", if_b)
+        sh("ip", "link", "set", if_a, "up", ns=ns_a)
+        sh("ip", "link", "set", if_b, "up", ns=ns_b)
+
+    def close(self):
+        for full in reversed(self.namespaces):
+            subprocess.run(["ip", "netns", "pids", full],
+                           capture_output=True)
+            for pid in subprocess.run(["ip", "netns", "pids", full],
+                                      capture_output=True,
+                                      text=True).stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            subprocess.run(["ip", "netns", "del", full], capture_output=True)
+
+
 def free_port(kind=socket.SOCK_DGRAM):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
@@ -194,7 +252,7 @@ class Engine:
     """locphoned running the real baresip, with a private config."""
 
     def __init__(self, workdir, accounts, conf="", extra_env=None,
-                 args=()):
+                 args=(), netns=None):
         self.dir = workdir
         self.cfg = os.path.join(workdir, "config")
         self.rt = os.path.join(workdir, "runtime")
@@ -203,16 +261,21 @@ class Engine:
             f.write(accounts)
         self.sip_port = free_port()
         with open(os.path.join(self.cfg, "locphone.conf"), "w") as f:
+            # outside our own namespaces the engine must not send anything
+            # to the host's network: no gateway probe
             f.write(f"sip_listen 127.0.0.1:{self.sip_port}\n"
                     "audio_player aubridge,nil\n"
-                    "audio_source aubridge,nil\n" + conf)
+                    "audio_source aubridge,nil\n"
+                    + ("" if netns else "gateway_probe no\n") + conf)
         self.socket = os.path.join(self.rt, "ctl.sock")
         self.log = open(os.path.join(workdir, "engine.log"), "w")
         env = dict(os.environ)
         env.update(extra_env or {})
+        # inside a test's own network namespace the engine may probe
+        prefix = ["ip", "netns", "exec", netns] if netns else []
         self.proc = subprocess.Popen(
-            [LOCPHONED, "--config-dir", self.cfg, "--runtime-dir", self.rt,
-             "--foreground", *args],
+            prefix + [LOCPHONED, "--config-dir", self.cfg,
+                      "--runtime-dir", self.rt, "--foreground", *args],
             stdout=self.log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=env)
         wait_for(lambda: self._ready() or self.proc.poll() is not None, 15,

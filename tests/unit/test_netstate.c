@@ -236,6 +236,56 @@ static void vpn_takes_default_route(void **state)
 	}
 }
 
+static void split_default_through_tunnel(void **state)
+{
+	struct netstate *ns = office();
+	struct dgram d = {.len = 0};
+	struct netsnap snap;
+	const char *why = NULL;
+	struct rtmsg rtm = {.rtm_family = AF_INET,
+			    .rtm_dst_len = 1,
+			    .rtm_table = RT_TABLE_MAIN,
+			    .rtm_type = RTN_UNICAST};
+	uint32_t oif = 9;
+	(void)state;
+
+	/* OpenVPN's def1: 0.0.0.0/1 and 128.0.0.0/1 through tun0 */
+	add_link(&d, 9, "tun0", ARPHRD_NONE, NULL, "tun");
+	msg_begin(&d, RTM_NEWROUTE, &rtm, sizeof(rtm));
+	attr(&d, RTA_DST, "\0\0\0\0", 4);
+	attr(&d, RTA_OIF, &oif, 4);
+	msg_end(&d);
+	assert_int_equal(0, netstate_feed(ns, d.buf, d.len, NULL, &why));
+
+	netstate_snapshot(ns, &snap);
+	assert_true(snap.vpn);
+	assert_string_equal("eth0", snap.gateway.ifname);
+}
+
+static void link_down_drops_its_routes(void **state)
+{
+	struct netstate *ns = office();
+	struct dgram d = {.len = 0};
+	struct netsnap snap;
+	const char *why = NULL;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_type = ARPHRD_ETHER,
+				.ifi_index = 2,
+				.ifi_flags = 0};
+	(void)state;
+
+	/* the kernel sends no RTM_DELROUTE when a link is set down */
+	msg_begin(&d, RTM_NEWLINK, &ifi, sizeof(ifi));
+	attr(&d, IFLA_IFNAME, "eth0", 5);
+	msg_end(&d);
+	assert_int_equal(0, netstate_feed(ns, d.buf, d.len, NULL, &why));
+
+	netstate_snapshot(ns, &snap);
+	assert_false(snap.gateway.present);
+	assert_false(snap.ifs[0].up);
+	assert_int_equal(1, snap.ifs[0].addrc); /* addresses stay */
+}
+
 static void only_vpn_gives_no_subnet(void **state)
 {
 	struct netstate ns;
@@ -360,6 +410,8 @@ int main(void)
 		cmocka_unit_test(json_form),
 		cmocka_unit_test(vpn_takes_default_route),
 		cmocka_unit_test(only_vpn_gives_no_subnet),
+		cmocka_unit_test(split_default_through_tunnel),
+		cmocka_unit_test(link_down_drops_its_routes),
 		cmocka_unit_test(deletes_and_unchanged),
 		cmocka_unit_test(malformed_messages),
 		cmocka_unit_test(tables_are_bounded),

@@ -1,0 +1,292 @@
+/* netdisc: rtnetlink subscription driven by libre's event loop. */
+
+#include <re.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/rtnl.h>
+#include <linux/rtnetlink.h>
+#include "baresip-abi.h" /* netdisc runs inside baresip: its log */
+#include "netstate.h"
+#include "netdisc.h"
+
+/* Dumps run one at a time on the socket, in this order. */
+static const int dumps[] = {RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE,
+			    RTM_GETNEIGH};
+
+struct netdisc {
+	struct netdisc_config cfg;
+	struct nl_sock *sk;
+	int fd;
+	struct tmr debounce;
+	struct netstate *state;
+	struct netsnap snap;
+	bool have_snap;
+	size_t dump; /* next dump to ask for; ARRAY_SIZE(dumps) when synced */
+	bool dumping;
+	bool probed;
+	netdisc_change_h *changeh;
+	void *arg;
+	unsigned dgrams;
+	unsigned snapshots;
+};
+
+static void destructor(void *arg)
+{
+	struct netdisc *nd = arg;
+
+	tmr_cancel(&nd->debounce);
+	if (nd->fd >= 0)
+		fd_close(nd->fd);
+	if (nd->sk)
+		nl_socket_free(nd->sk);
+	mem_deref(nd->state);
+}
+
+/* True if the datagram ends a dump (NLMSG_DONE or an NLMSG_ERROR). */
+static bool dump_finished(const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
+			return true;
+		if (h.nlmsg_len < sizeof(h) ||
+		    NLMSG_ALIGN(h.nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h.nlmsg_len);
+	}
+
+	return false;
+}
+
+static int dump_next(struct netdisc *nd)
+{
+	int err;
+
+	if (nd->dump >= ARRAY_SIZE(dumps)) {
+		nd->dumping = false;
+		return 0;
+	}
+
+	err = nl_rtgen_request(nd->sk, dumps[nd->dump], AF_UNSPEC, NLM_F_DUMP);
+	if (err < 0) {
+		warning("netdisc: rtnetlink dump request: %s\n",
+			nl_geterror(err));
+		return EIO;
+	}
+
+	++nd->dump;
+	nd->dumping = true;
+	return 0;
+}
+
+/* A UDP datagram to the discard port makes the kernel resolve the MAC. */
+static void gateway_probe(const struct netsnap *snap)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (snap->gateway.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(9);
+		memcpy(&sin->sin_addr, snap->gateway.ip, 4);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(9);
+		memcpy(&sin6->sin6_addr, snap->gateway.ip, 16);
+		sin6->sin6_scope_id = snap->gateway.ifindex;
+		sl = sizeof(*sin6);
+	}
+
+	fd = socket(snap->gateway.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	(void)sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
+	(void)close(fd);
+}
+
+static void settle(void *arg)
+{
+	struct netdisc *nd = arg;
+	struct netsnap snap;
+
+	if (nd->dumping)
+		return; /* the last dump's end starts the timer again */
+
+	netstate_snapshot(nd->state, &snap);
+	++nd->snapshots;
+
+	if (snap.gateway.present && !snap.gateway.has_mac &&
+	    nd->cfg.probe_gateway && !nd->probed) {
+		nd->probed = true; /* once per change of gateway */
+		gateway_probe(&snap);
+	}
+
+	if (nd->have_snap && netsnap_equal(&snap, &nd->snap))
+		return;
+
+	if (!nd->have_snap ||
+	    snap.gateway.present != nd->snap.gateway.present ||
+	    memcmp(snap.gateway.ip, nd->snap.gateway.ip, 16))
+		nd->probed = false;
+
+	nd->snap = snap;
+	nd->have_snap = true;
+	if (nd->changeh)
+		nd->changeh(&nd->snap, nd->arg);
+}
+
+static void resync(struct netdisc *nd)
+{
+	memset(nd->state, 0, sizeof(*nd->state));
+	nd->dump = 0;
+	if (dump_next(nd))
+		warning("netdisc: cannot resynchronise with the kernel\n");
+}
+
+static void read_handler(int flags, void *arg)
+{
+	struct netdisc *nd = arg;
+	(void)flags;
+
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		const char *why = NULL;
+		bool changed = false;
+		int n, err;
+
+		n = nl_recv(nd->sk, &peer, &buf, NULL);
+		if (n == -NLE_AGAIN || n == 0) {
+			free(buf);
+			return;
+		}
+		if (n < 0) {
+			free(buf);
+			/* -NLE_NOMEM: the kernel dropped events (ENOBUFS) */
+			warning("netdisc: rtnetlink: %s; reading the state "
+				"again\n",
+				nl_geterror(n));
+			resync(nd);
+			return;
+		}
+
+		++nd->dgrams;
+		err = netstate_feed(nd->state, buf, (size_t)n, &changed, &why);
+		if (err)
+			warning("netdisc: malformed rtnetlink message (%s); "
+				"skipped\n",
+				why);
+
+		if (nd->dumping && dump_finished(buf, (size_t)n)) {
+			(void)dump_next(nd);
+			changed = true;
+		}
+		free(buf);
+
+		if (changed)
+			tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle,
+				  nd);
+	}
+}
+
+int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
+		  netdisc_change_h *changeh, void *arg)
+{
+	struct netdisc *nd;
+	int err;
+
+	if (!ndp || !cfg)
+		return EINVAL;
+
+	nd = mem_zalloc(sizeof(*nd), destructor);
+	if (!nd)
+		return ENOMEM;
+
+	nd->fd = -1;
+	nd->cfg = *cfg;
+	nd->changeh = changeh;
+	nd->arg = arg;
+	tmr_init(&nd->debounce);
+
+	nd->state = mem_zalloc(sizeof(*nd->state), NULL);
+	nd->sk = nl_socket_alloc();
+	if (!nd->state || !nd->sk) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	/* events and dump replies share the socket: no sequence checks */
+	nl_socket_disable_seq_check(nd->sk);
+	nl_socket_disable_auto_ack(nd->sk);
+
+	err = nl_connect(nd->sk, NETLINK_ROUTE);
+	if (err < 0) {
+		warning("netdisc: rtnetlink: %s\n", nl_geterror(err));
+		err = EIO;
+		goto out;
+	}
+
+	err = nl_socket_add_memberships(
+		nd->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+		RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEIGH, 0);
+	if (!err)
+		err = nl_socket_set_nonblocking(nd->sk);
+	if (!err)
+		err = nl_socket_set_buffer_size(nd->sk, 1 << 20, 0);
+	if (err < 0) {
+		warning("netdisc: rtnetlink setup: %s\n", nl_geterror(err));
+		err = EIO;
+		goto out;
+	}
+
+	/* the neighbour table can be large; a page per read is not enough */
+	(void)nl_socket_set_msg_buf_size(nd->sk, 64 * 1024);
+
+	nd->fd = nl_socket_get_fd(nd->sk);
+	err = fd_listen(nd->fd, FD_READ, read_handler, nd);
+	if (err)
+		goto out;
+
+	err = dump_next(nd);
+
+out:
+	if (err)
+		mem_deref(nd);
+	else
+		*ndp = nd;
+	return err;
+}
+
+const struct netsnap *netdisc_snapshot(const struct netdisc *nd)
+{
+	return nd && nd->have_snap ? &nd->snap : NULL;
+}
+
+void netdisc_stats(const struct netdisc *nd, unsigned *dgrams,
+		   unsigned *snapshots)
+{
+	if (!nd)
+		return;
+	if (dgrams)
+		*dgrams = nd->dgrams;
+	if (snapshots)
+		*snapshots = nd->snapshots;
+}

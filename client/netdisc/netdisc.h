@@ -1,0 +1,30 @@
+/*
+ * netdisc: what the device is attached to, kept current from kernel events
+ * inside baresip's event loop (libre fd_listen/tmr; nothing polls, nothing
+ * blocks).  Today: rtnetlink (links, addresses, routes, neighbours).
+ */
+
+struct netdisc;
+
+struct netdisc_config {
+	unsigned debounce_ms; /* one snapshot per burst of changes */
+	bool probe_gateway; /* provoke ARP/ND when the gateway MAC is missing */
+};
+
+/* Called once per settled change with the new snapshot (not on repeats). */
+typedef void(netdisc_change_h)(const struct netsnap *snap, void *arg);
+
+/*
+ * Open the rtnetlink socket, subscribe to link/address/route/neighbour
+ * groups, dump the current state and call changeh when it has settled.
+ * The netdisc is freed with mem_deref.
+ */
+int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
+		  netdisc_change_h *changeh, void *arg);
+
+/* The latest settled snapshot (valid until the next change). */
+const struct netsnap *netdisc_snapshot(const struct netdisc *nd);
+
+/* Counters for tests and benchmarks: datagrams read, snapshots made. */
+void netdisc_stats(const struct netdisc *nd, unsigned *dgrams,
+		   unsigned *snapshots);

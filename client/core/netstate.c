@@ -8,69 +8,17 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include "nlattr.h"
 #include "netstate.h"
 
-/* A bounds-checked walk over rtattrs: every length checked before use. */
-struct attr_cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-struct attr {
-	unsigned type;
-	const uint8_t *val;
-	size_t len;
-};
-
-#define ALIGN4(n) (((n) + 3u) & ~(size_t)3u)
-
-/* 1: next attribute in *a; 0: end; -1: malformed. */
-static int attr_next(struct attr_cursor *c, struct attr *a)
+/* The attributes that follow a message's fixed header. */
+static void attrs_after(struct nlattr_cursor *c, const uint8_t *body,
+			size_t len, size_t hdr)
 {
-	uint16_t rlen, rtype;
-
-	if (c->left == 0)
-		return 0;
-	if (c->left < 4)
-		return -1;
-
-	memcpy(&rlen, c->p, 2);
-	memcpy(&rtype, c->p + 2, 2);
-	if (rlen < 4 || rlen > c->left)
-		return -1;
-
-	a->type = rtype & NLA_TYPE_MASK;
-	a->val = c->p + 4;
-	a->len = rlen - 4u;
-
-	if (ALIGN4(rlen) >= c->left) {
-		c->left = 0;
-	} else {
-		c->p += ALIGN4(rlen);
-		c->left -= ALIGN4(rlen);
-	}
-
-	return 1;
-}
-
-static bool attr_copy_str(char *dst, size_t sz, const struct attr *a)
-{
-	size_t n = strnlen((const char *)a->val, a->len);
-
-	if (n == 0 || n >= sz)
-		return false;
-
-	memcpy(dst, a->val, n);
-	dst[n] = '\0';
-	return true;
-}
-
-static bool attr_u32(uint32_t *v, const struct attr *a)
-{
-	if (a->len != 4)
-		return false;
-	memcpy(v, a->val, 4);
-	return true;
+	if (len > NLMSG_ALIGN(hdr))
+		nlattr_init(c, body + NLMSG_ALIGN(hdr), len - NLMSG_ALIGN(hdr));
+	else
+		nlattr_init(c, NULL, 0);
 }
 
 static bool addr_len_ok(int family, size_t len)
@@ -83,8 +31,8 @@ static int decode_link(struct net_link *l, const uint8_t *body, size_t len,
 		       const char **errmsg)
 {
 	struct ifinfomsg ifi;
-	struct attr_cursor c;
-	struct attr a;
+	struct nlattr_cursor c;
+	struct nlattr_val a;
 	int r;
 
 	if (len < sizeof(ifi)) {
@@ -97,14 +45,12 @@ static int decode_link(struct net_link *l, const uint8_t *body, size_t len,
 	l->arptype = ifi.ifi_type;
 	l->flags = ifi.ifi_flags;
 
-	c.p = body + NLMSG_ALIGN(sizeof(ifi));
-	c.left = len > NLMSG_ALIGN(sizeof(ifi)) ? len - NLMSG_ALIGN(sizeof(ifi))
-						: 0;
+	attrs_after(&c, body, len, sizeof(ifi));
 
-	while ((r = attr_next(&c, &a)) > 0) {
+	while ((r = nlattr_next(&c, &a)) > 0) {
 		switch (a.type) {
 		case IFLA_IFNAME:
-			if (!attr_copy_str(l->name, sizeof(l->name), &a)) {
+			if (!nlattr_str(l->name, sizeof(l->name), &a)) {
 				*errmsg = "IFLA_IFNAME empty or too long";
 				return EBADMSG;
 			}
@@ -123,14 +69,15 @@ static int decode_link(struct net_link *l, const uint8_t *body, size_t len,
 			l->wireless = true;
 			break;
 		case IFLA_LINKINFO: {
-			struct attr_cursor n = {a.val, a.len};
-			struct attr na;
+			struct nlattr_cursor n;
+			struct nlattr_val na;
 			int nr;
 
-			while ((nr = attr_next(&n, &na)) > 0) {
+			nlattr_init(&n, a.val, a.len);
+			while ((nr = nlattr_next(&n, &na)) > 0) {
 				if (na.type == IFLA_INFO_KIND)
-					(void)attr_copy_str(
-						l->kind, sizeof(l->kind), &na);
+					(void)nlattr_str(l->kind,
+							 sizeof(l->kind), &na);
 			}
 			if (nr < 0) {
 				*errmsg = "malformed IFLA_LINKINFO";
@@ -159,8 +106,8 @@ static int decode_addr(struct net_addr *ad, const uint8_t *body, size_t len,
 		       const char **errmsg)
 {
 	struct ifaddrmsg ifa;
-	struct attr_cursor c;
-	struct attr a;
+	struct nlattr_cursor c;
+	struct nlattr_val a;
 	bool have_local = false, have_addr = false;
 	uint8_t local[16], address[16];
 	int r;
@@ -183,11 +130,9 @@ static int decode_addr(struct net_addr *ad, const uint8_t *body, size_t len,
 		return EBADMSG;
 	}
 
-	c.p = body + NLMSG_ALIGN(sizeof(ifa));
-	c.left = len > NLMSG_ALIGN(sizeof(ifa)) ? len - NLMSG_ALIGN(sizeof(ifa))
-						: 0;
+	attrs_after(&c, body, len, sizeof(ifa));
 
-	while ((r = attr_next(&c, &a)) > 0) {
+	while ((r = nlattr_next(&c, &a)) > 0) {
 		if (a.type != IFA_LOCAL && a.type != IFA_ADDRESS)
 			continue;
 		if (!addr_len_ok(ad->family, a.len)) {
@@ -225,8 +170,8 @@ static int decode_route(struct net_route *rt, const uint8_t *body, size_t len,
 			const char **errmsg)
 {
 	struct rtmsg rtm;
-	struct attr_cursor c;
-	struct attr a;
+	struct nlattr_cursor c;
+	struct nlattr_val a;
 	uint32_t v;
 	int r;
 
@@ -248,11 +193,9 @@ static int decode_route(struct net_route *rt, const uint8_t *body, size_t len,
 		return EBADMSG;
 	}
 
-	c.p = body + NLMSG_ALIGN(sizeof(rtm));
-	c.left = len > NLMSG_ALIGN(sizeof(rtm)) ? len - NLMSG_ALIGN(sizeof(rtm))
-						: 0;
+	attrs_after(&c, body, len, sizeof(rtm));
 
-	while ((r = attr_next(&c, &a)) > 0) {
+	while ((r = nlattr_next(&c, &a)) > 0) {
 		switch (a.type) {
 		case RTA_DST:
 		case RTA_GATEWAY:
@@ -268,21 +211,21 @@ static int decode_route(struct net_route *rt, const uint8_t *body, size_t len,
 			}
 			break;
 		case RTA_OIF:
-			if (!attr_u32(&v, &a)) {
+			if (!nlattr_u32(&v, &a)) {
 				*errmsg = "RTA_OIF of the wrong length";
 				return EBADMSG;
 			}
 			rt->oif = v;
 			break;
 		case RTA_PRIORITY:
-			if (!attr_u32(&v, &a)) {
+			if (!nlattr_u32(&v, &a)) {
 				*errmsg = "RTA_PRIORITY of the wrong length";
 				return EBADMSG;
 			}
 			rt->priority = v;
 			break;
 		case RTA_TABLE:
-			if (!attr_u32(&v, &a)) {
+			if (!nlattr_u32(&v, &a)) {
 				*errmsg = "RTA_TABLE of the wrong length";
 				return EBADMSG;
 			}
@@ -305,8 +248,8 @@ static int decode_neigh(struct net_neigh *n, const uint8_t *body, size_t len,
 			const char **errmsg)
 {
 	struct ndmsg ndm;
-	struct attr_cursor c;
-	struct attr a;
+	struct nlattr_cursor c;
+	struct nlattr_val a;
 	bool have_dst = false;
 	int r;
 
@@ -323,11 +266,9 @@ static int decode_neigh(struct net_neigh *n, const uint8_t *body, size_t len,
 	if (n->family != AF_INET && n->family != AF_INET6)
 		return ENOTSUP;
 
-	c.p = body + NLMSG_ALIGN(sizeof(ndm));
-	c.left = len > NLMSG_ALIGN(sizeof(ndm)) ? len - NLMSG_ALIGN(sizeof(ndm))
-						: 0;
+	attrs_after(&c, body, len, sizeof(ndm));
 
-	while ((r = attr_next(&c, &a)) > 0) {
+	while ((r = nlattr_next(&c, &a)) > 0) {
 		if (a.type == NDA_DST) {
 			if (!addr_len_ok(n->family, a.len)) {
 				*errmsg = "NDA_DST of the wrong length";

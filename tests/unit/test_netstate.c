@@ -14,42 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include "netstate.h"
-
-/* A datagram under construction: messages appended one after another. */
-struct dgram {
-	uint8_t buf[4096];
-	size_t len;
-	size_t msg; /* offset of the message being built */
-};
-
-static void msg_begin(struct dgram *d, uint16_t type, const void *hdr,
-		      size_t hlen)
-{
-	struct nlmsghdr nlh = {.nlmsg_type = type};
-
-	d->msg = d->len;
-	memcpy(d->buf + d->len, &nlh, sizeof(nlh));
-	d->len += NLMSG_HDRLEN;
-	memcpy(d->buf + d->len, hdr, hlen);
-	d->len += NLMSG_ALIGN(hlen);
-}
-
-static void attr(struct dgram *d, uint16_t type, const void *val, size_t len)
-{
-	uint16_t rlen = (uint16_t)(4 + len);
-
-	memcpy(d->buf + d->len, &rlen, 2);
-	memcpy(d->buf + d->len + 2, &type, 2);
-	memcpy(d->buf + d->len + 4, val, len);
-	d->len += (4 + len + 3) & ~3u;
-}
-
-static void msg_end(struct dgram *d)
-{
-	uint32_t n = (uint32_t)(d->len - d->msg);
-
-	memcpy(d->buf + d->msg, &n, 4);
-}
+#include "nlbuild.h"
 
 static void add_link(struct dgram *d, int index, const char *name,
 		     uint16_t arptype, const char *mac, const char *kind)

@@ -8,6 +8,7 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include "wifi.h"
 #include "netstate.h"
 
 /* Remove element i of an array of n elements of size sz. */
@@ -594,6 +595,17 @@ int netsnap_json_encode(struct odict *od, const struct netsnap *snap)
 					  snap->subnet.prefixlen);
 			err = odict_entry_add(od, "subnet", ODICT_STRING, net);
 		}
+	}
+	if (!err && snap->wifi.present) {
+		struct odict *w = NULL;
+
+		err = odict_alloc(&w, 8);
+		if (!err)
+			err = wifi_bss_json_encode(w, &snap->wifi.bss,
+						   snap->wifi.ifname);
+		if (!err)
+			err = odict_entry_add(od, "wifi", ODICT_OBJECT, w);
+		mem_deref(w);
 	}
 	if (!err)
 		err = odict_entry_add(od, "vpn", ODICT_BOOL, snap->vpn);

@@ -9,6 +9,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include "nlattr.h"
+#include "wifi.h"
 #include "netstate.h"
 
 /* The attributes that follow a message's fixed header. */

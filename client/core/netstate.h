@@ -1,4 +1,6 @@
 /*
+ * Include "wifi.h" before this header.
+ *
  * netstate: the kernel's view of links, addresses, routes and neighbours,
  * built from rtnetlink messages (pure: the caller brings the bytes), and
  * the snapshot of "what this device is attached to" derived from it.
@@ -147,6 +149,12 @@ struct netsnap {
 		bool vpn; /* the default route leaves through a tunnel */
 	} gateway;
 	bool vpn; /* a VPN carries the default route */
+	/* the associated access point (first Wi-Fi station associated) */
+	struct {
+		bool present;
+		char ifname[NET_IFNAMSIZ];
+		struct wifi_bss bss;
+	} wifi;
 	/* the subnet of the gateway's interface: evidence for the LIS,
 	 * never taken from a tunnel */
 	struct {

@@ -6,8 +6,8 @@
 #include <linux/netlink.h>
 #include <linux/nl80211.h>
 #include "nlattr.h"
-#include "netstate.h"
 #include "wifi.h"
+#include "netstate.h"
 
 /* The attributes after nlmsghdr and genlmsghdr, bounds checked. */
 static int genl_attrs(struct nlattr_cursor *c, const uint8_t *buf, size_t len,

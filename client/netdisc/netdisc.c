@@ -13,7 +13,9 @@
 #include <netlink/route/rtnl.h>
 #include <linux/rtnetlink.h>
 #include "baresip-abi.h" /* netdisc runs inside baresip: its log */
+#include "wifi.h"
 #include "netstate.h"
+#include "wifi80211.h"
 #include "netdisc.h"
 
 /* Dumps run one at a time on the socket, in this order. */
@@ -33,6 +35,7 @@ struct netdisc {
 	bool probed;
 	netdisc_change_h *changeh;
 	void *arg;
+	struct wifi80211 *wifi;
 	unsigned dgrams;
 	unsigned snapshots;
 };
@@ -42,6 +45,7 @@ static void destructor(void *arg)
 	struct netdisc *nd = arg;
 
 	tmr_cancel(&nd->debounce);
+	mem_deref(nd->wifi);
 	if (nd->fd >= 0)
 		fd_close(nd->fd);
 	if (nd->sk)
@@ -122,6 +126,43 @@ static void gateway_probe(const struct netsnap *snap)
 	(void)close(fd);
 }
 
+static void settle(void *arg);
+
+/* nl80211 knows which links are Wi-Fi; rtnetlink does not say. */
+static void wifi_apply(struct netdisc *nd)
+{
+	const struct wifi_station *st;
+	size_t n, i;
+
+	st = wifi80211_stations(nd->wifi, &n);
+	for (i = 0; i < n; i++)
+		netstate_set_wireless(nd->state, st[i].iface.ifindex, true);
+}
+
+static void wifi_snapshot(const struct netdisc *nd, struct netsnap *snap)
+{
+	const struct wifi_station *st;
+	size_t n, i;
+
+	st = wifi80211_stations(nd->wifi, &n);
+	for (i = 0; i < n; i++) {
+		if (!st[i].associated)
+			continue;
+		snap->wifi.present = true;
+		snap->wifi.bss = st[i].bss;
+		str_ncpy(snap->wifi.ifname, st[i].iface.name,
+			 sizeof(snap->wifi.ifname));
+		return;
+	}
+}
+
+static void wifi_changed(void *arg)
+{
+	struct netdisc *nd = arg;
+
+	tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle, nd);
+}
+
 static void settle(void *arg)
 {
 	struct netdisc *nd = arg;
@@ -130,7 +171,9 @@ static void settle(void *arg)
 	if (nd->dumping)
 		return; /* the last dump's end starts the timer again */
 
+	wifi_apply(nd);
 	netstate_snapshot(nd->state, &snap);
+	wifi_snapshot(nd, &snap);
 	++nd->snapshots;
 
 	if (snap.gateway.present && !snap.gateway.has_mac &&
@@ -264,6 +307,12 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 	err = fd_listen(nd->fd, FD_READ, read_handler, nd);
 	if (err)
 		goto out;
+
+	err = wifi80211_alloc(&nd->wifi, wifi_changed, nd);
+	if (err == ENODEV)
+		info("netdisc: no nl80211 in this kernel: no Wi-Fi evidence\n");
+	else if (err)
+		warning("netdisc: Wi-Fi discovery unavailable: %m\n", err);
 
 	err = dump_next(nd);
 

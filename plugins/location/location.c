@@ -6,6 +6,7 @@
 #include "baresip-abi.h"
 #include "bus.h"
 #include "kvconf.h"
+#include "wifi.h"
 #include "netstate.h"
 #include "netdisc.h"
 

@@ -2,6 +2,7 @@
 
 #include <re.h>
 #include <string.h>
+#include "wifi.h"
 #include "netstate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -13,6 +13,7 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include "wifi.h"
 #include "netstate.h"
 #include "nlbuild.h"
 

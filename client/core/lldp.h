@@ -14,7 +14,7 @@
 #define LLDP_ETH_HDR_LEN 14
 
 /* Largest LLDPDU accepted: one untagged Ethernet payload. */
-#define LLDP_PDU_MAX 1500
+#define LLDP_PDU_MAX 1500u
 
 /* Chassis and Port ID: a subtype octet and 1..255 octets of ID. */
 #define LLDP_ID_MAX 255
@@ -23,15 +23,15 @@
 /* Port Description, System Name, System Description: 0..255 octets [U]. */
 #define LLDP_STR_MAX 255
 /* Management Address: address string is family octet + 1..31 octets. */
-#define LLDP_MGMT_ADDR_MAX 31
+#define LLDP_MGMT_ADDR_MAX 31u
 #define LLDP_MGMT_MAX	   4
 /* LLDP-MED application types run 1..8, one policy each. */
 #define LLDP_MED_POLICY_MAX 8
 /* LLDP-MED inventory strings: 0..32 octets (§8.4). */
 #define LLDP_MED_INVENTORY_MAX 32
 /* ECS ELIN: 10..25 digits (§8.4). */
-#define LLDP_MED_ELIN_MIN 10
-#define LLDP_MED_ELIN_MAX 25
+#define LLDP_MED_ELIN_MIN 10u
+#define LLDP_MED_ELIN_MAX 25u
 /* RFC 4776 CAvalue: one length octet. */
 #define LLDP_MED_CA_MAX 255
 

@@ -376,6 +376,8 @@ static int decode_tlvs(struct lldp_frame *f, const uint8_t *buf, size_t len)
 		if (!cur.left && index < 3)
 			return lldp_fail(f, "LLDPDU ends before TLV %u (%s)",
 					 index + 1, lldp_tlv_name(index + 1));
+		/* lldpd refuses an LLDPDU without End too; whether later
+		 * 802.1AB revisions let senders leave it out is [U] */
 		if (!cur.left)
 			return lldp_fail(f, "LLDPDU ends without End TLV");
 

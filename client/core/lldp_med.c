@@ -38,7 +38,7 @@ static const char *const app_names[] = {
 };
 
 /* Coordinate LCI: exactly 16 octets (§8.4, TIA-1057). */
-#define COORD_LCI_LEN 16
+#define COORD_LCI_LEN 16u
 /* RFC 4776 CAtypes the LCI carries beside the address elements (§8.6). */
 #define CATYPE_LANGUAGE 0
 #define CATYPE_SCRIPT	128

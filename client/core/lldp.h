@@ -185,7 +185,7 @@ struct lldp_med_policy {
 	uint8_t app; /* enum lldp_med_app */
 	bool unknown;
 	bool tagged;
-	uint16_t vlan;	  /* 12 bits; 0 means priority tagged */
+	uint16_t vlan;	  /* 12 bits; 0: priority tagged only [U] */
 	uint8_t priority; /* 802.1p, 3 bits */
 	uint8_t dscp;	  /* 6 bits */
 };
@@ -308,7 +308,7 @@ const char *lldp_med_app_name(unsigned app);
 /* What the phone announces about itself. */
 struct lldp_tx {
 	uint8_t mac[6];	      /* own MAC: Ethernet source and Chassis ID */
-	const char *ifname;   /* Port ID subtype 5; NULL: subtype 3, the MAC */
+	const char *ifname;   /* Port ID subtype 5; NULL/"": 3, the MAC */
 	uint16_t ttl;	      /* seconds; 0 asks neighbours to forget us */
 	const char *sys_name; /* optional, up to LLDP_STR_MAX octets */
 	/* Network Policy to send, normally voice; NULL sends voice with
@@ -322,11 +322,10 @@ struct lldp_tx {
 
 /*
  * Write a whole Ethernet frame into mb at mb->pos (normally its end):
- * destination
- * 01:80:c2:00:00:0e, source tx->mac, EtherType 0x88cc, then Chassis ID
- * (MAC), Port ID, TTL, System Name, System Capabilities (telephone),
- * LLDP-MED Capabilities (Endpoint Class III), Network Policy, the
- * inventory TLVs given, End.  Returns 0, EINVAL for bad arguments,
+ * destination 01:80:c2:00:00:0e, source tx->mac, EtherType 0x88cc, then
+ * Chassis ID (MAC), Port ID, TTL, System Name, System Capabilities
+ * (telephone), LLDP-MED Capabilities (Endpoint Class III), Network Policy,
+ * the inventory TLVs given, End.  NULL and "" strings are left out.  Returns 0, EINVAL for bad arguments,
  * oversized strings or policy fields out of range, ENOMEM; on failure
  * mb->pos and mb->end are put back as they were.
  */

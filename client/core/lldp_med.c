@@ -360,11 +360,24 @@ static char *inventory_field(struct lldp_med_inventory *inv, uint8_t subtype)
 	}
 }
 
+/* §8.4 inventory: 0..32 octets of text each; a repeat keeps the first. */
+static int decode_inventory(struct lldp_frame *f, uint8_t subtype,
+			    struct lldp_cur *val)
+{
+	char *field = inventory_field(&f->med.inventory, subtype);
+
+	if (field[0]) {
+		++f->skipped;
+		return 0;
+	}
+
+	lldp_text_copy(field, val->p, val->left);
+	return 0;
+}
+
 int lldp_med_decode(struct lldp_frame *f, uint8_t subtype, unsigned tlvlen,
 		    struct lldp_cur *val)
 {
-	char *inv;
-
 	if (subtype < 1 || subtype >= ARRAY_SIZE(med_info)) {
 		++f->skipped;
 		return 0;
@@ -396,13 +409,6 @@ int lldp_med_decode(struct lldp_frame *f, uint8_t subtype, unsigned tlvlen,
 		++f->skipped;
 		return 0;
 	default:
-		inv = inventory_field(&f->med.inventory, subtype);
-		if (inv[0] || !val->left) {
-			if (inv[0])
-				++f->skipped;
-			return 0;
-		}
-		lldp_text_copy(inv, val->p, val->left);
-		return 0;
+		return decode_inventory(f, subtype, val);
 	}
 }

@@ -1,0 +1,105 @@
+/* Fuzz target: LLDPDUs and Ethernet frames through lldp_decode(), and what
+ * decodes re-encoded and decoded again. */
+
+#include <re.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "civic.h"
+#include "lldp.h"
+#include "fingerprint.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_string(const char *s, size_t size)
+{
+	if (memchr(s, '\0', size) == NULL)
+		abort();
+}
+
+/* What a successful decode promises. */
+static void check_frame(const struct lldp_frame *f)
+{
+	size_t i;
+
+	if (f->chassis.len < 1 || f->chassis.len > LLDP_ID_MAX ||
+	    f->port.len < 1 || f->port.len > LLDP_ID_MAX)
+		abort();
+	check_string(f->chassis.text, sizeof(f->chassis.text));
+	check_string(f->port.text, sizeof(f->port.text));
+	check_string(f->sys_name, sizeof(f->sys_name));
+	check_string(f->med.elin, sizeof(f->med.elin));
+	if (f->mgmtc > LLDP_MGMT_MAX || f->med.policyc > LLDP_MED_POLICY_MAX)
+		abort();
+	for (i = 0; i < f->mgmtc; i++)
+		check_string(f->mgmtv[i].text, sizeof(f->mgmtv[i].text));
+
+	if (f->med.has_coord && (!(fabs(f->med.coord.latitude) <= 90.0) ||
+				 !(fabs(f->med.coord.longitude) <= 180.0)))
+		abort();
+	if (f->med.has_elin &&
+	    (strlen(f->med.elin) < LLDP_MED_ELIN_MIN ||
+	     strspn(f->med.elin, "0123456789") != strlen(f->med.elin)))
+		abort();
+}
+
+/* Our encoder fed with decoded fields must produce a decodable frame. */
+static void reencode(const struct lldp_frame *f)
+{
+	struct lldp_frame again;
+	struct fingerprint_input in;
+	char fp[FINGERPRINT_LEN + 1];
+	struct lldp_tx tx;
+	struct mbuf *mb = mbuf_alloc(256);
+
+	if (!mb)
+		return;
+
+	memset(&tx, 0, sizeof(tx));
+	memset(&again, 0, sizeof(again));
+	memcpy(tx.mac, f->chassis.raw, f->chassis.len < 6 ? f->chassis.len : 6);
+	if (strlen(f->port.text) <= LLDP_ID_MAX)
+		tx.ifname = f->port.text;
+	tx.ttl = f->ttl;
+	tx.sys_name = f->sys_name;
+	if (f->med.policyc)
+		tx.policy = &f->med.policyv[0];
+	tx.sw_rev = f->med.inventory.sw_rev;
+	tx.model = f->med.inventory.model;
+
+	if (lldp_encode(mb, &tx) ||
+	    lldp_decode_ethernet(&again, mb->buf, mb->end, NULL) ||
+	    strcmp(again.sys_name, f->sys_name) || again.ttl != f->ttl)
+		abort();
+	lldp_frame_reset(&again);
+
+	memset(&in, 0, sizeof(in));
+	in.chassis = &f->chassis;
+	in.port = &f->port;
+	if (fingerprint_compute(fp, NULL, &in) == EINVAL)
+		abort();
+
+	mem_deref(mb);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lldp_frame f;
+	const char *why = NULL;
+
+	memset(&f, 0, sizeof(f));
+
+	if (lldp_decode(&f, data, size, &why) == 0) {
+		check_frame(&f);
+		reencode(&f);
+	} else if (!why || !*why) {
+		/* every refusal says why */
+		abort();
+	}
+
+	/* the same octets as a whole Ethernet frame */
+	(void)lldp_decode_ethernet(&f, data, size, NULL);
+
+	lldp_frame_reset(&f);
+	return 0;
+}

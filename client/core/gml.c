@@ -1,4 +1,4 @@
-/* gml: geodetic shapes as GML / GeoShape elements (RFC 5491 §5). */
+/* gml: geodetic shapes as GML / GeoShape elements (RFC 5491). */
 
 #include <re.h>
 #include <math.h>
@@ -11,7 +11,7 @@
 #include "xmlutil.h"
 #include "gml.h"
 
-/* Units of measure (RFC 5491 §5.2.x: uom attributes). */
+/* Units of measure in uom attributes (standards.md §5.4). */
 #define UOM_METRE  "urn:ogc:def:uom:EPSG::9001"
 #define UOM_RADIAN "urn:ogc:def:uom:EPSG::9101"
 #define UOM_DEGREE "urn:ogc:def:uom:EPSG::9102"
@@ -170,7 +170,8 @@ static void write_num(struct xmlw *x, double v)
 	xmlw_text(x, buf);
 }
 
-/* RFC 5491 §5.1: latitude, longitude, then altitude for 3D. */
+/* gml:pos: latitude, longitude, then altitude for 3D (standards.md
+ * §5.3). */
 static void write_pos(struct xmlw *x, const struct geo_pos *p, bool three_d)
 {
 	char lat[GML_NUM_LEN], lon[GML_NUM_LEN], alt[GML_NUM_LEN];

@@ -1,4 +1,4 @@
-/* gml: geodetic shapes as GML / GeoShape elements (RFC 5491 §5).
+/* gml: geodetic shapes as GML / GeoShape elements (RFC 5491).
  * Internal to client/core; include the libxml2 headers, civic.h,
  * location.h and xmlutil.h first. */
 

@@ -143,6 +143,7 @@ static void write_measurements(struct xmlw *x, const struct held_request *req)
 	if (!req->lldp && !req->apc)
 		return;
 
+	/* [U] the time/expiry attributes of measurements: left out */
 	xmlw_start(x, "measurements");
 	xmlw_attr(x, "xmlns", HELD_NS_LM);
 

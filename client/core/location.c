@@ -18,7 +18,7 @@ static const char *const source_names[LOCATION_SOURCE_COUNT] = {
 	[LOCATION_SOURCE_MANUAL] = "manual",
 };
 
-/* RFC 5491 §5.2 (GML) and the GeoShape names. */
+/* GML and GeoShape element names (standards.md §5.4). */
 static const char *const shape_names[GEO_SHAPE_COUNT] = {
 	[GEO_NONE] = NULL,	   [GEO_POINT] = "Point",
 	[GEO_CIRCLE] = "Circle",   [GEO_ELLIPSE] = "Ellipse",
@@ -106,7 +106,8 @@ static bool angle_valid(double v)
 	return isfinite(v) && fabs(v) <= 360.0;
 }
 
-/* RFC 5491 §5.2: which shapes exist in which dimension. */
+/* RFC 5491 / GeoShape: which shapes exist in which dimension
+ * (standards.md §5.4). */
 static bool crs_allowed(enum geo_shape s, enum geo_crs crs)
 {
 	switch (s) {

@@ -2,7 +2,7 @@
  * Include civic.h first. */
 
 /*
- * Geodetic shapes of RFC 5491 §5 / the GeoShape profile.  Point and
+ * Geodetic shapes of RFC 5491 / GeoShape (standards.md §5.4).  Point and
  * Polygon are 2D (EPSG::4326) or 3D (EPSG::4979); Circle, Ellipse and
  * ArcBand are 2D only; Sphere, Ellipsoid and Prism are 3D only.
  */
@@ -94,7 +94,7 @@ struct location_uri {
 	time_t expires; /* 0: not known */
 };
 
-/* The usage rules a parsed PIDF-LO carried (RFC 4119 §2.2.2). */
+/* The usage rules a parsed PIDF-LO carried (standards.md §5.2). */
 struct location_usage {
 	bool retransmission_allowed;
 	time_t retention_expiry; /* 0: not given */
@@ -198,7 +198,8 @@ bool location_text_valid(const char *s, size_t len);
  * ... and points ([[lat, lon(, alt)], ...]) in degrees and metres, south
  * and west negative, six decimals; times are RFC 3339 UTC strings; uris
  * an array of {"uri", "expires"}.  The usage rules are not included.
- * Returns 0, ENOMEM or EINVAL.
+ * Returns 0, ENOMEM or EINVAL (a shape geo_validate() refuses); on error
+ * od may already hold some of the keys.
  */
 int location_json_encode(struct odict *od, const struct location *loc);
 

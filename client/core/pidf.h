@@ -70,7 +70,7 @@ int pidf_build(struct mbuf *mb, const struct location *loc,
 	       const struct pidf_params *p);
 
 /*
- * Read the location out of a PIDF-LO.  Following RFC 5491 §3 the first
+ * Read the location out of a PIDF-LO.  Following RFC 5491 the first
  * dm:device carrying a location wins, else the first tuple, else the
  * first dm:person; whichever of civic/geodetic that element lacks is
  * taken from later elements of the same kind (alternative descriptions

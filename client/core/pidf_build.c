@@ -13,7 +13,7 @@
 
 #define ID_SEED_MAX 64
 
-/* RFC 5139 §4: the schema is a sequence, so the children of
+/* RFC 5139: the schema is a sequence, so the children of
  * ca:civicAddress go in this order [U: order written from memory of the
  * schema; the MS-SIPRE example agrees for the elements it uses]. */
 static const enum civic_field civic_order[] = {
@@ -110,7 +110,8 @@ static void write_civic(struct xmlw *x, const struct civic *c)
 	xmlw_end(x);
 }
 
-/* RFC 4119 §2.2: location-info, usage-rules, method, provided-by. */
+/* RFC 4119 geopriv: location-info, usage-rules, method, provided-by
+ * (standards.md §5.2). */
 static void write_geopriv(struct xmlw *x, const struct location *loc,
 			  struct parts parts, const struct pidf_params *p)
 {
@@ -145,7 +146,7 @@ static void write_geopriv(struct xmlw *x, const struct location *loc,
 	xmlw_end(x);
 }
 
-/* RFC 5491 §3: measured location goes in dm:device, then dm:deviceID and
+/* RFC 5491: measured location goes in dm:device, then dm:deviceID and
  * dm:timestamp (RFC 4479 order). */
 static void write_device(struct xmlw *x, const struct location *loc,
 			 struct parts parts, const struct pidf_params *p,

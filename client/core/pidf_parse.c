@@ -50,7 +50,7 @@ static bool is_holder(const xmlNode *n, enum holder h)
 	return false;
 }
 
-/* RFC 4119 §2.2 puts geopriv in a tuple's status; RFC 5491 §3 directly in
+/* RFC 4119 puts geopriv in a tuple's status; RFC 5491 directly in
  * dm:device and dm:person. */
 static const xmlNode *geopriv_of(const xmlNode *el, enum holder h)
 {
@@ -265,7 +265,8 @@ static int read_timestamp(struct location *loc, const xmlNode *el,
 	return 0;
 }
 
-/* RFC 5491 §3: the first dm:device with a location, else the first
+/* RFC 5491 (standards.md §5.3 rule 4): the first dm:device with a
+ * location, else the first
  * tuple, else the first dm:person. */
 static const xmlNode *find_primary(enum holder *hp, const xmlNode **lip,
 				   const xmlNode *presence)

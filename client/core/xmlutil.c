@@ -6,6 +6,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 #include "civic.h"
 #include "location.h"
@@ -127,7 +128,9 @@ static void install_guard(xmlParserCtxt *ctxt, struct guard *g)
 int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 		  const char **errmsg)
 {
+	xmlStructuredErrorFunc old_handler;
 	xmlParserCtxt *ctxt = NULL;
+	void *old_ctx;
 	struct guard g;
 	const char *msg = NULL;
 	xmlDoc *doc = NULL;
@@ -159,7 +162,15 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 
 	install_guard(ctxt, &g);
 	xmlCtxtUseOptions(ctxt, PARSE_OPTIONS);
+
+	/* Errors raised without the parser context (encoding conversion)
+	 * go to libxml2's per-thread structured handler, else to stderr:
+	 * silence them for this parse and put the caller's handler back. */
+	old_handler = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, on_error);
 	(void)xmlParseDocument(ctxt);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 
 	doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;

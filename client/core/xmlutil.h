@@ -63,9 +63,17 @@ struct xmlw {
 /* Start a document with its XML declaration.  0, or ENOMEM (then x needs
  * no xmlw_finish()). */
 int xmlw_begin(struct xmlw *x);
+
+/* Open element name; attributes follow, then content. */
 void xmlw_start(struct xmlw *x, const char *name);
+
+/* An attribute of the element just opened; EINVAL for bad text. */
 void xmlw_attr(struct xmlw *x, const char *name, const char *value);
+
+/* Escaped text content; EINVAL for bad text. */
 void xmlw_text(struct xmlw *x, const char *text);
+
+/* Close the innermost open element. */
 void xmlw_end(struct xmlw *x);
 
 /* An element holding only text: <name>text</name>. */

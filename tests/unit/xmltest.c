@@ -244,6 +244,17 @@ void xmltest_hostile(xmltest_decode_h *decode, const char *root, const char *ns)
 	       "document type declarations are not allowed");
 	mem_deref(wide);
 
+	/* XInclude is never processed: at most a document without a
+	 * location */
+	re_snprintf(
+		doc, sizeof(doc),
+		"<%s xmlns=\"%s\"><xi:include xmlns:xi=\"http://www.w3.org/"
+		"2001/XInclude\" href=\"file:///etc/passwd\" parse=\"text\"/>"
+		"</%s>",
+		root, ns, root);
+	assert_int_not_equal(0,
+			     decode((const uint8_t *)doc, strlen(doc), NULL));
+
 	assert_int_equal(0, external_loads);
 
 	billion_laughs(decode, root, ns);

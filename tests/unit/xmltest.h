@@ -21,7 +21,7 @@ typedef int(xmltest_decode_h)(const uint8_t *buf, size_t len,
  * Feed decode the hostile documents every decoder must refuse, each with
  * root element root in namespace ns: external entities (SYSTEM file and
  * external DTD), billion laughs, a 50 MB body, a UTF-16 document with a
- * DOCTYPE, an undeclared entity, a truncated and an empty document, deep
+ * DOCTYPE, an XInclude, an undeclared entity, a truncated and an empty document, deep
  * nesting, the wrong namespace.  Asserts each result, that the billion
  * laughs is refused within a second, and that libxml2 never tried to
  * load an external resource.

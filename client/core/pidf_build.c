@@ -1,0 +1,307 @@
+/* pidf_build: a PIDF-LO document from a location record. */
+
+#include <re.h>
+#include <string.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+#include "civic.h"
+#include "location.h"
+#include "pidf.h"
+#include "rfc3339.h"
+#include "xmlutil.h"
+#include "gml.h"
+
+#define ID_SEED_MAX 64
+
+/* RFC 5139: the schema is a sequence, so the children of
+ * ca:civicAddress go in this order [U: order written from memory of the
+ * schema; the MS-SIPRE example agrees for the elements it uses]. */
+static const enum civic_field civic_order[] = {
+	CIVIC_COUNTRY, CIVIC_A1,   CIVIC_A2,  CIVIC_A3,	   CIVIC_A4,
+	CIVIC_A5,      CIVIC_A6,   CIVIC_PRM, CIVIC_PRD,   CIVIC_RD,
+	CIVIC_STS,     CIVIC_POD,  CIVIC_POM, CIVIC_RDSEC, CIVIC_RDBR,
+	CIVIC_RDSUBBR, CIVIC_HNO,  CIVIC_HNS, CIVIC_LMK,   CIVIC_LOC,
+	CIVIC_FLR,     CIVIC_NAM,  CIVIC_PC,  CIVIC_BLD,   CIVIC_UNIT,
+	CIVIC_ROOM,    CIVIC_SEAT, CIVIC_PLC, CIVIC_PCN,   CIVIC_POBOX,
+	CIVIC_ADDCODE,
+};
+
+_Static_assert(ARRAY_SIZE(civic_order) == CIVIC_FIELD_COUNT,
+	       "every civic field has its place");
+
+/* Which parts of the record one geopriv carries. */
+struct parts {
+	bool civic;
+	bool geo;
+};
+
+static bool seed_valid(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (!len || len > ID_SEED_MAX)
+		return false;
+
+	for (i = 0; i < len; i++) {
+		const char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		      c == '_'))
+			return false;
+	}
+
+	return true;
+}
+
+/* A URI as far as we need to know: a scheme, no whitespace or controls. */
+static bool uri_valid(const char *s)
+{
+	size_t i, len = s ? strlen(s) : 0;
+
+	if (!len || s[0] == ':' || !strchr(s, ':'))
+		return false;
+
+	for (i = 0; i < len; i++) {
+		if ((uint8_t)s[i] <= 0x20 || s[i] == 0x7f)
+			return false;
+	}
+
+	return location_text_valid(s, len);
+}
+
+/* xs:ID values start with a letter: "d1", or "d<seed>-1" with a seed. */
+static void make_id(char *buf, size_t size, const char *prefix,
+		    const char *seed, unsigned idx)
+{
+	if (seed)
+		re_snprintf(buf, size, "%s%s-%u", prefix, seed, idx);
+	else
+		re_snprintf(buf, size, "%s%u", prefix, idx);
+}
+
+static void write_time(struct xmlw *x, const char *name, time_t t)
+{
+	char buf[RFC3339_LEN];
+
+	if (rfc3339_format(buf, sizeof(buf), t)) {
+		xmlw_fail(x, EINVAL);
+		return;
+	}
+
+	xmlw_elem(x, name, buf);
+}
+
+static void write_civic(struct xmlw *x, const struct civic *c)
+{
+	size_t i;
+
+	xmlw_start(x, "ca:civicAddress");
+	for (i = 0; i < ARRAY_SIZE(civic_order); i++) {
+		const char *v = civic_get(c, civic_order[i]);
+		char name[16];
+
+		if (!v)
+			continue;
+		re_snprintf(name, sizeof(name), "ca:%s",
+			    civic_field_name(civic_order[i]));
+		xmlw_elem(x, name, v);
+	}
+	xmlw_end(x);
+}
+
+/* RFC 4119 geopriv: location-info, usage-rules, method, provided-by
+ * (standards.md §5.2). */
+static void write_geopriv(struct xmlw *x, const struct location *loc,
+			  struct parts parts, const struct pidf_params *p)
+{
+	xmlw_start(x, "gp:geopriv");
+
+	/* RFC 5491 rule 1: one location per geopriv */
+	xmlw_start(x, "gp:location-info");
+	if (parts.civic)
+		write_civic(x, &loc->civic);
+	if (parts.geo) {
+		gml_write(x, &loc->geo);
+		gml_write_confidence(x, &loc->geo);
+	}
+	xmlw_end(x);
+
+	/* RFC 6442 erratum 4236: "yes"/"no", not xs:boolean words */
+	xmlw_start(x, "gp:usage-rules");
+	xmlw_elem(x, "gbp:retransmission-allowed",
+		  p->retransmission_allowed ? "yes" : "no");
+	if (p->retention_expiry)
+		write_time(x, "gbp:retention-expiry", p->retention_expiry);
+	xmlw_end(x);
+
+	if (loc->method)
+		xmlw_elem(x, "gp:method", loc->method);
+
+	/* RFC 6442's examples put plain text here; whether the RFC 4119
+	 * schema wants element content instead is [U] */
+	if (loc->provided_by)
+		xmlw_elem(x, "gp:provided-by", loc->provided_by);
+
+	xmlw_end(x);
+}
+
+/* RFC 5491: measured location goes in dm:device, then dm:deviceID and
+ * dm:timestamp (RFC 4479 order). */
+static void write_device(struct xmlw *x, const struct location *loc,
+			 struct parts parts, const struct pidf_params *p,
+			 time_t ts, unsigned idx)
+{
+	char id[ID_SEED_MAX + 16];
+
+	make_id(id, sizeof(id), "d", p->id_seed, idx);
+
+	xmlw_start(x, "dm:device");
+	xmlw_attr(x, "id", id);
+	write_geopriv(x, loc, parts, p);
+	if (p->device_id)
+		xmlw_elem(x, "dm:deviceID", p->device_id);
+	if (ts)
+		write_time(x, "dm:timestamp", ts);
+	xmlw_end(x);
+}
+
+/* [MS-SIPRE] Appendix D: ConferenceUri and ConferenceMode are required
+ * in the extension, the policy tag travels in its own namespace. */
+static void write_ms_extension(struct xmlw *x, const struct pidf_params *p)
+{
+	if (!p->conference_uri && !p->location_policy_tag)
+		return;
+
+	xmlw_start(x, "ms:msftE911PidfExtn");
+	xmlw_elem(x, "ms:ConferenceUri",
+		  p->conference_uri ? p->conference_uri : "");
+	xmlw_elem(x, "ms:ConferenceMode",
+		  p->conference_mode == PIDF_CONFERENCE_TWOWAY ? "twoway"
+							       : "oneway");
+	if (p->location_policy_tag) {
+		xmlw_start(x, "LocationPolicyTagID");
+		xmlw_attr(x, "xmlns", PIDF_NS_MS_TAG);
+		xmlw_text(x, p->location_policy_tag);
+		xmlw_end(x);
+	}
+	xmlw_end(x);
+}
+
+/* [MS-SIPRE] 2.2.23: tuple/status/gp:geopriv, the extension element
+ * following status [U: sibling of status, as the text reads], then the
+ * tuple's timestamp. */
+static void write_ms_tuple(struct xmlw *x, const struct location *loc,
+			   struct parts parts, const struct pidf_params *p,
+			   time_t ts)
+{
+	char id[ID_SEED_MAX + 16];
+
+	make_id(id, sizeof(id), "t", p->id_seed, 1);
+
+	xmlw_start(x, "tuple");
+	xmlw_attr(x, "id", id);
+	xmlw_start(x, "status");
+	write_geopriv(x, loc, parts, p);
+	xmlw_end(x);
+	write_ms_extension(x, p);
+	if (ts)
+		write_time(x, "timestamp", ts);
+	xmlw_end(x);
+}
+
+/* Declare only the namespaces the document uses. */
+static void write_root(struct xmlw *x, const struct location *loc,
+		       struct parts parts, const struct pidf_params *p)
+{
+	const bool ms = p->profile == PIDF_PROFILE_MICROSOFT;
+
+	xmlw_start(x, "presence");
+	xmlw_attr(x, "xmlns", PIDF_NS_PIDF);
+	if (!ms)
+		xmlw_attr(x, "xmlns:dm", PIDF_NS_DM);
+	xmlw_attr(x, "xmlns:gp", PIDF_NS_GP);
+	xmlw_attr(x, "xmlns:gbp", PIDF_NS_GBP);
+	if (parts.civic)
+		xmlw_attr(x, "xmlns:ca", PIDF_NS_CA);
+	if (parts.geo) {
+		xmlw_attr(x, "xmlns:gml", PIDF_NS_GML);
+		if (loc->geo.shape != GEO_POINT &&
+		    loc->geo.shape != GEO_POLYGON)
+			xmlw_attr(x, "xmlns:gs", PIDF_NS_GS);
+		if (loc->geo.confidence)
+			xmlw_attr(x, "xmlns:con", PIDF_NS_CON);
+	}
+	if (ms && (p->conference_uri || p->location_policy_tag))
+		xmlw_attr(x, "xmlns:ms", PIDF_NS_MS_E911);
+	xmlw_attr(x, "entity", p->entity);
+}
+
+static int check_params(const struct pidf_params *p)
+{
+	if (!uri_valid(p->entity))
+		return EINVAL;
+	if (p->id_seed && !seed_valid(p->id_seed))
+		return EINVAL;
+	if (p->device_id && !uri_valid(p->device_id))
+		return EINVAL;
+	if (p->profile != PIDF_PROFILE_RFC5491 &&
+	    p->profile != PIDF_PROFILE_MICROSOFT)
+		return EINVAL;
+	if (p->conference_uri && !uri_valid(p->conference_uri))
+		return EINVAL;
+
+	return 0;
+}
+
+int pidf_build(struct mbuf *mb, const struct location *loc,
+	       const struct pidf_params *p)
+{
+	const bool has_civic = loc && !civic_is_empty(&loc->civic);
+	const bool has_geo = loc && loc->geo.shape != GEO_NONE;
+	struct parts all = {has_civic, has_geo};
+	struct xmlw x;
+	time_t ts;
+	int err;
+
+	if (!mb || !loc || !p)
+		return EINVAL;
+
+	err = check_params(p);
+	if (err)
+		return err;
+	if (!has_civic && !has_geo)
+		return ENOENT;
+	if (has_geo && geo_validate(&loc->geo))
+		return EINVAL;
+
+	ts = p->timestamp ? p->timestamp : loc->obtained_at;
+
+	/* [MS-SIPRE] 2.2.23: the Lync form carries a civic address */
+	if (p->profile == PIDF_PROFILE_MICROSOFT && has_civic)
+		all.geo = false;
+
+	err = xmlw_begin(&x);
+	if (err)
+		return err;
+
+	write_root(&x, loc, all, p);
+
+	if (p->profile == PIDF_PROFILE_MICROSOFT) {
+		write_ms_tuple(&x, loc, all, p, ts);
+	} else {
+		/* RFC 5491 rule 2: civic and geodetic descriptions of the
+		 * same place go in separate elements, civic first */
+		unsigned idx = 0;
+
+		if (has_civic)
+			write_device(&x, loc, (struct parts){true, false}, p,
+				     ts, ++idx);
+		if (has_geo)
+			write_device(&x, loc, (struct parts){false, true}, p,
+				     ts, ++idx);
+	}
+
+	xmlw_end(&x);
+	return xmlw_finish(&x, mb);
+}

@@ -1,0 +1,429 @@
+/* xmlutil: guarded libxml2 parsing, node lookup and a checked writer. */
+
+#include <re.h>
+#include <limits.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlwriter.h>
+#include "civic.h"
+#include "location.h"
+#include "xmlutil.h"
+
+/*
+ * What the SAX hooks learn while libxml2 builds the tree.  The default
+ * SAX2 element handlers are kept and called through, so the tree is the
+ * ordinary one; the hooks only count depth and stop the parser at the
+ * first DOCTYPE or entity declaration, before any of it is processed.
+ */
+struct guard {
+	startElementNsSAX2Func start;
+	endElementNsSAX2Func end;
+	unsigned depth;
+	const char *refused;
+};
+
+static void refuse(void *ctx, const char *why)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct guard *g = ctxt->_private;
+
+	if (!g->refused)
+		g->refused = why;
+	xmlStopParser(ctxt);
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		     const xmlChar *uri, int nb_ns, const xmlChar **ns,
+		     int nb_attr, int nb_def, const xmlChar **attrs)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct guard *g = ctxt->_private;
+
+	if (++g->depth > XMLUTIL_MAX_DEPTH) {
+		refuse(ctx, "XML nested too deeply");
+		return;
+	}
+
+	g->start(ctx, localname, prefix, uri, nb_ns, ns, nb_attr, nb_def,
+		 attrs);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		   const xmlChar *uri)
+{
+	xmlParserCtxt *ctxt = ctx;
+	struct guard *g = ctxt->_private;
+
+	if (g->depth)
+		--g->depth;
+	g->end(ctx, localname, prefix, uri);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *pub,
+		       const xmlChar *sys)
+{
+	(void)name;
+	(void)pub;
+	(void)sys;
+	refuse(ctx, "document type declarations are not allowed");
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type,
+			   const xmlChar *pub, const xmlChar *sys,
+			   xmlChar *content)
+{
+	(void)name;
+	(void)type;
+	(void)pub;
+	(void)sys;
+	(void)content;
+	refuse(ctx, "entity declarations are not allowed");
+}
+
+/* Nothing outside the document is ever loaded. */
+static xmlParserInput *on_resolve(void *ctx, const xmlChar *pub,
+				  const xmlChar *sys)
+{
+	(void)pub;
+	(void)sys;
+	refuse(ctx, "external entities are not allowed");
+	return NULL;
+}
+
+static void on_error(void *ctx, xmlError *e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+/* Never XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE. */
+#define PARSE_OPTIONS                                                          \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |           \
+	 XML_PARSE_NOCDATA)
+
+static void install_guard(xmlParserCtxt *ctxt, struct guard *g)
+{
+	xmlSAXHandler *sax = ctxt->sax;
+
+	memset(g, 0, sizeof(*g));
+	g->start = sax->startElementNs;
+	g->end = sax->endElementNs;
+
+	sax->startElementNs = on_start;
+	sax->endElementNs = on_end;
+	sax->internalSubset = on_doctype;
+	sax->externalSubset = on_doctype;
+	sax->entityDecl = on_entity_decl;
+	sax->resolveEntity = on_resolve;
+	sax->serror = on_error;
+	sax->warning = NULL;
+	sax->error = NULL;
+	sax->fatalError = NULL;
+	ctxt->_private = g;
+}
+
+int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
+		  const char **errmsg)
+{
+	xmlStructuredErrorFunc old_handler;
+	xmlParserCtxt *ctxt = NULL;
+	void *old_ctx;
+	struct guard g;
+	const char *msg = NULL;
+	xmlDoc *doc = NULL;
+	int err = 0;
+
+	if (!docp || (!buf && len))
+		return EINVAL;
+
+	if (len > maxlen || len > INT_MAX) {
+		msg = "document too large";
+		err = EMSGSIZE;
+		goto out;
+	}
+	if (!len) {
+		msg = "empty document";
+		err = EBADMSG;
+		goto out;
+	}
+
+	/* idempotent; cheap after the first call */
+	xmlInitParser();
+
+	ctxt = xmlCreateMemoryParserCtxt((const char *)buf, (int)len);
+	if (!ctxt || !ctxt->sax) {
+		msg = "out of memory";
+		err = ENOMEM;
+		goto out;
+	}
+
+	install_guard(ctxt, &g);
+	xmlCtxtUseOptions(ctxt, PARSE_OPTIONS);
+
+	/* Errors raised without the parser context (encoding conversion)
+	 * go to libxml2's per-thread structured handler, else to stderr:
+	 * silence them for this parse and put the caller's handler back. */
+	old_handler = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, on_error);
+	(void)xmlParseDocument(ctxt);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
+
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+
+	if (g.refused) {
+		msg = g.refused;
+		err = EBADMSG;
+	} else if (ctxt->errNo == XML_ERR_NO_MEMORY) {
+		msg = "out of memory";
+		err = ENOMEM;
+	} else if (!ctxt->wellFormed || !doc || !xmlDocGetRootElement(doc)) {
+		msg = "XML is not well-formed";
+		err = EBADMSG;
+	} else if (doc->intSubset || doc->extSubset) {
+		msg = "document type declarations are not allowed";
+		err = EBADMSG;
+	}
+
+out:
+	if (ctxt)
+		xmlFreeParserCtxt(ctxt);
+
+	if (err) {
+		if (doc)
+			xmlFreeDoc(doc);
+		if (errmsg)
+			*errmsg = msg;
+		return err;
+	}
+
+	*docp = doc;
+	return 0;
+}
+
+bool xmlutil_in_ns(const xmlNode *n, const char *ns)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       0 == strcmp((const char *)n->ns->href, ns);
+}
+
+bool xmlutil_is(const xmlNode *n, const char *ns, const char *name)
+{
+	return xmlutil_in_ns(n, ns) && 0 == strcmp((const char *)n->name, name);
+}
+
+static const xmlNode *first_match(const xmlNode *n, const char *ns,
+				  const char *name)
+{
+	for (; n; n = n->next) {
+		if (name ? xmlutil_is(n, ns, name) : xmlutil_in_ns(n, ns))
+			return n;
+	}
+
+	return NULL;
+}
+
+const xmlNode *xmlutil_child(const xmlNode *parent, const char *ns,
+			     const char *name)
+{
+	if (!parent)
+		return NULL;
+
+	return first_match(parent->children, ns, name);
+}
+
+const xmlNode *xmlutil_next(const xmlNode *n, const char *ns, const char *name)
+{
+	if (!n)
+		return NULL;
+
+	return first_match(n->next, ns, name);
+}
+
+static bool is_space(xmlChar c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Copy src into buf, normalising whitespace as xs:token does.  On
+ * EOVERFLOW buf holds as much as fits, cut at a character boundary. */
+static int normalise(char *buf, size_t size, const xmlChar *src)
+{
+	size_t n = 0;
+	bool gap = false;
+
+	if (!size)
+		return EOVERFLOW;
+
+	for (; src && *src; src++) {
+		if (is_space(*src)) {
+			gap = n > 0;
+			continue;
+		}
+		if (n + (gap ? 2 : 1) >= size) {
+			while (n && ((uint8_t)buf[n - 1] & 0xc0) == 0x80)
+				--n;
+			if (n && ((uint8_t)buf[n - 1] & 0xc0) == 0xc0)
+				--n;
+			buf[n] = '\0';
+			return EOVERFLOW;
+		}
+		if (gap)
+			buf[n++] = ' ';
+		buf[n++] = (char)*src;
+		gap = false;
+	}
+
+	buf[n] = '\0';
+	return 0;
+}
+
+int xmlutil_text(char *buf, size_t size, const xmlNode *n)
+{
+	xmlChar *content;
+	int err;
+
+	if (!buf || !n)
+		return EINVAL;
+
+	content = xmlNodeGetContent(n);
+	if (!content && n->children)
+		return ENOMEM;
+
+	err = normalise(buf, size, content);
+	xmlFree(content);
+	return err;
+}
+
+int xmlutil_attr(char *buf, size_t size, const xmlNode *n, const char *name)
+{
+	xmlChar *value;
+	int err;
+
+	if (!buf || !n || !name)
+		return EINVAL;
+
+	if (!xmlHasNsProp(n, (const xmlChar *)name, NULL))
+		return ENOENT;
+
+	value = xmlGetNoNsProp(n, (const xmlChar *)name);
+	if (!value)
+		return ENOMEM;
+
+	err = normalise(buf, size, value);
+	xmlFree(value);
+	return err;
+}
+
+/* The writer. */
+
+void xmlw_fail(struct xmlw *x, int err)
+{
+	if (x && !x->err)
+		x->err = err;
+}
+
+static void check(struct xmlw *x, int rc)
+{
+	if (rc < 0)
+		xmlw_fail(x, ENOMEM);
+}
+
+static bool value_ok(struct xmlw *x, const char *s)
+{
+	if (x->err)
+		return false;
+	if (!s || !location_text_valid(s, strlen(s))) {
+		xmlw_fail(x, EINVAL);
+		return false;
+	}
+
+	return true;
+}
+
+int xmlw_begin(struct xmlw *x)
+{
+	if (!x)
+		return EINVAL;
+
+	memset(x, 0, sizeof(*x));
+	xmlInitParser();
+
+	x->buf = xmlBufferCreate();
+	if (!x->buf)
+		return ENOMEM;
+
+	x->w = xmlNewTextWriterMemory(x->buf, 0);
+	if (!x->w) {
+		xmlBufferFree(x->buf);
+		x->buf = NULL;
+		return ENOMEM;
+	}
+
+	check(x, xmlTextWriterSetIndent(x->w, 1));
+	check(x, xmlTextWriterSetIndentString(x->w, BAD_CAST "  "));
+	check(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL));
+	return 0;
+}
+
+void xmlw_start(struct xmlw *x, const char *name)
+{
+	if (!x->err)
+		check(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
+}
+
+void xmlw_attr(struct xmlw *x, const char *name, const char *value)
+{
+	if (value_ok(x, value))
+		check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name,
+						     BAD_CAST value));
+}
+
+void xmlw_text(struct xmlw *x, const char *text)
+{
+	if (value_ok(x, text))
+		check(x, xmlTextWriterWriteString(x->w, BAD_CAST text));
+}
+
+void xmlw_end(struct xmlw *x)
+{
+	if (!x->err)
+		check(x, xmlTextWriterEndElement(x->w));
+}
+
+void xmlw_elem(struct xmlw *x, const char *name, const char *text)
+{
+	xmlw_start(x, name);
+	xmlw_text(x, text);
+	xmlw_end(x);
+}
+
+int xmlw_finish(struct xmlw *x, struct mbuf *mb)
+{
+	int err;
+
+	if (!x || !x->w)
+		return EINVAL;
+
+	if (!x->err)
+		check(x, xmlTextWriterEndDocument(x->w));
+
+	/* freeing the writer flushes it into the buffer */
+	xmlFreeTextWriter(x->w);
+	x->w = NULL;
+
+	err = x->err;
+	if (!err && !mb)
+		err = EINVAL;
+	if (!err)
+		err = mbuf_write_mem(mb, xmlBufferContent(x->buf),
+				     (size_t)xmlBufferLength(x->buf));
+
+	xmlBufferFree(x->buf);
+	x->buf = NULL;
+	return err;
+}

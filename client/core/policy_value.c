@@ -221,7 +221,8 @@ unsigned policy_edit_distance(const char *a, const char *b, unsigned limit)
 
 	la = strlen(a);
 	lb = strlen(b);
-	if (la > MAXLEN || lb > MAXLEN)
+	/* the distance is at least the difference in length */
+	if (la > MAXLEN || lb > MAXLEN || la >= lb + limit || lb >= la + limit)
 		return limit;
 
 	for (j = 0; j <= lb; j++)

@@ -22,14 +22,14 @@ enum site {
 
 static const char *const site_conf[SITE_COUNT] = {
 	[SITE_DEFAULT] = "",
-	[SITE_PBX] = "dial_strings 911\n"
-		     "dial_masks 9911:911,112:911,999:911\n"
-		     "test_dial_strings 933\n"
-		     "outside_line_prefix 9\n",
+	[SITE_PBX] = ("dial_strings 911\n"
+		      "dial_masks 9911:911,112:911,999:911\n"
+		      "test_dial_strings 933\n"
+		      "outside_line_prefix 9\n"),
 	[SITE_PREFIX] = "outside_line_prefix 9\ntest_dial_strings 933\n",
 	[SITE_ZERO] = "outside_line_prefix 0\n",
-	[SITE_OFF] = "e911_enabled no\ndial_masks 9911:911\n"
-		     "test_dial_strings 933\n",
+	[SITE_OFF] = ("e911_enabled no\ndial_masks 9911:911\n"
+		      "test_dial_strings 933\n"),
 };
 
 #define E DIAL_EMERGENCY

@@ -125,7 +125,7 @@ static struct savedloc_network *network_lookup(const struct savedloc *s,
 					       const char *fp)
 {
 	struct le *le =
-		hash_lookup(s->by_fp, hash_joaat_str(fp), fp_equal, (void *)fp);
+		hash_lookup(s->by_fp, hash_fast_str(fp), fp_equal, (void *)fp);
 
 	return le ? le->data : NULL;
 }
@@ -197,7 +197,7 @@ static void network_attach(struct savedloc *s, struct savedloc_entry *e,
 
 	n->entry = e;
 	list_append(&e->networks, &n->le, n);
-	hash_append(s->by_fp, hash_joaat_str(n->fp), &n->he, n);
+	hash_append(s->by_fp, hash_fast_str(n->fp), &n->he, n);
 }
 
 static bool fp_in(const char *const *fpv, size_t n, const char *fp)

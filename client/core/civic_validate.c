@@ -225,6 +225,8 @@ static void problem(struct civic_problems *probs, enum civic_field f,
 	pr->field = f;
 	n = re_snprintf(pr->text, sizeof(pr->text),
 			"%s: ", civic_field_name(f));
+	if (n < 0)
+		n = 0;
 	va_start(ap, fmt);
 	re_vsnprintf(pr->text + n, sizeof(pr->text) - (size_t)n, fmt, ap);
 	va_end(ap);

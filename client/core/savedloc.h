@@ -1,11 +1,11 @@
 /* savedloc: civic addresses typed in by the person, kept per network. */
 
 /*
- * design.md §1.3, §6.4: when no automatic location can be trusted the
- * person types a civic address; it is remembered for the network they are
- * on (its fingerprint, an opaque lower-case hex string) and offered again
- * when they come back.  A network has at most one saved location; a saved
- * location may be remembered for many networks, or for none.
+ * design.md §1 (step 3, "Ask") and §6 (source 4): when no automatic location
+ * can be trusted the person types a civic address; it is remembered for the
+ * network they are on (its fingerprint, an opaque lower-case hex string)
+ * and offered again when they come back.  A network has at most one saved
+ * location; a saved location may be remembered for many networks, or none.
  */
 
 #define SAVEDLOC_NAME_MAX      64	  /* bytes in a location's name */

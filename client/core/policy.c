@@ -301,11 +301,12 @@ static const struct policy_dial_mask *mask_find(const struct policy *p,
 	return NULL;
 }
 
-static void dial_string_add(struct load *ld, const struct kvconf_entry *e,
-			    const struct pl *item)
+/* Add a digit string to a list unless it is invalid or one too many (both
+ * reported) or already there. */
+static void numbers_add(struct load *ld, const struct kvconf_entry *e,
+			struct policy_numbers *nums, size_t max,
+			const char *what, const struct pl *item)
 {
-	struct policy_numbers *nums = &ld->p->dial_strings;
-
 	if (!policy_digits_valid(item, POLICY_DIAL_MAX)) {
 		diag_add(ld, e,
 			 "'%r' is not a dial string (1 to %u digits); "
@@ -315,13 +316,20 @@ static void dial_string_add(struct load *ld, const struct kvconf_entry *e,
 	}
 	if (numbers_has(nums, item))
 		return;
-	if (nums->n >= POLICY_DIAL_STRINGS_MAX) {
-		diag_add(ld, e, "more than %u dial strings; '%r' dropped",
-			 POLICY_DIAL_STRINGS_MAX, item);
+	if (nums->n >= max) {
+		diag_add(ld, e, "more than %zu %s; '%r' dropped", max, what,
+			 item);
 		return;
 	}
 
 	pl_strcpy(item, nums->v[nums->n++], sizeof(nums->v[0]));
+}
+
+static void dial_string_add(struct load *ld, const struct kvconf_entry *e,
+			    const struct pl *item)
+{
+	numbers_add(ld, e, &ld->p->dial_strings, POLICY_DIAL_STRINGS_MAX,
+		    "dial strings", item);
 }
 
 static void dial_mask_add(struct load *ld, const struct kvconf_entry *e,
@@ -378,32 +386,17 @@ static void dial_mask_add(struct load *ld, const struct kvconf_entry *e,
 static void test_string_add(struct load *ld, const struct kvconf_entry *e,
 			    const struct pl *item)
 {
-	struct policy_numbers *nums = &ld->p->test_dial_strings;
-
-	if (!policy_digits_valid(item, POLICY_DIAL_MAX)) {
-		diag_add(ld, e,
-			 "'%r' is not a dial string (1 to %u digits); "
-			 "dropped",
-			 item, POLICY_DIAL_MAX);
-		return;
-	}
 	/* an emergency call must never be taken for a test call */
 	if (numbers_has(&ld->p->dial_strings, item) || mask_find(ld->p, item)) {
 		diag_add(ld, e,
-			 "'%r' is an emergency number, not a test "
-			 "number; dropped",
+			 "'%r' is an emergency number, not a test number; "
+			 "dropped",
 			 item);
 		return;
 	}
-	if (numbers_has(nums, item))
-		return;
-	if (nums->n >= POLICY_TEST_STRINGS_MAX) {
-		diag_add(ld, e, "more than %u test dial strings; '%r' dropped",
-			 POLICY_TEST_STRINGS_MAX, item);
-		return;
-	}
 
-	pl_strcpy(item, nums->v[nums->n++], sizeof(nums->v[0]));
+	numbers_add(ld, e, &ld->p->test_dial_strings, POLICY_TEST_STRINGS_MAX,
+		    "test dial strings", item);
 }
 
 /* Dial strings and masks are unions: the administrator's (or the default)

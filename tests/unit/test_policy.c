@@ -158,6 +158,17 @@ static const struct policy_case cases[] = {
 		.lines = {"dial_strings 112,999"},
 	},
 	{
+		.name = "at most 8 dial strings and 4 test numbers",
+		.admin = "dial_strings 911,1,2,3,4,5,6,7,8\n"
+			 "test_dial_strings 931,932,933,934,935\n",
+		.lines = {"dial_strings 911,1,2,3,4,5,6,7",
+			  "test_dial_strings 931,932,933,934"},
+		.diags = {"admin.conf:1: dial_strings: more than 8 dial "
+			  "strings; '8' dropped",
+			  "admin.conf:2: test_dial_strings: more than 4 test "
+			  "dial strings; '935' dropped"},
+	},
+	{
 		.name = "empty list items are reported",
 		.admin = "dial_strings 911,,112\n",
 		.lines = {"dial_strings 911,112"},

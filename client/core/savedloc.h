@@ -1,0 +1,150 @@
+/* savedloc: civic addresses typed in by the person, kept per network. */
+
+/*
+ * design.md §1 (step 3, "Ask") and §6 (source 4): when no automatic location
+ * can be trusted the person types a civic address; it is remembered for the
+ * network they are on (its fingerprint, an opaque lower-case hex string)
+ * and offered again when they come back.  A network has at most one saved
+ * location; a saved location may be remembered for many networks, or none.
+ */
+
+#define SAVEDLOC_NAME_MAX      64	  /* bytes in a location's name */
+#define SAVEDLOC_FP_MAX	       128	  /* hex digits in a fingerprint */
+#define SAVEDLOC_MAX_LOCATIONS 2048u	  /* locations in one store */
+#define SAVEDLOC_MAX_NETWORKS  64u	  /* fingerprints per location */
+#define SAVEDLOC_MAX_SIZE      (4u << 20) /* largest file accepted, bytes */
+#define SAVEDLOC_VERSION       1	  /* file format written */
+
+struct savedloc;
+
+/* WGS 84 degrees, kept to 1e-7 degree (about 1 cm). */
+struct savedloc_coord {
+	double lat; /* -90 .. 90 */
+	double lon; /* -180 .. 180 */
+};
+
+/* One saved location.  Read-only to callers; owned by the store. */
+struct savedloc_entry {
+	struct le le; /* in the store, in the order added */
+	char *name;
+	struct civic civic;
+	bool has_coord;
+	struct savedloc_coord coord;
+	struct list networks; /* struct savedloc_network */
+};
+
+/* One network the location is remembered for. */
+struct savedloc_network {
+	struct le le; /* in entry->networks */
+	struct le he; /* in the store's fingerprint table */
+	char *fp;
+	struct savedloc_entry *entry;
+};
+
+/* Why a decode or load failed, in words for a log line or a dialog. */
+struct savedloc_error {
+	char why[256];	  /* "" if nothing went wrong */
+	char aside[4096]; /* load: where a corrupt file was moved, or "" */
+};
+
+/* A new empty store in *sp (the caller's, free with mem_deref). */
+int savedloc_alloc(struct savedloc **sp);
+
+/*
+ * Add a location, or replace the one of the same name wholesale (keeping
+ * its place in the list).  civic must not be empty; coord may be NULL;
+ * fpv holds fpc fingerprints (duplicates are merged).  A fingerprint
+ * another location was remembered for moves to this one.  Copies
+ * everything.  Returns 0, EINVAL for a bad name, civic, coordinate or
+ * fingerprint, ENOSPC past SAVEDLOC_MAX_LOCATIONS or _NETWORKS, or ENOMEM;
+ * on error the store is unchanged.
+ */
+int savedloc_put(struct savedloc *s, const char *name,
+		 const struct civic *civic, const struct savedloc_coord *coord,
+		 const char *const *fpv, size_t fpc);
+
+/* Remember the named location for one more network (taking it from any
+ * other location).  ENOENT if there is no such location; else as put. */
+int savedloc_remember(struct savedloc *s, const char *name, const char *fp);
+
+/* Delete a location and what it was remembered for; ENOENT if absent. */
+int savedloc_delete(struct savedloc *s, const char *name);
+
+/* Delete everything. */
+void savedloc_forget_all(struct savedloc *s);
+
+/* The location remembered for a network, or NULL.  A hash lookup. */
+const struct savedloc_entry *savedloc_lookup(const struct savedloc *s,
+					     const char *fp);
+
+/* The location of that name, or NULL. */
+const struct savedloc_entry *savedloc_find(const struct savedloc *s,
+					   const char *name);
+
+/* All locations (struct savedloc_entry) in the order they were added. */
+const struct list *savedloc_list(const struct savedloc *s);
+
+/* 1 to SAVEDLOC_FP_MAX lower-case hex digits. */
+bool savedloc_fingerprint_valid(const char *fp);
+
+/*
+ * Append the store to mb as a JSON document with a version field:
+ * {"version":1,"locations":[{"name":..,"civic":{RFC 5139 names},
+ * "coord":{"lat":..,"lon":..},"networks":[..]},..]}.  EFBIG if it would
+ * exceed SAVEDLOC_MAX_SIZE.
+ */
+int savedloc_encode(struct mbuf *mb, const struct savedloc *s);
+
+/*
+ * Decode a document written by savedloc_encode.  Returns 0 with a new store
+ * in *sp (the caller's); EFBIG over SAVEDLOC_MAX_SIZE; ENOTSUP for a version
+ * newer than this program's; EBADMSG for anything truncated, malformed,
+ * unknown, duplicated or out of range; ENOMEM.  On error e->why (if e is
+ * given) says what and where: "byte 120: truncated: ...",
+ * "locations[2].civic.HNO: not a string".
+ */
+int savedloc_decode(struct savedloc **sp, const char *buf, size_t len,
+		    struct savedloc_error *e);
+
+/* The steps of savedloc_save, each reported once it is done. */
+enum savedloc_save_step {
+	SAVEDLOC_STEP_CREATE,  /* the temporary file exists, empty */
+	SAVEDLOC_STEP_WRITE,   /* it holds the new contents */
+	SAVEDLOC_STEP_FSYNC,   /* they are on disk */
+	SAVEDLOC_STEP_RENAME,  /* path names the new file */
+	SAVEDLOC_STEP_DIRSYNC, /* the rename is on disk */
+	SAVEDLOC_STEP_COUNT
+};
+
+/* Fault injection for tests: called after each step with the temporary
+ * file's path; a non-zero return fails the save there with that error. */
+typedef int(savedloc_step_h)(enum savedloc_save_step step, const char *tmp,
+			     void *arg);
+
+struct savedloc_save_hook {
+	savedloc_step_h *steph;
+	void *arg;
+};
+
+/*
+ * Write the store to path atomically: path + ".tmp" (mode 0600) in the same
+ * directory, write, fsync, rename over path, fsync the directory.  After a
+ * failure or a crash at any point path holds either the old or the new
+ * contents, complete.  Returns 0 or an errno value.
+ */
+int savedloc_save(const struct savedloc *s, const char *path);
+
+/* savedloc_save with a fault-injection hook (NULL: none). */
+int savedloc_save_hooked(const struct savedloc *s, const char *path,
+			 const struct savedloc_save_hook *hook);
+
+/*
+ * Read the store saved at path into *sp (the caller's).  A missing file is
+ * an empty store.  A corrupt, truncated or oversized file is never emptied
+ * silently: it is renamed to path + ".corrupt-<UTC time>", e->aside names
+ * it, and the decode error (EBADMSG, EFBIG) is returned.  ENOTSUP (a newer
+ * version) and read errors leave the file where it is: then the caller must
+ * not save over it.
+ */
+int savedloc_load(struct savedloc **sp, const char *path,
+		  struct savedloc_error *e);

@@ -1,0 +1,278 @@
+/* savedloc_file: atomic save and careful load of the saved-locations file. */
+
+#include <re.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "civic.h"
+#include "savedloc.h"
+
+static int step_done(const struct savedloc_save_hook *hook,
+		     enum savedloc_save_step step, const char *tmp)
+{
+	return hook && hook->steph ? hook->steph(step, tmp, hook->arg) : 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		p += w;
+		n -= (size_t)w;
+	}
+
+	return 0;
+}
+
+/* The directory holding path, so that the rename can be made durable. */
+static int dir_sync(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = NULL;
+	int fd, err = 0;
+
+	if (!slash)
+		err = str_dup(&dir, ".");
+	else if (slash == path)
+		err = str_dup(&dir, "/");
+	else
+		err = re_sdprintf(&dir, "%b", path, (size_t)(slash - path));
+	if (err)
+		return err;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		goto out;
+	}
+	if (fsync(fd))
+		err = errno;
+	close(fd);
+
+out:
+	mem_deref(dir);
+	return err;
+}
+
+int savedloc_save_hooked(const struct savedloc *s, const char *path,
+			 const struct savedloc_save_hook *hook)
+{
+	struct mbuf *mb = NULL;
+	char *tmp = NULL;
+	bool renamed = false;
+	int fd = -1, err;
+
+	if (!s || !path || !path[0])
+		return EINVAL;
+
+	mb = mbuf_alloc(4096);
+	if (!mb)
+		return ENOMEM;
+	err = savedloc_encode(mb, s);
+	if (err)
+		goto out;
+	err = re_sdprintf(&tmp, "%s.tmp", path);
+	if (err)
+		goto out;
+
+	/* same directory, so the rename is atomic; never through a link */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0) {
+		err = errno;
+		goto out;
+	}
+	/* a leftover from a crash may have had another mode */
+	if (fchmod(fd, 0600)) {
+		err = errno;
+		goto out;
+	}
+	err = step_done(hook, SAVEDLOC_STEP_CREATE, tmp);
+	if (err)
+		goto out;
+
+	err = write_all(fd, mb->buf, mb->end);
+	if (!err)
+		err = step_done(hook, SAVEDLOC_STEP_WRITE, tmp);
+	if (err)
+		goto out;
+
+	if (fsync(fd))
+		err = errno;
+	if (!err)
+		err = step_done(hook, SAVEDLOC_STEP_FSYNC, tmp);
+	if (err)
+		goto out;
+
+	/* close reports delayed write errors on some file systems */
+	err = close(fd) ? errno : 0;
+	fd = -1;
+	if (err)
+		goto out;
+
+	if (rename(tmp, path)) {
+		err = errno;
+		goto out;
+	}
+	renamed = true;
+	err = step_done(hook, SAVEDLOC_STEP_RENAME, tmp);
+	if (err)
+		goto out;
+
+	err = dir_sync(path);
+	if (!err)
+		err = step_done(hook, SAVEDLOC_STEP_DIRSYNC, tmp);
+
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err && tmp && !renamed)
+		unlink(tmp);
+	mem_deref(tmp);
+	mem_deref(mb);
+	return err;
+}
+
+int savedloc_save(const struct savedloc *s, const char *path)
+{
+	return savedloc_save_hooked(s, path, NULL);
+}
+
+/* Read the whole file, at most SAVEDLOC_MAX_SIZE + 1 bytes of it (one more
+ * than allowed, so the decoder can tell it is too big). */
+static int read_capped(struct mbuf **mbp, int fd)
+{
+	struct mbuf *mb;
+	struct stat st;
+	size_t cap;
+	int err = 0;
+
+	if (fstat(fd, &st))
+		return errno;
+
+	cap = st.st_size < (off_t)SAVEDLOC_MAX_SIZE ? (size_t)st.st_size
+						    : SAVEDLOC_MAX_SIZE;
+	mb = mbuf_alloc(cap + 1);
+	if (!mb)
+		return ENOMEM;
+
+	while (mb->end <= SAVEDLOC_MAX_SIZE) {
+		ssize_t n;
+
+		if (mb->end == mb->size) {
+			err = mbuf_resize(mb, mb->size * 2);
+			if (err)
+				break;
+		}
+		n = read(fd, mb->buf + mb->end, mb->size - mb->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		mb->end += (size_t)n;
+	}
+
+	if (err)
+		mem_deref(mb);
+	else
+		*mbp = mb;
+
+	return err;
+}
+
+/* Move a bad file out of the way under a name that says what happened;
+ * a second bad file in the same second gets "-2", "-3", ... */
+static int set_aside(const char *path, struct savedloc_error *e)
+{
+	char stamp[32], aside[sizeof(e->aside)];
+	struct stat st;
+	struct tm tm;
+	time_t now = time(NULL);
+	int i;
+
+	if (!gmtime_r(&now, &tm) ||
+	    !strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm))
+		return EINVAL;
+
+	for (i = 1; i < 100; i++) {
+		int n = i == 1 ? re_snprintf(aside, sizeof(aside),
+					     "%s.corrupt-%s", path, stamp)
+			       : re_snprintf(aside, sizeof(aside),
+					     "%s.corrupt-%s-%d", path, stamp,
+					     i);
+
+		if (n < 0 || (size_t)n >= sizeof(aside) - 1)
+			return ENAMETOOLONG;
+		if (lstat(aside, &st) == 0)
+			continue;
+		if (errno != ENOENT)
+			return errno;
+		if (rename(path, aside))
+			return errno;
+
+		str_ncpy(e->aside, aside, sizeof(e->aside));
+		return 0;
+	}
+
+	return EEXIST;
+}
+
+int savedloc_load(struct savedloc **sp, const char *path,
+		  struct savedloc_error *e)
+{
+	struct savedloc_error local;
+	struct mbuf *mb = NULL;
+	int fd, err, aside_err;
+
+	if (!sp || !path)
+		return EINVAL;
+	if (!e)
+		e = &local;
+	e->why[0] = '\0';
+	e->aside[0] = '\0';
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return savedloc_alloc(sp);
+	if (fd < 0) {
+		err = errno;
+		re_snprintf(e->why, sizeof(e->why), "cannot open: %m", err);
+		return err;
+	}
+
+	err = read_capped(&mb, fd);
+	close(fd);
+	if (err) {
+		re_snprintf(e->why, sizeof(e->why), "cannot read: %m", err);
+		return err;
+	}
+
+	err = savedloc_decode(sp, (const char *)mb->buf, mb->end, e);
+	mem_deref(mb);
+
+	if (err == EBADMSG || err == EFBIG) {
+		aside_err = set_aside(path, e);
+		if (aside_err) {
+			size_t n = strlen(e->why);
+
+			re_snprintf(e->why + n, sizeof(e->why) - n,
+				    "; could not move the file aside: %m",
+				    aside_err);
+		}
+	}
+
+	return err;
+}

@@ -1,0 +1,403 @@
+/* Unit tests for savedloc files: atomic save, crashes, corrupt files. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <re.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "civic.h"
+#include "savedloc.h"
+
+struct fixture {
+	char dir[256];
+	char path[300];
+	char tmp[310];
+	struct savedloc *old_store; /* "Home" at 12 Elm */
+	struct savedloc *new_store; /* "Home" at 14 Elm, plus "Office" */
+};
+
+static int store_make(struct savedloc **sp, const char *hno, bool office)
+{
+	struct savedloc *s = NULL;
+	struct civic c;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	err = savedloc_alloc(&s);
+	err = err ? err : civic_set_str(&c, CIVIC_COUNTRY, "US");
+	err = err ? err : civic_set_str(&c, CIVIC_HNO, hno);
+	err = err ? err : civic_set_str(&c, CIVIC_RD, "Elm");
+	err = err ? err
+		  : savedloc_put(s, "Home", &c, NULL, (const char *[]){"aa01"},
+				 1);
+	if (!err && office)
+		err = savedloc_put(s, "Office", &c, NULL,
+				   (const char *[]){"bb02"}, 1);
+	civic_reset(&c);
+
+	if (err)
+		mem_deref(s);
+	else
+		*sp = s;
+	return err;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *base = getenv("TMPDIR");
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/locphone-savedloc-XXXXXX",
+		 base && base[0] ? base : "/tmp");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/locations.json", f->dir);
+	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp", f->path);
+	if (store_make(&f->old_store, "12", false) ||
+	    store_make(&f->new_store, "14", true))
+		return -1;
+
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct dirent *de;
+	DIR *d = opendir(f->dir);
+
+	while (d && (de = readdir(d))) {
+		char p[600];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+
+	mem_deref(f->old_store);
+	mem_deref(f->new_store);
+	free(f);
+	return 0;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(len, fwrite(data, 1, len, fp));
+	assert_int_equal(0, fclose(fp));
+}
+
+/* The house number of "Home" in the store saved at path. */
+static const char *home_hno_at(const char *path, char *buf, size_t size)
+{
+	struct savedloc_error e;
+	struct savedloc *s = NULL;
+	const struct savedloc_entry *home;
+
+	assert_int_equal(0, savedloc_load(&s, path, &e));
+	home = savedloc_find(s, "Home");
+	assert_non_null(home);
+	str_ncpy(buf, civic_get(&home->civic, CIVIC_HNO), size);
+	mem_deref(s);
+	return buf;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static void save_load_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct savedloc *s = NULL;
+	struct savedloc_error e;
+	struct stat st;
+	char hno[8];
+
+	/* a missing file is an empty store */
+	assert_int_equal(0, savedloc_load(&s, f->path, &e));
+	assert_int_equal(0, list_count(savedloc_list(s)));
+	s = mem_deref(s);
+
+	assert_int_equal(0, savedloc_save(f->new_store, f->path));
+	assert_int_equal(0, stat(f->path, &st));
+	assert_int_equal(0600, st.st_mode & 07777);
+	assert_false(exists(f->tmp));
+	assert_string_equal("14", home_hno_at(f->path, hno, sizeof(hno)));
+
+	assert_int_equal(0, savedloc_load(&s, f->path, &e));
+	assert_int_equal(2, list_count(savedloc_list(s)));
+	assert_string_equal("Office", savedloc_lookup(s, "bb02")->name);
+	mem_deref(s);
+}
+
+/* A temporary file left by a crash, with a looser mode, is reused. */
+static void stale_temporary_file(void **state)
+{
+	struct fixture *f = *state;
+	struct stat st;
+
+	write_file(f->tmp, "garbage", 7);
+	assert_int_equal(0, chmod(f->tmp, 0644));
+	assert_int_equal(0, savedloc_save(f->old_store, f->path));
+	assert_int_equal(0, stat(f->path, &st));
+	assert_int_equal(0600, st.st_mode & 07777);
+	assert_false(exists(f->tmp));
+}
+
+/* The temporary name is never followed to somewhere else. */
+static void temporary_symlink_refused(void **state)
+{
+	struct fixture *f = *state;
+	char target[320], hno[8];
+
+	snprintf(target, sizeof(target), "%s/elsewhere", f->dir);
+	write_file(target, "keep", 4);
+	assert_int_equal(0, savedloc_save(f->old_store, f->path));
+	assert_int_equal(0, symlink(target, f->tmp));
+
+	assert_int_equal(ELOOP, savedloc_save(f->new_store, f->path));
+	assert_string_equal("12", home_hno_at(f->path, hno, sizeof(hno)));
+	unlink(f->tmp);
+}
+
+static void save_into_missing_directory(void **state)
+{
+	struct fixture *f = *state;
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/no/such/dir/x.json", f->dir);
+	assert_int_equal(ENOENT, savedloc_save(f->old_store, path));
+	assert_int_equal(EINVAL, savedloc_save(NULL, path));
+	assert_int_equal(EINVAL, savedloc_save(f->old_store, ""));
+}
+
+struct fail_at {
+	enum savedloc_save_step step;
+	bool crash; /* _exit like a killed process instead of failing */
+};
+
+static int fail_step(enum savedloc_save_step step, const char *tmp, void *arg)
+{
+	const struct fail_at *at = arg;
+	(void)tmp;
+
+	if (step != at->step)
+		return 0;
+	if (at->crash)
+		_exit(0);
+
+	return EIO;
+}
+
+/* A save that fails at any step leaves the old or the new file, whole. */
+static void failure_at_each_step(void **state)
+{
+	struct fixture *f = *state;
+	enum savedloc_save_step step;
+	char hno[8];
+
+	for (step = 0; step < SAVEDLOC_STEP_COUNT; step++) {
+		struct fail_at at = {step, false};
+		struct savedloc_save_hook hook = {fail_step, &at};
+		bool renamed = step >= SAVEDLOC_STEP_RENAME;
+
+		print_message("fail after step %d\n", step);
+		assert_int_equal(0, savedloc_save(f->old_store, f->path));
+		assert_int_equal(EIO, savedloc_save_hooked(f->new_store,
+							   f->path, &hook));
+		assert_string_equal(renamed ? "14" : "12",
+				    home_hno_at(f->path, hno, sizeof(hno)));
+		/* nothing is left behind */
+		assert_false(exists(f->tmp));
+	}
+}
+
+/* A process killed between any two steps leaves the old or the new file,
+ * whole; the next save goes through. */
+static void crash_at_each_step(void **state)
+{
+	struct fixture *f = *state;
+	enum savedloc_save_step step;
+	char hno[8];
+
+	for (step = 0; step < SAVEDLOC_STEP_COUNT; step++) {
+		struct fail_at at = {step, true};
+		struct savedloc_save_hook hook = {fail_step, &at};
+		int status = 0;
+		pid_t pid;
+
+		print_message("crash after step %d\n", step);
+		assert_int_equal(0, savedloc_save(f->old_store, f->path));
+
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			savedloc_save_hooked(f->new_store, f->path, &hook);
+			_exit(1); /* the hook did not stop us: a failure */
+		}
+		assert_int_equal(pid, waitpid(pid, &status, 0));
+		assert_true(WIFEXITED(status));
+		assert_int_equal(0, WEXITSTATUS(status));
+
+		assert_string_equal(step >= SAVEDLOC_STEP_RENAME ? "14" : "12",
+				    home_hno_at(f->path, hno, sizeof(hno)));
+
+		assert_int_equal(0, savedloc_save(f->new_store, f->path));
+		assert_string_equal("14",
+				    home_hno_at(f->path, hno, sizeof(hno)));
+	}
+}
+
+struct bad_file {
+	const char *name;
+	const char *data; /* NULL: SAVEDLOC_MAX_SIZE + 1 spaces */
+	int err;
+};
+
+static const struct bad_file bad_files[] = {
+	{"garbage",
+	 "\x7f"
+	 "ELF\x02\x01",
+	 EBADMSG},
+	{"truncated", "{\"version\":1,\n\"locations\":[\n{\"name\":\"Ho",
+	 EBADMSG},
+	{"empty", "", EBADMSG},
+	{"wrong content", "{\"version\":1,\"locations\":[1]}", EBADMSG},
+	{"oversized", NULL, EFBIG},
+};
+
+/* Corrupt files are moved aside, never emptied, and say why. */
+static void corrupt_files_set_aside(void **state)
+{
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_files); i++) {
+		const struct bad_file *b = &bad_files[i];
+		struct savedloc_error e;
+		struct savedloc *s = NULL;
+		char *data = NULL, *back = NULL;
+		size_t len;
+		FILE *fp;
+
+		print_message("case: %s\n", b->name);
+		if (b->data) {
+			len = strlen(b->data);
+			data = (char *)b->data;
+		} else {
+			len = SAVEDLOC_MAX_SIZE + 1;
+			data = malloc(len);
+			assert_non_null(data);
+			memset(data, ' ', len);
+		}
+		write_file(f->path, data, len);
+
+		assert_int_equal(b->err, savedloc_load(&s, f->path, &e));
+		assert_null(s);
+		assert_true(e.why[0] != '\0');
+		assert_false(exists(f->path));
+		assert_int_equal(0, strncmp(e.aside, f->path, strlen(f->path)));
+		assert_non_null(strstr(e.aside, ".corrupt-"));
+
+		/* the bytes are all still there */
+		back = malloc(len + 1);
+		assert_non_null(back);
+		fp = fopen(e.aside, "rb");
+		assert_non_null(fp);
+		assert_int_equal(len, fread(back, 1, len + 1, fp));
+		fclose(fp);
+		assert_memory_equal(data, back, len);
+
+		unlink(e.aside);
+		free(back);
+		if (!b->data)
+			free(data);
+	}
+}
+
+/* Two corrupt files within one second keep both copies. */
+static void set_aside_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct savedloc_error e1, e2;
+	struct savedloc *s = NULL;
+
+	write_file(f->path, "{", 1);
+	assert_int_equal(EBADMSG, savedloc_load(&s, f->path, &e1));
+	write_file(f->path, "[", 1);
+	assert_int_equal(EBADMSG, savedloc_load(&s, f->path, &e2));
+
+	assert_string_not_equal(e1.aside, e2.aside);
+	assert_true(exists(e1.aside));
+	assert_true(exists(e2.aside));
+	unlink(e1.aside);
+	unlink(e2.aside);
+}
+
+/* A newer file is no corrupt file: it stays where it is. */
+static void newer_version_left_alone(void **state)
+{
+	struct fixture *f = *state;
+	const char newer[] = "{\"version\":9,\"whatever\":[]}";
+	struct savedloc_error e;
+	struct savedloc *s = NULL;
+
+	write_file(f->path, newer, strlen(newer));
+	assert_int_equal(ENOTSUP, savedloc_load(&s, f->path, &e));
+	assert_null(s);
+	assert_string_equal("version 9 is newer than this program reads (1)",
+			    e.why);
+	assert_string_equal("", e.aside);
+	assert_true(exists(f->path));
+
+	assert_int_equal(EINVAL, savedloc_load(NULL, f->path, &e));
+	assert_int_equal(EINVAL, savedloc_load(&s, NULL, &e));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(save_load_mode, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(stale_temporary_file, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(temporary_symlink_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(save_into_missing_directory,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(failure_at_each_step, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(crash_at_each_step, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(corrupt_files_set_aside, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(set_aside_twice, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(newer_version_left_alone, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

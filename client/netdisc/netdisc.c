@@ -13,9 +13,13 @@
 #include <netlink/route/rtnl.h>
 #include <linux/rtnetlink.h>
 #include "baresip-abi.h" /* netdisc runs inside baresip: its log */
+#include "civic.h"
+#include "lldp.h"
+#include "fingerprint.h"
 #include "wifi.h"
 #include "netstate.h"
 #include "wifi80211.h"
+#include "lldpsock.h"
 #include "netdisc.h"
 
 /* Dumps run one at a time on the socket, in this order. */
@@ -36,6 +40,10 @@ struct netdisc {
 	netdisc_change_h *changeh;
 	void *arg;
 	struct wifi80211 *wifi;
+	struct lldpsock *lldp;
+	unsigned lldp_gen;  /* bumped on every neighbour change */
+	unsigned lldp_seen; /* lldp_gen when the last change was announced */
+	char fingerprint[FINGERPRINT_LEN + 1];
 	unsigned dgrams;
 	unsigned snapshots;
 };
@@ -46,6 +54,7 @@ static void destructor(void *arg)
 
 	tmr_cancel(&nd->debounce);
 	mem_deref(nd->wifi);
+	mem_deref(nd->lldp);
 	if (nd->fd >= 0)
 		fd_close(nd->fd);
 	if (nd->sk)
@@ -156,6 +165,60 @@ static void wifi_snapshot(const struct netdisc *nd, struct netsnap *snap)
 	}
 }
 
+/* The network's identity for remembered locations (fingerprint.h). */
+static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
+{
+	struct fingerprint_input in;
+	const struct lldp_frame *f;
+	size_t i;
+
+	memset(&in, 0, sizeof(in));
+	nd->fingerprint[0] = '\0';
+
+	if (snap->vpn)
+		in.link = FINGERPRINT_LINK_TUNNEL;
+	else if (snap->wifi.present)
+		in.link = FINGERPRINT_LINK_WIFI;
+
+	if (snap->wifi.present) {
+		in.has_bssid = true;
+		memcpy(in.bssid, snap->wifi.bss.bssid, 6);
+	}
+	if (snap->gateway.has_mac) {
+		in.has_gw_mac = true;
+		memcpy(in.gw_mac, snap->gateway.mac, 6);
+	}
+	if (snap->subnet.present && snap->subnet.family == AF_INET) {
+		sa_init(&in.subnet4, AF_INET);
+		in.subnet4.u.in.sin_addr.s_addr = 0;
+		memcpy(&in.subnet4.u.in.sin_addr, snap->subnet.addr, 4);
+		in.prefix4 = snap->subnet.prefixlen;
+	} else if (snap->subnet.present) {
+		sa_init(&in.subnet6, AF_INET6);
+		memcpy(&in.subnet6.u.in6.sin6_addr, snap->subnet.addr, 16);
+		in.prefix6 = snap->subnet.prefixlen;
+	}
+
+	/* the switch port the gateway is reached through, else any */
+	f = lldpsock_neighbour(nd->lldp, snap->gateway.ifindex);
+	for (i = 0; !f && i < snap->ifc; i++)
+		f = lldpsock_neighbour(nd->lldp, snap->ifs[i].ifindex);
+	if (f) {
+		in.chassis = &f->chassis;
+		in.port = &f->port;
+	}
+
+	(void)fingerprint_compute(nd->fingerprint, NULL, &in);
+}
+
+static void lldp_changed(void *arg)
+{
+	struct netdisc *nd = arg;
+
+	++nd->lldp_gen;
+	tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle, nd);
+}
+
 static void wifi_changed(void *arg)
 {
 	struct netdisc *nd = arg;
@@ -182,8 +245,15 @@ static void settle(void *arg)
 		gateway_probe(&snap);
 	}
 
-	if (nd->have_snap && netsnap_equal(&snap, &nd->snap))
+	if (nd->lldp && lldpsock_update(nd->lldp, &snap) == EPERM)
+		warning("netdisc: no CAP_NET_RAW: LLDP is neither received nor "
+			"sent on raw sockets\n");
+	fingerprint_update(nd, &snap);
+
+	if (nd->have_snap && netsnap_equal(&snap, &nd->snap) &&
+	    nd->lldp_gen == nd->lldp_seen)
 		return;
+	nd->lldp_seen = nd->lldp_gen;
 
 	if (!nd->have_snap ||
 	    snap.gateway.present != nd->snap.gateway.present ||
@@ -308,6 +378,10 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 	if (err)
 		goto out;
 
+	err = lldpsock_alloc(&nd->lldp, &cfg->lldp, lldp_changed, nd);
+	if (err)
+		goto out;
+
 	err = wifi80211_alloc(&nd->wifi, wifi_changed, nd);
 	if (err == ENODEV)
 		info("netdisc: no nl80211 in this kernel: no Wi-Fi evidence\n");
@@ -322,6 +396,48 @@ out:
 	else
 		*ndp = nd;
 	return err;
+}
+
+int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
+{
+	static const struct netsnap empty;
+	struct odict *lldp = NULL;
+	int err;
+
+	if (!od || !nd)
+		return EINVAL;
+
+	err = netsnap_json_encode(od, nd->have_snap ? &nd->snap : &empty);
+	if (!err)
+		err = odict_alloc(&lldp, 4);
+	if (!err)
+		err = lldpsock_json_encode(lldp, nd->lldp);
+	if (!err)
+		err = odict_entry_add(od, "lldp", ODICT_OBJECT, lldp);
+	if (!err && nd->fingerprint[0])
+		err = odict_entry_add(od, "fingerprint", ODICT_STRING,
+				      nd->fingerprint);
+	else if (!err)
+		err = odict_entry_add(od, "fingerprint", ODICT_NULL);
+
+	mem_deref(lldp);
+	return err;
+}
+
+const char *netdisc_fingerprint(const struct netdisc *nd)
+{
+	return nd && nd->fingerprint[0] ? nd->fingerprint : NULL;
+}
+
+const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
+				      unsigned ifindex)
+{
+	return nd ? lldpsock_neighbour(nd->lldp, ifindex) : NULL;
+}
+
+unsigned netdisc_lldp_sent(const struct netdisc *nd)
+{
+	return nd ? lldpsock_sent(nd->lldp) : 0;
 }
 
 const struct netsnap *netdisc_snapshot(const struct netdisc *nd)

@@ -1,7 +1,10 @@
 /*
  * netdisc: what the device is attached to, kept current from kernel events
  * inside baresip's event loop (libre fd_listen/tmr; nothing polls, nothing
- * blocks).  Today: rtnetlink (links, addresses, routes, neighbours).
+ * blocks): rtnetlink (links, addresses, routes, neighbours), nl80211 (the
+ * associated access point), LLDP on the wired interfaces.
+ *
+ * Include civic.h, lldp.h, wifi.h, netstate.h and lldpsock.h first.
  */
 
 struct netdisc;
@@ -9,6 +12,7 @@ struct netdisc;
 struct netdisc_config {
 	unsigned debounce_ms; /* one snapshot per burst of changes */
 	bool probe_gateway; /* provoke ARP/ND when the gateway MAC is missing */
+	struct lldpsock_config lldp;
 };
 
 /* Called once per settled change with the new snapshot (not on repeats). */
@@ -21,6 +25,20 @@ typedef void(netdisc_change_h)(const struct netsnap *snap, void *arg);
  */
 int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 		  netdisc_change_h *changeh, void *arg);
+
+/* netinfo's JSON: interfaces, gateway, subnet, wifi, vpn, lldp
+ * (per interface), fingerprint. */
+int netdisc_json_encode(struct odict *od, const struct netdisc *nd);
+
+/* The network fingerprint, or NULL when there is none (e.g. VPN only). */
+const char *netdisc_fingerprint(const struct netdisc *nd);
+
+/* The LLDP neighbour on an interface, or NULL. */
+const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
+				      unsigned ifindex);
+
+/* LLDP frames sent so far. */
+unsigned netdisc_lldp_sent(const struct netdisc *nd);
 
 /* The latest settled snapshot (valid until the next change). */
 const struct netsnap *netdisc_snapshot(const struct netdisc *nd);

@@ -3,12 +3,17 @@
 #include <re.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "baresip-abi.h"
 #include "bus.h"
 #include "kvconf.h"
+#include "civic.h"
+#include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
+#include "lldpsock.h"
 #include "netdisc.h"
+#include "locphone-config.h"
 
 static struct {
 	struct netdisc *nd;
@@ -26,6 +31,13 @@ static void settings_read(struct netdisc_config *cfg)
 
 	cfg->debounce_ms = 200;
 	cfg->probe_gateway = true;
+	cfg->lldp.tx = true;
+	cfg->lldp.interval_s = 30;
+	cfg->lldp.fast_count = 4;
+	cfg->lldp.sw_rev = "locphone " LOCPHONE_VERSION;
+	if (gethostname(cfg->lldp.sys_name, sizeof(cfg->lldp.sys_name)))
+		str_ncpy(cfg->lldp.sys_name, "locphone",
+			 sizeof(cfg->lldp.sys_name));
 
 	if (conf_get_str(conf_cur(), "locphone_config_dir", dir, sizeof(dir)))
 		return;
@@ -45,6 +57,13 @@ static void settings_read(struct netdisc_config *cfg)
 		warning("location: %s:%u: gateway_probe: must be yes or no\n",
 			e->file, e->line);
 
+	e = kvconf_get(kv, "lldp_tx");
+	if (e && 0 == str_cmp(e->value, "no"))
+		cfg->lldp.tx = false;
+	else if (e && str_cmp(e->value, "yes"))
+		warning("location: %s:%u: lldp_tx: must be yes or no\n",
+			e->file, e->line);
+
 	e = kvconf_get(kv, "discovery_debounce_ms");
 	if (e) {
 		uint32_t v = (uint32_t)strtoul(e->value, NULL, 10);
@@ -62,10 +81,7 @@ static void settings_read(struct netdisc_config *cfg)
 
 static int netinfo_encode(struct odict *od)
 {
-	const struct netsnap *snap = netdisc_snapshot(loc.nd);
-	static const struct netsnap empty;
-
-	return netsnap_json_encode(od, snap ? snap : &empty);
+	return netdisc_json_encode(od, loc.nd);
 }
 
 static int cmd_netinfo(const struct odict *args, struct odict *result,

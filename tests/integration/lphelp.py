@@ -262,11 +262,12 @@ class Engine:
         self.sip_port = free_port()
         with open(os.path.join(self.cfg, "locphone.conf"), "w") as f:
             # outside our own namespaces the engine must not send anything
-            # to the host's network: no gateway probe
+            # to the host's network: no gateway probe, no LLDP
             f.write(f"sip_listen 127.0.0.1:{self.sip_port}\n"
                     "audio_player aubridge,nil\n"
                     "audio_source aubridge,nil\n"
-                    + ("" if netns else "gateway_probe no\n") + conf)
+                    + ("" if netns else "gateway_probe no\nlldp_tx no\n")
+                    + conf)
         self.socket = os.path.join(self.rt, "ctl.sock")
         self.log = open(os.path.join(workdir, "engine.log"), "w")
         env = dict(os.environ)

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""The real lldpd as the access switch, in its own namespace, on a veth
+facing the engine's: netinfo reports the switch's chassis and port and the
+exact LLDP-MED location lldpd was given (civic, then coordinates, then
+ELIN); lldpd sees the engine as an LLDP-MED Class III endpoint; the link
+going down and up drops the neighbour and brings it back."""
+
+import json
+import os
+import subprocess
+import sys
+
+from lphelp import (Engine, Topology, Workdir, check, need, need_root, run,
+                    sh, wait_for)
+
+
+class Switch:
+    """lldpd in a namespace, with its own control socket."""
+
+    def __init__(self, wd, ns, port):
+        self.ns = ns
+        self.port = port
+        # lldpcli drops privileges: its socket must be reachable
+        sockdir = os.path.join(wd, "lldpd")
+        os.makedirs(sockdir)
+        os.chmod(wd, 0o755)
+        os.chmod(sockdir, 0o755)
+        self.sock = os.path.join(sockdir, "lldpd.sock")
+        self.log = open(os.path.join(wd, "lldpd.log"), "w")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", ns, "lldpd", "-d", "-M", "4", "-u",
+             self.sock, "-I", port],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.cli("show", "configuration", check_rc=False)
+                 or self.proc.poll() is not None, 10, "lldpd to answer")
+        check(self.proc.poll() is None, "lldpd exited")
+
+    def cli(self, *args, check_rc=True):
+        res = subprocess.run(["ip", "netns", "exec", self.ns, "lldpcli",
+                              "-u", self.sock, *args],
+                             capture_output=True, text=True)
+        if check_rc and res.returncode:
+            raise AssertionError(f"lldpcli {args}: {res.stderr}")
+        return res.stdout if res.returncode == 0 else None
+
+    def configure(self, *words):
+        self.cli("configure", "ports", self.port, "med", "location", *words)
+        self.cli("update")  # send now, not at the next 30 s tick
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.log.close()
+
+
+def neighbour(ctl, port="eth0"):
+    return ctl.request("netinfo")["result"]["lldp"].get(port)
+
+
+def test_switch_locations_and_link_changes():
+    topo = Topology()
+    try:
+        phone = topo.ns("phone")
+        switch = topo.ns("switch")
+        topo.veth(phone, "eth0", switch, "sw0")
+        sh("ip", "addr", "add", "10.77.0.2/24", "dev", "eth0", ns=phone)
+        sw_mac = json.loads(sh("ip", "-j", "link", "show", "sw0",
+                               ns=switch))[0]["address"]
+        with Workdir() as wd:
+            sw = Switch(wd, switch, "sw0")
+            eng = Engine(wd, "", netns=phone)
+            try:
+                ctl = eng.ctl()
+
+                sw.configure("address", "country", "US",
+                             "country-subdivision", "WA", "city", "Redmond",
+                             "street", "Microsoft", "street-suffix", "Way",
+                             "number", "1", "floor", "3")
+
+                def has(kind):
+                    def probe():
+                        n = neighbour(ctl)
+                        loc = ((n or {}).get("med") or {}).get("location")
+                        return n if loc and kind in loc else None
+                    return probe
+
+                n = wait_for(has("civic"), 15, "civic location from lldpd")
+                check(n["chassis_id"] == {"subtype": 4, "value": sw_mac},
+                      f"chassis: {n['chassis_id']} (switch {sw_mac})")
+                check(n["port_id"]["value"] in (sw_mac, "sw0"),
+                      f"port: {n['port_id']}")
+                civic = n["med"]["location"]["civic"]
+                # lldpd's "street" is CAtype 6, which RFC 5139 names A6
+                check(civic == {"country": "US", "A1": "WA",
+                                "A3": "Redmond", "A6": "Microsoft",
+                                "STS": "Way", "HNO": "1", "FLR": "3"},
+                      f"civic as configured: {civic}")
+
+                sw.configure("coordinate", "latitude", "47.6423N",
+                             "longitude", "122.1391W", "altitude", "40", "m",
+                             "datum", "WGS84")
+                n = wait_for(has("coordinates"), 15, "coordinates")
+                c = n["med"]["location"]["coordinates"]
+                check(abs(c["latitude"] - 47.6423) < 1e-4 and
+                      abs(c["longitude"] + 122.1391) < 1e-4 and
+                      abs(c["altitude"] - 40) < 0.01 and
+                      c["altitude_type"] == "metres" and
+                      c["datum"] == "WGS84", f"coordinates: {c}")
+
+                sw.configure("elin", "2065551212")
+                n = wait_for(has("elin"), 15, "ELIN")
+                check(n["med"]["location"]["elin"] == "2065551212",
+                      f"elin: {n['med']['location']}")
+
+                # the switch sees us as an LLDP-MED Class III endpoint
+                out = wait_for(lambda: (sw.cli("show", "neighbors",
+                                               "details") or "")
+                               if "Class III" in (sw.cli(
+                                   "show", "neighbors", "details") or "")
+                               else None, 15, "lldpd to list the engine")
+                check("Communication Device Endpoint" in out,
+                      f"lldpd neighbours: {out[-1500:]}")
+
+                # link down: the neighbour goes, with one event
+                ctl.events.clear()
+                sh("ip", "link", "set", "eth0", "down", ns=phone)
+                ev = ctl.wait_event("network.changed",
+                                    pred=lambda e: "eth0" not in e["lldp"])
+                check(neighbour(ctl) is None, "neighbour dropped")
+
+                # a real unplug: the switch notices the carrier loss and
+                # forgets us, so our fast start is a new MED neighbour to it
+                wait_for(lambda: "ChassisID" not in (sw.cli(
+                    "show", "neighbors") or "ChassisID"), 10,
+                    "lldpd to drop the engine after the carrier loss")
+                sh("ip", "link", "set", "eth0", "up", ns=phone)
+                ev = ctl.wait_event("network.changed",
+                                    pred=lambda e: "eth0" in e["lldp"],
+                                    timeout=15)
+                check(ev["lldp"]["eth0"]["chassis_id"]["value"] == sw_mac,
+                      "neighbour back after link-up")
+                check(ev["fingerprint"], "a wired network has a fingerprint")
+            finally:
+                eng.stop()
+                sw.stop()
+    finally:
+        topo.close()
+
+
+if __name__ == "__main__":
+    need_root()
+    need("lldpd", "lldpcli")
+    sys.exit(run([test_switch_locations_and_link_changes]))

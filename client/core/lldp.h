@@ -293,6 +293,13 @@ int lldp_decode(struct lldp_frame *f, const uint8_t *buf, size_t len,
 int lldp_decode_ethernet(struct lldp_frame *f, const uint8_t *buf, size_t len,
 			 const char **errmsg);
 
+/*
+ * Fill id->text from subtype, raw and len, as the decoder does (chassis:
+ * chassis ID subtypes, else port ID subtypes).  For IDs that arrive some
+ * other way, e.g. from lldpd.
+ */
+void lldp_id_text(struct lldp_id *id, bool chassis);
+
 /* Free what f owns and clear every field; f may be reused. */
 void lldp_frame_reset(struct lldp_frame *f);
 

@@ -107,7 +107,7 @@ static bool netaddr_text(char *dst, size_t size, const uint8_t *p, size_t n)
 	return false;
 }
 
-static void id_text(struct lldp_id *id, bool chassis)
+void lldp_id_text(struct lldp_id *id, bool chassis)
 {
 	const bool mac = chassis ? id->subtype == LLDP_CHASSIS_MAC
 				 : id->subtype == LLDP_PORT_MAC;
@@ -146,7 +146,7 @@ static int decode_id(struct lldp_frame *f, unsigned type, struct lldp_cur *val)
 		return lldp_fail(f, "TLV %u (%s) truncated", type,
 				 lldp_tlv_name(type));
 
-	id_text(id, chassis);
+	lldp_id_text(id, chassis);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "netstate.h"
 #include "wifi80211.h"
 #include "lldpsock.h"
+#include "lldpd_backend.h"
 #include "netdisc.h"
 
 /* Dumps run one at a time on the socket, in this order. */
@@ -41,7 +42,8 @@ struct netdisc {
 	void *arg;
 	struct wifi80211 *wifi;
 	struct lldpsock *lldp;
-	unsigned lldp_gen;  /* bumped on every neighbour change */
+	struct lldpd_backend *lldpd; /* when raw sockets are refused */
+	unsigned lldp_gen;	     /* bumped on every neighbour change */
 	unsigned lldp_seen; /* lldp_gen when the last change was announced */
 	char fingerprint[FINGERPRINT_LEN + 1];
 	unsigned dgrams;
@@ -55,6 +57,7 @@ static void destructor(void *arg)
 	tmr_cancel(&nd->debounce);
 	mem_deref(nd->wifi);
 	mem_deref(nd->lldp);
+	mem_deref(nd->lldpd);
 	if (nd->fd >= 0)
 		fd_close(nd->fd);
 	if (nd->sk)
@@ -200,9 +203,9 @@ static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
 	}
 
 	/* the switch port the gateway is reached through, else any */
-	f = lldpsock_neighbour(nd->lldp, snap->gateway.ifindex);
+	f = netdisc_lldp(nd, snap->gateway.ifindex);
 	for (i = 0; !f && i < snap->ifc; i++)
-		f = lldpsock_neighbour(nd->lldp, snap->ifs[i].ifindex);
+		f = netdisc_lldp(nd, snap->ifs[i].ifindex);
 	if (f) {
 		in.chassis = &f->chassis;
 		in.port = &f->port;
@@ -217,6 +220,28 @@ static void lldp_changed(void *arg)
 
 	++nd->lldp_gen;
 	tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle, nd);
+}
+
+/* No CAP_NET_RAW: lldpd, if it runs, receives and sends LLDP for us. */
+static void lldpd_fallback(struct netdisc *nd)
+{
+#ifdef HAVE_LLDPCTL
+	int err = lldpd_backend_alloc(&nd->lldpd, nd->cfg.lldpd_socket,
+				      lldp_changed, nd);
+
+	if (err)
+		warning("netdisc: no CAP_NET_RAW and no lldpd backend (%m): "
+			"no LLDP evidence\n",
+			err);
+	else
+		info("netdisc: no CAP_NET_RAW: reading LLDP from lldpd at %s\n",
+		     nd->cfg.lldpd_socket[0] ? nd->cfg.lldpd_socket
+					     : "its default socket");
+#else
+	warning("netdisc: no CAP_NET_RAW and built without liblldpctl: no "
+		"LLDP evidence\n");
+	(void)nd;
+#endif
 }
 
 static void wifi_changed(void *arg)
@@ -245,9 +270,8 @@ static void settle(void *arg)
 		gateway_probe(&snap);
 	}
 
-	if (nd->lldp && lldpsock_update(nd->lldp, &snap) == EPERM)
-		warning("netdisc: no CAP_NET_RAW: LLDP is neither received nor "
-			"sent on raw sockets\n");
+	if (nd->lldp && !nd->lldpd && lldpsock_update(nd->lldp, &snap) == EPERM)
+		lldpd_fallback(nd);
 	fingerprint_update(nd, &snap);
 
 	if (nd->have_snap && netsnap_equal(&snap, &nd->snap) &&
@@ -412,6 +436,10 @@ int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
 		err = odict_alloc(&lldp, 4);
 	if (!err)
 		err = lldpsock_json_encode(lldp, nd->lldp);
+#ifdef HAVE_LLDPCTL
+	if (!err)
+		err = lldpd_backend_json_encode(lldp, nd->lldpd);
+#endif
 	if (!err)
 		err = odict_entry_add(od, "lldp", ODICT_OBJECT, lldp);
 	if (!err && nd->fingerprint[0])
@@ -432,7 +460,14 @@ const char *netdisc_fingerprint(const struct netdisc *nd)
 const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
 				      unsigned ifindex)
 {
-	return nd ? lldpsock_neighbour(nd->lldp, ifindex) : NULL;
+	const struct lldp_frame *f =
+		nd ? lldpsock_neighbour(nd->lldp, ifindex) : NULL;
+
+#ifdef HAVE_LLDPCTL
+	if (!f && nd)
+		f = lldpd_backend_neighbour(nd->lldpd, ifindex);
+#endif
+	return f;
 }
 
 unsigned netdisc_lldp_sent(const struct netdisc *nd)

@@ -13,6 +13,7 @@ struct netdisc_config {
 	unsigned debounce_ms; /* one snapshot per burst of changes */
 	bool probe_gateway; /* provoke ARP/ND when the gateway MAC is missing */
 	struct lldpsock_config lldp;
+	char lldpd_socket[256]; /* lldpd's control socket; "" its default */
 };
 
 /* Called once per settled change with the new snapshot (not on repeats). */

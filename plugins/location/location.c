@@ -64,6 +64,16 @@ static void settings_read(struct netdisc_config *cfg)
 		warning("location: %s:%u: lldp_tx: must be yes or no\n",
 			e->file, e->line);
 
+	e = kvconf_get(kv, "lldpd_socket");
+	if (e && e->value[0] == '/' &&
+	    strlen(e->value) < sizeof(cfg->lldpd_socket))
+		str_ncpy(cfg->lldpd_socket, e->value,
+			 sizeof(cfg->lldpd_socket));
+	else if (e)
+		warning("location: %s:%u: lldpd_socket: an absolute path is "
+			"needed\n",
+			e->file, e->line);
+
 	e = kvconf_get(kv, "discovery_debounce_ms");
 	if (e) {
 		uint32_t v = (uint32_t)strtoul(e->value, NULL, 10);

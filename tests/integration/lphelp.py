@@ -252,7 +252,7 @@ class Engine:
     """locphoned running the real baresip, with a private config."""
 
     def __init__(self, workdir, accounts, conf="", extra_env=None,
-                 args=(), netns=None):
+                 args=(), netns=None, wrap=()):
         self.dir = workdir
         self.cfg = os.path.join(workdir, "config")
         self.rt = os.path.join(workdir, "runtime")
@@ -273,7 +273,8 @@ class Engine:
         env = dict(os.environ)
         env.update(extra_env or {})
         # inside a test's own network namespace the engine may probe
-        prefix = ["ip", "netns", "exec", netns] if netns else []
+        prefix = (["ip", "netns", "exec", netns] if netns else []) + \
+            list(wrap)
         self.proc = subprocess.Popen(
             prefix + [LOCPHONED, "--config-dir", self.cfg,
                       "--runtime-dir", self.rt, "--foreground", *args],

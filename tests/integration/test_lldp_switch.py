@@ -17,19 +17,19 @@ from lphelp import (Engine, Topology, Workdir, check, need, need_root, run,
 class Switch:
     """lldpd in a namespace, with its own control socket."""
 
-    def __init__(self, wd, ns, port):
+    def __init__(self, wd, ns, port, med_class="4", name="lldpd"):
         self.ns = ns
         self.port = port
         # lldpcli drops privileges: its socket must be reachable
-        sockdir = os.path.join(wd, "lldpd")
+        sockdir = os.path.join(wd, name)
         os.makedirs(sockdir)
         os.chmod(wd, 0o755)
         os.chmod(sockdir, 0o755)
         self.sock = os.path.join(sockdir, "lldpd.sock")
-        self.log = open(os.path.join(wd, "lldpd.log"), "w")
+        self.log = open(os.path.join(wd, f"{name}.log"), "w")
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", ns, "lldpd", "-d", "-M", "4", "-u",
-             self.sock, "-I", port],
+            ["ip", "netns", "exec", ns, "lldpd", "-d", "-M", med_class,
+             "-u", self.sock, "-I", port],
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: self.cli("show", "configuration", check_rc=False)
                  or self.proc.poll() is not None, 10, "lldpd to answer")
@@ -147,7 +147,53 @@ def test_switch_locations_and_link_changes():
         topo.close()
 
 
+def test_via_lldpd_backend():
+    """Without CAP_NET_RAW the engine reads lldpd running beside it."""
+    topo = Topology()
+    try:
+        phone = topo.ns("phone")
+        switch = topo.ns("switch")
+        topo.veth(phone, "eth0", switch, "sw0")
+        sw_mac = json.loads(sh("ip", "-j", "link", "show", "sw0",
+                               ns=switch))[0]["address"]
+        with Workdir() as wd:
+            sw = Switch(wd, switch, "sw0")
+            local = Switch(wd, phone, "eth0", med_class="3", name="local")
+            eng = Engine(wd, "", netns=phone,
+                         conf=f"lldpd_socket {local.sock}\n",
+                         wrap=("setpriv", "--bounding-set=-net_raw",
+                               "--inh-caps=-net_raw", "--"))
+            try:
+                ctl = eng.ctl()
+                sw.configure("address", "country", "DE", "city", "Berlin",
+                             "number", "7")
+                sw.configure("elin", "3055550100")
+
+                def civic():
+                    n = neighbour(ctl)
+                    loc = ((n or {}).get("med") or {}).get("location", {})
+                    return n if "civic" in loc and "elin" in loc else None
+
+                n = wait_for(civic, 20, "civic and ELIN via lldpd")
+                check(n["chassis_id"]["value"] == sw_mac,
+                      f"chassis via lldpd: {n['chassis_id']}")
+                check(n["med"]["location"]["civic"] ==
+                      {"country": "DE", "A3": "Berlin", "HNO": "7"},
+                      f"civic via lldpd: {n['med']['location']}")
+                check(n["med"]["location"]["elin"] == "3055550100",
+                      "ELIN via lldpd")
+                check("reading LLDP from lldpd" in eng.log_text(),
+                      "the engine says where LLDP comes from")
+            finally:
+                eng.stop()
+                local.stop()
+                sw.stop()
+    finally:
+        topo.close()
+
+
 if __name__ == "__main__":
     need_root()
-    need("lldpd", "lldpcli")
-    sys.exit(run([test_switch_locations_and_link_changes]))
+    need("lldpd", "lldpcli", "setpriv")
+    sys.exit(run([test_switch_locations_and_link_changes,
+                  test_via_lldpd_backend]))

@@ -1,0 +1,210 @@
+/* locsource: discovery results to HELD requests and location records. */
+
+#include <re.h>
+#include <string.h>
+#include "civic.h"
+#include "lldp.h"
+#include "wifi.h"
+#include "netstate.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+
+/* The snapshot interface the location evidence comes from. */
+static const struct netsnap_if *evidence_if(const struct netsnap *snap)
+{
+	size_t i;
+
+	for (i = 0; i < snap->ifc; i++) {
+		const struct netsnap_if *sif = &snap->ifs[i];
+
+		if (snap->gateway.present &&
+		    sif->ifindex == snap->gateway.ifindex)
+			return sif->vpn ? NULL : sif;
+	}
+
+	/* no gateway: the first physical interface that is up */
+	for (i = 0; i < snap->ifc; i++) {
+		const struct netsnap_if *sif = &snap->ifs[i];
+
+		if (sif->up && !sif->vpn && sif->addrc)
+			return sif;
+	}
+
+	return NULL;
+}
+
+int locsource_request(struct locsource_request *r, const struct netsnap *snap,
+		      const struct lldp_frame *nb, const char *aor,
+		      enum held_response_time rt)
+{
+	const struct netsnap_if *sif;
+	size_t i;
+
+	if (!r || !snap)
+		return EINVAL;
+
+	memset(r, 0, sizeof(*r));
+	if (snap->vpn)
+		return EPERM;
+
+	sif = evidence_if(snap);
+	if (!sif)
+		return ENOENT;
+
+	r->req.response_time = rt;
+	r->req.uri = aor;
+
+	if (sif->has_mac) {
+		r->req.has_mac = true;
+		memcpy(r->req.mac, sif->mac, 6);
+	}
+
+	/* the address in the gateway's subnet, else the first one */
+	for (i = 0; i < sif->addrc; i++) {
+		const int fam = sif->addrs[i].family;
+		const bool same =
+			snap->subnet.present &&
+			!memcmp(sif->addrs[i].addr, snap->subnet.addr, 16);
+
+		if (sa_isset(&r->req.ip, SA_ADDR) && !same)
+			continue;
+		sa_init(&r->req.ip, fam);
+		if (fam == AF_INET)
+			memcpy(&r->req.ip.u.in.sin_addr, sif->addrs[i].addr, 4);
+		else
+			memcpy(&r->req.ip.u.in6.sin6_addr, sif->addrs[i].addr,
+			       16);
+		if (same)
+			break;
+	}
+
+	if (nb && nb->chassis.len && nb->port.len) {
+		r->lldp.chassis_type = nb->chassis.subtype;
+		r->lldp.chassis_len = nb->chassis.len;
+		memcpy(r->lldp.chassis, nb->chassis.raw, nb->chassis.len);
+		r->lldp.port_type = nb->port.subtype;
+		r->lldp.port_len = nb->port.len;
+		memcpy(r->lldp.port, nb->port.raw, nb->port.len);
+		r->req.lldp = &r->lldp;
+	}
+
+	if (snap->wifi.present) {
+		const struct wifi_bss *b = &snap->wifi.bss;
+
+		memcpy(r->ap.bssid, b->bssid, 6);
+		r->ap.channel = b->channel;
+		r->ap.serving = true;
+		r->ap.has_signal = b->has_signal;
+		r->ap.signal_dbm = b->signal_mbm / 100;
+		/* the printable SSID only when it needed no escapes */
+		if (b->has_ssid && !strchr(b->ssid, '\\') &&
+		    strlen(b->ssid) <= sizeof(r->ap.ssid)) {
+			r->ap.ssid_len = strlen(b->ssid);
+			memcpy(r->ap.ssid, b->ssid, r->ap.ssid_len);
+		}
+		r->req.apv = &r->ap;
+		r->req.apc = 1;
+	}
+
+	return 0;
+}
+
+int locsource_from_lldp(struct location *loc, const struct lldp_frame *f,
+			time_t now)
+{
+	int err = 0;
+
+	if (!loc || !f)
+		return EINVAL;
+	if (!f->med.has_civic && !f->med.has_coord && !f->med.has_elin)
+		return ENOENT;
+
+	location_reset(loc);
+	loc->source = LOCATION_SOURCE_LLDP_MED;
+	loc->obtained_at = now;
+	loc->expires = now + f->ttl;
+	/* the switch is configured by people; nobody vouches for it here */
+	loc->validated = false;
+
+	if (f->med.has_civic)
+		err = civic_copy(&loc->civic, &f->med.civic.civic);
+
+	if (!err && f->med.has_coord) {
+		const struct lldp_med_coord *c = &f->med.coord;
+
+		loc->geo.shape = GEO_POINT;
+		loc->geo.pos.lat = c->latitude;
+		loc->geo.pos.lon = c->longitude;
+		if (c->alt_type == LLDP_MED_ALT_METRES) {
+			loc->geo.crs = GEO_CRS_3D;
+			loc->geo.pos.alt = c->altitude;
+		} else {
+			loc->geo.crs = GEO_CRS_2D;
+		}
+		err = geo_validate(&loc->geo);
+		if (err)
+			memset(&loc->geo, 0, sizeof(loc->geo));
+		err = 0; /* a bad point must not cost the civic address */
+	}
+
+	if (!err && f->med.has_elin)
+		err = location_set_elin(loc, f->med.elin);
+	if (!err)
+		err = location_set_method(loc, "LLDP-MED");
+	if (!err)
+		err = location_set_provided_by(
+			loc, f->sys_name[0] ? f->sys_name : f->chassis.text);
+
+	if (err)
+		location_reset(loc);
+	return err;
+}
+
+int locsource_choose(struct location *out, char *reason, size_t sz, bool vpn,
+		     enum locsource_lis lis, const char *lis_detail,
+		     const struct location *lis_loc,
+		     const struct location *lldp_loc)
+{
+	static const char *const lis_words[] = {
+		[LOCSOURCE_LIS_NONE] = "no LIS configured",
+		[LOCSOURCE_LIS_PENDING] = "the LIS has not answered yet",
+		[LOCSOURCE_LIS_FOUND] = "the LIS located this device",
+		[LOCSOURCE_LIS_UNKNOWN] = "the LIS does not know this network",
+		[LOCSOURCE_LIS_NOT_HERE] =
+			"the LIS does not serve this network",
+		[LOCSOURCE_LIS_FAILED] = "the LIS could not be reached",
+	};
+	const char *why = lis_words[lis];
+	const char *detail = lis_detail && lis_detail[0] ? lis_detail : NULL;
+
+	if (!out || !reason)
+		return EINVAL;
+
+	location_reset(out);
+
+	if (vpn) {
+		re_snprintf(reason, sz,
+			    "on VPN: the network cannot say where you are");
+		return 0;
+	}
+
+	if (lis == LOCSOURCE_LIS_FOUND && location_has_value(lis_loc)) {
+		re_snprintf(reason, sz, "%s", why);
+		return location_copy(out, lis_loc);
+	}
+
+	if (location_has_value(lldp_loc)) {
+		re_snprintf(reason, sz,
+			    "%s%s%s%s; the switch's LLDP-MED "
+			    "location is used",
+			    why, detail ? " (" : "", detail ? detail : "",
+			    detail ? ")" : "");
+		return location_copy(out, lldp_loc);
+	}
+
+	re_snprintf(reason, sz, "%s%s%s%s, and the switch sent no location",
+		    why, detail ? " (" : "", detail ? detail : "",
+		    detail ? ")" : "");
+	return 0;
+}

@@ -1,0 +1,504 @@
+/* locator: LIS queries, per-network cache and the choice of location. */
+
+#include <re.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "civic.h"
+#include "lldp.h"
+#include "wifi.h"
+#include "netstate.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+#include "lis_client.h"
+#include "locator.h"
+
+#define FP_SIZE	  17
+#define STATE_MAX (64u * 1024u)
+
+/* A LIS answer for one network, kept until it expires. */
+struct cached {
+	struct le le;
+	char fp[FP_SIZE];
+	struct location loc;
+};
+
+/* A LIS that answered notLocatable on one network (RFC 5985 §6.3 [U]). */
+struct not_here {
+	struct le le;
+	char fp[FP_SIZE];
+	enum lis_server server;
+};
+
+struct locator {
+	struct locator_config cfg;
+	struct lis_client *lc;
+	struct lis_query *q;
+	struct tmr refresh;
+	char fp[FP_SIZE];
+	char *aor;
+	struct locsource_request *req; /* NULL: nothing to ask with */
+	bool vpn;
+	struct location lldp_loc;
+	enum locsource_lis lis;
+	char lis_detail[192];
+	struct location lis_loc;
+	struct location current;
+	char reason[320];
+	struct list cache;
+	struct list not_here;
+	unsigned queries;
+	locator_change_h *changeh;
+	void *arg;
+};
+
+static void cached_destructor(void *arg)
+{
+	struct cached *c = arg;
+
+	list_unlink(&c->le);
+	location_reset(&c->loc);
+}
+
+static void not_here_destructor(void *arg)
+{
+	struct not_here *n = arg;
+
+	list_unlink(&n->le);
+}
+
+static void destructor(void *arg)
+{
+	struct locator *l = arg;
+
+	tmr_cancel(&l->refresh);
+	l->q = mem_deref(l->q);
+	mem_deref(l->lc);
+	mem_deref(l->aor);
+	mem_deref(l->req);
+	list_flush(&l->cache);
+	list_flush(&l->not_here);
+	location_reset(&l->lldp_loc);
+	location_reset(&l->lis_loc);
+	location_reset(&l->current);
+}
+
+static struct cached *cache_find(const struct locator *l, const char *fp)
+{
+	const time_t now = time(NULL);
+	struct le *le;
+
+	for (le = l->cache.head; le; le = le->next) {
+		struct cached *c = le->data;
+
+		if (!str_cmp(c->fp, fp) &&
+		    (!c->loc.expires || c->loc.expires > now))
+			return c;
+	}
+
+	return NULL;
+}
+
+static bool not_here_has(const struct locator *l, enum lis_server s)
+{
+	struct le *le;
+
+	for (le = l->not_here.head; le; le = le->next) {
+		const struct not_here *n = le->data;
+
+		if (n->server == s && !str_cmp(n->fp, l->fp))
+			return true;
+	}
+
+	return false;
+}
+
+/* Choose again; tell the listener if the answer or its reason changed. */
+static void decide(struct locator *l)
+{
+	struct location next;
+	char reason[sizeof(l->reason)];
+
+	memset(&next, 0, sizeof(next));
+	if (locsource_choose(&next, reason, sizeof(reason), l->vpn, l->lis,
+			     l->lis_detail, &l->lis_loc, &l->lldp_loc))
+		return;
+
+	if (location_equal(&next, &l->current) && !str_cmp(reason, l->reason)) {
+		location_reset(&next);
+		return;
+	}
+
+	location_reset(&l->current);
+	location_move(&l->current, &next);
+	str_ncpy(l->reason, reason, sizeof(l->reason));
+
+	if (l->changeh)
+		l->changeh(&l->current, l->reason, l->arg);
+}
+
+/* Last good location, written whole or not at all. */
+static void state_save(const struct locator *l, const struct location *loc)
+{
+	char tmp[sizeof(l->cfg.state_file) + 8];
+	struct odict *od = NULL, *lj = NULL;
+	struct mbuf *mb = NULL;
+	int fd = -1, err;
+
+	if (!l->cfg.state_file[0])
+		return;
+
+	err = odict_alloc(&od, 4);
+	if (!err)
+		err = odict_alloc(&lj, 16);
+	if (!err)
+		err = location_json_encode(lj, loc);
+	if (!err)
+		err = odict_entry_add(od, "fingerprint", ODICT_STRING, l->fp);
+	if (!err)
+		err = odict_entry_add(od, "location", ODICT_OBJECT, lj);
+	mb = mbuf_alloc(1024);
+	if (!err && mb)
+		err = mbuf_printf(mb, "%H\n", json_encode_odict, od);
+	if (err || !mb)
+		goto out;
+
+	re_snprintf(tmp, sizeof(tmp), "%s.tmp", l->cfg.state_file);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, mb->buf, mb->end) != (ssize_t)mb->end ||
+	    fsync(fd) || close(fd) || rename(tmp, l->cfg.state_file)) {
+		if (fd >= 0)
+			(void)unlink(tmp);
+	}
+
+out:
+	mem_deref(mb);
+	mem_deref(lj);
+	mem_deref(od);
+}
+
+static void cache_put(struct locator *l, const struct location *loc)
+{
+	struct cached *c;
+	struct le *le;
+
+	for (le = l->cache.head; le; le = le->next) {
+		c = le->data;
+		if (!str_cmp(c->fp, l->fp)) {
+			mem_deref(c);
+			break;
+		}
+	}
+
+	c = mem_zalloc(sizeof(*c), cached_destructor);
+	if (!c)
+		return;
+	str_ncpy(c->fp, l->fp, sizeof(c->fp));
+	if (location_copy(&c->loc, loc)) {
+		mem_deref(c);
+		return;
+	}
+	list_append(&l->cache, &c->le, c);
+}
+
+/* The last good location of an earlier run, for its network only. */
+static void state_load(struct locator *l)
+{
+	struct odict *od = NULL;
+	const struct odict_entry *e;
+	char *buf = NULL;
+	const char *why = NULL, *fp;
+	struct cached *c = NULL;
+	size_t n;
+	FILE *f;
+
+	if (!l->cfg.state_file[0])
+		return;
+	f = fopen(l->cfg.state_file, "r");
+	if (!f)
+		return;
+
+	buf = mem_alloc(STATE_MAX + 1, NULL);
+	n = buf ? fread(buf, 1, STATE_MAX + 1, f) : 0;
+	fclose(f);
+	if (!buf || n == 0 || n > STATE_MAX ||
+	    json_decode_odict(&od, 8, buf, n, 8))
+		goto out;
+
+	fp = odict_string(od, "fingerprint");
+	e = odict_get_type(od, ODICT_OBJECT, "location");
+	if (!fp || strlen(fp) >= FP_SIZE || !e)
+		goto out;
+
+	c = mem_zalloc(sizeof(*c), cached_destructor);
+	if (!c || location_json_decode(&c->loc, e->u.odict, &why)) {
+		c = mem_deref(c);
+		goto out;
+	}
+	str_ncpy(c->fp, fp, sizeof(c->fp));
+	list_append(&l->cache, &c->le, c);
+
+out:
+	mem_deref(od);
+	mem_deref(buf);
+}
+
+static void lis_set(struct locator *l, enum locsource_lis s, const char *detail)
+{
+	l->lis = s;
+	str_ncpy(l->lis_detail, detail ? detail : "", sizeof(l->lis_detail));
+	if (s != LOCSOURCE_LIS_FOUND)
+		location_reset(&l->lis_loc);
+}
+
+static void answer_location(struct locator *l, enum lis_server server,
+			    struct held_response *resp)
+{
+	const time_t now = time(NULL);
+	struct location *loc = &resp->loc;
+	size_t i;
+
+	loc->source = LOCATION_SOURCE_LIS;
+	loc->validated = true;
+	loc->obtained_at = now;
+	loc->expires = now + l->cfg.refresh_s;
+	for (i = 0; i < loc->uric; i++) {
+		if (loc->uriv[i].expires && loc->uriv[i].expires < loc->expires)
+			loc->expires = loc->uriv[i].expires;
+	}
+	if (!loc->provided_by)
+		(void)location_set_provided_by(loc,
+					       lis_client_url(l->lc, server));
+
+	location_reset(&l->lis_loc);
+	location_move(&l->lis_loc, loc);
+	lis_set(l, LOCSOURCE_LIS_FOUND, NULL);
+	cache_put(l, &l->lis_loc);
+	state_save(l, &l->lis_loc);
+}
+
+static void lis_answer(int err, enum lis_server server, uint16_t status,
+		       struct mbuf *body, const char *errtext, void *arg)
+{
+	struct locator *l = arg;
+	struct held_response resp;
+	const char *why = NULL;
+	char detail[192];
+
+	l->q = mem_deref(l->q);
+	memset(&resp, 0, sizeof(resp));
+
+	if (err || !body) {
+		lis_set(l, LOCSOURCE_LIS_FAILED,
+			errtext ? errtext : "no answer");
+		goto out;
+	}
+
+	if (held_response_decode(&resp, mbuf_buf(body), mbuf_get_left(body),
+				 &why)) {
+		re_snprintf(detail, sizeof(detail),
+			    "%s answered HTTP %u "
+			    "with a bad HELD body: %s",
+			    lis_client_url(l->lc, server), status, why);
+		lis_set(l, LOCSOURCE_LIS_FAILED, detail);
+		goto out;
+	}
+
+	switch (resp.error) {
+	case HELD_OK:
+		if (location_has_value(&resp.loc)) {
+			answer_location(l, server, &resp);
+			break;
+		}
+		lis_set(l, LOCSOURCE_LIS_UNKNOWN, "no location in its answer");
+		break;
+	case HELD_ERROR_NOT_LOCATABLE: {
+		struct not_here *n =
+			mem_zalloc(sizeof(*n), not_here_destructor);
+
+		/* RFC 5985: do not ask this LIS again from this network */
+		if (n) {
+			str_ncpy(n->fp, l->fp, sizeof(n->fp));
+			n->server = server;
+			list_append(&l->not_here, &n->le, n);
+		}
+		lis_client_suppress(l->lc, server, true);
+		lis_set(l, LOCSOURCE_LIS_NOT_HERE, resp.message);
+		break;
+	}
+	case HELD_ERROR_LOCATION_UNKNOWN:
+		lis_set(l, LOCSOURCE_LIS_UNKNOWN, resp.message);
+		break;
+	default:
+		re_snprintf(detail, sizeof(detail), "HELD error %s%s%s",
+			    held_error_name(resp.error),
+			    resp.message[0] ? ": " : "", resp.message);
+		lis_set(l, LOCSOURCE_LIS_FAILED, detail);
+		break;
+	}
+
+out:
+	held_response_reset(&resp);
+	decide(l);
+}
+
+static void refresh_handler(void *arg)
+{
+	struct locator *l = arg;
+
+	(void)locator_refresh(l, false);
+}
+
+static int query(struct locator *l, enum held_response_time rt)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (!l->cfg.lis_enabled || !l->req)
+		return ENOENT;
+	if (not_here_has(l, LIS_PRIMARY) &&
+	    (!l->cfg.lis.secondary_url || not_here_has(l, LIS_SECONDARY))) {
+		lis_set(l, LOCSOURCE_LIS_NOT_HERE, "it said so before");
+		return EPERM;
+	}
+
+	mb = mbuf_alloc(2048);
+	if (!mb)
+		return ENOMEM;
+
+	l->req->req.response_time = rt;
+	err = held_request_encode(mb, &l->req->req);
+	if (!err) {
+		l->q = mem_deref(l->q);
+		err = lis_client_query(&l->q, l->lc, mb->buf, mb->end,
+				       lis_answer, l);
+	}
+	mem_deref(mb);
+	if (err)
+		return err;
+
+	++l->queries;
+	if (l->lis != LOCSOURCE_LIS_FOUND)
+		lis_set(l, LOCSOURCE_LIS_PENDING, NULL);
+	tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
+		  refresh_handler, l);
+	return 0;
+}
+
+void locator_network(struct locator *l, const struct netsnap *snap,
+		     const struct lldp_frame *nb, const char *fingerprint,
+		     const char *aor)
+{
+	struct cached *c;
+	int err;
+
+	if (!l || !snap)
+		return;
+
+	l->q = mem_deref(l->q);
+	l->req = mem_deref(l->req);
+	l->aor = mem_deref(l->aor);
+	(void)str_dup(&l->aor, aor ? aor : "");
+	str_ncpy(l->fp, fingerprint ? fingerprint : "", sizeof(l->fp));
+	l->vpn = snap->vpn;
+
+	location_reset(&l->lldp_loc);
+	if (nb)
+		(void)locsource_from_lldp(&l->lldp_loc, nb, time(NULL));
+
+	l->req = mem_zalloc(sizeof(*l->req), NULL);
+	if (l->req) {
+		err = locsource_request(l->req, snap, nb,
+					aor && aor[0] ? l->aor : NULL,
+					HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
+		if (err)
+			l->req = mem_deref(l->req);
+	}
+
+	/* suppression follows the network: only where it was said */
+	lis_client_suppress(l->lc, LIS_PRIMARY, not_here_has(l, LIS_PRIMARY));
+	lis_client_suppress(l->lc, LIS_SECONDARY,
+			    not_here_has(l, LIS_SECONDARY));
+
+	c = l->fp[0] ? cache_find(l, l->fp) : NULL;
+	if (c && !l->vpn) {
+		location_reset(&l->lis_loc);
+		(void)location_copy(&l->lis_loc, &c->loc);
+		lis_set(l, LOCSOURCE_LIS_FOUND, NULL);
+		tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
+			  refresh_handler, l);
+	} else {
+		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
+		if (!l->vpn)
+			(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
+	}
+
+	decide(l);
+}
+
+int locator_refresh(struct locator *l, bool routing)
+{
+	int err;
+
+	if (!l)
+		return EINVAL;
+	if (l->vpn)
+		return EPERM;
+
+	err = query(l, routing ? HELD_RESPONSE_TIME_EMERGENCY_ROUTING
+			       : HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
+	decide(l);
+	return err;
+}
+
+const struct location *locator_current(const struct locator *l,
+				       const char **reason)
+{
+	if (reason)
+		*reason = l ? l->reason : "";
+
+	return l ? &l->current : NULL;
+}
+
+unsigned locator_queries(const struct locator *l)
+{
+	return l ? l->queries : 0;
+}
+
+int locator_alloc(struct locator **lp, const struct locator_config *cfg,
+		  locator_change_h *changeh, void *arg)
+{
+	struct locator *l;
+	int err = 0;
+
+	if (!lp || !cfg || !cfg->refresh_s)
+		return EINVAL;
+
+	l = mem_zalloc(sizeof(*l), destructor);
+	if (!l)
+		return ENOMEM;
+
+	l->cfg = *cfg;
+	l->changeh = changeh;
+	l->arg = arg;
+	tmr_init(&l->refresh);
+	str_ncpy(l->reason, "no network yet", sizeof(l->reason));
+
+	if (cfg->lis_enabled)
+		err = lis_client_alloc(&l->lc, &cfg->lis);
+	if (err)
+		goto out;
+
+	state_load(l);
+
+out:
+	if (err)
+		mem_deref(l);
+	else
+		*lp = l;
+	return err;
+}

@@ -1,0 +1,47 @@
+/*
+ * locator: keeps "where is this device" current inside the engine.  It
+ * asks the LIS (HELD over lis_client) at start, on every network change,
+ * every refresh interval and on request; caches answers per network
+ * fingerprint until they expire; falls back to the switch's LLDP-MED
+ * location; remembers the last good location across restarts.  Nothing
+ * here ever waits: callers get the current answer at once.
+ *
+ * Include civic.h, lldp.h, wifi.h, netstate.h, location.h, held.h,
+ * locsource.h and lis_client.h first.
+ */
+
+struct locator;
+
+struct locator_config {
+	bool lis_enabled; /* a LIS URL is configured */
+	struct lis_config lis;
+	uint32_t refresh_s;   /* refresh_interval, in seconds */
+	char state_file[512]; /* last good location; "" for none */
+};
+
+/* The chosen location changed (or its reason did). */
+typedef void(locator_change_h)(const struct location *loc, const char *reason,
+			       void *arg);
+
+int locator_alloc(struct locator **lp, const struct locator_config *cfg,
+		  locator_change_h *changeh, void *arg);
+
+/*
+ * The network changed: snap (copied), the switch on the evidence
+ * interface (nb, may be NULL), the network's fingerprint (NULL if none)
+ * and the caller's AOR for the device identity.
+ */
+void locator_network(struct locator *l, const struct netsnap *snap,
+		     const struct lldp_frame *nb, const char *fingerprint,
+		     const char *aor);
+
+/* Ask the LIS again now; routing: the quick answer an emergency call
+ * needs (responseTime emergencyRouting).  Never waits. */
+int locator_refresh(struct locator *l, bool routing);
+
+/* The current choice and why; never NULL (source none when nothing). */
+const struct location *locator_current(const struct locator *l,
+				       const char **reason);
+
+/* Queries sent so far (tests and benchmarks). */
+unsigned locator_queries(const struct locator *l);

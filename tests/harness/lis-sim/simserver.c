@@ -289,18 +289,21 @@ static bool path_has_prefix(const struct pl *path, const char *prefix)
 	return path->l >= n && 0 == memcmp(path->p, prefix, n);
 }
 
-/* Forget expired location URIs, and the oldest beyond the cap. */
+/* Forget expired location URIs, and the oldest beyond the cap (one
+ * place is left for the URI about to be stored). */
 static void locs_prune(struct simserver *srv, time_t now)
 {
+	uint32_t count = list_count(&srv->locs);
 	struct le *le = srv->locs.head;
 
 	while (le) {
 		struct loc *loc = le->data;
 
 		le = le->next;
-		if (loc->expires <= now ||
-		    list_count(&srv->locs) >= LOC_STORE_MAX)
+		if (loc->expires <= now || count >= LOC_STORE_MAX) {
 			mem_deref(loc);
+			--count;
+		}
 	}
 }
 

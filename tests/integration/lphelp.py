@@ -1,6 +1,6 @@
 """Shared pieces of the integration tests: the real engine (locphoned with
-/usr/bin/baresip), sipp peers, a control-socket client, and waiting for
-events with deadlines instead of sleeps."""
+/usr/bin/baresip), sipp peers, the LIS simulator, a control-socket client,
+and waiting for events with deadlines instead of sleeps."""
 
 import json
 import os
@@ -11,12 +11,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 BUILD = os.environ.get("LOCPHONE_BUILD_ROOT", "build")
 SOURCE = os.environ.get("LOCPHONE_SOURCE_ROOT", ".")
 LOCPHONED = os.path.join(BUILD, "client", "engine", "locphoned")
 LOCPHONECTL = os.path.join(BUILD, "client", "ctl", "locphonectl")
 SCENARIOS = os.path.join(SOURCE, "tests", "integration", "scenarios")
+LIS_SIM = os.path.join(BUILD, "tests", "harness", "lis-sim",
+                       "locphone-lis-sim")
 SKIP = 77
 
 
@@ -181,6 +185,110 @@ class Sipp:
                 self.proc.wait()
         if not self.out.closed:
             self.out.close()
+
+
+def make_test_ca(workdir):
+    """A throwaway CA and a server certificate for 127.0.0.1 it signed,
+    made with openssl in workdir.  Returns (CA PEM file, PEM file with the
+    server certificate and key, as locphone-lis-sim --cert wants)."""
+    def ossl(*args):
+        res = subprocess.run(["openssl", *args], cwd=workdir,
+                             capture_output=True, text=True, timeout=60)
+        check(res.returncode == 0, f"openssl {args[0]}: {res.stderr}")
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+          "-nodes"]
+    ossl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
+         "-days", "2", "-subj", "/CN=locphone test CA")
+    ossl("req", *ec, "-keyout", "srv.key", "-out", "srv.csr",
+         "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(workdir, "srv.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n"
+                "basicConstraints=CA:FALSE\n"
+                "keyUsage=digitalSignature\n"
+                "extendedKeyUsage=serverAuth\n"
+                "subjectKeyIdentifier=hash\n"
+                "authorityKeyIdentifier=keyid\n")
+    ossl("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey",
+         "ca.key", "-CAcreateserial", "-out", "srv.pem", "-days", "2",
+         "-extfile", "srv.ext")
+    bundle = os.path.join(workdir, "srv-bundle.pem")
+    with open(bundle, "w") as out:
+        for name in ("srv.pem", "srv.key"):
+            with open(os.path.join(workdir, name)) as f:
+                out.write(f.read())
+    return os.path.join(workdir, "ca.pem"), bundle
+
+
+class LisSim:
+    """locphone-lis-sim on free loopback ports (HTTP, control, and HTTPS
+    when cert is given), started and waited for through its ready file."""
+
+    def __init__(self, workdir, wiremap, name="lis", mode=None, cert=None):
+        self.ready = os.path.join(workdir, f"{name}.ready")
+        self.log = os.path.join(workdir, f"{name}.log")
+        self.stderr = open(os.path.join(workdir, f"{name}.stderr"), "w+")
+        cmd = [LIS_SIM, "--listen", "127.0.0.1:0",
+               "--control", "127.0.0.1:0", "--wiremap", wiremap,
+               "--log", self.log, "--ready-file", self.ready]
+        if cert:
+            cmd += ["--tls-listen", "127.0.0.1:0", "--cert", cert]
+        if mode:
+            cmd += ["--mode", mode]
+        self.proc = subprocess.Popen(cmd, stdout=self.stderr,
+                                     stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        wait_for(lambda: os.path.exists(self.ready)
+                 or self.proc.poll() is not None, 15,
+                 f"{name}'s ready file")
+        check(self.proc.poll() is None,
+              f"{name} exited {self.proc.returncode}: {self.output()}")
+        with open(self.ready) as f:
+            info = json.load(f)
+        check(info["pid"] == self.proc.pid, f"{name}: ready file pid")
+        self.url = f"http://{info['http'][0]}/"
+        self.tls_url = f"https://{info['https'][0]}/" if cert else None
+        self.control = f"http://{info['control'][0]}/control"
+
+    def output(self):
+        self.stderr.flush()
+        self.stderr.seek(0)
+        return self.stderr.read()
+
+    def set_mode(self, mode):
+        """Switch modes (README of lis-sim); returns once in force."""
+        req = urllib.request.Request(self.control, data=mode.encode(),
+                                     headers={"Content-Type": "text/plain"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                answer = r.read().decode()
+        except urllib.error.HTTPError as e:
+            raise Failure(f"mode {mode}: control answered {e.code}")
+        check(answer.strip() == f"mode {mode}", f"control said {answer!r}")
+
+    def log_entries(self):
+        """The request log, one dict per request."""
+        with open(self.log) as f:
+            return [json.loads(line) for line in f]
+
+    def stop(self):
+        """SIGTERM; the simulator must exit 0 with no sanitizer report."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.stderr.closed:
+            return
+        out = self.output()
+        self.stderr.close()
+        check("Sanitizer" not in out and "runtime error:" not in out,
+              "sanitizer report from the LIS simulator: " + out[-3000:])
+        check(self.proc.returncode == 0,
+              f"LIS simulator exit status {self.proc.returncode}: "
+              + out[-2000:])
 
 
 class Ctl:

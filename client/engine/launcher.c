@@ -278,9 +278,10 @@ int launcher_config_print(struct mbuf *mb, const struct launcher *l)
 		err = mbuf_printf(mb,
 				  "locphone_ctl_socket\t%s/ctl.sock\n"
 				  "locphone_config_dir\t%s\n"
-				  "locphone_runtime_dir\t%s\n",
-				  l->runtime_dir, l->config_dir,
-				  l->runtime_dir);
+				  "locphone_runtime_dir\t%s\n"
+				  "locphone_state_dir\t%s\n",
+				  l->runtime_dir, l->config_dir, l->runtime_dir,
+				  l->state_dir);
 
 	return err;
 }
@@ -302,6 +303,28 @@ fail:
 	re_fprintf(stderr, "locphoned: cannot create directory %s: %s\n", path,
 		   strerror(errno ? errno : ENOTDIR));
 	return errno ? errno : ENOTDIR;
+}
+
+/* mkdir -p, each new level 0700 (the state dir's parents may be new). */
+static int dirs_make(const char *path)
+{
+	char buf[LAUNCHER_PATH_MAX];
+	char *p;
+
+	str_ncpy(buf, path, sizeof(buf));
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST) {
+			re_fprintf(stderr, "locphoned: cannot create %s: %s\n",
+				   buf, strerror(errno));
+			return errno;
+		}
+		*p = '/';
+	}
+
+	return dir_make(buf);
 }
 
 /* Write a whole file next to its final name, then rename it over. */
@@ -481,6 +504,8 @@ int launcher_prepare(const struct launcher *l)
 	}
 
 	err = dir_make(l->runtime_dir);
+	if (!err)
+		err = dirs_make(l->state_dir);
 	if (err)
 		return err;
 

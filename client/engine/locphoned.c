@@ -20,6 +20,8 @@ static void usage(FILE *f)
 		"  --runtime-dir DIR  control socket and baresip's private "
 		"config\n"
 		"                     (default $XDG_RUNTIME_DIR/locphone)\n"
+		"  --state-dir DIR    what survives restarts (default\n"
+		"                     $XDG_STATE_HOME/locphone)\n"
 		"  --foreground       stay attached to the terminal "
 		"(systemd, tests)\n"
 		"  --module-dir DIR   locphone's baresip modules "
@@ -62,6 +64,14 @@ static int defaults(struct launcher *l)
 	if (rt && rt[0])
 		re_snprintf(l->runtime_dir, sizeof(l->runtime_dir),
 			    "%s/locphone", rt);
+
+	env = getenv("XDG_STATE_HOME");
+	if (env && env[0])
+		re_snprintf(l->state_dir, sizeof(l->state_dir), "%s/locphone",
+			    env);
+	else if (home && home[0])
+		re_snprintf(l->state_dir, sizeof(l->state_dir),
+			    "%s/.local/state/locphone", home);
 	else if (geteuid() == 0)
 		str_ncpy(l->runtime_dir, "/run/locphone",
 			 sizeof(l->runtime_dir));
@@ -88,6 +98,7 @@ static int args_parse(struct launcher *l, int argc, char *argv[])
 	static const struct option options[] = {
 		{"config-dir", required_argument, NULL, 'c'},
 		{"runtime-dir", required_argument, NULL, 'r'},
+		{"state-dir", required_argument, NULL, 'S'},
 		{"foreground", no_argument, NULL, 'F'},
 		{"module-dir", required_argument, NULL, 'm'},
 		{"sipbody", required_argument, NULL, 's'},
@@ -107,6 +118,10 @@ static int args_parse(struct launcher *l, int argc, char *argv[])
 		case 'r':
 			err = set_path(l->runtime_dir, sizeof(l->runtime_dir),
 				       optarg, "--runtime-dir");
+			break;
+		case 'S':
+			err = set_path(l->state_dir, sizeof(l->state_dir),
+				       optarg, "--state-dir");
 			break;
 		case 'F':
 			l->foreground = true;
@@ -145,6 +160,11 @@ static int args_parse(struct launcher *l, int argc, char *argv[])
 				"give --config-dir\n");
 		err = EINVAL;
 	}
+	if (!err && !l->state_dir[0]) {
+		fprintf(stderr, "locphoned: no HOME or XDG_STATE_HOME; give "
+				"--state-dir\n");
+		err = EINVAL;
+	}
 	if (!err && !l->runtime_dir[0]) {
 		fprintf(stderr, "locphoned: no XDG_RUNTIME_DIR; give "
 				"--runtime-dir\n");
@@ -176,8 +196,9 @@ static int path_absolute(char *path, size_t sz)
 
 static int paths_absolute(struct launcher *l)
 {
-	char *const pathv[] = {l->config_dir, l->runtime_dir, l->module_dir,
-			       l->sipbody,    l->baresip,     l->stock_dir};
+	char *const pathv[] = {l->config_dir, l->runtime_dir, l->state_dir,
+			       l->module_dir, l->sipbody,     l->baresip,
+			       l->stock_dir};
 	size_t i;
 	int err = 0;
 

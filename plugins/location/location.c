@@ -1,98 +1,27 @@
-/* location: baresip module running network discovery inside the engine. */
+/* location: baresip module that knows where the device is. */
 
 #include <re.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "baresip-abi.h"
 #include "bus.h"
-#include "kvconf.h"
 #include "civic.h"
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
 #include "lldpsock.h"
 #include "netdisc.h"
-#include "locphone-config.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+#include "lis_client.h"
+#include "locator.h"
+#include "settings.h"
 
 static struct {
+	struct location_settings set;
 	struct netdisc *nd;
-	struct netdisc_config cfg;
-} loc;
-
-/* locphone.conf settings of this module; a bad value keeps the default. */
-static void settings_read(struct netdisc_config *cfg)
-{
-	char dir[512], path[600];
-	const struct kvconf_entry *e;
-	struct kvconf *kv = NULL;
-	unsigned line = 0;
-	int err;
-
-	cfg->debounce_ms = 200;
-	cfg->probe_gateway = true;
-	cfg->lldp.tx = true;
-	cfg->lldp.interval_s = 30;
-	cfg->lldp.fast_count = 4;
-	cfg->lldp.sw_rev = "locphone " LOCPHONE_VERSION;
-	if (gethostname(cfg->lldp.sys_name, sizeof(cfg->lldp.sys_name)))
-		str_ncpy(cfg->lldp.sys_name, "locphone",
-			 sizeof(cfg->lldp.sys_name));
-
-	if (conf_get_str(conf_cur(), "locphone_config_dir", dir, sizeof(dir)))
-		return;
-	re_snprintf(path, sizeof(path), "%s/locphone.conf", dir);
-
-	err = kvconf_load(&kv, path, &line);
-	if (err) {
-		if (err != ENOENT)
-			warning("location: %s:%u: %m\n", path, line, err);
-		return;
-	}
-
-	e = kvconf_get(kv, "gateway_probe");
-	if (e && 0 == str_cmp(e->value, "no"))
-		cfg->probe_gateway = false;
-	else if (e && str_cmp(e->value, "yes"))
-		warning("location: %s:%u: gateway_probe: must be yes or no\n",
-			e->file, e->line);
-
-	e = kvconf_get(kv, "lldp_tx");
-	if (e && 0 == str_cmp(e->value, "no"))
-		cfg->lldp.tx = false;
-	else if (e && str_cmp(e->value, "yes"))
-		warning("location: %s:%u: lldp_tx: must be yes or no\n",
-			e->file, e->line);
-
-	e = kvconf_get(kv, "lldpd_socket");
-	if (e && e->value[0] == '/' &&
-	    strlen(e->value) < sizeof(cfg->lldpd_socket))
-		str_ncpy(cfg->lldpd_socket, e->value,
-			 sizeof(cfg->lldpd_socket));
-	else if (e)
-		warning("location: %s:%u: lldpd_socket: an absolute path is "
-			"needed\n",
-			e->file, e->line);
-
-	e = kvconf_get(kv, "discovery_debounce_ms");
-	if (e) {
-		uint32_t v = (uint32_t)strtoul(e->value, NULL, 10);
-
-		if (v >= 10 && v <= 10000)
-			cfg->debounce_ms = v;
-		else
-			warning("location: %s:%u: discovery_debounce_ms: "
-				"must be 10 to 10000\n",
-				e->file, e->line);
-	}
-
-	mem_deref(kv);
-}
-
-static int netinfo_encode(struct odict *od)
-{
-	return netdisc_json_encode(od, loc.nd);
-}
+	struct locator *loc;
+} mod;
 
 static int cmd_netinfo(const struct odict *args, struct odict *result,
 		       const char **errmsg, void *arg)
@@ -101,41 +30,134 @@ static int cmd_netinfo(const struct odict *args, struct odict *result,
 	(void)errmsg;
 	(void)arg;
 
-	return netinfo_encode(result);
+	return netdisc_json_encode(result, mod.nd);
+}
+
+/* The record's JSON keys plus "reason": the location command and event. */
+static int location_encode(struct odict *od)
+{
+	const char *reason = NULL;
+	const struct location *cur = locator_current(mod.loc, &reason);
+	int err;
+
+	err = location_json_encode(od, cur);
+	if (!err)
+		err = odict_entry_add(od, "reason", ODICT_STRING,
+				      reason ? reason : "");
+
+	return err;
+}
+
+static int cmd_location(const struct odict *args, struct odict *result,
+			const char **errmsg, void *arg)
+{
+	(void)args;
+	(void)errmsg;
+	(void)arg;
+
+	return location_encode(result);
+}
+
+static int cmd_location_refresh(const struct odict *args, struct odict *result,
+				const char **errmsg, void *arg)
+{
+	bool routing = false;
+	int err;
+	(void)arg;
+
+	(void)odict_get_boolean(args, &routing, "routing");
+
+	/* answers at once; location.changed follows when the LIS has */
+	err = locator_refresh(mod.loc, routing);
+	if (err == EPERM) {
+		*errmsg = "on VPN or told not to ask here: no LIS query";
+		return err;
+	}
+	if (err == ENOENT) {
+		*errmsg = "no LIS configured, or no network to ask about";
+		return err;
+	}
+
+	return err ? err : location_encode(result);
+}
+
+static void location_changed(const struct location *loc, const char *reason,
+			     void *arg)
+{
+	struct odict *ev = NULL;
+	(void)loc;
+	(void)reason;
+	(void)arg;
+
+	if (odict_alloc(&ev, 16))
+		return;
+	if (!location_encode(ev))
+		bus_event_emit("location.changed", ev);
+	mem_deref(ev);
+}
+
+static const char *first_aor(void)
+{
+	struct le *le = list_head(uag_list());
+
+	return le ? ua_aor(le->data) : NULL;
 }
 
 static void network_changed(const struct netsnap *snap, void *arg)
 {
+	const struct lldp_frame *nb;
 	struct odict *ev = NULL;
-	(void)snap;
+	size_t i;
 	(void)arg;
 
-	if (odict_alloc(&ev, 8))
-		return;
-	if (!netinfo_encode(ev))
+	if (!odict_alloc(&ev, 8) && !netdisc_json_encode(ev, mod.nd))
 		bus_event_emit("network.changed", ev);
 	mem_deref(ev);
+
+	/* the switch the gateway is reached through, else any */
+	nb = netdisc_lldp(mod.nd, snap->gateway.ifindex);
+	for (i = 0; !nb && i < snap->ifc; i++)
+		nb = netdisc_lldp(mod.nd, snap->ifs[i].ifindex);
+
+	locator_network(mod.loc, snap, nb, netdisc_fingerprint(mod.nd),
+			first_aor());
 }
 
 static int module_init(void)
 {
 	int err;
 
-	settings_read(&loc.cfg);
+	location_settings_read(&mod.set);
 
-	err = netdisc_alloc(&loc.nd, &loc.cfg, network_changed, NULL);
+	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
+	if (err) {
+		warning("location: cannot start the LIS client: %m\n", err);
+		return err;
+	}
+
+	err = netdisc_alloc(&mod.nd, &mod.set.disc, network_changed, NULL);
 	if (err) {
 		warning("location: network discovery unavailable: %m\n", err);
 		return err;
 	}
 
-	return bus_command_register("netinfo", cmd_netinfo, NULL);
+	err = bus_command_register("netinfo", cmd_netinfo, NULL);
+	if (!err)
+		err = bus_command_register("location", cmd_location, NULL);
+	if (!err)
+		err = bus_command_register("location.refresh",
+					   cmd_location_refresh, NULL);
+
+	return err;
 }
 
 static int module_close(void)
 {
+	bus_command_unregister("location.refresh");
+	bus_command_unregister("location");
 	bus_command_unregister("netinfo");
-	loc.nd = mem_deref(loc.nd);
+	mod.nd = mem_deref(mod.nd);
+	mod.loc = mem_deref(mod.loc);
 	return 0;
 }
 

@@ -385,7 +385,9 @@ class Engine:
             list(wrap)
         self.proc = subprocess.Popen(
             prefix + [LOCPHONED, "--config-dir", self.cfg,
-                      "--runtime-dir", self.rt, "--foreground", *args],
+                      "--runtime-dir", self.rt,
+                      "--state-dir", os.path.join(workdir, "state"),
+                      "--foreground", *args],
             stdout=self.log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=env)
         wait_for(lambda: self._ready() or self.proc.poll() is not None, 15,
@@ -395,6 +397,10 @@ class Engine:
               + open(self.log.name).read()[-2000:])
 
     def _ready(self):
+        # the socket answers during module init; baresip installs its
+        # signal handlers only after it prints that it is ready
+        if "baresip is ready" not in open(self.log.name).read():
+            return False
         try:
             with socket.socket(socket.AF_UNIX) as s:
                 s.connect(self.socket)

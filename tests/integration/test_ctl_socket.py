@@ -113,7 +113,7 @@ def test_second_engine_refused():
         try:
             res = subprocess.run(
                 [LOCPHONED, "--config-dir", eng.cfg, "--runtime-dir", eng.rt,
-                 "--foreground"], capture_output=True, text=True, timeout=20)
+                 "--state-dir", os.path.join(wd, "state2"), "--foreground"], capture_output=True, text=True, timeout=20)
             check(res.returncode == 1 and "already" in res.stderr,
                   f"second engine: {res.returncode} {res.stderr}")
             check(eng.ctl().request("status")["ok"],

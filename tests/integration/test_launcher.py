@@ -16,7 +16,8 @@ def launch(wd, *args, conf=None):
         with open(os.path.join(cfg, "locphone.conf"), "w") as f:
             f.write(conf)
     return subprocess.run([LOCPHONED, "--config-dir", cfg, "--runtime-dir",
-                           os.path.join(wd, "rt"), "--foreground", *args],
+                           os.path.join(wd, "rt"), "--state-dir",
+                           os.path.join(wd, "state"), "--foreground", *args],
                           capture_output=True, text=True, timeout=20)
 
 

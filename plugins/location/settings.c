@@ -1,0 +1,174 @@
+/* settings: locphone.conf keys of the location module, with defaults. */
+
+#include <re.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "baresip-abi.h"
+#include "kvconf.h"
+#include "civic.h"
+#include "lldp.h"
+#include "wifi.h"
+#include "netstate.h"
+#include "lldpsock.h"
+#include "netdisc.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+#include "lis_client.h"
+#include "locator.h"
+#include "locphone-config.h"
+#include "settings.h"
+
+static void bad(const struct kvconf_entry *e, const char *why)
+{
+	warning("location: %s:%u: %s: %s; the default is used\n", e->file,
+		e->line, e->key, why);
+}
+
+static void yes_no(bool *out, const struct kvconf *kv, const char *key)
+{
+	const struct kvconf_entry *e = kvconf_get(kv, key);
+
+	if (!e)
+		return;
+	if (0 == str_cmp(e->value, "yes"))
+		*out = true;
+	else if (0 == str_cmp(e->value, "no"))
+		*out = false;
+	else
+		bad(e, "must be yes or no");
+}
+
+static void number(uint32_t *out, const struct kvconf *kv, const char *key,
+		   uint32_t min, uint32_t max)
+{
+	const struct kvconf_entry *e = kvconf_get(kv, key);
+	char *end = NULL;
+	unsigned long v;
+
+	if (!e)
+		return;
+	v = strtoul(e->value, &end, 10);
+	if (!e->value[0] || *end || v < min || v > max) {
+		char why[64];
+
+		re_snprintf(why, sizeof(why), "must be %u to %u", min, max);
+		bad(e, why);
+		return;
+	}
+	*out = (uint32_t)v;
+}
+
+/* "4" or "4h" hours, "30m" minutes, "90s" seconds (labs and tests). */
+static void interval(uint32_t *out, const struct kvconf *kv, const char *key)
+{
+	const struct kvconf_entry *e = kvconf_get(kv, key);
+	char *end = NULL;
+	unsigned long v;
+	uint32_t mult = 3600;
+
+	if (!e)
+		return;
+	v = strtoul(e->value, &end, 10);
+	if (end && *end == 'm')
+		mult = 60;
+	else if (end && *end == 's')
+		mult = 1;
+	else if (end && *end && *end != 'h')
+		end = NULL;
+	if (!e->value[0] || !end || (*end && end[1]) || !v ||
+	    v * mult > 24 * 3600 || v * mult < 10) {
+		bad(e, "must be hours (4), or 30m, or 90s: 10 s to 24 h");
+		return;
+	}
+	*out = (uint32_t)(v * mult);
+}
+
+static void path(char *dst, size_t sz, const struct kvconf *kv, const char *key,
+		 bool absolute)
+{
+	const struct kvconf_entry *e = kvconf_get(kv, key);
+
+	if (!e)
+		return;
+	if (strlen(e->value) >= sz || (absolute && e->value[0] != '/')) {
+		bad(e, absolute ? "an absolute path is needed" : "too long");
+		return;
+	}
+	str_ncpy(dst, e->value, sz);
+}
+
+static void defaults(struct location_settings *s)
+{
+	char state[512];
+
+	memset(s, 0, sizeof(*s));
+	s->disc.debounce_ms = 200;
+	s->disc.probe_gateway = true;
+	s->disc.lldp.tx = true;
+	s->disc.lldp.interval_s = 30;
+	s->disc.lldp.fast_count = 4;
+	s->disc.lldp.sw_rev = "locphone " LOCPHONE_VERSION;
+	if (gethostname(s->disc.lldp.sys_name, sizeof(s->disc.lldp.sys_name)))
+		str_ncpy(s->disc.lldp.sys_name, "locphone",
+			 sizeof(s->disc.lldp.sys_name));
+
+	/* Lync/Skype's LocationRefreshInterval default: 4 hours */
+	s->loc.refresh_s = 4 * 3600;
+	s->loc.lis.timeout_ms = 5000;
+	s->loc.lis.retries = 2;
+	s->loc.lis.backoff_ms = 1000;
+
+	if (!conf_get_str(conf_cur(), "locphone_state_dir", state,
+			  sizeof(state)))
+		re_snprintf(s->loc.state_file, sizeof(s->loc.state_file),
+			    "%s/last-location.json", state);
+}
+
+void location_settings_read(struct location_settings *s)
+{
+	char dir[512], file[600];
+	struct kvconf *kv = NULL;
+	unsigned line = 0;
+	int err;
+
+	defaults(s);
+
+	if (conf_get_str(conf_cur(), "locphone_config_dir", dir, sizeof(dir)))
+		return;
+	re_snprintf(file, sizeof(file), "%s/locphone.conf", dir);
+
+	err = kvconf_load(&kv, file, &line);
+	if (err) {
+		if (err != ENOENT)
+			warning("location: %s:%u: %m\n", file, line, err);
+		return;
+	}
+
+	yes_no(&s->disc.probe_gateway, kv, "gateway_probe");
+	yes_no(&s->disc.lldp.tx, kv, "lldp_tx");
+	number(&s->disc.debounce_ms, kv, "discovery_debounce_ms", 10, 10000);
+	path(s->disc.lldpd_socket, sizeof(s->disc.lldpd_socket), kv,
+	     "lldpd_socket", true);
+
+	path(s->lis_url, sizeof(s->lis_url), kv, "lis_url", false);
+	path(s->lis_url_secondary, sizeof(s->lis_url_secondary), kv,
+	     "lis_url_secondary", false);
+	path(s->lis_ca_file, sizeof(s->lis_ca_file), kv, "lis_ca_file", true);
+	number(&s->loc.lis.timeout_ms, kv, "lis_timeout_ms", 100, 60000);
+	interval(&s->loc.refresh_s, kv, "refresh_interval");
+
+	if (kvconf_get(kv, "lis_discovery") &&
+	    str_cmp(kvconf_str(kv, "lis_discovery"), "no"))
+		warning("location: lis_discovery (RFC 5986) is not available "
+			"yet; set lis_url\n");
+
+	s->loc.lis_enabled = s->lis_url[0] != '\0';
+	s->loc.lis.primary_url = s->lis_url;
+	s->loc.lis.secondary_url =
+		s->lis_url_secondary[0] ? s->lis_url_secondary : NULL;
+	s->loc.lis.ca_file = s->lis_ca_file[0] ? s->lis_ca_file : NULL;
+
+	mem_deref(kv);
+}

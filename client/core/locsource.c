@@ -190,7 +190,8 @@ int locsource_choose(struct location *out, char *reason, size_t sz, bool vpn,
 	}
 
 	if (lis == LOCSOURCE_LIS_FOUND && location_has_value(lis_loc)) {
-		re_snprintf(reason, sz, "%s", why);
+		re_snprintf(reason, sz, "%s%s%s%s", why, detail ? " (" : "",
+			    detail ? detail : "", detail ? ")" : "");
 		return location_copy(out, lis_loc);
 	}
 

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  answer [CALL-ID]       answer a ringing call\n"
 		"  calls                  list calls\n"
 		"  netinfo                what the device is attached to\n"
+		"  location [refresh]     where the device is, and why\n"
 		"  events                 print the engine's events until it "
 		"stops\n"
 		"  request CMD [JSON]     send any command with JSON args\n"
@@ -137,9 +138,53 @@ static void print_netinfo(const struct odict *res)
 	       vpn ? "yes (not used as location evidence)" : "no");
 }
 
+/* "RFC 5139 name=value" pairs in the order the engine sent them. */
+static void print_civic(const struct odict *civic)
+{
+	struct le *le;
+
+	for (le = civic ? civic->lst.head : NULL; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type == ODICT_STRING)
+			printf(" %s=%s", e->key, e->u.str);
+	}
+}
+
+static void print_location(const struct odict *res)
+{
+	const struct odict_entry *civic = odict_lookup(res, "civic");
+	const struct odict_entry *geo = odict_lookup(res, "geo");
+	bool validated = false;
+
+	printf("source     %s\n", str_or(res, "source", "?"));
+	if (civic && civic->type == ODICT_OBJECT && civic->u.odict->lst.head) {
+		printf("civic     ");
+		print_civic(civic->u.odict);
+		printf("\n");
+	}
+	if (geo && geo->type == ODICT_OBJECT) {
+		printf("geo       ");
+		re_printf(" %H\n", json_encode_odict, geo->u.odict);
+	}
+	printf("method     %s\n", str_or(res, "method", "-"));
+	printf("provided   %s\n", str_or(res, "provided_by", "-"));
+	printf("obtained   %s\n", str_or(res, "obtained_at", "-"));
+	printf("expires    %s\n", str_or(res, "expires", "-"));
+	(void)odict_get_boolean(res, &validated, "validated");
+	printf("validated  %s\n", validated ? "yes" : "no");
+	printf("reason     %s\n", str_or(res, "reason", "-"));
+}
+
 static void print_result(const char *cmd, const struct odict *res)
 {
 	const struct odict_entry *e;
+
+	if (0 == str_cmp(cmd, "location") ||
+	    0 == str_cmp(cmd, "location.refresh")) {
+		print_location(res);
+		return;
+	}
 
 	if (0 == str_cmp(cmd, "status")) {
 		print_status(res);
@@ -335,6 +380,14 @@ static int command(const struct opts *o, int argc, char *argv[])
 	if ((0 == str_cmp(cmd, "status") || 0 == str_cmp(cmd, "calls") ||
 	     0 == str_cmp(cmd, "netinfo")) &&
 	    argc == 1) {
+		err = odict_alloc(&args, 1);
+	} else if (0 == str_cmp(cmd, "location") && argc <= 2) {
+		if (argc == 2 && str_cmp(argv[1], "refresh")) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (argc == 2)
+			cmd = "location.refresh";
 		err = odict_alloc(&args, 1);
 	} else if (0 == str_cmp(cmd, "dial") && argc == 2) {
 		bool uri = strchr(argv[1], ':') || strchr(argv[1], '@');

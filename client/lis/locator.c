@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include "civic.h"
 #include "lldp.h"
 #include "wifi.h"
@@ -20,17 +21,27 @@
 #define FP_SIZE	  17
 #define STATE_MAX (64u * 1024u)
 
-/* A LIS answer for one network, kept until it expires. */
+/*
+ * A LIS answer, kept until it expires, for the exact evidence it was asked
+ * with: a move to another switch port in the same network asks again.
+ */
 struct cached {
 	struct le le;
-	char fp[FP_SIZE];
+	struct mbuf *request;
 	struct location loc;
 };
 
-/* A LIS that answered notLocatable on one network (RFC 5985 §6.3 [U]). */
+/*
+ * A LIS that answered notLocatable on one network (RFC 5985: do not ask it
+ * again from there).  The network is its layer-3 identity, gateway and
+ * subnet, which is known at once and stays put while the gateway's MAC and
+ * the switch's LLDP arrive.
+ */
+#define NETKEY_SIZE 128
+
 struct not_here {
 	struct le le;
-	char fp[FP_SIZE];
+	char netkey[NETKEY_SIZE];
 	enum lis_server server;
 };
 
@@ -40,8 +51,10 @@ struct locator {
 	struct lis_query *q;
 	struct tmr refresh;
 	char fp[FP_SIZE];
+	char netkey[NETKEY_SIZE];
 	char *aor;
 	struct locsource_request *req; /* NULL: nothing to ask with */
+	struct mbuf *asked; /* the last request sent, to skip repeats */
 	bool vpn;
 	struct location lldp_loc;
 	enum locsource_lis lis;
@@ -51,6 +64,9 @@ struct locator {
 	char reason[320];
 	struct list cache;
 	struct list not_here;
+	/* the last good answer of an earlier run, and its network */
+	char remembered_fp[FP_SIZE];
+	struct location remembered;
 	unsigned queries;
 	locator_change_h *changeh;
 	void *arg;
@@ -61,6 +77,7 @@ static void cached_destructor(void *arg)
 	struct cached *c = arg;
 
 	list_unlink(&c->le);
+	mem_deref(c->request);
 	location_reset(&c->loc);
 }
 
@@ -80,14 +97,41 @@ static void destructor(void *arg)
 	mem_deref(l->lc);
 	mem_deref(l->aor);
 	mem_deref(l->req);
+	mem_deref(l->asked);
 	list_flush(&l->cache);
 	list_flush(&l->not_here);
 	location_reset(&l->lldp_loc);
 	location_reset(&l->lis_loc);
 	location_reset(&l->current);
+	location_reset(&l->remembered);
 }
 
-static struct cached *cache_find(const struct locator *l, const char *fp)
+static bool mbuf_same(const struct mbuf *a, const struct mbuf *b)
+{
+	return a && b && a->end == b->end && !memcmp(a->buf, b->buf, a->end);
+}
+
+/* The request that would go out now (dispatch), or NULL. */
+static struct mbuf *request_now(const struct locator *l)
+{
+	struct mbuf *mb;
+
+	if (!l->req)
+		return NULL;
+
+	mb = mbuf_alloc(2048);
+	if (!mb)
+		return NULL;
+
+	l->req->req.response_time = HELD_RESPONSE_TIME_EMERGENCY_DISPATCH;
+	if (held_request_encode(mb, &l->req->req))
+		return mem_deref(mb);
+
+	return mb;
+}
+
+static struct cached *cache_find(const struct locator *l,
+				 const struct mbuf *request)
 {
 	const time_t now = time(NULL);
 	struct le *le;
@@ -95,7 +139,7 @@ static struct cached *cache_find(const struct locator *l, const char *fp)
 	for (le = l->cache.head; le; le = le->next) {
 		struct cached *c = le->data;
 
-		if (!str_cmp(c->fp, fp) &&
+		if (mbuf_same(c->request, request) &&
 		    (!c->loc.expires || c->loc.expires > now))
 			return c;
 	}
@@ -110,7 +154,7 @@ static bool not_here_has(const struct locator *l, enum lis_server s)
 	for (le = l->not_here.head; le; le = le->next) {
 		const struct not_here *n = le->data;
 
-		if (n->server == s && !str_cmp(n->fp, l->fp))
+		if (n->server == s && !str_cmp(n->netkey, l->netkey))
 			return true;
 	}
 
@@ -186,9 +230,12 @@ static void cache_put(struct locator *l, const struct location *loc)
 	struct cached *c;
 	struct le *le;
 
+	if (!l->asked)
+		return;
+
 	for (le = l->cache.head; le; le = le->next) {
 		c = le->data;
-		if (!str_cmp(c->fp, l->fp)) {
+		if (mbuf_same(c->request, l->asked)) {
 			mem_deref(c);
 			break;
 		}
@@ -197,7 +244,7 @@ static void cache_put(struct locator *l, const struct location *loc)
 	c = mem_zalloc(sizeof(*c), cached_destructor);
 	if (!c)
 		return;
-	str_ncpy(c->fp, l->fp, sizeof(c->fp));
+	c->request = mem_ref(l->asked);
 	if (location_copy(&c->loc, loc)) {
 		mem_deref(c);
 		return;
@@ -212,7 +259,6 @@ static void state_load(struct locator *l)
 	const struct odict_entry *e;
 	char *buf = NULL;
 	const char *why = NULL, *fp;
-	struct cached *c = NULL;
 	size_t n;
 	FILE *f;
 
@@ -234,13 +280,9 @@ static void state_load(struct locator *l)
 	if (!fp || strlen(fp) >= FP_SIZE || !e)
 		goto out;
 
-	c = mem_zalloc(sizeof(*c), cached_destructor);
-	if (!c || location_json_decode(&c->loc, e->u.odict, &why)) {
-		c = mem_deref(c);
+	if (location_json_decode(&l->remembered, e->u.odict, &why))
 		goto out;
-	}
-	str_ncpy(c->fp, fp, sizeof(c->fp));
-	list_append(&l->cache, &c->le, c);
+	str_ncpy(l->remembered_fp, fp, sizeof(l->remembered_fp));
 
 out:
 	mem_deref(od);
@@ -279,6 +321,9 @@ static void answer_location(struct locator *l, enum lis_server server,
 	lis_set(l, LOCSOURCE_LIS_FOUND, NULL);
 	cache_put(l, &l->lis_loc);
 	state_save(l, &l->lis_loc);
+	location_reset(&l->remembered);
+	(void)location_copy(&l->remembered, &l->lis_loc);
+	str_ncpy(l->remembered_fp, l->fp, sizeof(l->remembered_fp));
 }
 
 static void lis_answer(int err, enum lis_server server, uint16_t status,
@@ -322,7 +367,7 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 
 		/* RFC 5985: do not ask this LIS again from this network */
 		if (n) {
-			str_ncpy(n->fp, l->fp, sizeof(n->fp));
+			str_ncpy(n->netkey, l->netkey, sizeof(n->netkey));
 			n->server = server;
 			list_append(&l->not_here, &n->le, n);
 		}
@@ -373,6 +418,8 @@ static int query(struct locator *l, enum held_response_time rt)
 	l->req->req.response_time = rt;
 	err = held_request_encode(mb, &l->req->req);
 	if (!err) {
+		mem_deref(l->asked);
+		l->asked = mem_ref(mb);
 		l->q = mem_deref(l->q);
 		err = lis_client_query(&l->q, l->lc, mb->buf, mb->end,
 				       lis_answer, l);
@@ -389,21 +436,67 @@ static int query(struct locator *l, enum held_response_time rt)
 	return 0;
 }
 
+/* The network's layer-3 identity: gateway and subnet ("" if none). */
+static void netkey_make(char *buf, size_t sz, const struct netsnap *snap)
+{
+	char gw[64], net[64];
+
+	buf[0] = '\0';
+	if (!snap->gateway.present || !snap->subnet.present ||
+	    !inet_ntop(snap->gateway.family, snap->gateway.ip, gw,
+		       sizeof(gw)) ||
+	    !inet_ntop(snap->subnet.family, snap->subnet.addr, net,
+		       sizeof(net)))
+		return;
+
+	re_snprintf(buf, sz, "%s|%s/%u", gw, net, snap->subnet.prefixlen);
+}
+
+/* True when the request that would go out now was already sent. */
+static bool already_asked(const struct locator *l, const struct mbuf *now)
+{
+	return l->lis != LOCSOURCE_LIS_NONE && l->lis != LOCSOURCE_LIS_FAILED &&
+	       mbuf_same(l->asked, now);
+}
+
+/*
+ * Back on the network of the last run's answer: use it while the LIS is
+ * asked again, so a restart is never without a location.
+ */
+static void remembered_use(struct locator *l)
+{
+	const time_t now = time(NULL);
+
+	if (l->lis != LOCSOURCE_LIS_PENDING || !l->fp[0] ||
+	    str_cmp(l->fp, l->remembered_fp) ||
+	    !location_has_value(&l->remembered) ||
+	    (l->remembered.expires && l->remembered.expires <= now))
+		return;
+
+	location_reset(&l->lis_loc);
+	if (location_copy(&l->lis_loc, &l->remembered))
+		return;
+	l->lis = LOCSOURCE_LIS_FOUND;
+	str_ncpy(l->lis_detail, "remembered from the last run; asking again",
+		 sizeof(l->lis_detail));
+}
+
 void locator_network(struct locator *l, const struct netsnap *snap,
 		     const struct lldp_frame *nb, const char *fingerprint,
 		     const char *aor)
 {
+	struct mbuf *request;
 	struct cached *c;
 	int err;
 
 	if (!l || !snap)
 		return;
 
-	l->q = mem_deref(l->q);
 	l->req = mem_deref(l->req);
 	l->aor = mem_deref(l->aor);
 	(void)str_dup(&l->aor, aor ? aor : "");
 	str_ncpy(l->fp, fingerprint ? fingerprint : "", sizeof(l->fp));
+	netkey_make(l->netkey, sizeof(l->netkey), snap);
 	l->vpn = snap->vpn;
 
 	location_reset(&l->lldp_loc);
@@ -424,19 +517,35 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	lis_client_suppress(l->lc, LIS_SECONDARY,
 			    not_here_has(l, LIS_SECONDARY));
 
-	c = l->fp[0] ? cache_find(l, l->fp) : NULL;
-	if (c && !l->vpn) {
+	request = request_now(l);
+
+	/* the same evidence as last time: the answer stands (or is coming) */
+	if (!l->vpn && already_asked(l, request)) {
+		mem_deref(request);
+		decide(l);
+		return;
+	}
+	l->q = mem_deref(l->q);
+
+	c = l->vpn ? NULL : cache_find(l, request);
+	if (c) {
 		location_reset(&l->lis_loc);
 		(void)location_copy(&l->lis_loc, &c->loc);
 		lis_set(l, LOCSOURCE_LIS_FOUND, NULL);
+		mem_deref(l->asked);
+		l->asked = mem_ref(request);
 		tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
 			  refresh_handler, l);
+	} else if (l->vpn) {
+		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
+		l->asked = mem_deref(l->asked);
 	} else {
 		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
-		if (!l->vpn)
-			(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
+		(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
+		remembered_use(l);
 	}
 
+	mem_deref(request);
 	decide(l);
 }
 

@@ -187,10 +187,11 @@ class Sipp:
             self.out.close()
 
 
-def make_test_ca(workdir):
-    """A throwaway CA and a server certificate for 127.0.0.1 it signed,
-    made with openssl in workdir.  Returns (CA PEM file, PEM file with the
-    server certificate and key, as locphone-lis-sim --cert wants)."""
+def make_test_ca(workdir, ip="127.0.0.1", prefix=""):
+    """A throwaway CA and a server certificate for ip it signed, made with
+    openssl in workdir (file names start with prefix).  Returns (CA PEM
+    file, PEM file with the server certificate and key, as
+    locphone-lis-sim --cert wants)."""
     def ossl(*args):
         res = subprocess.run(["openssl", *args], cwd=workdir,
                              capture_output=True, text=True, timeout=60)
@@ -198,41 +199,45 @@ def make_test_ca(workdir):
 
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
           "-nodes"]
-    ossl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
+    p = prefix
+    ossl("req", "-x509", *ec, "-keyout", f"{p}ca.key", "-out", f"{p}ca.pem",
          "-days", "2", "-subj", "/CN=locphone test CA")
-    ossl("req", *ec, "-keyout", "srv.key", "-out", "srv.csr",
-         "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(workdir, "srv.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n"
+    ossl("req", *ec, "-keyout", f"{p}srv.key", "-out", f"{p}srv.csr",
+         "-subj", f"/CN={ip}")
+    with open(os.path.join(workdir, f"{p}srv.ext"), "w") as f:
+        f.write(f"subjectAltName=IP:{ip}\n"
                 "basicConstraints=CA:FALSE\n"
                 "keyUsage=digitalSignature\n"
                 "extendedKeyUsage=serverAuth\n"
                 "subjectKeyIdentifier=hash\n"
                 "authorityKeyIdentifier=keyid\n")
-    ossl("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey",
-         "ca.key", "-CAcreateserial", "-out", "srv.pem", "-days", "2",
-         "-extfile", "srv.ext")
-    bundle = os.path.join(workdir, "srv-bundle.pem")
+    ossl("x509", "-req", "-in", f"{p}srv.csr", "-CA", f"{p}ca.pem",
+         "-CAkey", f"{p}ca.key", "-CAcreateserial", "-out", f"{p}srv.pem",
+         "-days", "2", "-extfile", f"{p}srv.ext")
+    bundle = os.path.join(workdir, f"{p}srv-bundle.pem")
     with open(bundle, "w") as out:
-        for name in ("srv.pem", "srv.key"):
+        for name in (f"{p}srv.pem", f"{p}srv.key"):
             with open(os.path.join(workdir, name)) as f:
                 out.write(f.read())
-    return os.path.join(workdir, "ca.pem"), bundle
+    return os.path.join(workdir, f"{p}ca.pem"), bundle
 
 
 class LisSim:
     """locphone-lis-sim on free loopback ports (HTTP, control, and HTTPS
     when cert is given), started and waited for through its ready file."""
 
-    def __init__(self, workdir, wiremap, name="lis", mode=None, cert=None):
+    def __init__(self, workdir, wiremap, name="lis", mode=None, cert=None,
+                 netns=None, addr="127.0.0.1"):
+        self.netns = netns
         self.ready = os.path.join(workdir, f"{name}.ready")
         self.log = os.path.join(workdir, f"{name}.log")
         self.stderr = open(os.path.join(workdir, f"{name}.stderr"), "w+")
-        cmd = [LIS_SIM, "--listen", "127.0.0.1:0",
-               "--control", "127.0.0.1:0", "--wiremap", wiremap,
-               "--log", self.log, "--ready-file", self.ready]
+        cmd = (["ip", "netns", "exec", netns] if netns else []) + [
+            LIS_SIM, "--listen", f"{addr}:0",
+            "--control", f"{addr}:0", "--wiremap", wiremap,
+            "--log", self.log, "--ready-file", self.ready]
         if cert:
-            cmd += ["--tls-listen", "127.0.0.1:0", "--cert", cert]
+            cmd += ["--tls-listen", f"{addr}:0", "--cert", cert]
         if mode:
             cmd += ["--mode", mode]
         self.proc = subprocess.Popen(cmd, stdout=self.stderr,
@@ -245,7 +250,8 @@ class LisSim:
               f"{name} exited {self.proc.returncode}: {self.output()}")
         with open(self.ready) as f:
             info = json.load(f)
-        check(info["pid"] == self.proc.pid, f"{name}: ready file pid")
+        if not netns:  # "ip netns exec" execs, but keep it simple
+            check(info["pid"] == self.proc.pid, f"{name}: ready file pid")
         self.url = f"http://{info['http'][0]}/"
         self.tls_url = f"https://{info['https'][0]}/" if cert else None
         self.control = f"http://{info['control'][0]}/control"
@@ -257,6 +263,16 @@ class LisSim:
 
     def set_mode(self, mode):
         """Switch modes (README of lis-sim); returns once in force."""
+        if self.netns:
+            # the control listener is inside the namespace
+            out = sh("/usr/bin/python3", "-c",
+                     "import sys, urllib.request as u; print(u.urlopen("
+                     "u.Request(sys.argv[1], data=sys.argv[2].encode(), "
+                     "headers={'Content-Type': 'text/plain'}), "
+                     "timeout=10).read().decode())", self.control, mode,
+                     ns=self.netns)
+            check(out.strip() == f"mode {mode}", f"control said {out!r}")
+            return
         req = urllib.request.Request(self.control, data=mode.encode(),
                                      headers={"Content-Type": "text/plain"})
         try:
@@ -266,10 +282,13 @@ class LisSim:
             raise Failure(f"mode {mode}: control answered {e.code}")
         check(answer.strip() == f"mode {mode}", f"control said {answer!r}")
 
-    def log_entries(self):
-        """The request log, one dict per request."""
+    def log_entries(self, held_only=False):
+        """The request log, one dict per request (held_only: without the
+        control listener's)."""
         with open(self.log) as f:
-            return [json.loads(line) for line in f]
+            entries = [json.loads(line) for line in f]
+        return [e for e in entries
+                if not held_only or e["listener"] != "control"]
 
     def stop(self):
         """SIGTERM; the simulator must exit 0 with no sanitizer report."""

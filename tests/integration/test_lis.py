@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Location from the LIS, end to end in our own namespaces: lldpd is the
+switch, two LIS simulators on HTTPS (a test CA) stand behind it.  The
+engine's HELD request carries its IP, MAC and the switch's chassis/port;
+the wiremap's address for that port comes back; another switch port gives
+another address; the primary down, the secondary answers; both down, the
+switch's LLDP-MED location; a wrong certificate is refused and reported;
+notLocatable stops the queries on that network."""
+
+import json
+import os
+import sys
+
+from lphelp import (Engine, LisSim, Topology, Workdir, check, make_test_ca,
+                    need, need_root, run, sh, wait_for)
+from test_lldp_switch import Switch
+
+LIS_IP = "10.77.0.1"
+
+
+def site(wd, sw_mac):
+    """Two switch ports, each its own address; and the subnet."""
+    path = os.path.join(wd, "site.csv")
+    with open(path, "w") as f:
+        f.write("kind,key,country,A1,A3,RD,STS,HNO,FLR,ROOM\n"
+                f"chassis+port,4:{sw_mac}/3:{sw_mac},US,WA,Redmond,"
+                "Microsoft,Way,1,3,3105\n"
+                f"chassis+port,4:{sw_mac}/7:Gi1/0/8,US,WA,Redmond,"
+                "Microsoft,Way,1,4,4207\n"
+                "subnet,10.77.0.0/24,US,WA,Redmond,Microsoft,Way,1,,\n")
+    return path
+
+
+class Site:
+    def __init__(self, wd, conf=""):
+        self.topo = Topology()
+        self.phone = self.topo.ns("phone")
+        self.switch = self.topo.ns("switch")
+        self.topo.veth(self.phone, "eth0", self.switch, "sw0")
+        sh("ip", "addr", "add", f"{LIS_IP}/24", "dev", "sw0",
+           ns=self.switch)
+        sh("ip", "addr", "add", "10.77.0.2/24", "dev", "eth0", ns=self.phone)
+        sh("ip", "route", "add", "default", "via", LIS_IP, ns=self.phone)
+        self.sw_mac = json.loads(sh("ip", "-j", "link", "show", "sw0",
+                                    ns=self.switch))[0]["address"]
+        self.ph_mac = json.loads(sh("ip", "-j", "link", "show", "eth0",
+                                    ns=self.phone))[0]["address"]
+        self.ca, cert = make_test_ca(wd, ip=LIS_IP)
+        wiremap = site(wd, self.sw_mac)
+        self.lldpd = Switch(wd, self.switch, "sw0")
+        self.lldpd.configure("address", "country", "US",
+                             "country-subdivision", "WA", "city", "Redmond",
+                             "number", "1", "additional", "from the switch")
+        self.lis1 = LisSim(wd, wiremap, "lis1", cert=cert,
+                           netns=self.switch, addr=LIS_IP)
+        self.lis2 = LisSim(wd, wiremap, "lis2", cert=cert,
+                           netns=self.switch, addr=LIS_IP)
+        self.eng = None
+        self.conf = (f"lis_url {self.lis1.tls_url}\n"
+                     f"lis_url_secondary {self.lis2.tls_url}\n"
+                     f"lis_ca_file {self.ca}\n"
+                     "lis_timeout_ms 1500\n" + conf)
+
+    def start(self, wd, conf=None):
+        self.eng = Engine(wd, "", netns=self.phone,
+                          conf=self.conf if conf is None else conf)
+        return self.eng.ctl()
+
+    def close(self):
+        try:
+            if self.eng:
+                self.eng.stop()
+        finally:
+            self.lis1.stop()
+            self.lis2.stop()
+            self.lldpd.stop()
+            self.topo.close()
+
+
+def located(ctl, source, pred=lambda loc: True, timeout=15):
+    def probe():
+        loc = ctl.request("location")["result"]
+        return loc if loc["source"] == source and pred(loc) else None
+    return wait_for(probe, timeout, f"a location from {source}")
+
+
+def test_lis_answers_and_fails_over():
+    with Workdir() as wd:
+        s = Site(wd)
+        try:
+            ctl = s.start(wd)
+            loc = located(ctl, "lis", lambda l: l["civic"].get("FLR") == "3")
+            check(loc["civic"]["ROOM"] == "3105" and loc["validated"] and
+                  loc["method"] == "Wiremap", f"the port's address: {loc}")
+
+            # what the engine told the LIS
+            req = s.lis1.log_entries(held_only=True)[-1]["request"]
+            check(req["device"]["ip"] == ["10.77.0.2"] and
+                  req["device"]["mac"] == [s.ph_mac],
+                  f"device identity: {req['device']}")
+            check(req["lldp"] == [{
+                "chassis": {"type": 4, "hex": s.sw_mac.replace(":", "")},
+                "port": {"type": 3, "hex": s.sw_mac.replace(":", "")}}],
+                f"LLDP measurements: {req['lldp']}")
+            check(req["responseTime"] == "emergencyDispatch",
+                  "background queries ask for dispatch precision")
+            rc, out, err = s.eng.cli("location")
+            check(rc == 0 and "3105" in out, f"locphonectl location: {out}")
+
+            # another switch port: the other address, after one debounce
+            ctl.events.clear()
+            s.lldpd.cli("configure", "lldp", "portidsubtype", "local",
+                        "Gi1/0/8")
+            s.lldpd.cli("update")
+            ev = ctl.wait_event("location.changed", timeout=15,
+                                pred=lambda e: e["civic"].get("FLR") == "4")
+            check(ev["civic"]["ROOM"] == "4207", f"moved: {ev}")
+
+            # the primary refuses connections: the secondary answers
+            s.lis1.set_mode("refuse")
+            before = len(s.lis2.log_entries(held_only=True))
+            check(ctl.request("location.refresh")["ok"], "refresh")
+            wait_for(lambda: len(s.lis2.log_entries(held_only=True)) > before, 15,
+                     "the secondary LIS to be asked")
+            loc = located(ctl, "lis", lambda l: l["civic"].get("FLR") == "4")
+
+            # both down: the switch's own LLDP-MED location
+            s.lis2.set_mode("http500")
+            check(ctl.request("location.refresh")["ok"], "refresh")
+            loc = located(ctl, "lldp-med")
+            check(loc["civic"]["LOC"] == "from the switch" and
+                  "LIS could not be reached" in loc["reason"],
+                  f"fallback: {loc}")
+        finally:
+            s.close()
+
+
+def test_wrong_certificate_refused():
+    with Workdir() as wd:
+        s = Site(wd)
+        try:
+            other_ca, _ = make_test_ca(wd, ip=LIS_IP, prefix="other-")
+            ctl = s.start(wd, conf=f"lis_url {s.lis1.tls_url}\n"
+                                   f"lis_ca_file {other_ca}\n")
+            loc = located(ctl, "lldp-med",
+                          lambda l: "could not be reached" in l["reason"])
+            check("certificate" in loc["reason"].lower(),
+                  f"the refusal is reported: {loc['reason']}")
+            check(all(e["answer"] != "locationResponse"
+                      for e in s.lis1.log_entries(held_only=True)),
+                  "no answer was taken from the untrusted LIS")
+        finally:
+            s.close()
+
+
+def test_not_locatable_stops_queries():
+    with Workdir() as wd:
+        s = Site(wd)
+        try:
+            s.lis1.set_mode("notLocatable")
+            ctl = s.start(wd, conf=f"lis_url {s.lis1.tls_url}\n"
+                                   f"lis_ca_file {s.ca}\n")
+            loc = located(ctl, "lldp-med",
+                          lambda l: "does not serve" in l["reason"])
+            asked = len(s.lis1.log_entries(held_only=True))
+            check(asked == 1, f"one query, then silence: {asked}")
+            r = ctl.request("location.refresh")
+            check(not r["ok"], f"refresh refused on this network: {r}")
+            check(len(s.lis1.log_entries(held_only=True)) == asked, "not asked again")
+        finally:
+            s.close()
+
+
+if __name__ == "__main__":
+    need_root()
+    need("lldpd", "lldpcli", "openssl")
+    sys.exit(run([test_lis_answers_and_fails_over,
+                  test_wrong_certificate_refused,
+                  test_not_locatable_stops_queries]))

@@ -1,0 +1,234 @@
+/* Unit tests for locsource: requests from snapshots, LLDP-MED records and
+ * the choice between sources. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <re.h>
+#include <string.h>
+#include "civic.h"
+#include "lldp.h"
+#include "wifi.h"
+#include "netstate.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+
+/* eth0 10.1.2.30/24 via 10.1.2.1, MAC 02:00:00:00:00:0a. */
+static void office(struct netsnap *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->ifc = 1;
+	str_ncpy(snap->ifs[0].name, "eth0", sizeof(snap->ifs[0].name));
+	snap->ifs[0].ifindex = 2;
+	snap->ifs[0].has_mac = true;
+	memcpy(snap->ifs[0].mac, "\x02\x00\x00\x00\x00\x0a", 6);
+	snap->ifs[0].type = "ethernet";
+	snap->ifs[0].up = true;
+	snap->ifs[0].addrc = 1;
+	snap->ifs[0].addrs[0].family = AF_INET;
+	snap->ifs[0].addrs[0].prefixlen = 24;
+	memcpy(snap->ifs[0].addrs[0].addr, "\x0a\x01\x02\x1e", 4);
+	snap->gateway.present = true;
+	snap->gateway.family = AF_INET;
+	memcpy(snap->gateway.ip, "\x0a\x01\x02\x01", 4);
+	snap->gateway.ifindex = 2;
+	snap->subnet.present = true;
+	snap->subnet.family = AF_INET;
+	snap->subnet.prefixlen = 24;
+	memcpy(snap->subnet.addr, "\x0a\x01\x02\x1e", 4);
+}
+
+static void switch_frame(struct lldp_frame *f, bool civic, bool coord)
+{
+	memset(f, 0, sizeof(*f));
+	f->chassis.subtype = LLDP_CHASSIS_MAC;
+	f->chassis.len = 6;
+	memcpy(f->chassis.raw, "\x00\x11\x22\x33\x44\x55", 6);
+	lldp_id_text(&f->chassis, true);
+	f->port.subtype = LLDP_PORT_IFNAME;
+	f->port.len = 7;
+	memcpy(f->port.raw, "Gi1/0/7", 7);
+	lldp_id_text(&f->port, false);
+	f->ttl = 120;
+	str_ncpy(f->sys_name, "sw-3f", sizeof(f->sys_name));
+	f->med.has_caps = true;
+	if (civic) {
+		f->med.has_civic = true;
+		assert_int_equal(0, civic_set_str(&f->med.civic.civic,
+						  CIVIC_COUNTRY, "US"));
+		assert_int_equal(0, civic_set_str(&f->med.civic.civic, CIVIC_A3,
+						  "Redmond"));
+	}
+	if (coord) {
+		f->med.has_coord = true;
+		f->med.coord.latitude = 47.6423;
+		f->med.coord.longitude = -122.1391;
+		f->med.coord.alt_type = LLDP_MED_ALT_METRES;
+		f->med.coord.altitude = 40;
+		f->med.coord.datum = LLDP_MED_DATUM_WGS84;
+	}
+}
+
+static void request_from_office(void **state)
+{
+	struct locsource_request r;
+	struct lldp_frame f;
+	struct netsnap snap;
+	struct sa want;
+	(void)state;
+
+	office(&snap);
+	switch_frame(&f, false, false);
+	assert_int_equal(
+		0, locsource_request(&r, &snap, &f, "sip:a@b",
+				     HELD_RESPONSE_TIME_EMERGENCY_DISPATCH));
+
+	assert_int_equal(0, sa_set_str(&want, "10.1.2.30", 0));
+	assert_true(sa_cmp(&want, &r.req.ip, SA_ADDR));
+	assert_true(r.req.has_mac);
+	assert_memory_equal("\x02\x00\x00\x00\x00\x0a", r.req.mac, 6);
+	assert_string_equal("sip:a@b", r.req.uri);
+	assert_ptr_equal(&r.lldp, r.req.lldp);
+	assert_int_equal(LLDP_CHASSIS_MAC, r.lldp.chassis_type);
+	assert_int_equal(7, r.lldp.port_len);
+	assert_memory_equal("Gi1/0/7", r.lldp.port, 7);
+	assert_int_equal(0, r.req.apc);
+	lldp_frame_reset(&f);
+}
+
+static void request_with_wifi(void **state)
+{
+	struct locsource_request r;
+	struct netsnap snap;
+	(void)state;
+
+	office(&snap);
+	snap.wifi.present = true;
+	memcpy(snap.wifi.bss.bssid, "\x00\x1a\x2b\x3c\x4d\x5e", 6);
+	str_ncpy(snap.wifi.bss.ssid, "Corp", sizeof(snap.wifi.bss.ssid));
+	snap.wifi.bss.has_ssid = true;
+	snap.wifi.bss.channel = 36;
+	snap.wifi.bss.has_signal = true;
+	snap.wifi.bss.signal_mbm = -6200;
+
+	assert_int_equal(
+		0, locsource_request(&r, &snap, NULL, NULL,
+				     HELD_RESPONSE_TIME_EMERGENCY_ROUTING));
+	assert_null(r.req.lldp);
+	assert_int_equal(1, r.req.apc);
+	assert_true(r.ap.serving);
+	assert_int_equal(36, r.ap.channel);
+	assert_int_equal(-62, r.ap.signal_dbm);
+	assert_int_equal(4, r.ap.ssid_len);
+	assert_memory_equal("\x00\x1a\x2b\x3c\x4d\x5e", r.ap.bssid, 6);
+}
+
+static void vpn_or_nothing_refused(void **state)
+{
+	struct locsource_request r;
+	struct netsnap snap;
+	(void)state;
+
+	office(&snap);
+	snap.vpn = true;
+	assert_int_equal(EPERM, locsource_request(&r, &snap, NULL, NULL,
+						  HELD_RESPONSE_TIME_NONE));
+
+	memset(&snap, 0, sizeof(snap));
+	assert_int_equal(ENOENT, locsource_request(&r, &snap, NULL, NULL,
+						   HELD_RESPONSE_TIME_NONE));
+}
+
+static void lldp_med_record(void **state)
+{
+	struct location loc;
+	struct lldp_frame f;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	switch_frame(&f, true, true);
+	assert_int_equal(0, locsource_from_lldp(&loc, &f, 1000));
+	assert_int_equal(LOCATION_SOURCE_LLDP_MED, loc.source);
+	assert_string_equal("Redmond", civic_get(&loc.civic, CIVIC_A3));
+	assert_int_equal(GEO_POINT, loc.geo.shape);
+	assert_int_equal(GEO_CRS_3D, loc.geo.crs);
+	assert_true(loc.geo.pos.lon < -122);
+	assert_string_equal("LLDP-MED", loc.method);
+	assert_string_equal("sw-3f", loc.provided_by);
+	assert_int_equal(1120, loc.expires);
+	assert_false(loc.validated);
+	location_reset(&loc);
+	lldp_frame_reset(&f);
+
+	switch_frame(&f, false, false);
+	assert_int_equal(ENOENT, locsource_from_lldp(&loc, &f, 1000));
+	lldp_frame_reset(&f);
+}
+
+static void choice_order(void **state)
+{
+	struct location lis, lldp, out;
+	struct lldp_frame f;
+	char reason[256];
+	(void)state;
+
+	memset(&lis, 0, sizeof(lis));
+	memset(&lldp, 0, sizeof(lldp));
+	memset(&out, 0, sizeof(out));
+	switch_frame(&f, true, false);
+	assert_int_equal(0, locsource_from_lldp(&lldp, &f, 1000));
+	lis.source = LOCATION_SOURCE_LIS;
+	assert_int_equal(0, civic_set_str(&lis.civic, CIVIC_HNO, "1"));
+
+	/* the LIS first */
+	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason),
+					     false, LOCSOURCE_LIS_FOUND, NULL,
+					     &lis, &lldp));
+	assert_int_equal(LOCATION_SOURCE_LIS, out.source);
+	assert_string_equal("the LIS located this device", reason);
+
+	/* then the switch, saying why */
+	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason),
+					     false, LOCSOURCE_LIS_FAILED,
+					     "timed out", &lis, &lldp));
+	assert_int_equal(LOCATION_SOURCE_LLDP_MED, out.source);
+	assert_string_equal("the LIS could not be reached (timed out); the "
+			    "switch's LLDP-MED location is used",
+			    reason);
+
+	/* never anything automatic on VPN */
+	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason), true,
+					     LOCSOURCE_LIS_FOUND, NULL, &lis,
+					     &lldp));
+	assert_int_equal(LOCATION_SOURCE_NONE, out.source);
+	assert_false(location_has_value(&out));
+
+	/* nothing at all */
+	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason),
+					     false, LOCSOURCE_LIS_UNKNOWN, NULL,
+					     NULL, NULL));
+	assert_false(location_has_value(&out));
+	assert_string_equal("the LIS does not know this network, and the "
+			    "switch sent no location",
+			    reason);
+
+	location_reset(&lis);
+	location_reset(&lldp);
+	location_reset(&out);
+	lldp_frame_reset(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(request_from_office),
+		cmocka_unit_test(request_with_wifi),
+		cmocka_unit_test(vpn_or_nothing_refused),
+		cmocka_unit_test(lldp_med_record),
+		cmocka_unit_test(choice_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

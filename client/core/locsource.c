@@ -34,12 +34,37 @@ static const struct netsnap_if *evidence_if(const struct netsnap *snap)
 	return NULL;
 }
 
+/*
+ * The address to identify the device with (RFC 6155): the one in the
+ * gateway's subnet, else the first IPv4 one, else the first IPv6 one that
+ * is not link-local (fe80::/10 means nothing beyond the link).  -1: none.
+ */
+static int evidence_addr(const struct netsnap *snap,
+			 const struct netsnap_if *sif)
+{
+	int i, v4 = -1, v6 = -1;
+
+	for (i = 0; i < (int)sif->addrc; i++) {
+		const uint8_t *a = sif->addrs[i].addr;
+
+		if (snap->subnet.present && !memcmp(a, snap->subnet.addr, 16))
+			return i;
+		if (sif->addrs[i].family == AF_INET && v4 < 0)
+			v4 = i;
+		else if (sif->addrs[i].family == AF_INET6 && v6 < 0 &&
+			 !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+			v6 = i;
+	}
+
+	return v4 >= 0 ? v4 : v6;
+}
+
 int locsource_request(struct locsource_request *r, const struct netsnap *snap,
 		      const struct lldp_frame *nb, const char *aor,
 		      enum held_response_time rt)
 {
 	const struct netsnap_if *sif;
-	size_t i;
+	int ip;
 
 	if (!r || !snap)
 		return EINVAL;
@@ -60,23 +85,17 @@ int locsource_request(struct locsource_request *r, const struct netsnap *snap,
 		memcpy(r->req.mac, sif->mac, 6);
 	}
 
-	/* the address in the gateway's subnet, else the first one */
-	for (i = 0; i < sif->addrc; i++) {
-		const int fam = sif->addrs[i].family;
-		const bool same =
-			snap->subnet.present &&
-			!memcmp(sif->addrs[i].addr, snap->subnet.addr, 16);
+	ip = evidence_addr(snap, sif);
+	if (ip >= 0) {
+		const int fam = sif->addrs[ip].family;
 
-		if (sa_isset(&r->req.ip, SA_ADDR) && !same)
-			continue;
 		sa_init(&r->req.ip, fam);
 		if (fam == AF_INET)
-			memcpy(&r->req.ip.u.in.sin_addr, sif->addrs[i].addr, 4);
+			memcpy(&r->req.ip.u.in.sin_addr, sif->addrs[ip].addr,
+			       4);
 		else
-			memcpy(&r->req.ip.u.in6.sin6_addr, sif->addrs[i].addr,
+			memcpy(&r->req.ip.u.in6.sin6_addr, sif->addrs[ip].addr,
 			       16);
-		if (same)
-			break;
 	}
 
 	if (nb && nb->chassis.len && nb->port.len) {

@@ -110,7 +110,7 @@ static int decode_addr(struct net_addr *ad, const uint8_t *body, size_t len,
 	struct nlattr_cursor c;
 	struct nlattr_val a;
 	bool have_local = false, have_addr = false;
-	uint8_t local[16], address[16];
+	uint8_t local[16] = {0}, address[16] = {0};
 	int r;
 
 	if (len < sizeof(ifa)) {

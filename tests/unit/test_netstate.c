@@ -302,6 +302,27 @@ static void deletes_and_unchanged(void **state)
 	assert_false(snap.gateway.present);
 }
 
+static void address_goes_away(void **state)
+{
+	struct netstate *ns = office();
+	struct dgram d = {.len = 0};
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET,
+				.ifa_prefixlen = 24,
+				.ifa_index = 2};
+	const char *why = NULL;
+	bool changed = false;
+	(void)state;
+
+	/* RTM_DELADDR for the address office() added: it must match */
+	msg_begin(&d, RTM_DELADDR, &ifa, sizeof(ifa));
+	attr(&d, IFA_LOCAL, "\x0a\x01\x02\x1e", 4);
+	attr(&d, IFA_ADDRESS, "\x0a\x01\x02\x1e", 4);
+	msg_end(&d);
+	assert_int_equal(0, netstate_feed(ns, d.buf, d.len, &changed, &why));
+	assert_true(changed);
+	assert_int_equal(0, ns->addrc);
+}
+
 static void malformed_messages(void **state)
 {
 	struct netstate ns;
@@ -379,6 +400,7 @@ int main(void)
 		cmocka_unit_test(split_default_through_tunnel),
 		cmocka_unit_test(link_down_drops_its_routes),
 		cmocka_unit_test(deletes_and_unchanged),
+		cmocka_unit_test(address_goes_away),
 		cmocka_unit_test(malformed_messages),
 		cmocka_unit_test(tables_are_bounded),
 	};

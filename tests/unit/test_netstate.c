@@ -306,9 +306,8 @@ static void address_goes_away(void **state)
 {
 	struct netstate *ns = office();
 	struct dgram d = {.len = 0};
-	struct ifaddrmsg ifa = {.ifa_family = AF_INET,
-				.ifa_prefixlen = 24,
-				.ifa_index = 2};
+	struct ifaddrmsg ifa = {
+		.ifa_family = AF_INET, .ifa_prefixlen = 24, .ifa_index = 2};
 	const char *why = NULL;
 	bool changed = false;
 	(void)state;

@@ -88,6 +88,63 @@ static void print_status(const struct odict *res)
 	printf("calls: %llu\n", (unsigned long long)calls);
 }
 
+/* "RFC 5139 name=value" pairs in the order the engine sent them. */
+static void print_civic(const struct odict *civic)
+{
+	struct le *le;
+
+	for (le = civic ? civic->lst.head : NULL; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type == ODICT_STRING)
+			printf(" %s=%s", e->key, e->u.str);
+	}
+}
+
+/* One line per LLDP neighbour and what its location TLV said. */
+static void print_lldp(const struct odict *res)
+{
+	const struct odict_entry *lldp = odict_lookup(res, "lldp");
+	struct le *le;
+
+	for (le = lldp && lldp->type == ODICT_OBJECT ? lldp->u.odict->lst.head
+						     : NULL;
+	     le; le = le->next) {
+		const struct odict_entry *n = le->data;
+		const struct odict_entry *c, *p, *med, *loc;
+
+		if (n->type != ODICT_OBJECT)
+			continue;
+		c = odict_get_type(n->u.odict, ODICT_OBJECT, "chassis_id");
+		p = odict_get_type(n->u.odict, ODICT_OBJECT, "port_id");
+		printf("switch     on %s: %s port %s (%s)\n", n->key,
+		       c ? str_or(c->u.odict, "value", "?") : "?",
+		       p ? str_or(p->u.odict, "value", "?") : "?",
+		       str_or(n->u.odict, "system_name", "no name"));
+
+		med = odict_get_type(n->u.odict, ODICT_OBJECT, "med");
+		loc = med ? odict_get_type(med->u.odict, ODICT_OBJECT,
+					   "location")
+			  : NULL;
+		if (loc && odict_lookup(loc->u.odict, "civic")) {
+			const struct odict_entry *civic =
+				odict_lookup(loc->u.odict, "civic");
+
+			printf("           LLDP-MED civic:");
+			print_civic(civic->u.odict);
+			printf("\n");
+		}
+		if (loc && odict_lookup(loc->u.odict, "coordinates"))
+			re_printf("           LLDP-MED coordinates: %H\n",
+				  json_encode_odict,
+				  odict_lookup(loc->u.odict, "coordinates")
+					  ->u.odict);
+		if (loc && odict_string(loc->u.odict, "elin"))
+			printf("           LLDP-MED ELIN: %s\n",
+			       odict_string(loc->u.odict, "elin"));
+	}
+}
+
 static void print_netinfo(const struct odict *res)
 {
 	const struct odict_entry *ifs = odict_lookup(res, "interfaces");
@@ -133,22 +190,11 @@ static void print_netinfo(const struct odict *res)
 		printf("gateway    none\n");
 
 	printf("subnet     %s\n", str_or(res, "subnet", "none"));
+	print_lldp(res);
+	printf("network    %s\n", str_or(res, "fingerprint", "unknown"));
 	(void)odict_get_boolean(res, &vpn, "vpn");
 	printf("vpn        %s\n",
 	       vpn ? "yes (not used as location evidence)" : "no");
-}
-
-/* "RFC 5139 name=value" pairs in the order the engine sent them. */
-static void print_civic(const struct odict *civic)
-{
-	struct le *le;
-
-	for (le = civic ? civic->lst.head : NULL; le; le = le->next) {
-		const struct odict_entry *e = le->data;
-
-		if (e->type == ODICT_STRING)
-			printf(" %s=%s", e->key, e->u.str);
-	}
 }
 
 static void print_location(const struct odict *res)

@@ -124,23 +124,34 @@ def wait_for(pred, timeout, what):
         delay = min(delay * 2, 0.1)
 
 
-def udp_bound(port):
-    """True once something listens on 127.0.0.1:port (UDP)."""
-    want = f"0100007F:{port:04X}"
-    with open("/proc/net/udp") as f:
-        return any(line.split()[1] == want for line in f.readlines()[1:])
+def udp_bound(port, netns=None, addr="127.0.0.1"):
+    """True once something listens on addr:port (UDP), in netns."""
+    want = "".join(f"{int(b):02X}" for b in reversed(addr.split("."))) + \
+        f":{port:04X}"
+    if netns:
+        table = sh("cat", "/proc/net/udp", ns=netns)
+    else:
+        with open("/proc/net/udp") as f:
+            table = f.read()
+    return any(line.split()[1] == want
+               for line in table.splitlines()[1:] if line.split())
 
 
 class Sipp:
     """A sipp UAS on loopback running a scenario, with a message trace."""
 
-    def __init__(self, workdir, scenario=None, name="sipp", extra=()):
-        self.port = free_port()
+    def __init__(self, workdir, scenario=None, name="sipp", extra=(),
+                 netns=None, addr="127.0.0.1"):
+        # inside a namespace of our own every port is free
+        self.port = 5060 if netns else free_port()
+        self.addr = addr
+        self.netns = netns
         self.log = os.path.join(workdir, f"{name}.msg")
         self.out = open(os.path.join(workdir, f"{name}.out"), "w")
-        cmd = ["sipp", "-i", "127.0.0.1", "-p", str(self.port),
-               "-mi", "127.0.0.1", "-mp", str(free_port()),
-               "-trace_msg", "-message_file", self.log, "-nostdin"]
+        cmd = (["ip", "netns", "exec", netns] if netns else []) + [
+            "sipp", "-i", addr, "-p", str(self.port),
+            "-mi", addr, "-mp", str(6000 if netns else free_port()),
+            "-trace_msg", "-message_file", self.log, "-nostdin"]
         if scenario:
             cmd += ["-sf", os.path.join(SCENARIOS, scenario)]
         else:
@@ -149,7 +160,8 @@ class Sipp:
         self.proc = subprocess.Popen(cmd, stdout=self.out,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=workdir)
-        wait_for(lambda: udp_bound(self.port) or self.proc.poll() is not None,
+        wait_for(lambda: udp_bound(self.port, netns, addr)
+                 or self.proc.poll() is not None,
                  10, f"sipp to listen on {self.port}")
         check(self.proc.poll() is None, f"sipp exited: see {self.out.name}")
 
@@ -390,7 +402,9 @@ class Engine:
         with open(os.path.join(self.cfg, "locphone.conf"), "w") as f:
             # outside our own namespaces the engine must not send anything
             # to the host's network: no gateway probe, no LLDP
-            f.write(f"sip_listen 127.0.0.1:{self.sip_port}\n"
+            listen = (f"0.0.0.0:{self.sip_port}" if netns
+                      else f"127.0.0.1:{self.sip_port}")
+            f.write(f"sip_listen {listen}\n"
                     "audio_player aubridge,nil\n"
                     "audio_source aubridge,nil\n"
                     + ("" if netns else "gateway_probe no\nlldp_tx no\n")

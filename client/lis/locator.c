@@ -47,6 +47,7 @@ struct not_here {
 
 struct locator {
 	struct locator_config cfg;
+	char *discovered_url; /* the LIS found by discovery, if any */
 	struct lis_client *lc;
 	struct lis_query *q;
 	struct tmr refresh;
@@ -95,6 +96,7 @@ static void destructor(void *arg)
 	tmr_cancel(&l->refresh);
 	l->q = mem_deref(l->q);
 	mem_deref(l->lc);
+	mem_deref(l->discovered_url);
 	mem_deref(l->aor);
 	mem_deref(l->req);
 	mem_deref(l->asked);
@@ -547,6 +549,45 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 
 	mem_deref(request);
 	decide(l);
+}
+
+int locator_set_lis(struct locator *l, const char *primary_url)
+{
+	struct lis_client *lc = NULL;
+	struct lis_config cfg;
+	char *url = NULL;
+	int err;
+
+	if (!l || !str_isset(primary_url))
+		return EINVAL;
+	if (!str_cmp(primary_url, l->discovered_url))
+		return 0;
+
+	err = str_dup(&url, primary_url);
+	if (err)
+		return err;
+
+	cfg = l->cfg.lis;
+	cfg.primary_url = url;
+	err = lis_client_alloc(&lc, &cfg);
+	if (err) {
+		mem_deref(url);
+		return err;
+	}
+
+	l->q = mem_deref(l->q);
+	mem_deref(l->lc);
+	l->lc = lc;
+	mem_deref(l->discovered_url);
+	l->discovered_url = url;
+	l->cfg.lis.primary_url = url;
+	l->cfg.lis_enabled = true;
+	l->asked = mem_deref(l->asked);
+	list_flush(&l->not_here); /* a new LIS has not said anything yet */
+
+	(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
+	decide(l);
+	return 0;
 }
 
 int locator_refresh(struct locator *l, bool routing)

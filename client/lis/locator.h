@@ -35,6 +35,12 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 		     const struct lldp_frame *nb, const char *fingerprint,
 		     const char *aor);
 
+/*
+ * Use this LIS from now on (found by RFC 5986 discovery); the configured
+ * secondary stays.  Asks it at once.
+ */
+int locator_set_lis(struct locator *l, const char *primary_url);
+
 /* Ask the LIS again now; routing: the quick answer an emergency call
  * needs (responseTime emergencyRouting).  Never waits. */
 int locator_refresh(struct locator *l, bool routing);

@@ -15,12 +15,15 @@
 #include "locsource.h"
 #include "lis_client.h"
 #include "locator.h"
+#include "lisdisc_dns.h"
 #include "settings.h"
 
 static struct {
 	struct location_settings set;
 	struct netdisc *nd;
 	struct locator *loc;
+	struct lisdisc_query *disc;
+	char disc_fp[32]; /* the network discovery last ran for */
 } mod;
 
 static int cmd_netinfo(const struct odict *args, struct odict *result,
@@ -103,6 +106,42 @@ static const char *first_aor(void)
 	return le ? ua_aor(le->data) : NULL;
 }
 
+static void discovered(int err, const char *uri, const char *domain, void *arg)
+{
+	(void)arg;
+
+	mod.disc = mem_deref(mod.disc);
+	if (err) {
+		warning("location: no LIS found for %s by RFC 5986 discovery "
+			"(%m)\n",
+			domain, err);
+		return;
+	}
+
+	info("location: LIS for %s is %s (RFC 5986)\n", domain, uri);
+	err = locator_set_lis(mod.loc, uri);
+	if (err)
+		warning("location: cannot use LIS %s: %m\n", uri, err);
+}
+
+/* RFC 5986: look the LIS up again on every new network. */
+static void discovery_run(void)
+{
+	const char *fp = netdisc_fingerprint(mod.nd);
+	int err;
+
+	if (!mod.set.lis_discovery || mod.set.lis_url[0] || !fp ||
+	    !str_cmp(fp, mod.disc_fp))
+		return;
+
+	str_ncpy(mod.disc_fp, fp, sizeof(mod.disc_fp));
+	mod.disc = mem_deref(mod.disc);
+	err = lisdisc_lookup(&mod.disc, mod.set.lis_domain, false, discovered,
+			     NULL);
+	if (err)
+		warning("location: RFC 5986 discovery: %m\n", err);
+}
+
 static void network_changed(const struct netsnap *snap, void *arg)
 {
 	const struct lldp_frame *nb;
@@ -121,6 +160,7 @@ static void network_changed(const struct netsnap *snap, void *arg)
 
 	locator_network(mod.loc, snap, nb, netdisc_fingerprint(mod.nd),
 			first_aor());
+	discovery_run();
 }
 
 static int module_init(void)
@@ -156,6 +196,7 @@ static int module_close(void)
 	bus_command_unregister("location.refresh");
 	bus_command_unregister("location");
 	bus_command_unregister("netinfo");
+	mod.disc = mem_deref(mod.disc);
 	mod.nd = mem_deref(mod.nd);
 	mod.loc = mem_deref(mod.loc);
 	return 0;

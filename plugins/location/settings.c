@@ -159,10 +159,8 @@ void location_settings_read(struct location_settings *s)
 	number(&s->loc.lis.timeout_ms, kv, "lis_timeout_ms", 100, 60000);
 	interval(&s->loc.refresh_s, kv, "refresh_interval");
 
-	if (kvconf_get(kv, "lis_discovery") &&
-	    str_cmp(kvconf_str(kv, "lis_discovery"), "no"))
-		warning("location: lis_discovery (RFC 5986) is not available "
-			"yet; set lis_url\n");
+	yes_no(&s->lis_discovery, kv, "lis_discovery");
+	path(s->lis_domain, sizeof(s->lis_domain), kv, "lis_domain", false);
 
 	s->loc.lis_enabled = s->lis_url[0] != '\0';
 	s->loc.lis.primary_url = s->lis_url;

@@ -7,6 +7,8 @@ struct location_settings {
 	char lis_url[512];
 	char lis_url_secondary[512];
 	char lis_ca_file[512];
+	bool lis_discovery;   /* RFC 5986 when no lis_url is set */
+	char lis_domain[256]; /* access network domain; "" resolv.conf's */
 };
 
 /*

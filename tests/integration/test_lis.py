@@ -9,6 +9,8 @@ notLocatable stops the queries on that network."""
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 from lphelp import (Engine, LisSim, Topology, Workdir, check, make_test_ca,
@@ -171,9 +173,41 @@ def test_not_locatable_stops_queries():
             s.close()
 
 
+def test_discovery():
+    """No lis_url: RFC 5986 U-NAPTR on the DNS search domain finds it."""
+    with Workdir() as wd:
+        s = Site(wd)
+        etc = os.path.join("/etc/netns", s.phone)
+        dns = None
+        try:
+            # "ip netns exec" gives the phone this resolv.conf
+            os.makedirs(etc)
+            with open(os.path.join(etc, "resolv.conf"), "w") as f:
+                f.write(f"search corp.test\nnameserver {LIS_IP}\n")
+            ready = os.path.join(wd, "dns.ready")
+            dns = subprocess.Popen(
+                ["ip", "netns", "exec", s.switch, "/usr/bin/python3",
+                 os.path.join(os.path.dirname(__file__), "naptr_server.py"),
+                 LIS_IP, "53", "corp.test", s.lis1.tls_url, ready])
+            wait_for(lambda: os.path.exists(ready), 10, "the DNS server")
+            ctl = s.start(wd, conf=f"lis_discovery yes\n"
+                                   f"lis_ca_file {s.ca}\n")
+            loc = located(ctl, "lis")
+            check(loc["civic"]["FLR"] == "3", f"via discovery: {loc}")
+            check(f"LIS for corp.test is {s.lis1.tls_url}"
+                  in s.eng.log_text(), "the engine says what it found")
+        finally:
+            if dns:
+                dns.kill()
+                dns.wait()
+            shutil.rmtree(etc, ignore_errors=True)
+            s.close()
+
+
 if __name__ == "__main__":
     need_root()
     need("lldpd", "lldpcli", "openssl")
     sys.exit(run([test_lis_answers_and_fails_over,
                   test_wrong_certificate_refused,
-                  test_not_locatable_stops_queries]))
+                  test_not_locatable_stops_queries,
+                  test_discovery]))

@@ -16,6 +16,14 @@
 #include "netstate.h"
 #include "lldpsock.h"
 
+/* 802.1AB keeps one entry per MSAP (chassis ID + port ID). */
+#define NEIGH_MAX 4
+
+struct neigh {
+	struct lldp_frame f;
+	uint64_t expires; /* tmr_jiffies() */
+};
+
 struct port {
 	struct le le;
 	struct lldpsock *ls;
@@ -25,9 +33,8 @@ struct port {
 	int fd;
 	struct tmr tx;
 	unsigned fast_left;
-	bool has_neigh;
-	struct lldp_frame neigh;
-	uint64_t expires; /* tmr_jiffies() */
+	struct neigh nv[NEIGH_MAX];
+	size_t nc;
 };
 
 struct lldpsock {
@@ -40,6 +47,16 @@ struct lldpsock {
 	void *arg;
 };
 
+static int frame_send(struct port *p, uint16_t ttl);
+
+static void neigh_remove(struct port *p, size_t i)
+{
+	lldp_frame_reset(&p->nv[i].f);
+	memmove(&p->nv[i], &p->nv[i + 1], (p->nc - i - 1) * sizeof(p->nv[0]));
+	--p->nc;
+	memset(&p->nv[p->nc], 0, sizeof(p->nv[0]));
+}
+
 static void port_destructor(void *arg)
 {
 	struct port *p = arg;
@@ -47,10 +64,16 @@ static void port_destructor(void *arg)
 	tmr_cancel(&p->tx);
 	list_unlink(&p->le);
 	if (p->fd >= 0) {
+		/* 802.1AB shutdown LLDPDU: TTL 0 tells the switch to forget
+		 * us now rather than when our TTL runs out (fails harmlessly
+		 * when the link is already down) */
+		if (p->ls->cfg.tx)
+			(void)frame_send(p, 0);
 		fd_close(p->fd);
 		(void)close(p->fd);
 	}
-	lldp_frame_reset(&p->neigh);
+	while (p->nc)
+		neigh_remove(p, p->nc - 1);
 }
 
 static void destructor(void *arg)
@@ -78,11 +101,14 @@ static void expiry_handler(void *arg)
 
 	for (le = ls->ports.head; le; le = le->next) {
 		struct port *p = le->data;
+		size_t i;
 
-		if (p->has_neigh && p->expires <= now) {
-			info("lldp: neighbour on %s expired\n", p->ifname);
-			lldp_frame_reset(&p->neigh);
-			p->has_neigh = false;
+		for (i = p->nc; i-- > 0;) {
+			if (p->nv[i].expires > now)
+				continue;
+			info("lldp: neighbour %s on %s expired\n",
+			     p->nv[i].f.chassis.text, p->ifname);
+			neigh_remove(p, i);
 			any = true;
 		}
 	}
@@ -100,9 +126,12 @@ static void expiry_schedule(struct lldpsock *ls)
 
 	for (le = ls->ports.head; le; le = le->next) {
 		const struct port *p = le->data;
+		size_t i;
 
-		if (p->has_neigh && (!first || p->expires < first))
-			first = p->expires;
+		for (i = 0; i < p->nc; i++) {
+			if (!first || p->nv[i].expires < first)
+				first = p->nv[i].expires;
+		}
 	}
 
 	if (!first) {
@@ -115,10 +144,21 @@ static void expiry_schedule(struct lldpsock *ls)
 		  expiry_handler, ls);
 }
 
+static bool same_msap(const struct lldp_frame *a, const struct lldp_frame *b)
+{
+	return a->chassis.subtype == b->chassis.subtype &&
+	       a->chassis.len == b->chassis.len &&
+	       !memcmp(a->chassis.raw, b->chassis.raw, a->chassis.len) &&
+	       a->port.subtype == b->port.subtype &&
+	       a->port.len == b->port.len &&
+	       !memcmp(a->port.raw, b->port.raw, a->port.len);
+}
+
 static void receive(struct port *p, const uint8_t *buf, size_t len)
 {
 	struct lldp_frame f;
 	const char *why = NULL;
+	size_t i;
 
 	memset(&f, 0, sizeof(f));
 	if (lldp_decode_ethernet(&f, buf, len, &why)) {
@@ -126,22 +166,36 @@ static void receive(struct port *p, const uint8_t *buf, size_t len)
 		return;
 	}
 
+	for (i = 0; i < p->nc && !same_msap(&p->nv[i].f, &f); i++)
+		;
+
 	if (f.ttl == 0) {
-		/* the switch is shutting LLDP down on this port */
+		/* that neighbour (and only it) is shutting LLDP down */
 		lldp_frame_reset(&f);
-		if (p->has_neigh) {
-			lldp_frame_reset(&p->neigh);
-			p->has_neigh = false;
+		if (i < p->nc) {
+			neigh_remove(p, i);
 			expiry_schedule(p->ls);
 			changed(p->ls);
 		}
 		return;
 	}
 
-	lldp_frame_reset(&p->neigh);
-	p->neigh = f; /* the frame moves: f is not reset */
-	p->has_neigh = true;
-	p->expires = tmr_jiffies() + (uint64_t)f.ttl * 1000;
+	if (i == p->nc && p->nc == NEIGH_MAX) {
+		/* full: the entry closest to expiry gives way */
+		size_t j;
+
+		for (i = 0, j = 1; j < p->nc; j++) {
+			if (p->nv[j].expires < p->nv[i].expires)
+				i = j;
+		}
+	}
+	if (i < p->nc)
+		lldp_frame_reset(&p->nv[i].f);
+	else
+		++p->nc;
+
+	p->nv[i].f = f; /* the frame moves: f is not reset */
+	p->nv[i].expires = tmr_jiffies() + (uint64_t)f.ttl * 1000;
 	expiry_schedule(p->ls);
 	changed(p->ls);
 }
@@ -174,30 +228,45 @@ static void read_handler(int flags, void *arg)
 	}
 }
 
-static void transmit(void *arg)
+static int frame_send(struct port *p, uint16_t ttl)
 {
-	struct port *p = arg;
 	struct lldpsock *ls = p->ls;
 	struct lldp_tx tx;
 	struct mbuf *mb = mbuf_alloc(256);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
 
 	memset(&tx, 0, sizeof(tx));
 	memcpy(tx.mac, p->mac, 6);
 	tx.ifname = p->ifname;
-	/* 802.1AB: TTL = interval times the hold multiplier (4) */
-	tx.ttl = (uint16_t)(ls->cfg.interval_s * 4);
+	tx.ttl = ttl;
 	tx.sys_name = ls->cfg.sys_name;
 	tx.sw_rev = ls->cfg.sw_rev;
 	tx.manufacturer = "locphone";
 	tx.model = "softphone";
 
-	if (mb && !lldp_encode(mb, &tx)) {
-		if (send(p->fd, mb->buf, mb->end, MSG_DONTWAIT) < 0)
-			warning("lldp: %s: send: %m\n", p->ifname, errno);
-		else
-			++ls->sent;
-	}
+	err = lldp_encode(mb, &tx);
+	if (!err && send(p->fd, mb->buf, mb->end, MSG_DONTWAIT) < 0)
+		err = errno;
+	if (!err)
+		++ls->sent;
+
 	mem_deref(mb);
+	return err;
+}
+
+static void transmit(void *arg)
+{
+	struct port *p = arg;
+	struct lldpsock *ls = p->ls;
+	int err;
+
+	/* 802.1AB: TTL = interval times the hold multiplier (4) */
+	err = frame_send(p, (uint16_t)(ls->cfg.interval_s * 4));
+	if (err)
+		warning("lldp: %s: send: %m\n", p->ifname, err);
 
 	/* TIA-1057 fast start: a few frames at 1 s, then the interval */
 	if (p->fast_left) {
@@ -317,7 +386,7 @@ int lldpsock_update(struct lldpsock *ls, const struct netsnap *snap)
 
 		le = le->next;
 		if (!wired(snap, p->ifindex)) {
-			any = any || p->has_neigh;
+			any = any || p->nc;
 			mem_deref(p);
 		}
 	}
@@ -367,12 +436,37 @@ int lldpsock_alloc(struct lldpsock **lsp, const struct lldpsock_config *cfg,
 	return 0;
 }
 
+/*
+ * The switch among a port's neighbours: one that sends a location, else an
+ * LLDP-MED network connectivity device or a bridge, else the first.
+ */
+static const struct lldp_frame *port_switch(const struct port *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nc; i++) {
+		const struct lldp_frame *f = &p->nv[i].f;
+
+		if (f->med.has_civic || f->med.has_coord || f->med.has_elin)
+			return f;
+	}
+	for (i = 0; i < p->nc; i++) {
+		const struct lldp_frame *f = &p->nv[i].f;
+
+		if (f->med.device_type == LLDP_MED_NETWORK ||
+		    (f->caps_enabled & LLDP_CAP_BRIDGE))
+			return f;
+	}
+
+	return p->nc ? &p->nv[0].f : NULL;
+}
+
 const struct lldp_frame *lldpsock_neighbour(const struct lldpsock *ls,
 					    unsigned ifindex)
 {
 	const struct port *p = ls ? port_find(ls, ifindex) : NULL;
 
-	return p && p->has_neigh ? &p->neigh : NULL;
+	return p ? port_switch(p) : NULL;
 }
 
 int lldpsock_json_encode(struct odict *od, const struct lldpsock *ls)
@@ -382,14 +476,15 @@ int lldpsock_json_encode(struct odict *od, const struct lldpsock *ls)
 
 	for (le = ls ? ls->ports.head : NULL; le && !err; le = le->next) {
 		const struct port *p = le->data;
+		const struct lldp_frame *f = port_switch(p);
 		struct odict *o = NULL;
 
-		if (!p->has_neigh)
+		if (!f)
 			continue;
 
 		err = odict_alloc(&o, 8);
 		if (!err)
-			err = lldp_frame_json_encode(o, &p->neigh);
+			err = lldp_frame_json_encode(o, f);
 		if (!err)
 			err = odict_entry_add(od, p->ifname, ODICT_OBJECT, o);
 		mem_deref(o);

@@ -53,6 +53,20 @@ class Switch:
         self.log.close()
 
 
+def stranger(ns, ifname):
+    """A plain LLDPDU from another chassis (02:00:00:00:99:01, port
+    "pc"), sent on ifname in ns with a raw socket."""
+    frame = (bytes.fromhex("0180c200000e" "020000009901" "88cc")
+             + bytes.fromhex("0207" "04" "020000009901")   # chassis MAC
+             + bytes.fromhex("0203" "07") + b"pc"          # port "pc"
+             + bytes.fromhex("0602" "0078")                # TTL 120
+             + bytes.fromhex("0000"))                      # End
+    sh("/usr/bin/python3", "-c",
+       "import socket, sys; s = socket.socket(socket.AF_PACKET, "
+       "socket.SOCK_RAW); s.bind((sys.argv[1], 0)); "
+       "s.send(bytes.fromhex(sys.argv[2]))", ifname, frame.hex(), ns=ns)
+
+
 def neighbour(ctl, port="eth0"):
     return ctl.request("netinfo")["result"]["lldp"].get(port)
 
@@ -140,6 +154,22 @@ def test_switch_locations_and_link_changes():
                 check(ev["lldp"]["eth0"]["chassis_id"]["value"] == sw_mac,
                       "neighbour back after link-up")
                 check(ev["fingerprint"], "a wired network has a fingerprint")
+
+                # another LLDP speaker on the segment (a PC behind the
+                # phone, say) must not take the switch's place
+                ctl.events.clear()
+                stranger(switch, "sw0")
+                ctl.wait_event("network.changed")  # the stranger arrived
+                n = neighbour(ctl)
+                check(n["chassis_id"]["value"] == sw_mac,
+                      f"the switch stays the neighbour: {n['chassis_id']}")
+
+                # stopping sends a shutdown LLDPDU: the switch forgets us
+                # at once instead of after our 120 s TTL
+                eng.stop()
+                wait_for(lambda: "Communication Device" not in (sw.cli(
+                    "show", "neighbors", "details") or "Communication"),
+                    10, "lldpd to drop the engine after its shutdown LLDPDU")
             finally:
                 eng.stop()
                 sw.stop()

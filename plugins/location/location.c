@@ -110,7 +110,8 @@ static void discovered(int err, const char *uri, const char *domain, void *arg)
 {
 	(void)arg;
 
-	mod.disc = mem_deref(mod.disc);
+	/* mod.disc stays until the next lookup or close: it is not freed
+	 * from inside its own DNS callback */
 	if (err) {
 		warning("location: no LIS found for %s by RFC 5986 discovery "
 			"(%m)\n",

@@ -15,7 +15,7 @@
 #include "locphone-config.h"
 
 /* Our baresip modules, loaded after the stock ones. */
-static const char *const own_modules[] = {"ctrl", "location"};
+static const char *const own_modules[] = {"ctrl", "location", "e911"};
 
 static int bad_value(const struct kvconf_entry *e, const char *why)
 {

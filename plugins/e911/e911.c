@@ -11,6 +11,7 @@
 #include "civic.h"
 #include "location.h"
 #include "emergency.h"
+#include "sipbody.h"
 #include "e911.h"
 
 static struct e911 e911;
@@ -152,7 +153,7 @@ static int cmd_policy(const struct odict *args, struct odict *result,
 				      m->admin_file);
 	if (!err)
 		err = odict_entry_add(result, "body_hook", ODICT_BOOL,
-				      e911_hook_active());
+				      e911_hook_active(m));
 
 out:
 	mem_deref(pol);
@@ -281,6 +282,8 @@ static void location_take(struct e911 *m, const struct odict *fields)
 	}
 
 	m->have_loc = location_has_value(&m->loc) || m->loc.uric > 0;
+	++m->loc_gen;
+	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
 }
 
 static void netinfo_take(struct e911 *m, const struct odict *netinfo)
@@ -289,7 +292,12 @@ static void netinfo_take(struct e911 *m, const struct odict *netinfo)
 
 	if (emergency_device_id(id, sizeof(id), netinfo))
 		id[0] = '\0';
+	if (!str_cmp(id, m->device_id))
+		return;
+
 	str_ncpy(m->device_id, id, sizeof(m->device_id));
+	++m->loc_gen;
+	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
 }
 
 static void bus_event_handler(const char *name, const struct odict *fields,
@@ -354,6 +362,7 @@ static int module_init(void)
 	int err;
 
 	policy_files_load(m);
+	e911_hook_resolve(m);
 
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		err = bus_command_register(commands[i].name, commands[i].h, m);
@@ -371,7 +380,7 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	if (!e911_hook_active())
+	if (!e911_hook_active(m))
 		warning("e911: *** libsipbody is not loaded: emergency "
 			"INVITEs cannot carry the PIDF-LO by value; the "
 			"location goes by reference where the LIS gave a URI, "
@@ -397,6 +406,7 @@ static int module_close(void)
 	policy_reset(&m->policy);
 	policy_diag_reset(&m->diag);
 	location_reset(&m->loc);
+	mem_deref(m->pidf.doc);
 	memset(m, 0, sizeof(*m));
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * e911: the emergency-call module's shared state (design.md §1 step 4).
- * Include after re.h, baresip-abi.h and the client/core headers policy.h,
- * dialplan.h, civic.h, location.h, emergency.h.
+ * Include after re.h, baresip-abi.h, sipbody.h and the client/core headers
+ * policy.h, dialplan.h, civic.h, location.h, emergency.h.
  */
 
 /* Where the administrator's policy lives (design.md §5). */
@@ -16,7 +16,22 @@ struct e911 {
 
 	struct location loc; /* the latest record from the location module */
 	bool have_loc;
+	unsigned loc_gen;   /* changes with the record or the device id */
 	char device_id[32]; /* "mac:..." for dm:deviceID, "" if unknown */
+
+	/* The PIDF-LO for the latest record, built ahead of the call so that
+	 * dialling does not wait for libxml2 (bench e911-dial-to-invite). */
+	struct {
+		char *doc; /* NULL: none built */
+		char cid[EMERGENCY_URI_MAX];
+		unsigned gen;
+		const struct ua *ua;
+		time_t built;
+	} pidf;
+
+	/* libsipbody's functions; NULL when the hook is not active */
+	sipbody_arm_request_h *hook_arm;
+	sipbody_release_h *hook_release;
 
 	struct list calls;	   /* struct e911_call, oldest first */
 	struct e911_call *placing; /* inside ua_connect for this one */
@@ -78,7 +93,9 @@ struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
 void e911_call_flush(struct e911 *m);
 
 /* e911_invite.c */
-bool e911_hook_active(void);
+void e911_hook_resolve(struct e911 *m);
+bool e911_hook_active(const struct e911 *m);
+void e911_pidf_refresh(struct e911 *m, struct ua *ua);
 int e911_invite_prepare(struct e911_call *ec);
 int e911_invite_arm(struct e911_call *ec, struct call *call);
 void e911_invite_release(struct e911_call *ec);

@@ -10,6 +10,7 @@
 #include "civic.h"
 #include "location.h"
 #include "emergency.h"
+#include "sipbody.h"
 #include "e911.h"
 
 /* baresip's reason when the person (or a module) hung up (ua_hangup). */

@@ -17,13 +17,28 @@
 /* gbp:retention-expiry: a day, as Asterisk does (standards.md §5.2). */
 #define RETENTION_S (24 * 3600)
 
-bool e911_hook_active(void)
+/* Look libsipbody's functions up once: they do not come and go. */
+void e911_hook_resolve(struct e911 *m)
 {
 	sipbody_active_h *active =
 		(sipbody_active_h *)dlsym(RTLD_DEFAULT, SIPBODY_SYM_ACTIVE);
 
-	return active && active() &&
-	       dlsym(RTLD_DEFAULT, SIPBODY_SYM_ARM_REQUEST) != NULL;
+	m->hook_arm = NULL;
+	m->hook_release = NULL;
+	if (!active || !active())
+		return;
+
+	m->hook_arm = (sipbody_arm_request_h *)dlsym(RTLD_DEFAULT,
+						     SIPBODY_SYM_ARM_REQUEST);
+	m->hook_release =
+		(sipbody_release_h *)dlsym(RTLD_DEFAULT, SIPBODY_SYM_RELEASE);
+	if (!m->hook_release)
+		m->hook_arm = NULL;
+}
+
+bool e911_hook_active(const struct e911 *m)
+{
+	return m->hook_arm != NULL;
 }
 
 static const char *caller_aor(const struct e911_call *ec)
@@ -31,28 +46,27 @@ static const char *caller_aor(const struct e911_call *ec)
 	return ua_aor(ec->ua);
 }
 
-/* The PIDF-LO for this call from the latest record (none: ENOENT). */
-static int pidf_make(struct e911_call *ec)
+/* Build the PIDF-LO of the latest record for calls from ua. */
+static int pidf_build_for(struct e911 *m, struct ua *ua)
 {
-	const struct e911 *m = ec->m;
 	bool ms = m->policy.signalling_profile == POLICY_PROFILE_MICROSOFT;
 	struct pidf_params p;
 	struct mbuf *mb;
 	char seed[32];
+	char *doc = NULL;
+	time_t now = time(NULL);
 	int err;
 
-	if (!m->policy.e911_enabled || !location_has_value(&m->loc))
-		return ENOENT;
-
-	/* ids unique per call: RFC 5491 documents may be merged */
-	(void)re_snprintf(seed, sizeof(seed), "e%u-%08x", ec->id, rand_u32());
+	/* element ids unique per document, in case a PSAP merges them */
+	(void)re_snprintf(seed, sizeof(seed), "l%u-%08x", m->loc_gen,
+			  rand_u32());
 
 	memset(&p, 0, sizeof(p));
 	p.profile = ms ? PIDF_PROFILE_MICROSOFT : PIDF_PROFILE_RFC5491;
-	p.entity = caller_aor(ec);
+	p.entity = ua_aor(ua);
 	p.device_id = m->device_id[0] ? m->device_id : NULL;
 	p.id_seed = seed;
-	p.retention_expiry = time(NULL) + RETENTION_S;
+	p.retention_expiry = now + RETENTION_S;
 	p.retransmission_allowed = true; /* the PSAP may pass it on */
 	p.conference_uri = ms ? m->policy.conference_uri : NULL;
 	p.conference_mode =
@@ -60,7 +74,7 @@ static int pidf_make(struct e911_call *ec)
 			? PIDF_CONFERENCE_TWOWAY
 			: PIDF_CONFERENCE_ONEWAY;
 
-	err = emergency_cid_make(ec->cid, sizeof(ec->cid),
+	err = emergency_cid_make(m->pidf.cid, sizeof(m->pidf.cid),
 				 m->policy.signalling_profile, seed, p.entity);
 	if (err)
 		return err;
@@ -72,11 +86,58 @@ static int pidf_make(struct e911_call *ec)
 	err = pidf_build(mb, &m->loc, &p);
 	if (!err) {
 		mb->pos = 0;
-		err = mbuf_strdup(mb, &ec->pidf, mb->end);
+		err = mbuf_strdup(mb, &doc, mb->end);
 	}
-
 	mem_deref(mb);
-	return err;
+	if (err)
+		return err;
+
+	mem_deref(m->pidf.doc);
+	m->pidf.doc = doc;
+	m->pidf.gen = m->loc_gen;
+	m->pidf.ua = ua;
+	m->pidf.built = now;
+	return 0;
+}
+
+/* The cached document is for this record, this caller, and its
+ * retention-expiry is still most of a day ahead. */
+static bool pidf_fresh(const struct e911 *m, const struct ua *ua)
+{
+	return m->pidf.doc && m->pidf.gen == m->loc_gen && m->pidf.ua == ua &&
+	       time(NULL) - m->pidf.built < RETENTION_S / 24;
+}
+
+/* Rebuild the cached PIDF-LO if it is not for this record and caller. */
+void e911_pidf_refresh(struct e911 *m, struct ua *ua)
+{
+	int err;
+
+	if (!ua || !m->policy.e911_enabled || !location_has_value(&m->loc) ||
+	    pidf_fresh(m, ua))
+		return;
+
+	err = pidf_build_for(m, ua);
+	if (err)
+		warning("e911: cannot build the PIDF-LO for %s: %m\n",
+			ua_aor(ua), err);
+}
+
+/* The PIDF-LO for this call from the latest record (none: ENOENT). */
+static int pidf_make(struct e911_call *ec)
+{
+	struct e911 *m = ec->m;
+
+	if (!m->policy.e911_enabled || !location_has_value(&m->loc))
+		return ENOENT;
+
+	e911_pidf_refresh(m, ec->ua);
+	if (!pidf_fresh(m, ec->ua))
+		return EINVAL;
+
+	str_ncpy(ec->cid, m->pidf.cid, sizeof(ec->cid));
+	ec->pidf = mem_ref(m->pidf.doc);
+	return 0;
 }
 
 int e911_invite_prepare(struct e911_call *ec)
@@ -182,14 +243,9 @@ static void headers_fallback(struct e911_call *ec, struct call *call)
 
 int e911_invite_arm(struct e911_call *ec, struct call *call)
 {
-	sipbody_arm_request_h *arm = NULL;
+	sipbody_arm_request_h *arm = ec->m->hook_arm;
 	struct sipbody_request rq;
-	bool hook = e911_hook_active();
 	int err;
-
-	if (hook)
-		arm = (sipbody_arm_request_h *)dlsym(RTLD_DEFAULT,
-						     SIPBODY_SYM_ARM_REQUEST);
 
 	err = headers_make(ec, arm != NULL);
 	if (err)
@@ -237,14 +293,11 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 
 void e911_invite_release(struct e911_call *ec)
 {
-	sipbody_release_h *release;
-
 	if (!ec->hook)
 		return;
 
-	release = (sipbody_release_h *)dlsym(RTLD_DEFAULT, SIPBODY_SYM_RELEASE);
-	if (release)
-		release(ec->hook);
+	if (ec->m->hook_release)
+		ec->m->hook_release(ec->hook);
 	ec->hook = 0;
 }
 
@@ -366,7 +419,7 @@ int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
 	if (!err)
 		err = e911_invite_prepare(ec);
 	if (!err)
-		err = headers_make(ec, e911_hook_active());
+		err = headers_make(ec, e911_hook_active(m));
 	if (err) {
 		*errmsg = "the INVITE could not be composed";
 		goto out;
@@ -376,7 +429,7 @@ int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
 		str_ncpy(ec->req_uri, ec->target.req_uri, sizeof(ec->req_uri));
 	else
 		account_req_uri(ec);
-	ec->hooked = e911_hook_active();
+	ec->hooked = e911_hook_active(m);
 
 	err = e911_invite_encode(result, ec);
 	if (!err && !emergency_target_plan(&second, &m->policy, 1, &d))

@@ -10,6 +10,7 @@
 #include "civic.h"
 #include "location.h"
 #include "emergency.h"
+#include "sipbody.h"
 #include "e911.h"
 
 static void desk_resp_handler(int err, const struct sip_msg *msg, void *arg)

@@ -4,6 +4,21 @@
  * policy.h, dialplan.h, civic.h, location.h, emergency.h.
  */
 
+/*
+ * How an emergency INVITE reaches its route.  baresip 1.0.0's ua_connect
+ * only dials SIP URIs (it prefixes "sip:" and the account's domain to
+ * anything else) and always sends through the account's outbound proxy.
+ * So the module dials a SIP stand-in (emergency_target_plan: the route
+ * itself for sip:, sip:<number>@<proxy> for tel:/urn:) and, in
+ * UA_EVENT_CALL_LOCAL_SDP, arms libsipbody to replace the Request-URI and
+ * To with the real route and the Route set with the policy's next hop:
+ * none for a sip: route (straight to its host, past the account's outbound
+ * proxy, as the policy says), emergency_proxy for tel:/urn:, and the
+ * account's own for the default route.  Without libsipbody the stand-in
+ * goes out as it is, through the account's outbound proxy if it has one:
+ * it reaches the right host only where there is none.
+ */
+
 /* Where the administrator's policy lives (design.md §5). */
 #define E911_ADMIN_POLICY "/etc/locphone/policy.conf"
 

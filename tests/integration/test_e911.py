@@ -385,6 +385,38 @@ def test_preview():
         check(not pbx.requests("INVITE"), "the preview called nobody")
 
 
+def test_callback_window():
+    """An incoming call within callback_window minutes of an emergency call
+    is flagged as a possible PSAP callback; with no window it is not."""
+    for window, flagged in ((60, True), (0, False)):
+        with Workdir() as wd:
+            pbx = Sipp(wd, "pbx.xml", "pbx")
+            eng = engine(wd, pbx, f"callback_window {window}\n")
+            caller = None
+            try:
+                ctl = eng.ctl()
+                call_through(ctl, "socket", "911")
+                caller = Sipp(wd, "caller.xml", "caller",
+                              extra=(f"127.0.0.1:{eng.sip_port}", "-m",
+                                     "1"))
+                inc = ctl.wait_event("call.incoming")
+                # events of the same moment come before this reply
+                check(ctl.request("status")["ok"], "status")
+                cb = [e for e in ctl.events
+                      if e["event"] == "emergency.callback"]
+                check(bool(cb) == flagged,
+                      f"window {window}: callback events {cb}")
+                if flagged:
+                    check(cb[0]["call"] == inc["call"]["id"] and
+                          cb[0]["window_minutes"] == 60, f"{cb[0]}")
+                check(ctl.request("hangup")["ok"], "reject the call")
+            finally:
+                eng.stop()
+                pbx.stop()
+                if caller:
+                    caller.stop()
+
+
 def test_without_body_hook():
     """Our modules in a baresip without libsipbody: a loud warning, and
     the location by reference where there is a URI."""
@@ -416,4 +448,4 @@ if __name__ == "__main__":
                   test_no_location, test_failover_on_503,
                   test_failover_no_listener, test_both_routes_fail,
                   test_security_desk, test_policy_files, test_preview,
-                  test_without_body_hook]))
+                  test_callback_window, test_without_body_hook]))

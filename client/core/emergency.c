@@ -129,8 +129,13 @@ static int plan_proxied(struct emergency_target *t, const char *proxy,
 	bool v6;
 	int err;
 
+	/* libre's uri_decode is not anchored: the scheme it found must be
+	 * the one the proxy starts with */
 	pl_set_str(&pl, proxy);
-	if (!is_sip(proxy) || uri_decode(&uri, &pl) || !pl_isset(&uri.host))
+	if (!is_sip(proxy) || uri_decode(&uri, &pl) || !pl_isset(&uri.host) ||
+	    uri.scheme.p != proxy ||
+	    (pl_strcasecmp(&uri.scheme, "sip") &&
+	     pl_strcasecmp(&uri.scheme, "sips")))
 		return EINVAL;
 
 	err = params_without_lr(params, sizeof(params), &uri.params);
@@ -205,6 +210,19 @@ static int plan_route(struct emergency_target *t, const char *route,
 	return plan_proxied(t, proxy, d->number[0] ? d->number : "911");
 }
 
+/* No blanks, controls, '<', '>' or '"' (RFC 3986 excludes them). */
+static bool uri_text_ok(const char *s)
+{
+	for (; *s; s++) {
+		const unsigned char c = (unsigned char)*s;
+
+		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return false;
+	}
+
+	return true;
+}
+
 int emergency_target_plan(struct emergency_target *t, const struct policy *p,
 			  unsigned route, const struct dial_result *d)
 {
@@ -231,6 +249,11 @@ int emergency_target_plan(struct emergency_target *t, const struct policy *p,
 	} else {
 		err = plan_route(&nt, r, proxy, d);
 	}
+
+	/* whatever the policy let through must fit a header line */
+	if (!err && (!uri_text_ok(nt.dial_uri) || !uri_text_ok(nt.req_uri) ||
+		     !uri_text_ok(nt.next_hop)))
+		err = EINVAL;
 
 	if (!err)
 		*t = nt;

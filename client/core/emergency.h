@@ -45,7 +45,8 @@ struct emergency_target {
  * urn:service:test.<service> for a service URN (RFC 6881 §15 [U]).
  * Returns 0; ENOENT when the policy has no such route (the secondary of
  * an account route, or an unset secondary); EINVAL for an ordinary call,
- * a proxy that is not a SIP URI, or NULL arguments.  *t is written only
+ * a proxy that is not a SIP URI, a route or proxy with characters no URI
+ * has (blanks, controls, <, >, "), or NULL arguments.  *t is written only
  * on success.
  */
 int emergency_target_plan(struct emergency_target *t, const struct policy *p,

@@ -165,6 +165,17 @@ static int attempt_place(struct e911_call *ec)
 
 	err = emergency_target_plan(&ec->target, &ec->m->policy, ec->route,
 				    &ec->dial);
+	if (err == EINVAL && ec->route == 0) {
+		/* a route that cannot be sent must not stop the call */
+		warning("e911: call %u: emergency_route cannot be used; "
+			"dialling %s through the account\n",
+			ec->id, ec->dial.number);
+		memset(&ec->target, 0, sizeof(ec->target));
+		ec->target.kind = EMERGENCY_ROUTE_ACCOUNT;
+		str_ncpy(ec->target.dial_uri, ec->dial.number,
+			 sizeof(ec->target.dial_uri));
+		err = 0;
+	}
 	if (err)
 		return err;
 

@@ -74,6 +74,12 @@ static const struct plan_case plan_cases[] = {
 	/* an account route may still have a secondary */
 	{"emergency_route_secondary sip:911@b.example\n", "911", 1, 0, DIR,
 	 "sip:911@b.example", "sip:911@b.example", ""},
+	/* a route no header can carry (the policy let the quote pass) */
+	{"emergency_route sip:911@sbc.example.com;user=ph\"x\n", "911", 0,
+	 EINVAL, ACC, NULL, NULL, NULL},
+	/* a proxy libre's URI decoder would read from its middle */
+	{"emergency_route tel:911\nemergency_proxy sip:/s:c:6043;t:e.x:5070\n",
+	 "911", 0, EINVAL, ACC, NULL, NULL, NULL},
 	/* ordinary numbers are not planned */
 	{"", "5551234", 0, EINVAL, ACC, NULL, NULL, NULL},
 	{"", "911", 2, EINVAL, ACC, NULL, NULL, NULL},

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The built-in demo: a sipp peer on loopback plays registrar and call
-centre; the real engine registers, dials 911 through locphonectl, and the
-demo prints the engine's events and the INVITE the far end received."""
+centre; the real engine registers, is given a location (typed in, through
+the test fixture until the LIS client delivers real ones), dials 911
+through locphonectl, and the demo prints the engine's events and the
+INVITE the far end received, PIDF-LO included."""
 
 import json
 import os
@@ -10,7 +12,20 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
-from lphelp import LOCPHONECTL, Engine, Failure, Sipp, Workdir  # noqa: E402
+from lphelp import (BUILD, LOCPHONECTL, Engine, Failure, Sipp,  # noqa: E402
+                    Workdir)
+
+FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
+
+# A location as someone would type it in (source "manual").
+LOCATION = {
+    "source": "manual",
+    "civic": {"country": "US", "A1": "WA", "A3": "Redmond", "RD": "163rd",
+              "STS": "Ave", "HNO": "3910", "FLR": "2"},
+    "geo": None, "method": "Manual", "provided_by": None,
+    "obtained_at": "2024-05-01T12:00:00Z", "expires": None,
+    "validated": False, "uris": [], "elin": None,
+}
 
 
 def say(text):
@@ -21,7 +36,8 @@ def main():
     with Workdir() as wd:
         psap = Sipp(wd, "pbx.xml", "psap")
         say(f"call centre (sipp) listening on 127.0.0.1:{psap.port}")
-        eng = Engine(wd, f"<sip:alice@127.0.0.1:{psap.port}>;regint=600\n")
+        eng = Engine(wd, f"<sip:alice@127.0.0.1:{psap.port}>;regint=600\n",
+                     conf=f"extra_module {FIXTURE}\n")
         say(f"engine (baresip {eng.proc.pid}) control socket {eng.socket}")
         try:
             ctl = eng.ctl()
@@ -33,10 +49,14 @@ def main():
                                   "status"], capture_output=True, text=True)
             say("\n$ locphonectl status\n" + out.stdout.rstrip())
 
+            ctl.request("test.location", LOCATION)
             out = subprocess.run([LOCPHONECTL, "--socket", eng.socket,
                                   "dial", "911"], capture_output=True,
                                  text=True)
             say("\n$ locphonectl dial 911\n" + out.stdout.rstrip())
+            ev = ctl.wait_event("emergency.started")
+            say(f"event: emergency.started to {ev['request_uri']}, "
+                f"location {ev['location']}")
             ev = ctl.wait_event("call.established")
             say(f"event: call.established with {ev['call']['peer']}")
 
@@ -50,12 +70,9 @@ def main():
             eng.stop()
 
         invite = psap.requests("INVITE")[0]
-        head = invite.split("\r\n\r\n")[0]
         say("\nThe INVITE the call centre received:")
-        for line in head.split("\r\n"):
+        for line in invite.split("\r\n"):
             say("  " + line)
-        say("\nLocation is not in this INVITE yet: the emergency-call module "
-            "(PIDF-LO by value) is still to come.")
     return 0
 
 

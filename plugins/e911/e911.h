@@ -68,6 +68,7 @@ struct e911_call {
 	enum e911_path path;
 	struct ua *ua;
 	struct call *call; /* the current attempt; NULL between attempts */
+	char call_id[128]; /* its SIP Call-ID, kept after it closed */
 	struct dial_result dial;
 	unsigned route; /* of the current attempt: 0 primary, 1 secondary */
 	unsigned attempts;

@@ -70,11 +70,23 @@ struct e911_call *e911_call_find(const struct e911 *m, const struct call *call)
 	return NULL;
 }
 
-static void emit(const char *name, const struct e911_call *ec,
-		 const char *reason, const char *outcome)
+/* The attempt's call, and its Call-ID for the events after it ends. */
+static void call_set(struct e911_call *ec, struct call *call)
+{
+	ec->call = call;
+	str_ncpy(ec->call_id, call_id(call) ? call_id(call) : "",
+		 sizeof(ec->call_id));
+}
+
+static void emit(const char *name, struct e911_call *ec, const char *reason,
+		 const char *outcome)
 {
 	struct odict *od = NULL;
 	int err;
+
+	/* baresip names the call only once its INVITE is out */
+	if (ec->call)
+		call_set(ec, ec->call);
 
 	if (odict_alloc(&od, 32))
 		return;
@@ -87,9 +99,7 @@ static void emit(const char *name, const struct e911_call *ec,
 	if (!err && outcome)
 		err = odict_entry_add(od, "outcome", ODICT_STRING, outcome);
 	if (!err)
-		err = odict_entry_add(
-			od, "call", ODICT_STRING,
-			ec->call && call_id(ec->call) ? call_id(ec->call) : "");
+		err = odict_entry_add(od, "call", ODICT_STRING, ec->call_id);
 	if (!err)
 		err = odict_entry_add(od, "attempts", ODICT_INT,
 				      (int64_t)ec->attempts);
@@ -192,7 +202,7 @@ static int attempt_place(struct e911_call *ec)
 		return err;
 	}
 
-	ec->call = call;
+	call_set(ec, call);
 	attempt_started(ec);
 	return 0;
 }
@@ -332,7 +342,7 @@ static void local_offer(struct e911 *m, struct call *call)
 	if (!ec)
 		ec = e911_call_find(m, call); /* sent late (media NAT) */
 	if (ec) {
-		ec->call = call;
+		call_set(ec, call);
 		if (e911_invite_arm(ec, call))
 			warning("e911: call %u: INVITE sent without the "
 				"emergency headers\n",
@@ -349,7 +359,7 @@ static void local_offer(struct e911 *m, struct call *call)
 	if (!ec)
 		return;
 
-	ec->call = call;
+	call_set(ec, call);
 	if (emergency_target_plan(&ec->target, &m->policy, 0, &d))
 		memset(&ec->target, 0, sizeof(ec->target));
 	if (e911_invite_arm(ec, call))

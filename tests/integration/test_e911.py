@@ -118,7 +118,8 @@ def test_dial_strings_and_paths():
                 check(started["location"] == "by-value" and
                       started["location_source"] == "lis",
                       f"{target}: location {started['location']}")
-                check(ended["outcome"] == "ended", f"ended: {ended}")
+                check(ended["outcome"] == "ended" and
+                      ended["call"] == started["call"], f"ended: {ended}")
                 events.append(started)
 
             # an emergency call cannot be put on hold
@@ -287,6 +288,7 @@ def test_both_routes_fail():
             check(ctl.request("dial", {"number": "911"})["ok"], "dial")
             ev = ctl.wait_event("emergency.ended")
             check(ev["outcome"] == "failed" and ev["attempts"] == 2 and
+                  ev["call"] and
                   ev["reason"].count("503") == 2, f"ended: {ev}")
             check(ctl.request("status")["ok"], "the engine still answers")
         finally:

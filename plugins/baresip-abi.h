@@ -88,6 +88,9 @@ struct commands *baresip_commands(void);
 int cmd_register(struct commands *commands, const struct cmd *cmdv,
 		 size_t cmdc);
 void cmd_unregister(struct commands *commands, const struct cmd *cmdv);
+/* Run a long command ("dial 911", without the '/'), as the console does. */
+int cmd_process_long(struct commands *commands, const char *str, size_t len,
+		     struct re_printf *pf_resp, void *data);
 
 /* User agents. */
 int uag_event_register(ua_event_h *eh, void *arg);
@@ -109,6 +112,10 @@ struct list *ua_calls(const struct ua *ua);
 struct call *ua_call(const struct ua *ua);
 
 uint32_t account_regint(const struct account *acc);
+const char *account_display_name(const struct account *acc);
+
+/* The dial string completed as ua_connect does ("911" -> sip:911@domain). */
+int ua_uri_complete(struct ua *ua, struct mbuf *buf, const char *uri);
 
 /* Calls. */
 const char *call_id(const struct call *call);
@@ -123,5 +130,13 @@ struct call *call_find_id(const struct list *calls, const char *id);
 struct ua *call_get_ua(const struct call *call);
 int call_hold(struct call *call, bool hold);
 bool call_is_onhold(const struct call *call);
+/* Exported, though not in 1.0.0's public header: replaces the call's extra
+ * INVITE headers (a list of libre struct sip_hdr, copied); they are printed
+ * into the INVITE sent after UA_EVENT_CALL_LOCAL_SDP. */
+void call_set_custom_hdrs(struct call *call, const struct list *hdrs);
+
+/* SIP MESSAGE (text/plain) to peer through the user agent's account. */
+int message_send(struct ua *ua, const char *peer, const char *msg,
+		 sip_resp_h *resph, void *arg);
 
 #endif

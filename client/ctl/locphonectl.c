@@ -37,6 +37,12 @@ static void usage(FILE *f)
 		"  calls                  list calls\n"
 		"  netinfo                what the device is attached to\n"
 		"  location [refresh]     where the device is, and why\n"
+		"  emergency preview [NUMBER]\n"
+		"                         the emergency INVITE's headers and "
+		"PIDF-LO as they\n"
+		"                         would be sent now (nothing is sent)\n"
+		"  emergency policy       the effective location policy and "
+		"its diagnostics\n"
 		"  events                 print the engine's events until it "
 		"stops\n"
 		"  request CMD [JSON]     send any command with JSON args\n"
@@ -222,6 +228,68 @@ static void print_location(const struct odict *res)
 	printf("reason     %s\n", str_or(res, "reason", "-"));
 }
 
+/* Header lines as sent (CRLF) printed as lines. */
+static void print_lines(const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s != '\r')
+			putchar(*s);
+	}
+}
+
+static void print_preview(const struct odict *res)
+{
+	const char *hop = odict_string(res, "next_hop");
+	const char *pidf = odict_string(res, "pidf");
+	const char *sec = odict_string(res, "secondary_request_uri");
+	bool hook = false;
+
+	(void)odict_get_boolean(res, &hook, "body_hook");
+	printf("# %s call from %s, %s route (%s), location %s\n",
+	       str_or(res, "class", "?"), str_or(res, "account", "?"),
+	       str_or(res, "route", "?"), str_or(res, "route_kind", "?"),
+	       str_or(res, "location", "?"));
+	if (hop)
+		printf("# next hop %s\n", hop);
+	if (sec)
+		printf("# secondary route %s\n", sec);
+	if (!hook)
+		printf("# WARNING: the INVITE body hook is not active: "
+		       "no "
+		       "PIDF-LO by value\n");
+	printf("INVITE %s SIP/2.0\n", str_or(res, "request_uri", "?"));
+	print_lines(odict_string(res, "headers"));
+	if (!pidf) {
+		printf("Content-Type: application/sdp\n\n(SDP)\n");
+		return;
+	}
+	printf("Content-Type: multipart/mixed;boundary=...\n\n"
+	       "--...\nContent-Type: "
+	       "application/sdp\n\n(SDP)\n--...\n");
+	print_lines(odict_string(res, "part_headers"));
+	printf("\n%s--...--\n", pidf);
+}
+
+static void print_policy(const struct odict *res)
+{
+	const struct odict_entry *pol = odict_lookup(res, "policy");
+	const struct odict_entry *diags = odict_lookup(res, "diagnostics");
+	struct le *le;
+
+	printf("# user file %s, administrator's file %s\n",
+	       str_or(res, "user_file", "?"), str_or(res, "admin_file", "?"));
+	if (pol && pol->type == ODICT_OBJECT)
+		re_printf("%H\n", json_encode_odict, pol->u.odict);
+	for (le = diags && diags->type == ODICT_ARRAY ? diags->u.odict->lst.head
+						      : NULL;
+	     le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type == ODICT_STRING)
+			printf("warning: %s\n", e->u.str);
+	}
+}
+
 static void print_result(const char *cmd, const struct odict *res)
 {
 	const struct odict_entry *e;
@@ -229,6 +297,16 @@ static void print_result(const char *cmd, const struct odict *res)
 	if (0 == str_cmp(cmd, "location") ||
 	    0 == str_cmp(cmd, "location.refresh")) {
 		print_location(res);
+		return;
+	}
+
+	if (0 == str_cmp(cmd, "e911.preview")) {
+		print_preview(res);
+		return;
+	}
+
+	if (0 == str_cmp(cmd, "e911.policy")) {
+		print_policy(res);
 		return;
 	}
 
@@ -443,6 +521,14 @@ static int command(const struct opts *o, int argc, char *argv[])
 		    0 == str_cmp(cmd, "answer")) &&
 		   argc <= 2) {
 		err = args_one(&args, "call", argc == 2 ? argv[1] : NULL);
+	} else if (0 == str_cmp(cmd, "emergency") && argc >= 2 &&
+		   0 == str_cmp(argv[1], "preview") && argc <= 3) {
+		err = args_one(&args, "number", argc == 3 ? argv[2] : NULL);
+		cmd = "e911.preview";
+	} else if (0 == str_cmp(cmd, "emergency") && argc == 2 &&
+		   0 == str_cmp(argv[1], "policy")) {
+		err = odict_alloc(&args, 1);
+		cmd = "e911.policy";
 	} else if (0 == str_cmp(cmd, "request") && (argc == 2 || argc == 3)) {
 		if (argc == 3 &&
 		    json_decode_odict(&args, 16, argv[2], strlen(argv[2]), 8)) {

@@ -14,8 +14,10 @@
 #include "launcher.h"
 #include "locphone-config.h"
 
-/* Our baresip modules, loaded after the stock ones. */
-static const char *const own_modules[] = {"ctrl", "location"};
+/* Our baresip modules, loaded after the stock ones.  ctrl comes last: its
+ * socket is how clients (and tests) know the engine is up, so it must not
+ * answer while the other modules are still starting. */
+static const char *const own_modules[] = {"location", "e911", "ctrl"};
 
 static int bad_value(const struct kvconf_entry *e, const char *why)
 {
@@ -226,10 +228,14 @@ int launcher_check(const struct launcher *l)
 		err = err ? err : file_check("module", path, R_OK);
 	}
 
+	/* every missing module of ours is named, not only the first */
 	for (i = 0; i < ARRAY_SIZE(own_modules); i++) {
+		int e;
+
 		re_snprintf(path, sizeof(path), "%s/%s.so", l->module_dir,
 			    own_modules[i]);
-		err = err ? err : file_check("locphone module", path, R_OK);
+		e = file_check("locphone module", path, R_OK);
+		err = err ? err : e;
 	}
 
 	return err ? err : file_check("libsipbody", l->sipbody, R_OK);

@@ -25,6 +25,8 @@ struct hook {
 	struct le le;
 	unsigned handle;
 	char *to_uri;
+	char *req_uri; /* NULL: the INVITE keeps baresip's */
+	char *route;   /* NULL: baresip's routes; "": none */
 	char *hdrs;
 	char *part_hdrs;
 	uint8_t *part;
@@ -62,6 +64,8 @@ static void hook_destructor(void *arg)
 
 	list_unlink(&h->le);
 	mem_deref(h->to_uri);
+	mem_deref(h->req_uri);
+	mem_deref(h->route);
 	mem_deref(h->hdrs);
 	mem_deref(h->part_hdrs);
 	mem_deref(h->part);
@@ -89,31 +93,74 @@ static bool header_lines_ok(const char *s)
 	return true;
 }
 
-unsigned sipbody_arm(const char *to_uri, const char *hdrs,
-		     const char *part_hdrs, const uint8_t *part,
-		     size_t part_len)
+/* A URI that fits in <...> on one header line. */
+static bool uri_ok(const char *s, bool empty_ok)
+{
+	size_t n = strlen(s);
+
+	if (!n)
+		return empty_ok;
+	if (n > SIPBODY_MAX_HDRS)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return false;
+	}
+
+	return true;
+}
+
+static bool request_ok(const struct sipbody_request *rq)
+{
+	if (rq->hdrs && !header_lines_ok(rq->hdrs))
+		return false;
+	if (rq->req_uri && !uri_ok(rq->req_uri, false))
+		return false;
+	if (rq->route && !uri_ok(rq->route, true))
+		return false;
+	if (!rq->part_hdrs)
+		return true;
+
+	return rq->part && rq->part_len && rq->part_len <= SIPBODY_MAX_PART &&
+	       *rq->part_hdrs && header_lines_ok(rq->part_hdrs);
+}
+
+static int strdup_opt(char **dst, const char *src)
+{
+	return src ? str_dup(dst, src) : 0;
+}
+
+unsigned sipbody_arm_request(const struct sipbody_request *rq)
 {
 	struct hook *h;
 
 	resolve();
-	if (!sb.connect || !hdrs || !part_hdrs || !part || !part_len ||
-	    part_len > SIPBODY_MAX_PART || !header_lines_ok(hdrs) ||
-	    !header_lines_ok(part_hdrs) || !*part_hdrs)
+	if (!sb.connect || !rq || !request_ok(rq))
 		return 0;
 
 	h = mem_zalloc(sizeof(*h), hook_destructor);
 	if (!h)
 		return 0;
 
-	h->part = mem_alloc(part_len, NULL);
-	if (!h->part || str_dup(&h->hdrs, hdrs) ||
-	    str_dup(&h->part_hdrs, part_hdrs) ||
-	    (to_uri && str_dup(&h->to_uri, to_uri))) {
+	if (str_dup(&h->hdrs, rq->hdrs ? rq->hdrs : "") ||
+	    strdup_opt(&h->part_hdrs, rq->part_hdrs) ||
+	    strdup_opt(&h->to_uri, rq->match_uri) ||
+	    strdup_opt(&h->req_uri, rq->req_uri) ||
+	    strdup_opt(&h->route, rq->route)) {
 		mem_deref(h);
 		return 0;
 	}
-	memcpy(h->part, part, part_len);
-	h->part_len = part_len;
+	if (rq->part_hdrs) {
+		h->part = mem_alloc(rq->part_len, NULL);
+		if (!h->part) {
+			mem_deref(h);
+			return 0;
+		}
+		memcpy(h->part, rq->part, rq->part_len);
+		h->part_len = rq->part_len;
+	}
 
 	if (++sb.next_handle == 0)
 		++sb.next_handle;
@@ -125,6 +172,24 @@ unsigned sipbody_arm(const char *to_uri, const char *hdrs,
 	list_append(&sb.hooks, &h->le, h);
 
 	return h->handle;
+}
+
+unsigned sipbody_arm(const char *to_uri, const char *hdrs,
+		     const char *part_hdrs, const uint8_t *part,
+		     size_t part_len)
+{
+	struct sipbody_request rq = {
+		.match_uri = to_uri,
+		.hdrs = hdrs,
+		.part_hdrs = part_hdrs,
+		.part = part,
+		.part_len = part_len,
+	};
+
+	if (!hdrs || !part_hdrs)
+		return 0;
+
+	return sipbody_arm_request(&rq);
 }
 
 void sipbody_release(unsigned handle)
@@ -204,6 +269,33 @@ static int boundary_choose(struct hook *h, const struct mbuf *desc)
 	return EEXIST;
 }
 
+/* The armed hook for an INVITE to to_uri, or NULL (a stale one dropped). */
+static struct hook *hook_take(const char *to_uri, const struct mbuf *desc,
+			      const char *ctype, struct mbuf **bodyp)
+{
+	struct hook *h = sb.armed;
+
+	sb.armed = NULL;
+	if (h && h->to_uri && str_cmp(h->to_uri, to_uri)) {
+		re_fprintf(stderr,
+			   "sipbody: armed for %s but the INVITE goes to %s;"
+			   " sent unchanged\n",
+			   h->to_uri, to_uri);
+		mem_deref(h);
+		return NULL;
+	}
+
+	if (h && h->part &&
+	    (boundary_choose(h, desc) || body_build(bodyp, h, ctype, desc))) {
+		re_fprintf(stderr, "sipbody: cannot build the multipart body;"
+				   " INVITE sent without the extra part\n");
+		mem_deref(h);
+		return NULL;
+	}
+
+	return h;
+}
+
 int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		    const char *to_uri, const char *from_name,
 		    const char *from_uri, const char *cuser,
@@ -214,8 +306,9 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		    sipsess_info_h *infoh, sipsess_refer_h *referh,
 		    sipsess_close_h *closeh, void *arg, const char *fmt, ...)
 {
-	struct hook *h = sb.armed;
+	struct hook *h;
 	struct mbuf *body = NULL;
+	const char *route1[1];
 	char *hdrs = NULL;
 	char mpctype[64];
 	int err;
@@ -235,24 +328,7 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 			return err;
 	}
 
-	sb.armed = NULL;
-	if (h && h->to_uri && str_cmp(h->to_uri, to_uri)) {
-		re_fprintf(stderr,
-			   "sipbody: armed for %s but the INVITE goes to %s;"
-			   " sent unchanged\n",
-			   h->to_uri, to_uri);
-		mem_deref(h);
-		h = NULL;
-	}
-
-	if (h &&
-	    (boundary_choose(h, desc) || body_build(&body, h, ctype, desc))) {
-		re_fprintf(stderr, "sipbody: cannot build the multipart body;"
-				   " INVITE sent without the extra part\n");
-		mem_deref(h);
-		h = NULL;
-	}
-
+	h = hook_take(to_uri, desc, ctype, &body);
 	if (!h) {
 		err = sb.connect(sessp, sock, to_uri, from_name, from_uri,
 				 cuser, routev, routec, ctype, desc, authh,
@@ -262,15 +338,32 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		goto out;
 	}
 
-	(void)re_snprintf(mpctype, sizeof(mpctype),
-			  "multipart/mixed;boundary=%s", h->boundary);
+	if (h->req_uri)
+		to_uri = h->req_uri;
+	if (h->route && h->route[0]) {
+		route1[0] = h->route;
+		routev = route1;
+		routec = 1;
+	} else if (h->route) {
+		routev = NULL;
+		routec = 0;
+	}
+	if (h->part) {
+		(void)re_snprintf(mpctype, sizeof(mpctype),
+				  "multipart/mixed;boundary=%s", h->boundary);
+		err = str_dup(&h->sdp_ctype, ctype ? ctype : "application/sdp");
+		if (err) {
+			mem_deref(h);
+			goto out;
+		}
+		ctype = mpctype;
+		desc = body;
+	}
 
 	err = sb.connect(sessp, sock, to_uri, from_name, from_uri, cuser,
-			 routev, routec, mpctype, body, authh, aarg, aref,
-			 offerh, answerh, progrh, estabh, infoh, referh, closeh,
-			 arg, "%s%s", hdrs ? hdrs : "", h->hdrs);
-	if (!err)
-		err = str_dup(&h->sdp_ctype, ctype ? ctype : "application/sdp");
+			 routev, routec, ctype, desc, authh, aarg, aref, offerh,
+			 answerh, progrh, estabh, infoh, referh, closeh, arg,
+			 "%s%s", hdrs ? hdrs : "", h->hdrs);
 	if (err)
 		mem_deref(h);
 	else
@@ -292,8 +385,9 @@ int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
 	if (!sb.modify)
 		return ENOSYS;
 
+	/* hooks without a part changed only the INVITE's headers */
 	h = hook_by_sess(sess);
-	if (!h)
+	if (!h || !h->part)
 		return sb.modify(sess, desc);
 
 	/* the session keeps the multipart Content-Type for re-INVITEs */

@@ -11,9 +11,10 @@
  */
 
 /* Name the functions are exported under; look them up with dlsym. */
-#define SIPBODY_SYM_ARM	    "sipbody_arm"
-#define SIPBODY_SYM_RELEASE "sipbody_release"
-#define SIPBODY_SYM_ACTIVE  "sipbody_active"
+#define SIPBODY_SYM_ARM		"sipbody_arm"
+#define SIPBODY_SYM_RELEASE	"sipbody_release"
+#define SIPBODY_SYM_ACTIVE	"sipbody_active"
+#define SIPBODY_SYM_ARM_REQUEST "sipbody_arm_request"
 
 /* Largest part accepted (a PIDF-LO is a few kB). */
 #define SIPBODY_MAX_PART (64u * 1024u)
@@ -31,6 +32,35 @@ typedef unsigned(sipbody_arm_h)(const char *to_uri, const char *hdrs,
 				const char *part_hdrs, const uint8_t *part,
 				size_t part_len);
 
+/*
+ * What to change in the next INVITE (sipbody_arm_request).  baresip 1.0.0
+ * can only dial SIP URIs and always sends through the account's outbound
+ * proxy; an emergency call may need a tel: or urn:service: Request-URI
+ * and its own next hop (design.md §4).
+ */
+struct sipbody_request {
+	/* the URI baresip passes (the call's peer URI); NULL: any.  A
+	 * mismatch disarms. */
+	const char *match_uri;
+	/* the Request-URI and To sent instead; NULL: unchanged */
+	const char *req_uri;
+	/* the Route: NULL keeps baresip's (the account's outbound proxy),
+	 * "" sends straight to the Request-URI's host, anything else is the
+	 * one next hop (a SIP URI; libre adds ";lr") */
+	const char *route;
+	/* extra header lines, each ending CRLF; "" or NULL for none */
+	const char *hdrs;
+	/* the body part's header lines and the part (copied); part_hdrs
+	 * NULL: the SDP body is left alone */
+	const char *part_hdrs;
+	const uint8_t *part;
+	size_t part_len;
+};
+
+/* Arm as sipbody_arm does, with the changes rq describes (copied).
+ * Returns a handle > 0, or 0 if rq is malformed or memory ran out. */
+typedef unsigned(sipbody_arm_request_h)(const struct sipbody_request *rq);
+
 /* Forget a handle: its session's later re-INVITEs go out unchanged. */
 typedef void(sipbody_release_h)(unsigned handle);
 
@@ -40,5 +70,6 @@ typedef bool(sipbody_active_h)(void);
 unsigned sipbody_arm(const char *to_uri, const char *hdrs,
 		     const char *part_hdrs, const uint8_t *part,
 		     size_t part_len);
+unsigned sipbody_arm_request(const struct sipbody_request *rq);
 void sipbody_release(unsigned handle);
 bool sipbody_active(void);

@@ -260,6 +260,57 @@ static struct ua *ua_choose(const struct odict *args, const char **errmsg)
 	return ua;
 }
 
+/*
+ * Offer the dial request to the e911 module ("e911.dial").  *callp stays
+ * NULL when no module answers (ENOENT without a message) or it says the
+ * number is not an emergency one ("handled": false): an ordinary call.
+ * Otherwise the call it placed, with its "emergency" object in result.
+ */
+static int e911_dial(const struct odict *args, struct odict *result,
+		     const char **errmsg, struct call **callp)
+{
+	const struct odict_entry *em;
+	struct odict *er = NULL;
+	struct ua *ua = NULL;
+	bool handled = false;
+	int err;
+
+	*callp = NULL;
+	err = odict_alloc(&er, 8);
+	if (err)
+		return err;
+
+	err = bus_command_call("e911.dial", args, er, errmsg);
+	if (err == ENOENT && !*errmsg) {
+		err = 0;
+		goto out;
+	}
+	if (err)
+		goto out;
+
+	(void)odict_get_boolean(er, &handled, "handled");
+	if (!handled)
+		goto out;
+
+	*callp = call_lookup(odict_string(er, "call_id"), &ua);
+	if (!*callp) {
+		/* placed, then failed at once: e911 has said so in events */
+		*errmsg = "the emergency call ended at once; see the "
+			  "emergency.ended event";
+		err = ECONNABORTED;
+		goto out;
+	}
+
+	em = odict_get_type(er, ODICT_OBJECT, "emergency");
+	if (em)
+		err = odict_entry_add(result, "emergency", ODICT_OBJECT,
+				      em->u.odict);
+
+out:
+	mem_deref(er);
+	return err;
+}
+
 static int cmd_dial(const struct odict *args, struct odict *result,
 		    const char **errmsg)
 {
@@ -284,15 +335,22 @@ static int cmd_dial(const struct odict *args, struct odict *result,
 	}
 	target = uri ? uri->u.str : num->u.str;
 
-	ua = ua_choose(args, errmsg);
-	if (!ua)
-		return ENOENT;
-
-	err = ua_connect(ua, &call, NULL, target, VIDMODE_OFF);
-	if (err) {
-		warning("ctrl: dial %s: %m\n", target, err);
-		*errmsg = "the call could not be placed";
+	/* emergency numbers are the e911 module's (if it is loaded) */
+	err = e911_dial(args, result, errmsg, &call);
+	if (err)
 		return err;
+
+	if (!call) {
+		ua = ua_choose(args, errmsg);
+		if (!ua)
+			return ENOENT;
+
+		err = ua_connect(ua, &call, NULL, target, VIDMODE_OFF);
+		if (err) {
+			warning("ctrl: dial %s: %m\n", target, err);
+			*errmsg = "the call could not be placed";
+			return err;
+		}
 	}
 
 	err = add_call(result, "call", call);
@@ -386,6 +444,32 @@ static int cmd_answer(const struct odict *args, struct odict *result,
 	return add_call(result, "call", call);
 }
 
+/* EPERM from the e911 module if the call may not be held or
+ * transferred; 0 when it has no objection or is not loaded. */
+static int call_check(const char *action, const struct call *call,
+		      const char **errmsg)
+{
+	struct odict *args = NULL, *res = NULL;
+	int err;
+
+	err = odict_alloc(&args, 2);
+	if (!err)
+		err = odict_alloc(&res, 2);
+	if (!err)
+		err = odict_entry_add(args, "call", ODICT_STRING,
+				      call_id(call) ? call_id(call) : "");
+	if (!err)
+		err = odict_entry_add(args, "action", ODICT_STRING, action);
+	if (!err)
+		err = bus_command_call("e911.call_check", args, res, errmsg);
+	if (err == ENOENT && !*errmsg)
+		err = 0;
+
+	mem_deref(args);
+	mem_deref(res);
+	return err;
+}
+
 /* hold / resume: a re-INVITE with the media direction changed. */
 static int call_hold_set(const struct odict *args, struct odict *result,
 			 const char **errmsg, bool hold)
@@ -404,6 +488,13 @@ static int call_hold_set(const struct odict *args, struct odict *result,
 	if (!call || call_state(call) != CALL_STATE_ESTABLISHED) {
 		*errmsg = "no established call";
 		return ENOENT;
+	}
+
+	/* an emergency call stays with the PSAP (e911 says which) */
+	if (hold) {
+		err = call_check("hold", call, errmsg);
+		if (err)
+			return err;
 	}
 
 	err = call_hold(call, hold);

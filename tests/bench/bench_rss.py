@@ -43,6 +43,7 @@ def plain_rss(wd, engine_rt):
         lines = [ln for ln in f
                  if not ln.startswith(("module_app\t\tctrl.so",
                                        "module_app\t\tlocation.so",
+                                       "module_app\t\te911.so",
                                        "locphone_"))]
     with open(os.path.join(conf, "config"), "w") as f:
         f.writelines(lines)

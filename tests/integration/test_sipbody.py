@@ -46,6 +46,8 @@ def split_multipart(ctype, body):
     return parts
 
 
+# The numbers dialled are ordinary ones: 911 is the e911 module's, which
+# arms the hook itself and would replace the probe's part.
 def arm(ctl, cid):
     r = ctl.request("test.sipbody", {"part": PIDF,
                                      "ctype": "application/pidf+xml",
@@ -64,7 +66,7 @@ def test_armed_then_unarmed():
             check(arm(ctl, "loc1@locphone.test") is True,
                   "the hook is active under locphoned")
 
-            for number in ("911", "5550000"):
+            for number in ("5550100", "5550000"):
                 r = ctl.request("dial", {"number": number})
                 check(r["ok"], f"dial {number}: {r}")
                 ctl.wait_event("call.established")
@@ -109,7 +111,7 @@ def test_reinvite_keeps_part():
         try:
             ctl = eng.ctl()
             arm(ctl, "loc2@locphone.test")
-            check(ctl.request("dial", {"number": "911"})["ok"], "dial")
+            check(ctl.request("dial", {"number": "5550100"})["ok"], "dial")
             ctl.wait_event("call.established")
             r = ctl.request("hold")
             check(r["ok"] and r["result"]["on_hold"], f"hold: {r}")

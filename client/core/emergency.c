@@ -1,0 +1,604 @@
+/* emergency: request-URIs, headers and notices of emergency calls. */
+
+#include <re.h>
+#include <string.h>
+#include <stdio.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include "policy.h"
+#include "dialplan.h"
+#include "civic.h"
+#include "location.h"
+#include "rfc3339.h"
+#include "emergency.h"
+
+static bool has_prefix_ci(const char *s, const char *prefix)
+{
+	return 0 == strncasecmp(s, prefix, strlen(prefix));
+}
+
+static bool is_sip(const char *uri)
+{
+	return has_prefix_ci(uri, "sip:") || has_prefix_ci(uri, "sips:");
+}
+
+/* Copy printf output into a fixed buffer; EOVERFLOW if it does not fit. */
+static int buf_printf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = re_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+
+	if (n < 0 || (size_t)n >= size)
+		return EOVERFLOW;
+
+	return 0;
+}
+
+/* The number in a SIP or tel: URI, up to its first ';' or '@'. */
+static int number_span(const char *uri, size_t *start, size_t *end)
+{
+	const char *colon = strchr(uri, ':');
+	size_t i;
+
+	if (!colon)
+		return EINVAL;
+
+	*start = (size_t)(colon + 1 - uri);
+	for (i = *start; uri[i] && uri[i] != ';' && uri[i] != '@'; i++)
+		;
+	*end = i;
+	return 0;
+}
+
+/* uri with its number (user part) replaced: sip:911@h -> sip:933@h. */
+static int number_replace(char *buf, size_t size, const char *uri,
+			  const char *number)
+{
+	size_t start, end;
+	int err;
+
+	err = number_span(uri, &start, &end);
+	if (err)
+		return err;
+
+	return buf_printf(buf, size, "%b%s%s", uri, start, number, uri + end);
+}
+
+/* RFC 5031 urn:service:sos[.x] as the test service urn:service:test.sos[.x]
+ * (RFC 6881 §15 [U]). */
+static int urn_test(char *buf, size_t size, const char *urn)
+{
+	static const char svc[] = "urn:service:";
+
+	if (!has_prefix_ci(urn, svc))
+		return EINVAL;
+
+	return buf_printf(buf, size, "urn:service:test.%s",
+			  urn + sizeof(svc) - 1);
+}
+
+/* The proxy's URI parameters without "lr": libre writes its own ";lr"
+ * after the Route URI (sip_dialog_alloc). */
+static int params_without_lr(char *buf, size_t size, const struct pl *params)
+{
+	struct pl rest = *params;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (rest.l) {
+		const char *semi;
+		struct pl tok;
+
+		/* each parameter starts with ';' */
+		semi = pl_strchr(&rest, ';');
+		if (!semi)
+			break;
+		tok.p = semi;
+		tok.l = rest.l - (size_t)(semi - rest.p);
+		semi = tok.l > 1 ? memchr(tok.p + 1, ';', tok.l - 1) : NULL;
+		if (semi)
+			tok.l = (size_t)(semi - tok.p);
+
+		if (!(tok.l == 3 && 0 == strncasecmp(tok.p, ";lr", 3))) {
+			if (n + tok.l >= size)
+				return EOVERFLOW;
+			memcpy(buf + n, tok.p, tok.l);
+			n += tok.l;
+			buf[n] = '\0';
+		}
+		rest.p = tok.p + tok.l;
+		rest.l = params->l - (size_t)(rest.p - params->p);
+	}
+
+	return 0;
+}
+
+/* Through a proxy: the Route is the proxy; what baresip dials is the
+ * number at the proxy, so that even without the body hook the call
+ * reaches the right next hop. */
+static int plan_proxied(struct emergency_target *t, const char *proxy,
+			const char *number)
+{
+	char params[EMERGENCY_URI_MAX];
+	struct uri uri;
+	struct pl pl;
+	bool v6;
+	int err;
+
+	/* libre's uri_decode is not anchored: the scheme it found must be
+	 * the one the proxy starts with */
+	pl_set_str(&pl, proxy);
+	if (!is_sip(proxy) || uri_decode(&uri, &pl) || !pl_isset(&uri.host) ||
+	    uri.scheme.p != proxy ||
+	    (pl_strcasecmp(&uri.scheme, "sip") &&
+	     pl_strcasecmp(&uri.scheme, "sips")))
+		return EINVAL;
+
+	err = params_without_lr(params, sizeof(params), &uri.params);
+	if (err)
+		return err;
+
+	v6 = uri.af == AF_INET6;
+	err = buf_printf(t->next_hop, sizeof(t->next_hop), "%r:%r%s%s%r%s",
+			 &uri.scheme, &uri.user, pl_isset(&uri.user) ? "@" : "",
+			 v6 ? "[" : "", &uri.host, v6 ? "]" : "");
+	if (!err && uri.port)
+		err = buf_printf(t->next_hop + strlen(t->next_hop),
+				 sizeof(t->next_hop) - strlen(t->next_hop),
+				 ":%u", uri.port);
+	if (!err)
+		err = buf_printf(t->next_hop + strlen(t->next_hop),
+				 sizeof(t->next_hop) - strlen(t->next_hop),
+				 "%s", params);
+	if (err)
+		return err;
+
+	err = buf_printf(t->dial_uri, sizeof(t->dial_uri), "%r:%s@%s%r%s",
+			 &uri.scheme, number, v6 ? "[" : "", &uri.host,
+			 v6 ? "]" : "");
+	if (!err && uri.port)
+		err = buf_printf(t->dial_uri + strlen(t->dial_uri),
+				 sizeof(t->dial_uri) - strlen(t->dial_uri),
+				 ":%u", uri.port);
+	if (!err)
+		err = buf_printf(t->dial_uri + strlen(t->dial_uri),
+				 sizeof(t->dial_uri) - strlen(t->dial_uri),
+				 "%s", params);
+
+	return err;
+}
+
+static int plan_route(struct emergency_target *t, const char *route,
+		      const char *proxy, const struct dial_result *d)
+{
+	bool test = d->cls == DIAL_TEST;
+	int err;
+
+	if (is_sip(route)) {
+		t->kind = EMERGENCY_ROUTE_DIRECT;
+		if (test)
+			err = number_replace(t->req_uri, sizeof(t->req_uri),
+					     route, d->number);
+		else
+			err = buf_printf(t->req_uri, sizeof(t->req_uri), "%s",
+					 route);
+		if (!err)
+			err = buf_printf(t->dial_uri, sizeof(t->dial_uri), "%s",
+					 t->req_uri);
+		return err;
+	}
+
+	/* tel: and urn: name no host: policy_load insists on a proxy */
+	if (!proxy)
+		return EINVAL;
+
+	t->kind = EMERGENCY_ROUTE_PROXIED;
+	if (test && has_prefix_ci(route, "tel:"))
+		err = number_replace(t->req_uri, sizeof(t->req_uri), route,
+				     d->number);
+	else if (test)
+		err = urn_test(t->req_uri, sizeof(t->req_uri), route);
+	else
+		err = buf_printf(t->req_uri, sizeof(t->req_uri), "%s", route);
+	if (err)
+		return err;
+
+	return plan_proxied(t, proxy, d->number[0] ? d->number : "911");
+}
+
+/* No blanks, controls, '<', '>' or '"' (RFC 3986 excludes them). */
+static bool uri_text_ok(const char *s)
+{
+	for (; *s; s++) {
+		const unsigned char c = (unsigned char)*s;
+
+		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return false;
+	}
+
+	return true;
+}
+
+int emergency_target_plan(struct emergency_target *t, const struct policy *p,
+			  unsigned route, const struct dial_result *d)
+{
+	struct emergency_target nt;
+	const char *r, *proxy;
+	int err;
+
+	if (!t || !p || !d || d->cls == DIAL_ORDINARY || route > 1)
+		return EINVAL;
+
+	memset(&nt, 0, sizeof(nt));
+	r = route ? p->emergency_route_secondary : p->emergency_route;
+	proxy = route ? p->emergency_proxy_secondary : p->emergency_proxy;
+
+	if (!r && route)
+		return ENOENT;
+
+	if (!r) {
+		/* the account's own way out, the number as the dial plan
+		 * made it (a mask applied) */
+		nt.kind = EMERGENCY_ROUTE_ACCOUNT;
+		err = buf_printf(nt.dial_uri, sizeof(nt.dial_uri), "%s",
+				 d->number);
+	} else {
+		err = plan_route(&nt, r, proxy, d);
+	}
+
+	/* whatever the policy let through must fit a header line */
+	if (!err && (!uri_text_ok(nt.dial_uri) || !uri_text_ok(nt.req_uri) ||
+		     !uri_text_ok(nt.next_hop)))
+		err = EINVAL;
+
+	if (!err)
+		*t = nt;
+
+	return err;
+}
+
+bool emergency_failover_wanted(uint16_t scode)
+{
+	if (scode == 0 || scode == 408)
+		return true;
+	if (scode >= 500 && scode < 600)
+		return true;
+
+	return scode >= 600 && scode < 700 && scode != 603;
+}
+
+bool emergency_location_refused(uint16_t scode)
+{
+	return scode == 415 || scode == 424;
+}
+
+const char *emergency_conveyance_name(enum emergency_conveyance c)
+{
+	switch (c) {
+	case EMERGENCY_LOCATION_BY_VALUE:
+		return "by-value";
+	case EMERGENCY_LOCATION_BY_REFERENCE:
+		return "by-reference";
+	default:
+		return "none";
+	}
+}
+
+/* A value that can sit inside <...> or "..." of one header line. */
+static bool header_safe(const char *s)
+{
+	return s && *s && !strpbrk(s, "\r\n<>\"");
+}
+
+int emergency_headers_print(struct re_printf *pf,
+			    const struct emergency_header_params *p)
+{
+	bool ms;
+	int err = 0;
+
+	if (!pf || !p)
+		return EINVAL;
+
+	ms = p->profile == POLICY_PROFILE_MICROSOFT;
+
+	switch (p->conveyance) {
+	case EMERGENCY_LOCATION_BY_VALUE:
+		if (!header_safe(p->cid) || (ms && !header_safe(p->caller_aor)))
+			return EINVAL;
+		/* RFC 6442 §4.1: the cid: URL names the body part */
+		err = re_hprintf(pf, "Geolocation: <cid:%s>", p->cid);
+		if (!err && ms)
+			err = re_hprintf(pf, ";inserted-by=\"%s\"",
+					 p->caller_aor);
+		if (!err && p->loc_uri && header_safe(p->loc_uri))
+			err = re_hprintf(pf, ", <%s>", p->loc_uri);
+		if (!err)
+			err = re_hprintf(pf, "\r\n");
+		break;
+	case EMERGENCY_LOCATION_BY_REFERENCE:
+		if (!header_safe(p->loc_uri))
+			return EINVAL;
+		err = re_hprintf(pf, "Geolocation: <%s>\r\n", p->loc_uri);
+		break;
+	default:
+		break;
+	}
+
+	/* RFC 6442 §4.2: the location may be used to route the call */
+	if (!err && p->conveyance != EMERGENCY_LOCATION_NONE)
+		err = re_hprintf(pf, "Geolocation-Routing: yes\r\n");
+	if (!err && ms && p->conveyance != EMERGENCY_LOCATION_NONE)
+		err = re_hprintf(pf, "Supported: geolocation\r\n");
+	if (!err && p->priority_emergency)
+		err = re_hprintf(pf, "Priority: emergency\r\n");
+	if (!err && p->pai_uri) {
+		if (!header_safe(p->pai_uri))
+			return EINVAL;
+		err = re_hprintf(pf, "P-Asserted-Identity: <%s>\r\n",
+				 p->pai_uri);
+	}
+
+	return err;
+}
+
+int emergency_part_headers_print(struct re_printf *pf, const char *cid)
+{
+	if (!pf || !header_safe(cid))
+		return EINVAL;
+
+	/* RFC 5621: by-reference, and optional so that a UAS that cannot
+	 * read it does not refuse the call with 415 */
+	return re_hprintf(pf,
+			  "Content-Type: application/pidf+xml\r\n"
+			  "Content-ID: <%s>\r\n"
+			  "Content-Disposition: by-reference;"
+			  "handling=optional\r\n",
+			  cid);
+}
+
+/* The host (and port) part of a SIP AOR, as text. */
+static int aor_host(struct pl *host, const char *aor)
+{
+	struct sip_addr addr;
+	struct pl pl;
+
+	if (!aor)
+		return EINVAL;
+
+	pl_set_str(&pl, aor);
+	if (sip_addr_decode(&addr, &pl) || !pl_isset(&addr.uri.host))
+		return EINVAL;
+
+	/* the host as written, including [] around IPv6 */
+	host->p = addr.uri.host.p;
+	host->l = addr.uri.host.l;
+	if (host->p > pl.p && host->p[-1] == '[' &&
+	    (size_t)(host->p + host->l - pl.p) < pl.l &&
+	    host->p[host->l] == ']') {
+		host->p--;
+		host->l += 2;
+	}
+
+	return 0;
+}
+
+int emergency_cid_make(char *buf, size_t size,
+		       enum policy_signalling_profile profile, const char *seed,
+		       const char *aor)
+{
+	struct pl host;
+	int err;
+
+	if (!buf || !seed || !*seed || strpbrk(seed, "@<> \r\n\""))
+		return EINVAL;
+
+	err = aor_host(&host, aor);
+	if (err)
+		return err;
+
+	if (profile == POLICY_PROFILE_MICROSOFT)
+		return header_safe(aor) ? buf_printf(buf, size, "%s", aor)
+					: EINVAL;
+
+	return buf_printf(buf, size, "%s@%r", seed, &host);
+}
+
+int emergency_elin_uri_make(char *buf, size_t size, const char *elin,
+			    const char *aor)
+{
+	struct pl host;
+	size_t i;
+	int err;
+
+	if (!buf || !elin || !*elin)
+		return EINVAL;
+	for (i = 0; elin[i]; i++) {
+		if (elin[i] < '0' || elin[i] > '9')
+			return EINVAL;
+	}
+
+	err = aor_host(&host, aor);
+	if (err)
+		return err;
+
+	return buf_printf(buf, size, "sip:%s@%r;user=phone", elin, &host);
+}
+
+/* "00:11:22:AA:bb:cc" -> "mac:001122aabbcc"; false unless a non-zero
+ * MAC in that form. */
+static bool mac_to_id(char *buf, size_t size, const char *mac)
+{
+	char hex[13];
+	size_t i, n = 0;
+	bool nonzero = false;
+
+	if (!mac || strlen(mac) != 17 || size < 17)
+		return false;
+
+	for (i = 0; i < 17; i++) {
+		char c = mac[i];
+
+		if (i % 3 == 2) {
+			if (c != ':' && c != '-')
+				return false;
+			continue;
+		}
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+		nonzero = nonzero || c != '0';
+		hex[n++] = c;
+	}
+	hex[n] = '\0';
+
+	if (!nonzero)
+		return false;
+
+	(void)re_snprintf(buf, size, "mac:%s", hex);
+	return true;
+}
+
+int emergency_device_id(char *buf, size_t size, const struct odict *netinfo)
+{
+	const struct odict_entry *ifs, *gw;
+	const char *gw_if = NULL;
+	struct le *le;
+	int pass;
+
+	if (!buf || !netinfo)
+		return EINVAL;
+
+	ifs = odict_get_type(netinfo, ODICT_ARRAY, "interfaces");
+	gw = odict_get_type(netinfo, ODICT_OBJECT, "gateway");
+	if (gw)
+		gw_if = odict_string(gw->u.odict, "interface");
+	if (!ifs)
+		return ENOENT;
+
+	/* first the default route's interface, then any that is up */
+	for (pass = gw_if ? 0 : 1; pass < 2; pass++) {
+		for (le = ifs->u.odict->lst.head; le; le = le->next) {
+			const struct odict_entry *e = le->data;
+			const char *name, *mac;
+			bool up = false;
+
+			if (e->type != ODICT_OBJECT)
+				continue;
+			name = odict_string(e->u.odict, "name");
+			mac = odict_string(e->u.odict, "mac");
+			(void)odict_get_boolean(e->u.odict, &up, "up");
+			if (pass == 0 && str_cmp(name, gw_if))
+				continue;
+			if (pass == 1 && !up)
+				continue;
+			if (mac_to_id(buf, size, mac))
+				return 0;
+		}
+	}
+
+	return ENOENT;
+}
+
+/* libre's printf rounds neither "%.6f" nor "%.0f" as C does */
+static const char *num(char *buf, size_t size, const char *fmt, double v)
+{
+	(void)snprintf(buf, size, fmt, v);
+	return buf;
+}
+
+static int geo_words(struct re_printf *pf, const struct geo *g)
+{
+	char a[32], b[32];
+	double within = 0;
+	int err;
+
+	err = re_hprintf(pf, "%s at %s, %s", geo_shape_name(g->shape),
+			 num(a, sizeof(a), "%.6f", g->pos.lat),
+			 num(b, sizeof(b), "%.6f", g->pos.lon));
+	if (!err && g->crs == GEO_CRS_3D)
+		err = re_hprintf(pf, ", %s m altitude",
+				 num(a, sizeof(a), "%.1f", g->pos.alt));
+	if (g->shape == GEO_CIRCLE || g->shape == GEO_SPHERE)
+		within = g->radius;
+	else if (g->shape == GEO_ELLIPSE || g->shape == GEO_ELLIPSOID)
+		within = g->semi_major;
+	else if (g->shape == GEO_ARCBAND)
+		within = g->outer_radius;
+	if (!err && within > 0)
+		err = re_hprintf(pf, ", within %s m",
+				 num(a, sizeof(a), "%.0f", within));
+	if (!err && g->confidence)
+		err = re_hprintf(pf, " (%u%% confidence)", g->confidence);
+
+	return err;
+}
+
+static int location_words(struct re_printf *pf, const struct location *loc)
+{
+	bool civic = !civic_is_empty(&loc->civic);
+	char a[32], b[32];
+	int err = 0;
+
+	if (civic)
+		err = civic_print(pf, &loc->civic);
+	if (!err && loc->geo.shape != GEO_NONE) {
+		if (civic)
+			err = re_hprintf(pf, "; ");
+		/* polygons and prisms: the first vertex stands for them */
+		if (!err && (loc->geo.shape == GEO_POLYGON ||
+			     loc->geo.shape == GEO_PRISM))
+			err = re_hprintf(pf, "area around %s, %s",
+					 num(a, sizeof(a), "%.6f",
+					     loc->geo.pointv[0].lat),
+					 num(b, sizeof(b), "%.6f",
+					     loc->geo.pointv[0].lon));
+		else if (!err)
+			err = geo_words(pf, &loc->geo);
+	}
+
+	if (!err)
+		err = re_hprintf(pf, " (");
+	if (!err && loc->method)
+		err = re_hprintf(pf, "%s, ", loc->method);
+	if (!err)
+		err = re_hprintf(pf, "%s)",
+				 loc->validated ? "validated"
+						: "not validated");
+
+	return err;
+}
+
+int emergency_notice_print(struct re_printf *pf,
+			   const struct emergency_notice *n)
+{
+	int err;
+
+	if (!pf || !n || !n->caller_uri || !n->number)
+		return EINVAL;
+
+	err = re_hprintf(pf, "%s call to %s from ",
+			 n->test ? "Test emergency" : "Emergency", n->number);
+	if (!err && n->caller_name && *n->caller_name)
+		err = re_hprintf(pf, "%s <%s>", n->caller_name, n->caller_uri);
+	else if (!err)
+		err = re_hprintf(pf, "%s", n->caller_uri);
+	if (!err)
+		err = re_hprintf(pf, " at %H.\n", rfc3339_print, &n->when);
+	if (err)
+		return err;
+
+	if (!n->loc || !location_has_value(n->loc))
+		return re_hprintf(pf, "Location: none was available; the "
+				      "dispatcher will ask.\n");
+
+	err = re_hprintf(pf, "Location: %H.\n", location_words, n->loc);
+	if (!err && n->loc->elin)
+		err = re_hprintf(pf, "ELIN: %s.\n", n->loc->elin);
+
+	return err;
+}

@@ -1,0 +1,419 @@
+/* e911: baresip module placing emergency calls with location (issue 5). */
+
+#include <re.h>
+#include <string.h>
+#include <unistd.h>
+#include "baresip-abi.h"
+#include "bus.h"
+#include "kvconf.h"
+#include "policy.h"
+#include "dialplan.h"
+#include "civic.h"
+#include "location.h"
+#include "emergency.h"
+#include "sipbody.h"
+#include "e911.h"
+
+static struct e911 e911;
+
+static void diag_msg_destructor(void *arg)
+{
+	struct policy_diag_msg *msg = arg;
+
+	list_unlink(&msg->le);
+	mem_deref(msg->text);
+}
+
+/* A diagnostic of our own next to policy_load's (the same shape). */
+static void diag_line(struct policy_diag *diag, const char *fmt, ...)
+{
+	struct policy_diag_msg *msg;
+	va_list ap;
+	int err;
+
+	msg = mem_zalloc(sizeof(*msg), diag_msg_destructor);
+	if (!msg)
+		return;
+
+	va_start(ap, fmt);
+	err = re_vsdprintf(&msg->text, fmt, ap);
+	va_end(ap);
+	if (err) {
+		mem_deref(msg);
+		return;
+	}
+
+	list_append(&diag->msgl, &msg->le, msg);
+}
+
+/* A kvconf file, NULL if it does not exist; unreadable ones are said. */
+static struct kvconf *conf_read(struct e911 *m, const char *path)
+{
+	struct kvconf *kv = NULL;
+	unsigned line = 0;
+	int err;
+
+	err = kvconf_load(&kv, path, &line);
+	if (err && err != ENOENT)
+		diag_line(&m->diag,
+			  "%s:%u: cannot read: %m; its settings are "
+			  "not used",
+			  path, line, err);
+
+	return err ? NULL : kv;
+}
+
+/*
+ * The user's locphone.conf and the administrator's policy.conf.  A
+ * policy_file key in locphone.conf replaces the administrator's path for
+ * tests, but only where no administrator's file exists: otherwise a user
+ * could point it at an empty file and leave the site's policy.
+ */
+static void policy_files_load(struct e911 *m)
+{
+	struct kvconf *user = NULL, *admin = NULL;
+	char dir[400];
+	const char *alt;
+	struct le *le;
+	int err;
+
+	str_ncpy(m->admin_file, E911_ADMIN_POLICY, sizeof(m->admin_file));
+	if (!conf_get_str(conf_cur(), "locphone_config_dir", dir,
+			  sizeof(dir))) {
+		re_snprintf(m->user_file, sizeof(m->user_file),
+			    "%s/locphone.conf", dir);
+		user = conf_read(m, m->user_file);
+	}
+
+	alt = user ? kvconf_str(user, "policy_file") : NULL;
+	if (alt && access(E911_ADMIN_POLICY, F_OK) == 0)
+		diag_line(&m->diag,
+			  "%s: policy_file: ignored because %s exists",
+			  m->user_file, E911_ADMIN_POLICY);
+	else if (alt)
+		str_ncpy(m->admin_file, alt, sizeof(m->admin_file));
+
+	admin = conf_read(m, m->admin_file);
+
+	err = policy_load(&m->policy, user, admin, &m->diag);
+	if (err) {
+		/* only ENOMEM: a zeroed policy still recognises 911 */
+		warning("e911: cannot load the policy: %m\n", err);
+		(void)policy_load(&m->policy, NULL, NULL, NULL);
+	}
+
+	LIST_FOREACH(&m->diag.msgl, le)
+	{
+		const struct policy_diag_msg *msg = le->data;
+
+		warning("e911: %s\n", msg->text);
+	}
+
+	mem_deref(user);
+	mem_deref(admin);
+}
+
+static int cmd_policy(const struct odict *args, struct odict *result,
+		      const char **errmsg, void *arg)
+{
+	struct e911 *m = arg;
+	struct odict *pol = NULL, *diags = NULL;
+	unsigned i = 0;
+	struct le *le;
+	int err;
+	(void)args;
+	(void)errmsg;
+
+	err = policy_encode(&pol, &m->policy);
+	if (!err)
+		err = odict_alloc(&diags, 8);
+	if (err)
+		goto out;
+
+	LIST_FOREACH(&m->diag.msgl, le)
+	{
+		const struct policy_diag_msg *msg = le->data;
+		char key[16];
+
+		(void)re_snprintf(key, sizeof(key), "%u", i++);
+		err = odict_entry_add(diags, key, ODICT_STRING, msg->text);
+		if (err)
+			goto out;
+	}
+
+	err = odict_entry_add(result, "policy", ODICT_OBJECT, pol);
+	if (!err)
+		err = odict_entry_add(result, "diagnostics", ODICT_ARRAY,
+				      diags);
+	if (!err)
+		err = odict_entry_add(result, "user_file", ODICT_STRING,
+				      m->user_file);
+	if (!err)
+		err = odict_entry_add(result, "admin_file", ODICT_STRING,
+				      m->admin_file);
+	if (!err)
+		err = odict_entry_add(result, "body_hook", ODICT_BOOL,
+				      e911_hook_active(m));
+
+out:
+	mem_deref(pol);
+	mem_deref(diags);
+	return err;
+}
+
+/* The emergency account (policy), else the one asked for, else the
+ * first: the call is attempted registered or not (RFC 6881). */
+struct ua *e911_ua_choose(const struct e911 *m, const char *asked)
+{
+	struct ua *ua = NULL;
+
+	if (m->policy.emergency_account) {
+		ua = uag_find_aor(m->policy.emergency_account);
+		if (!ua)
+			warning("e911: emergency_account %s is not configured;"
+				" using another account\n",
+				m->policy.emergency_account);
+	}
+	if (!ua && asked)
+		ua = uag_find_aor(asked);
+	if (!ua && list_head(uag_list()))
+		ua = list_head(uag_list())->data;
+
+	return ua;
+}
+
+static int cmd_dial(const struct odict *args, struct odict *result,
+		    const char **errmsg, void *arg)
+{
+	struct e911 *m = arg;
+	const char *target = odict_string(args, "uri");
+	struct e911_call *ec = NULL;
+	struct odict *em = NULL;
+	struct dial_result d;
+	struct ua *ua;
+	int err;
+
+	if (!target)
+		target = odict_string(args, "number");
+	if (!target || dialplan_classify(&m->policy, target, &d) ||
+	    d.cls == DIAL_ORDINARY)
+		return odict_entry_add(result, "handled", ODICT_BOOL, false);
+
+	ua = e911_ua_choose(m, odict_string(args, "account"));
+	if (!ua) {
+		warning("e911: emergency call to %s: no account is "
+			"configured\n",
+			target);
+		*errmsg = "no account is configured to place the emergency "
+			  "call";
+		return ENOENT;
+	}
+
+	err = e911_call_dial(m, ua, &d, &ec);
+	if (err) {
+		*errmsg = "the emergency call could not be placed on any route";
+		return err;
+	}
+
+	err = odict_alloc(&em, 8);
+	if (!err)
+		err = odict_entry_add(em, "id", ODICT_INT, (int64_t)ec->id);
+	if (!err)
+		err = odict_entry_add(em, "class", ODICT_STRING,
+				      dial_class_name(d.cls));
+	if (!err)
+		err = odict_entry_add(em, "number", ODICT_STRING, d.number);
+	if (!err)
+		err = odict_entry_add(em, "dialled", ODICT_STRING, d.dialled);
+	if (!err)
+		err = odict_entry_add(result, "handled", ODICT_BOOL, true);
+	if (!err)
+		err = odict_entry_add(result, "call_id", ODICT_STRING,
+				      call_id(ec->call) ? call_id(ec->call)
+							: "");
+	if (!err)
+		err = odict_entry_add(result, "emergency", ODICT_OBJECT, em);
+
+	mem_deref(em);
+	return err;
+}
+
+static int cmd_preview(const struct odict *args, struct odict *result,
+		       const char **errmsg, void *arg)
+{
+	return e911_preview(arg, args, result, errmsg);
+}
+
+/* "e911.call_check" {"call": ID, "action": "hold"|"transfer"}: EPERM for
+ * an emergency call, which stays connected to the PSAP (issue 5 item 7). */
+static int cmd_call_check(const struct odict *args, struct odict *result,
+			  const char **errmsg, void *arg)
+{
+	struct e911 *m = arg;
+	const char *id = odict_string(args, "call");
+	struct le *le;
+	(void)result;
+
+	LIST_FOREACH(&m->calls, le)
+	{
+		const struct e911_call *ec = le->data;
+
+		if (ec->call && id && !str_cmp(call_id(ec->call), id)) {
+			*errmsg = "an emergency call cannot be put on hold or "
+				  "transferred";
+			return EPERM;
+		}
+	}
+
+	return 0;
+}
+
+static void location_take(struct e911 *m, const struct odict *fields)
+{
+	const char *why = NULL;
+	int err;
+
+	err = location_json_decode(&m->loc, fields, &why);
+	if (err) {
+		warning("e911: location record refused (%s): %m; keeping the "
+			"previous one\n",
+			why ? why : "?", err);
+		return;
+	}
+
+	m->have_loc = location_has_value(&m->loc) || m->loc.uric > 0;
+	++m->loc_gen;
+	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+}
+
+static void netinfo_take(struct e911 *m, const struct odict *netinfo)
+{
+	char id[sizeof(m->device_id)];
+
+	if (emergency_device_id(id, sizeof(id), netinfo))
+		id[0] = '\0';
+	if (!str_cmp(id, m->device_id))
+		return;
+
+	str_ncpy(m->device_id, id, sizeof(m->device_id));
+	++m->loc_gen;
+	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+}
+
+static void bus_event_handler(const char *name, const struct odict *fields,
+			      void *arg)
+{
+	struct e911 *m = arg;
+
+	if (!str_cmp(name, "location.changed"))
+		location_take(m, fields);
+	else if (!str_cmp(name, "network.changed"))
+		netinfo_take(m, fields);
+}
+
+/* What the location module already knows (ENOENT: none yet). */
+static void state_fetch(struct e911 *m)
+{
+	static const char *const cmds[] = {"location", "netinfo"};
+	struct odict *args = NULL;
+	size_t i;
+
+	if (odict_alloc(&args, 1))
+		return;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		struct odict *res = NULL;
+		const char *errmsg = NULL;
+
+		if (odict_alloc(&res, 16))
+			break;
+		if (!bus_command_call(cmds[i], args, res, &errmsg)) {
+			if (i == 0)
+				location_take(m, res);
+			else
+				netinfo_take(m, res);
+		}
+		mem_deref(res);
+	}
+
+	mem_deref(args);
+}
+
+static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
+			     const char *prm, void *arg)
+{
+	e911_call_ua_event(arg, ua, ev, call, prm);
+}
+
+static const struct {
+	const char *name;
+	bus_cmd_h *h;
+} commands[] = {
+	{"e911.policy", cmd_policy},
+	{"e911.dial", cmd_dial},
+	{"e911.preview", cmd_preview},
+	{"e911.call_check", cmd_call_check},
+};
+
+static int module_init(void)
+{
+	struct e911 *m = &e911;
+	size_t i;
+	int err;
+
+	policy_files_load(m);
+	e911_hook_resolve(m);
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		err = bus_command_register(commands[i].name, commands[i].h, m);
+		if (err)
+			return err;
+	}
+
+	err = bus_event_listen(bus_event_handler, m);
+	if (err)
+		return err;
+
+	state_fetch(m);
+
+	err = uag_event_register(ua_event_handler, m);
+	if (err)
+		return err;
+
+	if (!e911_hook_active(m))
+		warning("e911: *** libsipbody is not loaded: emergency "
+			"INVITEs cannot carry the PIDF-LO by value; the "
+			"location goes by reference where the LIS gave a URI, "
+			"else not at all. Run the phone through locphoned. "
+			"***\n");
+
+	info("e911: emergency dial strings %s..., %u diagnostics\n",
+	     m->policy.dial_strings.v[0], list_count(&m->diag.msgl));
+	return 0;
+}
+
+static int module_close(void)
+{
+	struct e911 *m = &e911;
+	size_t i;
+
+	uag_event_unregister(ua_event_handler);
+	bus_event_unlisten(bus_event_handler);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		bus_command_unregister(commands[i].name);
+
+	e911_call_flush(m);
+	policy_reset(&m->policy);
+	policy_diag_reset(&m->diag);
+	location_reset(&m->loc);
+	mem_deref(m->pidf.doc);
+	memset(m, 0, sizeof(*m));
+	return 0;
+}
+
+EXPORT_SYM const struct mod_export exports = {
+	"e911",
+	"application",
+	module_init,
+	module_close,
+};

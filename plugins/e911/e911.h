@@ -1,0 +1,125 @@
+/*
+ * e911: the emergency-call module's shared state (design.md §1 step 4).
+ * Include after re.h, baresip-abi.h, sipbody.h and the client/core headers
+ * policy.h, dialplan.h, civic.h, location.h, emergency.h.
+ */
+
+/*
+ * How an emergency INVITE reaches its route.  baresip 1.0.0's ua_connect
+ * only dials SIP URIs (it prefixes "sip:" and the account's domain to
+ * anything else) and always sends through the account's outbound proxy.
+ * So the module dials a SIP stand-in (emergency_target_plan: the route
+ * itself for sip:, sip:<number>@<proxy> for tel:/urn:) and, in
+ * UA_EVENT_CALL_LOCAL_SDP, arms libsipbody to replace the Request-URI and
+ * To with the real route and the Route set with the policy's next hop:
+ * none for a sip: route (straight to its host, past the account's outbound
+ * proxy, as the policy says), emergency_proxy for tel:/urn:, and the
+ * account's own for the default route.  Without libsipbody the stand-in
+ * goes out as it is, through the account's outbound proxy if it has one:
+ * it reaches the right host only where there is none.
+ */
+
+/* Where the administrator's policy lives (design.md §5). */
+#define E911_ADMIN_POLICY "/etc/locphone/policy.conf"
+
+/* The module: its policy, the latest location, the emergency calls. */
+struct e911 {
+	struct policy policy;
+	struct policy_diag diag;
+	char user_file[512];
+	char admin_file[512];
+
+	struct location loc; /* the latest record from the location module */
+	bool have_loc;
+	unsigned loc_gen;   /* changes with the record or the device id */
+	char device_id[32]; /* "mac:..." for dm:deviceID, "" if unknown */
+
+	/* The PIDF-LO for the latest record, built ahead of the call so that
+	 * dialling does not wait for libxml2 (bench e911-dial-to-invite). */
+	struct {
+		char *doc; /* NULL: none built */
+		char cid[EMERGENCY_URI_MAX];
+		unsigned gen;
+		const struct ua *ua;
+		time_t built;
+	} pidf;
+
+	/* libsipbody's functions; NULL when the hook is not active */
+	sipbody_arm_request_h *hook_arm;
+	sipbody_release_h *hook_release;
+
+	struct list calls;	   /* struct e911_call, oldest first */
+	struct e911_call *placing; /* inside ua_connect for this one */
+	unsigned next_id;
+	time_t last_ended; /* for the PSAP callback window; 0: never */
+};
+
+/* How an emergency call came to be recognised. */
+enum e911_path {
+	E911_PATH_DIAL = 0, /* the e911.dial command (ctrl's dial) */
+	E911_PATH_OTHER,    /* another way, e.g. baresip's /dial */
+};
+
+/* One emergency call, across its attempts on the routes. */
+struct e911_call {
+	struct le le;
+	struct e911 *m;
+	unsigned id;
+	enum e911_path path;
+	struct ua *ua;
+	struct call *call; /* the current attempt; NULL between attempts */
+	char call_id[128]; /* its SIP Call-ID, kept after it closed */
+	struct dial_result dial;
+	unsigned route; /* of the current attempt: 0 primary, 1 secondary */
+	unsigned attempts;
+	struct emergency_target target;
+
+	/* the PIDF-LO, built once for all attempts; NULL without location */
+	char *pidf;
+	char cid[EMERGENCY_URI_MAX];
+	enum emergency_conveyance conveyance; /* of the current attempt */
+	char *loc_uri;			      /* by reference, if any */
+	char *hdrs; /* sent with the current attempt */
+	char *part_hdrs;
+	unsigned hook; /* sipbody handle, 0: none */
+	bool hooked;   /* the body hook carries this attempt */
+	char req_uri[EMERGENCY_URI_MAX]; /* as sent */
+
+	bool answered;	  /* provisional or final answer on this attempt */
+	bool established; /* the emergency services answered */
+	bool hanging_up;  /* our own ua_hangup is running */
+	char *why_retry;  /* why the previous attempt was left */
+
+	struct tmr tmr_failover; /* no provisional answer in time */
+	struct tmr tmr_sent;	 /* just after the INVITE left */
+	struct tmr tmr_retry;	 /* the next attempt */
+};
+
+/* e911.c */
+struct ua *e911_ua_choose(const struct e911 *m, const char *asked);
+
+/* e911_call.c */
+int e911_call_alloc(struct e911_call **ecp, struct e911 *m, struct ua *ua,
+		    const struct dial_result *d);
+int e911_call_dial(struct e911 *m, struct ua *ua, const struct dial_result *d,
+		   struct e911_call **ecp);
+void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
+			struct call *call, const char *prm);
+struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
+void e911_call_flush(struct e911 *m);
+
+/* e911_invite.c */
+void e911_hook_resolve(struct e911 *m);
+bool e911_hook_active(const struct e911 *m);
+void e911_pidf_refresh(struct e911 *m, struct ua *ua);
+int e911_invite_prepare(struct e911_call *ec);
+int e911_invite_arm(struct e911_call *ec, struct call *call);
+void e911_invite_release(struct e911_call *ec);
+int e911_invite_encode(struct odict *od, const struct e911_call *ec);
+int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
+		 const char **errmsg);
+
+/* e911_notify.c */
+void e911_notify_desk(struct e911_call *ec);
+void e911_hold_others(struct e911_call *ec);
+bool e911_callback_window_open(const struct e911 *m);

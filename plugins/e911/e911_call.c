@@ -1,0 +1,481 @@
+/* e911_call: an emergency call's attempts, failover and events. */
+
+#include <re.h>
+#include <string.h>
+#include <time.h>
+#include "baresip-abi.h"
+#include "bus.h"
+#include "policy.h"
+#include "dialplan.h"
+#include "civic.h"
+#include "location.h"
+#include "emergency.h"
+#include "sipbody.h"
+#include "e911.h"
+
+/* baresip's reason when the person (or a module) hung up (ua_hangup). */
+#define LOCAL_HANGUP "Connection reset by user"
+
+static void e911_call_destructor(void *arg)
+{
+	struct e911_call *ec = arg;
+
+	tmr_cancel(&ec->tmr_failover);
+	tmr_cancel(&ec->tmr_sent);
+	tmr_cancel(&ec->tmr_retry);
+	e911_invite_release(ec);
+	list_unlink(&ec->le);
+	mem_deref(ec->pidf);
+	mem_deref(ec->loc_uri);
+	mem_deref(ec->hdrs);
+	mem_deref(ec->part_hdrs);
+	mem_deref(ec->why_retry);
+}
+
+int e911_call_alloc(struct e911_call **ecp, struct e911 *m, struct ua *ua,
+		    const struct dial_result *d)
+{
+	struct e911_call *ec;
+
+	if (!ecp || !m || !ua || !d)
+		return EINVAL;
+
+	ec = mem_zalloc(sizeof(*ec), e911_call_destructor);
+	if (!ec)
+		return ENOMEM;
+
+	ec->m = m;
+	ec->ua = ua;
+	ec->dial = *d;
+	tmr_init(&ec->tmr_failover);
+	tmr_init(&ec->tmr_sent);
+	tmr_init(&ec->tmr_retry);
+
+	*ecp = ec;
+	return 0;
+}
+
+struct e911_call *e911_call_find(const struct e911 *m, const struct call *call)
+{
+	struct le *le;
+
+	LIST_FOREACH(&m->calls, le)
+	{
+		struct e911_call *ec = le->data;
+
+		if (call && ec->call == call)
+			return ec;
+	}
+
+	return NULL;
+}
+
+/* The attempt's call, and its Call-ID for the events after it ends. */
+static void call_set(struct e911_call *ec, struct call *call)
+{
+	ec->call = call;
+	str_ncpy(ec->call_id, call_id(call) ? call_id(call) : "",
+		 sizeof(ec->call_id));
+}
+
+static void emit(const char *name, struct e911_call *ec, const char *reason,
+		 const char *outcome)
+{
+	struct odict *od = NULL;
+	int err;
+
+	/* baresip names the call only once its INVITE is out */
+	if (ec->call)
+		call_set(ec, ec->call);
+
+	if (odict_alloc(&od, 32))
+		return;
+
+	/* started and failover say what this attempt sent */
+	if (!outcome)
+		err = e911_invite_encode(od, ec);
+	else
+		err = odict_entry_add(od, "id", ODICT_INT, (int64_t)ec->id);
+	if (!err && outcome)
+		err = odict_entry_add(od, "outcome", ODICT_STRING, outcome);
+	if (!err)
+		err = odict_entry_add(od, "call", ODICT_STRING, ec->call_id);
+	if (!err)
+		err = odict_entry_add(od, "attempts", ODICT_INT,
+				      (int64_t)ec->attempts);
+	if (!err && reason)
+		err = odict_entry_add(od, "reason", ODICT_STRING, reason);
+	if (!err)
+		bus_event_emit(name, od);
+	else
+		warning("e911: cannot encode %s: %m\n", name, err);
+
+	mem_deref(od);
+}
+
+/* The end of an emergency call; ec is freed. */
+static void call_end(struct e911_call *ec, const char *outcome,
+		     const char *reason)
+{
+	if (!str_cmp(outcome, "failed"))
+		warning("e911: *** emergency call %u to %s FAILED: %s ***\n",
+			ec->id, ec->dial.number, reason);
+	else
+		info("e911: emergency call %u %s (%s)\n", ec->id, outcome,
+		     reason ? reason : "");
+
+	emit("emergency.ended", ec, reason, outcome);
+	ec->m->last_ended = time(NULL);
+	mem_deref(ec);
+}
+
+static bool secondary_exists(const struct e911_call *ec)
+{
+	struct emergency_target t;
+
+	return ec->route == 0 &&
+	       !emergency_target_plan(&t, &ec->m->policy, 1, &ec->dial);
+}
+
+static void failover_timeout(void *arg);
+static void sent_handler(void *arg);
+
+/* The INVITE of an attempt has gone: timers and the events. */
+static void attempt_started(struct e911_call *ec)
+{
+	ec->attempts++;
+	ec->answered = false;
+
+	if (secondary_exists(ec))
+		tmr_start(&ec->tmr_failover, ec->m->policy.failover_timeout_ms,
+			  failover_timeout, ec);
+
+	/* events and the desk only once the INVITE is on its way */
+	tmr_start(&ec->tmr_sent, 0, sent_handler, ec);
+}
+
+/* From-identity: the ELIN where the policy says so (issue 5 item 4). */
+static const char *from_uri(const struct e911_call *ec, char *buf, size_t sz)
+{
+	const struct e911 *m = ec->m;
+
+	if (m->policy.elin_identity != POLICY_ELIN_FROM || !m->loc.elin)
+		return NULL;
+	if (emergency_elin_uri_make(buf, sz, m->loc.elin, ua_aor(ec->ua)))
+		return NULL;
+
+	return buf;
+}
+
+static int attempt_place(struct e911_call *ec)
+{
+	char from[EMERGENCY_URI_MAX];
+	struct call *call = NULL;
+	int err;
+
+	err = emergency_target_plan(&ec->target, &ec->m->policy, ec->route,
+				    &ec->dial);
+	if (err == EINVAL && ec->route == 0) {
+		/* a route that cannot be sent must not stop the call */
+		warning("e911: call %u: emergency_route cannot be used; "
+			"dialling %s through the account\n",
+			ec->id, ec->dial.number);
+		memset(&ec->target, 0, sizeof(ec->target));
+		ec->target.kind = EMERGENCY_ROUTE_ACCOUNT;
+		str_ncpy(ec->target.dial_uri, ec->dial.number,
+			 sizeof(ec->target.dial_uri));
+		err = 0;
+	}
+	if (err)
+		return err;
+
+	/* the INVITE is armed and sent inside ua_connect (LOCAL_SDP) */
+	ec->m->placing = ec;
+	err = ua_connect(ec->ua, &call, from_uri(ec, from, sizeof(from)),
+			 ec->target.dial_uri, VIDMODE_OFF);
+	ec->m->placing = NULL;
+	if (err) {
+		warning("e911: call %u: %s route %s: %m\n", ec->id,
+			ec->route ? "secondary" : "primary",
+			ec->target.dial_uri, err);
+		e911_invite_release(ec);
+		return err;
+	}
+
+	call_set(ec, call);
+	attempt_started(ec);
+	return 0;
+}
+
+static void why_set(struct e911_call *ec, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (re_vsdprintf(&s, fmt, ap))
+		s = NULL;
+	va_end(ap);
+
+	mem_deref(ec->why_retry);
+	ec->why_retry = s;
+}
+
+/* Place the next attempt; on failure try the secondary, then give up
+ * (which frees ec). */
+static void attempt_next(struct e911_call *ec)
+{
+	int err = attempt_place(ec);
+
+	if (!err)
+		return;
+
+	if (secondary_exists(ec)) {
+		why_set(ec, "primary route: %m", err);
+		ec->route = 1;
+		err = attempt_place(ec);
+		if (!err)
+			return;
+	}
+
+	why_set(ec, "%s%s%m", ec->why_retry ? ec->why_retry : "",
+		ec->why_retry ? "; then: " : "", err);
+	call_end(ec, "failed", ec->why_retry);
+}
+
+static void retry_handler(void *arg)
+{
+	attempt_next(arg);
+}
+
+static void failover_timeout(void *arg)
+{
+	struct e911_call *ec = arg;
+	unsigned ms = ec->m->policy.failover_timeout_ms;
+
+	if (ec->answered || !ec->call)
+		return;
+
+	warning("e911: call %u: no provisional answer within %u ms on the "
+		"primary route; trying the secondary\n",
+		ec->id, ms);
+	why_set(ec, "primary route: no provisional answer within %u ms", ms);
+
+	ec->hanging_up = true;
+	ua_hangup(ec->ua, ec->call, 0, NULL);
+	ec->hanging_up = false;
+	ec->call = NULL;
+
+	ec->route = 1;
+	attempt_next(ec);
+}
+
+static void sent_handler(void *arg)
+{
+	struct e911_call *ec = arg;
+
+	if (ec->attempts > 1) {
+		emit("emergency.failover", ec, ec->why_retry, NULL);
+		return;
+	}
+
+	info("e911: emergency call %u to %s (dialled %s) sent to %s, "
+	     "location %s\n",
+	     ec->id, ec->dial.number, ec->dial.dialled, ec->req_uri,
+	     emergency_conveyance_name(ec->conveyance));
+	emit("emergency.started", ec, NULL, NULL);
+	e911_hold_others(ec);
+	e911_notify_desk(ec);
+}
+
+static struct e911_call *call_new(struct e911 *m, struct ua *ua,
+				  const struct dial_result *d,
+				  enum e911_path path)
+{
+	struct e911_call *ec = NULL;
+
+	if (e911_call_alloc(&ec, m, ua, d))
+		return NULL;
+
+	ec->id = ++m->next_id;
+	ec->path = path;
+	list_append(&m->calls, &ec->le, ec);
+
+	/* never block: without a PIDF-LO the call still goes out */
+	(void)e911_invite_prepare(ec);
+	return ec;
+}
+
+int e911_call_dial(struct e911 *m, struct ua *ua, const struct dial_result *d,
+		   struct e911_call **ecp)
+{
+	struct e911_call *ec;
+	int err;
+
+	ec = call_new(m, ua, d, E911_PATH_DIAL);
+	if (!ec)
+		return ENOMEM;
+
+	err = attempt_place(ec);
+	if (err && secondary_exists(ec)) {
+		why_set(ec, "primary route: %m", err);
+		ec->route = 1;
+		err = attempt_place(ec);
+	}
+	if (err) {
+		why_set(ec, "%s%s%m", ec->why_retry ? ec->why_retry : "",
+			ec->why_retry ? "; then: " : "", err);
+		call_end(ec, "failed", ec->why_retry);
+		return err;
+	}
+
+	*ecp = ec;
+	return 0;
+}
+
+/* An outgoing INVITE is about to leave (baresip's LOCAL_SDP "offer"). */
+static void local_offer(struct e911 *m, struct call *call)
+{
+	struct e911_call *ec = m->placing;
+	struct dial_result d;
+
+	if (!ec)
+		ec = e911_call_find(m, call); /* sent late (media NAT) */
+	if (ec) {
+		call_set(ec, call);
+		if (e911_invite_arm(ec, call))
+			warning("e911: call %u: INVITE sent without the "
+				"emergency headers\n",
+				ec->id);
+		return;
+	}
+
+	/* placed another way (baresip's /dial): recognised here */
+	if (dialplan_classify(&m->policy, call_peeruri(call), &d) ||
+	    d.cls == DIAL_ORDINARY)
+		return;
+
+	ec = call_new(m, call_get_ua(call), &d, E911_PATH_OTHER);
+	if (!ec)
+		return;
+
+	call_set(ec, call);
+	if (emergency_target_plan(&ec->target, &m->policy, 0, &d))
+		memset(&ec->target, 0, sizeof(ec->target));
+	if (e911_invite_arm(ec, call))
+		warning("e911: call %u: INVITE sent without the emergency "
+			"headers\n",
+			ec->id);
+	attempt_started(ec);
+}
+
+static void call_closed(struct e911 *m, struct call *call, const char *prm)
+{
+	struct e911_call *ec = e911_call_find(m, call);
+	uint16_t scode = call_scode(call);
+
+	if (!ec)
+		return;
+
+	e911_invite_release(ec);
+	tmr_cancel(&ec->tmr_failover);
+	ec->call = NULL;
+	if (ec->hanging_up)
+		return;
+
+	if (ec->established) {
+		call_end(ec, "ended", prm);
+		return;
+	}
+	if (!str_cmp(prm, LOCAL_HANGUP)) {
+		call_end(ec, "cancelled", prm);
+		return;
+	}
+
+	/* RFC 6442 §4.3: the location was refused, not the call */
+	if (emergency_location_refused(scode) &&
+	    ec->conveyance != EMERGENCY_LOCATION_NONE) {
+		ec->conveyance =
+			ec->conveyance == EMERGENCY_LOCATION_BY_VALUE &&
+					ec->loc_uri
+				? EMERGENCY_LOCATION_BY_REFERENCE
+				: EMERGENCY_LOCATION_NONE;
+		why_set(ec, "%s; retrying with the location %s", prm,
+			emergency_conveyance_name(ec->conveyance));
+		tmr_start(&ec->tmr_retry, 0, retry_handler, ec);
+		return;
+	}
+
+	if (emergency_failover_wanted(scode) && secondary_exists(ec)) {
+		warning("e911: call %u: primary route answered %s; trying "
+			"the secondary\n",
+			ec->id, prm);
+		why_set(ec, "primary route: %s", prm);
+		ec->route = 1;
+		tmr_start(&ec->tmr_retry, 0, retry_handler, ec);
+		return;
+	}
+
+	why_set(ec, "%s%s%s", ec->why_retry ? ec->why_retry : "",
+		ec->why_retry ? "; then: " : "", prm);
+	call_end(ec, scode == 603 ? "declined" : "failed", ec->why_retry);
+}
+
+static void callback_flag(struct e911 *m, struct call *call)
+{
+	struct odict *od = NULL;
+
+	if (!e911_callback_window_open(m) || odict_alloc(&od, 4))
+		return;
+
+	info("e911: incoming call from %s inside the callback window: "
+	     "possible PSAP callback\n",
+	     call_peeruri(call));
+	if (!odict_entry_add(od, "call", ODICT_STRING,
+			     call_id(call) ? call_id(call) : "") &&
+	    !odict_entry_add(od, "peer", ODICT_STRING, call_peeruri(call)) &&
+	    !odict_entry_add(od, "window_minutes", ODICT_INT,
+			     (int64_t)m->policy.callback_window))
+		bus_event_emit("emergency.callback", od);
+	mem_deref(od);
+}
+
+void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
+			struct call *call, const char *prm)
+{
+	struct e911_call *ec;
+	(void)ua;
+
+	switch (ev) {
+	case UA_EVENT_CALL_LOCAL_SDP:
+		if (!str_cmp(prm, "offer") && call_is_outgoing(call))
+			local_offer(m, call);
+		break;
+	case UA_EVENT_CALL_RINGING:
+	case UA_EVENT_CALL_PROGRESS:
+	case UA_EVENT_CALL_ESTABLISHED:
+		ec = e911_call_find(m, call);
+		if (!ec)
+			break;
+		/* a provisional answer: the route works, no failover */
+		ec->answered = true;
+		tmr_cancel(&ec->tmr_failover);
+		if (ev == UA_EVENT_CALL_ESTABLISHED)
+			ec->established = true;
+		break;
+	case UA_EVENT_CALL_CLOSED:
+		call_closed(m, call, prm);
+		break;
+	case UA_EVENT_CALL_INCOMING:
+		callback_flag(m, call);
+		break;
+	default:
+		break;
+	}
+}
+
+void e911_call_flush(struct e911 *m)
+{
+	list_flush(&m->calls);
+	m->placing = NULL;
+}

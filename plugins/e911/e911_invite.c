@@ -1,0 +1,447 @@
+/* e911_invite: the PIDF-LO and headers of an emergency INVITE. */
+
+#include <re.h>
+#include <dlfcn.h>
+#include <string.h>
+#include <time.h>
+#include "baresip-abi.h"
+#include "policy.h"
+#include "dialplan.h"
+#include "civic.h"
+#include "location.h"
+#include "pidf.h"
+#include "emergency.h"
+#include "sipbody.h"
+#include "e911.h"
+
+/* gbp:retention-expiry: a day, as Asterisk does (standards.md §5.2). */
+#define RETENTION_S (24 * 3600)
+
+/* Look libsipbody's functions up once: they do not come and go. */
+void e911_hook_resolve(struct e911 *m)
+{
+	sipbody_active_h *active =
+		(sipbody_active_h *)dlsym(RTLD_DEFAULT, SIPBODY_SYM_ACTIVE);
+
+	m->hook_arm = NULL;
+	m->hook_release = NULL;
+	if (!active || !active())
+		return;
+
+	m->hook_arm = (sipbody_arm_request_h *)dlsym(RTLD_DEFAULT,
+						     SIPBODY_SYM_ARM_REQUEST);
+	m->hook_release =
+		(sipbody_release_h *)dlsym(RTLD_DEFAULT, SIPBODY_SYM_RELEASE);
+	if (!m->hook_release)
+		m->hook_arm = NULL;
+}
+
+bool e911_hook_active(const struct e911 *m)
+{
+	return m->hook_arm != NULL;
+}
+
+static const char *caller_aor(const struct e911_call *ec)
+{
+	return ua_aor(ec->ua);
+}
+
+/* Build the PIDF-LO of the latest record for calls from ua. */
+static int pidf_build_for(struct e911 *m, struct ua *ua)
+{
+	bool ms = m->policy.signalling_profile == POLICY_PROFILE_MICROSOFT;
+	struct pidf_params p;
+	struct mbuf *mb;
+	char seed[32];
+	char *doc = NULL;
+	time_t now = time(NULL);
+	int err;
+
+	/* element ids unique per document, in case a PSAP merges them */
+	(void)re_snprintf(seed, sizeof(seed), "l%u-%08x", m->loc_gen,
+			  rand_u32());
+
+	memset(&p, 0, sizeof(p));
+	p.profile = ms ? PIDF_PROFILE_MICROSOFT : PIDF_PROFILE_RFC5491;
+	p.entity = ua_aor(ua);
+	p.device_id = m->device_id[0] ? m->device_id : NULL;
+	p.id_seed = seed;
+	p.retention_expiry = now + RETENTION_S;
+	p.retransmission_allowed = true; /* the PSAP may pass it on */
+	p.conference_uri = ms ? m->policy.conference_uri : NULL;
+	p.conference_mode =
+		m->policy.conference_mode == POLICY_CONFERENCE_TWOWAY
+			? PIDF_CONFERENCE_TWOWAY
+			: PIDF_CONFERENCE_ONEWAY;
+
+	err = emergency_cid_make(m->pidf.cid, sizeof(m->pidf.cid),
+				 m->policy.signalling_profile, seed, p.entity);
+	if (err)
+		return err;
+
+	mb = mbuf_alloc(4096);
+	if (!mb)
+		return ENOMEM;
+
+	err = pidf_build(mb, &m->loc, &p);
+	if (!err) {
+		mb->pos = 0;
+		err = mbuf_strdup(mb, &doc, mb->end);
+	}
+	mem_deref(mb);
+	if (err)
+		return err;
+
+	mem_deref(m->pidf.doc);
+	m->pidf.doc = doc;
+	m->pidf.gen = m->loc_gen;
+	m->pidf.ua = ua;
+	m->pidf.built = now;
+	return 0;
+}
+
+/* The cached document is for this record, this caller, and its
+ * retention-expiry is still most of a day ahead. */
+static bool pidf_fresh(const struct e911 *m, const struct ua *ua)
+{
+	return m->pidf.doc && m->pidf.gen == m->loc_gen && m->pidf.ua == ua &&
+	       time(NULL) - m->pidf.built < RETENTION_S / 24;
+}
+
+/* Rebuild the cached PIDF-LO if it is not for this record and caller. */
+void e911_pidf_refresh(struct e911 *m, struct ua *ua)
+{
+	int err;
+
+	if (!ua || !m->policy.e911_enabled || !location_has_value(&m->loc) ||
+	    pidf_fresh(m, ua))
+		return;
+
+	err = pidf_build_for(m, ua);
+	if (err)
+		warning("e911: cannot build the PIDF-LO for %s: %m\n",
+			ua_aor(ua), err);
+}
+
+/* The PIDF-LO for this call from the latest record (none: ENOENT). */
+static int pidf_make(struct e911_call *ec)
+{
+	struct e911 *m = ec->m;
+
+	if (!m->policy.e911_enabled || !location_has_value(&m->loc))
+		return ENOENT;
+
+	e911_pidf_refresh(m, ec->ua);
+	if (!pidf_fresh(m, ec->ua))
+		return EINVAL;
+
+	str_ncpy(ec->cid, m->pidf.cid, sizeof(ec->cid));
+	ec->pidf = mem_ref(m->pidf.doc);
+	return 0;
+}
+
+int e911_invite_prepare(struct e911_call *ec)
+{
+	const struct e911 *m = ec->m;
+	int err;
+
+	err = pidf_make(ec);
+	if (err && err != ENOENT)
+		warning("e911: call %u: no PIDF-LO (%m); the call goes out "
+			"without it\n",
+			ec->id, err);
+
+	if (m->policy.e911_enabled && m->loc.uric)
+		err = str_dup(&ec->loc_uri, m->loc.uriv[0].uri);
+	else
+		err = 0;
+
+	if (ec->pidf)
+		ec->conveyance = EMERGENCY_LOCATION_BY_VALUE;
+	else if (ec->loc_uri)
+		ec->conveyance = EMERGENCY_LOCATION_BY_REFERENCE;
+	else
+		ec->conveyance = EMERGENCY_LOCATION_NONE;
+
+	return err;
+}
+
+/* The headers for the current attempt into ec->hdrs / ec->part_hdrs. */
+static int headers_make(struct e911_call *ec, bool hook)
+{
+	const struct e911 *m = ec->m;
+	struct emergency_header_params hp;
+	char elin[EMERGENCY_URI_MAX];
+	int err;
+
+	/* by value needs the hook; by reference is a header only */
+	if (!hook && ec->conveyance == EMERGENCY_LOCATION_BY_VALUE)
+		ec->conveyance = ec->loc_uri ? EMERGENCY_LOCATION_BY_REFERENCE
+					     : EMERGENCY_LOCATION_NONE;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.profile = m->policy.signalling_profile;
+	hp.conveyance = ec->conveyance;
+	hp.cid = ec->cid;
+	/* by value, the URI is not added as a second value: no policy
+	 * setting asks for it yet (issue 5 item 4) */
+	hp.loc_uri = ec->conveyance == EMERGENCY_LOCATION_BY_REFERENCE
+			     ? ec->loc_uri
+			     : NULL;
+	hp.caller_aor = caller_aor(ec);
+	hp.priority_emergency = ec->dial.cls == DIAL_EMERGENCY;
+	if (m->policy.elin_identity == POLICY_ELIN_PAI && m->loc.elin &&
+	    !emergency_elin_uri_make(elin, sizeof(elin), m->loc.elin,
+				     hp.caller_aor))
+		hp.pai_uri = elin;
+
+	ec->hdrs = mem_deref(ec->hdrs);
+	ec->part_hdrs = mem_deref(ec->part_hdrs);
+
+	err = re_sdprintf(&ec->hdrs, "%H", emergency_headers_print, &hp);
+	if (!err && ec->conveyance == EMERGENCY_LOCATION_BY_VALUE)
+		err = re_sdprintf(&ec->part_hdrs, "%H",
+				  emergency_part_headers_print, ec->cid);
+
+	return err;
+}
+
+/* Without the hook: baresip's own custom headers for this call. */
+static void headers_fallback(struct e911_call *ec, struct call *call)
+{
+	struct list hdrs = LIST_INIT;
+	struct sip_hdr hv[8];
+	struct pl rest;
+	size_t n = 0;
+
+	pl_set_str(&rest, ec->hdrs);
+	while (rest.l && n < ARRAY_SIZE(hv)) {
+		struct pl line, name, val;
+		/* ec->hdrs holds complete CRLF lines (emergency.c) */
+		const char *crlf = pl_strchr(&rest, '\r');
+
+		if (!crlf || (size_t)(crlf - rest.p) + 2 > rest.l)
+			break;
+		line.p = rest.p;
+		line.l = (size_t)(crlf - rest.p);
+		pl_advance(&rest, line.l + 2);
+
+		if (re_regex(line.p, line.l, "[^:]+:[ ]*[^]*", &name, NULL,
+			     &val))
+			continue;
+
+		memset(&hv[n], 0, sizeof(hv[n]));
+		hv[n].name = name;
+		hv[n].val = val;
+		list_append(&hdrs, &hv[n].le, &hv[n]);
+		++n;
+	}
+
+	/* copied by baresip, printed into the INVITE it is about to send */
+	call_set_custom_hdrs(call, &hdrs);
+}
+
+int e911_invite_arm(struct e911_call *ec, struct call *call)
+{
+	sipbody_arm_request_h *arm = ec->m->hook_arm;
+	struct sipbody_request rq;
+	int err;
+
+	err = headers_make(ec, arm != NULL);
+	if (err)
+		return err;
+
+	str_ncpy(ec->req_uri, call_peeruri(call), sizeof(ec->req_uri));
+	ec->hooked = false;
+
+	if (arm) {
+		memset(&rq, 0, sizeof(rq));
+		rq.match_uri = call_peeruri(call);
+		if (ec->target.req_uri[0])
+			rq.req_uri = ec->target.req_uri;
+		/* the account route keeps the account's outbound proxy */
+		if (ec->target.kind != EMERGENCY_ROUTE_ACCOUNT)
+			rq.route = ec->target.next_hop;
+		rq.hdrs = ec->hdrs;
+		if (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE) {
+			rq.part_hdrs = ec->part_hdrs;
+			rq.part = (const uint8_t *)ec->pidf;
+			rq.part_len = strlen(ec->pidf);
+		}
+		ec->hook = arm(&rq);
+		ec->hooked = ec->hook != 0;
+		if (ec->hooked && rq.req_uri)
+			str_ncpy(ec->req_uri, rq.req_uri, sizeof(ec->req_uri));
+	}
+
+	if (!ec->hooked) {
+		warning("e911: *** call %u: the INVITE body hook is not "
+			"active: %s, sent to %s ***\n",
+			ec->id,
+			ec->conveyance == EMERGENCY_LOCATION_BY_REFERENCE
+				? "location by reference only"
+				: "no location in the INVITE",
+			call_peeruri(call));
+		if (arm)
+			err = headers_make(ec, false);
+		if (!err)
+			headers_fallback(ec, call);
+	}
+
+	return err;
+}
+
+void e911_invite_release(struct e911_call *ec)
+{
+	if (!ec->hook)
+		return;
+
+	if (ec->m->hook_release)
+		ec->m->hook_release(ec->hook);
+	ec->hook = 0;
+}
+
+static int add_str_or_null(struct odict *od, const char *key, const char *v)
+{
+	if (!v || !*v)
+		return odict_entry_add(od, key, ODICT_NULL);
+
+	return odict_entry_add(od, key, ODICT_STRING, v);
+}
+
+static const char *route_kind_name(enum emergency_route_kind k)
+{
+	switch (k) {
+	case EMERGENCY_ROUTE_DIRECT:
+		return "direct";
+	case EMERGENCY_ROUTE_PROXIED:
+		return "proxied";
+	default:
+		return "account";
+	}
+}
+
+/* What the current attempt sends: the fields of emergency.started,
+ * emergency.failover and e911.preview. */
+int e911_invite_encode(struct odict *od, const struct e911_call *ec)
+{
+	const struct location *loc = &ec->m->loc;
+	bool by_value = ec->conveyance == EMERGENCY_LOCATION_BY_VALUE;
+	int err;
+
+	err = odict_entry_add(od, "id", ODICT_INT, (int64_t)ec->id);
+	if (!err)
+		err = odict_entry_add(od, "class", ODICT_STRING,
+				      dial_class_name(ec->dial.cls));
+	if (!err)
+		err = odict_entry_add(od, "number", ODICT_STRING,
+				      ec->dial.number);
+	if (!err)
+		err = odict_entry_add(od, "dialled", ODICT_STRING,
+				      ec->dial.dialled);
+	if (!err)
+		err = odict_entry_add(od, "account", ODICT_STRING,
+				      caller_aor(ec));
+	if (!err)
+		err = odict_entry_add(od, "route", ODICT_STRING,
+				      ec->route ? "secondary" : "primary");
+	if (!err)
+		err = odict_entry_add(od, "route_kind", ODICT_STRING,
+				      route_kind_name(ec->target.kind));
+	if (!err)
+		err = add_str_or_null(od, "request_uri", ec->req_uri);
+	if (!err)
+		err = add_str_or_null(od, "next_hop", ec->target.next_hop);
+	if (!err)
+		err = odict_entry_add(
+			od, "location", ODICT_STRING,
+			emergency_conveyance_name(ec->conveyance));
+	if (!err)
+		err = add_str_or_null(
+			od, "location_source",
+			ec->conveyance == EMERGENCY_LOCATION_NONE
+				? NULL
+				: location_source_name(loc->source));
+	if (!err)
+		err = odict_entry_add(od, "body_hook", ODICT_BOOL, ec->hooked);
+	if (!err)
+		err = odict_entry_add(od, "headers", ODICT_STRING,
+				      ec->hdrs ? ec->hdrs : "");
+	if (!err)
+		err = add_str_or_null(od, "part_headers",
+				      by_value ? ec->part_hdrs : NULL);
+	if (!err)
+		err = add_str_or_null(od, "pidf", by_value ? ec->pidf : NULL);
+
+	return err;
+}
+
+/* The account route's Request-URI as baresip will complete it. */
+static void account_req_uri(struct e911_call *ec)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+
+	if (mb && !ua_uri_complete(ec->ua, mb, ec->target.dial_uri))
+		(void)re_snprintf(ec->req_uri, sizeof(ec->req_uri), "%b",
+				  mb->buf, mb->end);
+	mem_deref(mb);
+}
+
+int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
+		 const char **errmsg)
+{
+	const char *number = odict_string(args, "number");
+	struct e911_call *ec = NULL;
+	struct emergency_target second;
+	struct dial_result d;
+	struct ua *ua;
+	int err;
+
+	if (!number)
+		number = m->policy.dial_strings.v[0];
+	if (dialplan_classify(&m->policy, number, &d) ||
+	    d.cls == DIAL_ORDINARY) {
+		*errmsg = "not an emergency or test number";
+		return EINVAL;
+	}
+
+	ua = e911_ua_choose(m, odict_string(args, "account"));
+	if (!ua) {
+		*errmsg = "no account is configured";
+		return ENOENT;
+	}
+
+	err = e911_call_alloc(&ec, m, ua, &d);
+	if (err)
+		return err;
+
+	err = emergency_target_plan(&ec->target, &m->policy, 0, &d);
+	if (!err)
+		err = e911_invite_prepare(ec);
+	if (!err)
+		err = headers_make(ec, e911_hook_active(m));
+	if (err) {
+		*errmsg = "the INVITE could not be composed";
+		goto out;
+	}
+
+	if (ec->target.req_uri[0])
+		str_ncpy(ec->req_uri, ec->target.req_uri, sizeof(ec->req_uri));
+	else
+		account_req_uri(ec);
+	ec->hooked = e911_hook_active(m);
+
+	err = e911_invite_encode(result, ec);
+	if (!err && !emergency_target_plan(&second, &m->policy, 1, &d))
+		err = odict_entry_add(
+			result, "secondary_request_uri", ODICT_STRING,
+			second.req_uri[0] ? second.req_uri : second.dial_uri);
+	if (!err)
+		err = odict_entry_add(
+			result, "notification_uris", ODICT_INT,
+			(int64_t)m->policy.notification_uri_count);
+
+out:
+	mem_deref(ec);
+	return err;
+}

@@ -1,0 +1,133 @@
+/* location_fixture: test module standing in for the location module. */
+
+#include <re.h>
+#include <string.h>
+#include "baresip-abi.h"
+#include "bus.h"
+
+/*
+ * Control command "test.location": its args are a location record as
+ * location_json_encode() writes it (source, civic, geo, method, ...); the
+ * fixture emits them as the "location.changed" event the location module
+ * sends, with reason "test", so that tests choose the location the e911
+ * module sees without a LIS.  The record is not checked here: that is the
+ * receiver's job, and tests may send broken ones on purpose.
+ */
+/* One entry into another dict; objects and arrays are shared. */
+static int entry_copy(struct odict *od, const struct odict_entry *e)
+{
+	switch (e->type) {
+	case ODICT_OBJECT:
+	case ODICT_ARRAY:
+		return odict_entry_add(od, e->key, e->type, e->u.odict);
+	case ODICT_STRING:
+		return odict_entry_add(od, e->key, e->type, e->u.str);
+	case ODICT_INT:
+		return odict_entry_add(od, e->key, e->type, e->u.integer);
+	case ODICT_DOUBLE:
+		return odict_entry_add(od, e->key, e->type, e->u.dbl);
+	case ODICT_BOOL:
+		return odict_entry_add(od, e->key, e->type, e->u.boolean);
+	default:
+		return odict_entry_add(od, e->key, ODICT_NULL);
+	}
+}
+
+static int cmd_location(const struct odict *args, struct odict *result,
+			const char **errmsg, void *arg)
+{
+	struct odict *ev = NULL;
+	struct le *le;
+	int err;
+	(void)errmsg;
+	(void)arg;
+
+	err = odict_alloc(&ev, 16);
+	if (err)
+		return err;
+
+	LIST_FOREACH(&args->lst, le)
+	{
+		const struct odict_entry *e = le->data;
+
+		err = entry_copy(ev, e);
+		if (err)
+			goto out;
+	}
+
+	err = odict_entry_add(ev, "reason", ODICT_STRING, "test");
+	if (!err)
+		bus_event_emit("location.changed", ev);
+	if (!err)
+		err = odict_entry_add(result, "emitted", ODICT_BOOL, true);
+
+out:
+	mem_deref(ev);
+	return err;
+}
+
+static int print_handler(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+/*
+ * Control command "test.console": {"command": "dial 911"} runs a baresip
+ * long command as its console would ("/dial 911"; the menu module must be
+ * loaded), so tests can place calls on a path that is not ours.
+ */
+static int cmd_console(const struct odict *args, struct odict *result,
+		       const char **errmsg, void *arg)
+{
+	const char *command = odict_string(args, "command");
+	struct re_printf pf = {print_handler, NULL};
+	struct mbuf *mb;
+	char *out = NULL;
+	int err;
+	(void)arg;
+
+	if (!command) {
+		*errmsg = "\"command\" is needed";
+		return EINVAL;
+	}
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return ENOMEM;
+	pf.arg = mb;
+
+	err = cmd_process_long(baresip_commands(), command, strlen(command),
+			       &pf, NULL);
+	if (!err) {
+		mb->pos = 0;
+		err = mbuf_strdup(mb, &out, mb->end);
+	}
+	if (!err)
+		err = odict_entry_add(result, "output", ODICT_STRING, out);
+
+	mem_deref(out);
+	mem_deref(mb);
+	return err;
+}
+
+static int module_init(void)
+{
+	int err = bus_command_register("test.location", cmd_location, NULL);
+
+	return err ? err
+		   : bus_command_register("test.console", cmd_console, NULL);
+}
+
+static int module_close(void)
+{
+	bus_command_unregister("test.location");
+	bus_command_unregister("test.console");
+	return 0;
+}
+
+EXPORT_SYM const struct mod_export exports = {
+	"location_fixture",
+	"application",
+	module_init,
+	module_close,
+};

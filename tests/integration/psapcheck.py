@@ -1,0 +1,209 @@
+"""A PSAP's reading of an emergency INVITE captured by sipp: the multipart
+body (RFC 5621), Geolocation <cid:> against the part's Content-ID
+(RFC 6442), the headers, and the PIDF-LO (RFC 4119 / 5491 / 5139), whose
+fields must equal the location record the engine was given."""
+
+import re
+import xml.etree.ElementTree as ET
+
+from lphelp import check
+
+NS = {
+    "p": "urn:ietf:params:xml:ns:pidf",
+    "dm": "urn:ietf:params:xml:ns:pidf:data-model",
+    "gp": "urn:ietf:params:xml:ns:pidf:geopriv10",
+    "gbp": "urn:ietf:params:xml:ns:pidf:geopriv10:basicPolicy",
+    "ca": "urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr",
+    "gml": "http://www.opengis.net/gml",
+    "gs": "http://www.opengis.net/pidflo/1.0",
+}
+
+
+class Message:
+    """A SIP message as received: start line, headers (in order, names
+    folded to lower case), body."""
+
+    def __init__(self, text):
+        head, sep, self.body = text.partition("\r\n\r\n")
+        check(sep, "the message has a blank line after its headers")
+        lines = head.split("\r\n")
+        self.start = lines[0]
+        self.headers = []
+        for line in lines[1:]:
+            name, colon, value = line.partition(":")
+            check(colon, f"malformed header line {line!r}")
+            self.headers.append((name.strip().lower(), value.strip()))
+
+    def all(self, name):
+        return [v for n, v in self.headers if n == name]
+
+    def get(self, name):
+        values = self.all(name)
+        check(len(values) <= 1, f"{name} appears {len(values)} times")
+        return values[0] if values else None
+
+    @property
+    def request_uri(self):
+        return self.start.split(" ")[1]
+
+    def aor(self, name):
+        m = re.search(r"<([^>]+)>", self.get(name) or "")
+        check(m, f"no URI in {name}")
+        return m.group(1)
+
+
+def split_multipart(ctype, body):
+    """RFC 2046 parts: [(headers dict, content)]."""
+    m = re.search(r'boundary="?([^";]+)"?', ctype)
+    check(m, f"no boundary in {ctype}")
+    delim = "--" + m.group(1)
+    check(body.startswith(delim + "\r\n"), "the body starts with the "
+          "boundary")
+    check(body.endswith("\r\n" + delim + "--\r\n"), "closing delimiter")
+    parts = []
+    for chunk in body.split("\r\n" + delim)[:-1]:
+        chunk = chunk.split("\r\n", 1)[1]
+        head, sep, content = chunk.partition("\r\n\r\n")
+        check(sep, "each part has a blank line after its headers")
+        hdrs = {}
+        for line in head.split("\r\n"):
+            name, _, value = line.partition(":")
+            hdrs[name.strip().lower()] = value.strip()
+        parts.append((hdrs, content))
+    return parts
+
+
+def geolocation_values(msg):
+    values = []
+    for v in msg.all("geolocation"):
+        values += re.findall(r"<([^>]+)>", v)
+    return values
+
+
+def check_plain(text):
+    """An INVITE without any location: what ordinary calls look like."""
+    msg = Message(text)
+    check(not msg.all("geolocation"), "no Geolocation header")
+    check(not msg.all("geolocation-routing"), "no Geolocation-Routing")
+    check(msg.get("content-type") == "application/sdp",
+          f"plain SDP body, not {msg.get('content-type')}")
+    check("pidf" not in msg.body and "presence" not in msg.body,
+          "no PIDF-LO in the body")
+    return msg
+
+
+def check_no_location(text, priority=True):
+    """An emergency INVITE sent without location: at once, marked."""
+    msg = check_plain(text)
+    check((msg.get("priority") == "emergency") == priority,
+          f"Priority: {msg.get('priority')}")
+    return msg
+
+
+def _text(el, path):
+    found = el.find(path, NS)
+    return found.text if found is not None else None
+
+
+def _floats(s):
+    return [float(x) for x in s.split()]
+
+
+def check_geo(li, geo):
+    """The GML shape in a location-info equals the record's."""
+    shape = geo["shape"]
+    ns = "gml" if shape in ("Point", "Polygon") else "gs"
+    el = li.find(f"{ns}:{shape}", NS)
+    check(el is not None, f"a {ns}:{shape} in location-info")
+    srs = "urn:ogc:def:crs:EPSG::" + str(geo.get("crs", 4326))
+    check(el.get("srsName") == srs, f"srsName {el.get('srsName')}")
+    pos = _floats(_text(el, "gml:pos"))
+    check(abs(pos[0] - geo["lat"]) < 1e-6 and abs(pos[1] - geo["lon"]) < 1e-6,
+          f"gml:pos {pos} is latitude, longitude of the record")
+    for key in ("radius", "semi_major", "semi_minor", "orientation"):
+        if key in geo:
+            name = {"radius": "radius", "semi_major": "semiMajorAxis",
+                    "semi_minor": "semiMinorAxis",
+                    "orientation": "orientation"}[key]
+            v = float(_text(el, "gs:" + name))
+            check(abs(v - geo[key]) < 1e-6, f"gs:{name} {v} != {geo[key]}")
+
+
+def check_pidf(doc, record, entity, device_id=None):
+    """The PIDF-LO carries the record: civic and geodetic in dm:device
+    elements (RFC 5491 rule 4), method, provided-by, timestamp, usage
+    rules allowing retransmission."""
+    root = ET.fromstring(doc.encode())
+    check(root.tag == "{%s}presence" % NS["p"], f"root is {root.tag}")
+    check(root.get("entity") == entity,
+          f"entity {root.get('entity')} is the caller's AOR {entity}")
+    devices = root.findall("dm:device", NS)
+    check(devices, "location in dm:device")
+    civic_seen = geo_seen = False
+    for dev in devices:
+        check(dev.get("id") and dev.get("id")[0].isalpha(),
+              "device id is an xs:ID")
+        gps = dev.findall("gp:geopriv", NS)
+        check(len(gps) == 1, "one geopriv per device (RFC 5491 rule 1)")
+        gp = gps[0]
+        li = gp.find("gp:location-info", NS)
+        check(li is not None, "location-info")
+        ca = li.find("ca:civicAddress", NS)
+        if ca is not None:
+            got = {c.tag.split("}")[1]: c.text for c in ca}
+            check(got == record["civic"],
+                  f"civic address {got} equals the record "
+                  f"{record['civic']}")
+            civic_seen = True
+        elif record.get("geo"):
+            check_geo(li, record["geo"])
+            geo_seen = True
+        check(_text(gp, "gp:method") == record["method"],
+              f"method {_text(gp, 'gp:method')}")
+        if record.get("provided_by"):
+            check(_text(gp, "gp:provided-by") == record["provided_by"],
+                  "provided-by")
+        check(_text(gp, "gp:usage-rules/gbp:retransmission-allowed")
+              == "yes", "retransmission allowed for the PSAP")
+        check(_text(dev, "dm:timestamp") == record["obtained_at"],
+              f"timestamp {_text(dev, 'dm:timestamp')} is the record's "
+              f"real one {record['obtained_at']}")
+        if device_id:
+            check(_text(dev, "dm:deviceID") == device_id, "deviceID")
+    check(civic_seen == bool(record.get("civic")), "civic sent")
+    check(geo_seen == bool(record.get("geo")), "geodetic sent")
+
+
+def check_by_value(text, record, priority=True, request_uri=None,
+                   device_id=None, route=None):
+    """An INVITE with the PIDF-LO by value.  Returns (msg, pidf text)."""
+    msg = Message(text)
+    if request_uri:
+        check(msg.request_uri == request_uri,
+              f"Request-URI {msg.request_uri}, want {request_uri}")
+        check(msg.aor("to") == request_uri, f"To {msg.get('to')}")
+    if route is not None:
+        check(msg.all("route") == route, f"Route {msg.all('route')}")
+    check((msg.get("priority") == "emergency") == priority,
+          f"Priority: {msg.get('priority')}")
+    check(msg.get("geolocation-routing") == "yes", "Geolocation-Routing")
+    ctype = msg.get("content-type")
+    check(ctype.startswith("multipart/mixed"), f"Content-Type {ctype}")
+    check(int(msg.get("content-length")) == len(msg.body.encode()),
+          "Content-Length matches the body")
+    parts = split_multipart(ctype, msg.body)
+    check(len(parts) == 2, f"{len(parts)} body parts")
+    (sdp_h, sdp), (loc_h, pidf) = parts
+    check(sdp_h.get("content-type") == "application/sdp" and
+          sdp.startswith("v=0"), "the SDP comes first")
+    check(loc_h.get("content-type") == "application/pidf+xml",
+          "the second part is a PIDF-LO")
+    check(loc_h.get("content-disposition") ==
+          "by-reference;handling=optional", "Content-Disposition")
+    cid = loc_h.get("content-id", "")
+    check(cid.startswith("<") and cid.endswith(">"), f"Content-ID {cid}")
+    geo = geolocation_values(msg)
+    check(geo and geo[0] == "cid:" + cid[1:-1],
+          f"Geolocation {geo} points at the part {cid}")
+    check_pidf(pidf, record, msg.aor("from"), device_id)
+    return msg, pidf

@@ -2,6 +2,7 @@
 
 #include <re.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "baresip-abi.h"
 #include "bus.h"
@@ -182,6 +183,28 @@ struct ua *e911_ua_choose(const struct e911 *m, const char *asked)
 	return ua;
 }
 
+/*
+ * The INVITE is out with the location as it was (its real timestamp in the
+ * PIDF-LO); if that is stale or missing, ask the LIS now for the quick
+ * emergencyRouting answer, for re-INVITEs and the dispatcher's next look.
+ * Never before the call, never waiting.
+ */
+static void location_refresh_if_stale(const struct e911 *m)
+{
+	struct odict *args = NULL, *res = NULL;
+	const char *errmsg = NULL;
+
+	if (m->have_loc && (!m->loc.expires || m->loc.expires > time(NULL)))
+		return;
+
+	if (!odict_alloc(&args, 1) && !odict_alloc(&res, 16) &&
+	    !odict_entry_add(args, "routing", ODICT_BOOL, true))
+		(void)bus_command_call("location.refresh", args, res, &errmsg);
+
+	mem_deref(res);
+	mem_deref(args);
+}
+
 static int cmd_dial(const struct odict *args, struct odict *result,
 		    const char **errmsg, void *arg)
 {
@@ -214,6 +237,8 @@ static int cmd_dial(const struct odict *args, struct odict *result,
 		*errmsg = "the emergency call could not be placed on any route";
 		return err;
 	}
+
+	location_refresh_if_stale(m);
 
 	err = odict_alloc(&em, 8);
 	if (!err)

@@ -107,7 +107,7 @@ def main():
                 say("  " + line)
             if "pidf+xml" in body:
                 say("\n  with the location by value:")
-                for line in body.split("\r\n"):
+                for line in body.splitlines():
                     say("  | " + line)
     finally:
         topo.close()

@@ -26,7 +26,7 @@ RECORD = {
     "method": "Wiremap",
     "provided_by": "lis.example.com",
     "obtained_at": "2024-05-01T12:00:00Z",
-    "expires": "2024-05-02T12:00:00Z",
+    "expires": "2099-05-02T12:00:00Z",  # fresh: a stale one is refreshed
     "validated": True,
     "uris": [{"uri": "https://lis.example.com/loc/7f3a", "expires": None}],
     "elin": "4255550100",

@@ -35,6 +35,8 @@ static void usage(FILE *f)
 		"one)\n"
 		"  answer [CALL-ID]       answer a ringing call\n"
 		"  calls                  list calls\n"
+		"  dnd on|off             do not disturb (PSAP callbacks still "
+		"ring)\n"
 		"  netinfo                what the device is attached to\n"
 		"  location [refresh]     where the device is, and why\n"
 		"  emergency preview [NUMBER]\n"
@@ -505,6 +507,12 @@ static int command(const struct opts *o, int argc, char *argv[])
 	     0 == str_cmp(cmd, "netinfo")) &&
 	    argc == 1) {
 		err = odict_alloc(&args, 1);
+	} else if (0 == str_cmp(cmd, "dnd") && argc == 2 &&
+		   (!str_cmp(argv[1], "on") || !str_cmp(argv[1], "off"))) {
+		err = odict_alloc(&args, 1);
+		if (!err)
+			err = odict_entry_add(args, "on", ODICT_BOOL,
+					      !str_cmp(argv[1], "on"));
 	} else if (0 == str_cmp(cmd, "location") && argc <= 2) {
 		if (argc == 2 && str_cmp(argv[1], "refresh")) {
 			usage(stderr);

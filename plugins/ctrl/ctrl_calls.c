@@ -19,6 +19,19 @@ struct regstate {
 
 static struct list regstates;
 
+/* Do not disturb: incoming calls are turned away, except those that may
+ * be the PSAP calling back (e911's callback window). */
+static bool dnd;
+
+/* Calls to turn away, by Call-ID, once baresip has finished with them. */
+struct reject {
+	struct le le;
+	struct tmr tmr;
+	char *id;
+};
+
+static struct list rejects;
+
 static void regstate_destructor(void *arg)
 {
 	struct regstate *rs = arg;
@@ -203,6 +216,8 @@ static int cmd_status(const struct odict *args, struct odict *result,
 	if (err)
 		goto out;
 	err = odict_entry_add(result, "calls", ODICT_INT, (int64_t)ncalls);
+	if (!err)
+		err = odict_entry_add(result, "dnd", ODICT_BOOL, dnd);
 
 out:
 	mem_deref(accounts);
@@ -558,14 +573,28 @@ out:
 	return err;
 }
 
+static int cmd_dnd(const struct odict *args, struct odict *result,
+		   const char **errmsg)
+{
+	const struct odict_entry *e = odict_get_type(args, ODICT_BOOL, "on");
+
+	if (!e) {
+		*errmsg = "\"on\" must be true or false";
+		return EINVAL;
+	}
+
+	dnd = e->u.boolean;
+	return odict_entry_add(result, "dnd", ODICT_BOOL, dnd);
+}
+
 static const struct {
 	const char *name;
 	int (*h)(const struct odict *args, struct odict *result,
 		 const char **errmsg);
 } commands[] = {
-	{"status", cmd_status}, {"dial", cmd_dial},   {"hangup", cmd_hangup},
-	{"answer", cmd_answer}, {"calls", cmd_calls}, {"hold", cmd_hold},
-	{"resume", cmd_resume},
+	{"dnd", cmd_dnd},	{"status", cmd_status}, {"dial", cmd_dial},
+	{"hangup", cmd_hangup}, {"answer", cmd_answer}, {"calls", cmd_calls},
+	{"hold", cmd_hold},	{"resume", cmd_resume},
 };
 
 int ctrl_calls_command(const char *cmd, const struct odict *args,
@@ -623,6 +652,62 @@ static void call_event(const char *name, struct call *call, const char *prm)
 	mem_deref(ev);
 }
 
+static void reject_destructor(void *arg)
+{
+	struct reject *r = arg;
+
+	tmr_cancel(&r->tmr);
+	list_unlink(&r->le);
+	mem_deref(r->id);
+}
+
+static void reject_now(void *arg)
+{
+	struct reject *r = arg;
+	struct ua *ua = NULL;
+	struct call *call = call_lookup(r->id, &ua);
+
+	if (call && call_state(call) == CALL_STATE_INCOMING) {
+		call_event("call.rejected", call, "do not disturb");
+		ua_hangup(ua, call, 486, "Busy Here");
+	}
+	mem_deref(r);
+}
+
+/* Hang up after the event: baresip is still setting the call up. */
+static void reject_later(const struct call *call)
+{
+	struct reject *r;
+
+	if (!call_id(call))
+		return;
+
+	r = mem_zalloc(sizeof(*r), reject_destructor);
+	if (!r || str_dup(&r->id, call_id(call))) {
+		mem_deref(r);
+		return;
+	}
+
+	list_append(&rejects, &r->le, r);
+	tmr_start(&r->tmr, 0, reject_now, r);
+}
+
+/* True while e911 says an incoming call may be the PSAP calling back. */
+static bool psap_may_call(void)
+{
+	struct odict *args = NULL, *res = NULL;
+	const char *errmsg = NULL;
+	bool open = false;
+
+	if (!odict_alloc(&args, 1) && !odict_alloc(&res, 2) &&
+	    !bus_command_call("e911.callback_window", args, res, &errmsg))
+		(void)odict_get_boolean(res, &open, "open");
+
+	mem_deref(res);
+	mem_deref(args);
+	return open;
+}
+
 static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 			     const char *prm, void *arg)
 {
@@ -643,6 +728,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 		break;
 	case UA_EVENT_CALL_INCOMING:
 		call_event("call.incoming", call, NULL);
+		if (dnd && !psap_may_call())
+			reject_later(call);
 		break;
 	case UA_EVENT_CALL_RINGING:
 		call_event("call.ringing", call, NULL);
@@ -674,4 +761,5 @@ void ctrl_calls_close(void)
 {
 	uag_event_unregister(ua_event_handler);
 	list_flush(&regstates);
+	list_flush(&rejects);
 }

@@ -370,10 +370,29 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 	e911_call_ua_event(arg, ua, ev, call, prm);
 }
 
+/* "e911.callback_window": {open, minutes} — may an incoming call be the
+ * PSAP calling back?  ctrl lets such calls ring through do-not-disturb. */
+static int cmd_callback_window(const struct odict *args, struct odict *result,
+			       const char **errmsg, void *arg)
+{
+	const struct e911 *m = arg;
+	int err;
+	(void)args;
+	(void)errmsg;
+
+	err = odict_entry_add(result, "open", ODICT_BOOL,
+			      e911_callback_window_open(m));
+	if (!err)
+		err = odict_entry_add(result, "minutes", ODICT_INT,
+				      (int64_t)m->policy.callback_window);
+	return err;
+}
+
 static const struct {
 	const char *name;
 	bus_cmd_h *h;
 } commands[] = {
+	{"e911.callback_window", cmd_callback_window},
 	{"e911.policy", cmd_policy},
 	{"e911.dial", cmd_dial},
 	{"e911.preview", cmd_preview},

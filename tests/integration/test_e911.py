@@ -419,6 +419,48 @@ def test_callback_window():
                     caller.stop()
 
 
+def test_do_not_disturb():
+    """With do not disturb on, an incoming call rings through inside the
+    callback window and is turned away (486) outside it."""
+    for window, rings in ((60, True), (0, False)):
+        with Workdir() as wd:
+            pbx = Sipp(wd, "pbx.xml", "pbx")
+            eng = engine(wd, pbx, f"callback_window {window}\n")
+            caller = None
+            try:
+                ctl = eng.ctl()
+                r = ctl.request("dnd", {"on": True})
+                check(r["ok"] and r["result"]["dnd"], f"dnd on: {r}")
+                check(ctl.request("status")["result"]["dnd"] is True,
+                      "status shows dnd")
+                call_through(ctl, "socket", "911")
+                caller = Sipp(wd, "caller.xml" if rings
+                              else "caller_rejected.xml", "caller",
+                              extra=(f"127.0.0.1:{eng.sip_port}", "-m",
+                                     "1"))
+                inc = ctl.wait_event("call.incoming")
+                if rings:
+                    ctl.wait_event("emergency.callback")
+                    calls = ctl.request("calls")["result"]["calls"]
+                    check(any(c["id"] == inc["call"]["id"] and
+                              c["state"] == "incoming" for c in calls),
+                          f"the callback rings through: {calls}")
+                    check(ctl.request("hangup")["ok"], "end it")
+                else:
+                    rej = ctl.wait_event("call.rejected")
+                    check(rej["call"]["id"] == inc["call"]["id"] and
+                          rej["reason"] == "do not disturb", f"{rej}")
+                    wait_for(lambda: caller.proc.poll() is not None, 10,
+                             "the caller to get its 486")
+                    check(caller.proc.returncode == 0,
+                          "the caller saw 486 Busy Here")
+            finally:
+                eng.stop()
+                pbx.stop()
+                if caller:
+                    caller.stop()
+
+
 def test_without_body_hook():
     """Our modules in a baresip without libsipbody: a loud warning, and
     the location by reference where there is a URI."""
@@ -450,4 +492,5 @@ if __name__ == "__main__":
                   test_no_location, test_failover_on_503,
                   test_failover_no_listener, test_both_routes_fail,
                   test_security_desk, test_policy_files, test_preview,
-                  test_callback_window, test_without_body_hook]))
+                  test_callback_window, test_do_not_disturb,
+                  test_without_body_hook]))

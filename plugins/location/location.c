@@ -15,12 +15,16 @@
 #include "locsource.h"
 #include "lis_client.h"
 #include "locator.h"
+#include "policy.h"
+#include "locprompt.h"
+#include "manual.h"
 #include "settings.h"
 
 static struct {
 	struct location_settings set;
 	struct netdisc *nd;
 	struct locator *loc;
+	struct manual *man; /* the person's locations and the prompt */
 } mod;
 
 static int cmd_netinfo(const struct odict *args, struct odict *result,
@@ -44,6 +48,8 @@ static int location_encode(struct odict *od)
 	if (!err)
 		err = odict_entry_add(od, "reason", ODICT_STRING,
 				      reason ? reason : "");
+	if (!err)
+		err = manual_prompt_encode(od, mod.man);
 
 	return err;
 }
@@ -94,6 +100,9 @@ static void location_changed(const struct location *loc, const char *reason,
 	if (!location_encode(ev))
 		bus_event_emit("location.changed", ev);
 	mem_deref(ev);
+
+	/* the prompt follows the change it is about */
+	manual_check(mod.man);
 }
 
 static const char *first_aor(void)
@@ -105,6 +114,7 @@ static const char *first_aor(void)
 
 static void network_changed(const struct netsnap *snap, void *arg)
 {
+	struct locator_manual man = {NULL, NULL};
 	const struct lldp_frame *nb;
 	struct odict *ev = NULL;
 	size_t i;
@@ -119,19 +129,29 @@ static void network_changed(const struct netsnap *snap, void *arg)
 	for (i = 0; !nb && i < snap->ifc; i++)
 		nb = netdisc_lldp(mod.nd, snap->ifs[i].ifindex);
 
+	manual_network(mod.man, netdisc_place_fingerprint(mod.nd), &man);
 	locator_network(mod.loc, snap, nb, netdisc_fingerprint(mod.nd),
-			first_aor());
+			first_aor(), &man);
+
+	/* a new network with the same (empty) choice still asks again */
+	manual_check(mod.man);
 }
 
 static int module_init(void)
 {
+	struct policy pol;
 	int err;
 
+	memset(&pol, 0, sizeof(pol));
 	location_settings_read(&mod.set);
+	location_policy_read(&pol);
 
 	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
+	if (!err)
+		err = manual_alloc(&mod.man, mod.loc, &pol, mod.set.saved_file);
+	policy_reset(&pol);
 	if (err) {
-		warning("location: cannot start the LIS client: %m\n", err);
+		warning("location: cannot start: %m\n", err);
 		return err;
 	}
 
@@ -157,6 +177,7 @@ static int module_close(void)
 	bus_command_unregister("location");
 	bus_command_unregister("netinfo");
 	mod.nd = mem_deref(mod.nd);
+	mod.man = mem_deref(mod.man);
 	mod.loc = mem_deref(mod.loc);
 	return 0;
 }

@@ -7,6 +7,7 @@ struct location_settings {
 	char lis_url[512];
 	char lis_url_secondary[512];
 	char lis_ca_file[512];
+	char saved_file[600]; /* saved locations; "" if no data dir */
 };
 
 /*
@@ -15,3 +16,14 @@ struct location_settings {
  * the phone always starts.
  */
 void location_settings_read(struct location_settings *s);
+
+/*
+ * The location policy (policy.h) from the user's locphone.conf and the
+ * administrator's LOCATION_ADMIN_CONF, into p (zeroed by the caller;
+ * policy_reset it).  Problems are logged and safe values used: the phone
+ * always starts.
+ */
+void location_policy_read(struct policy *p);
+
+/* The administrator's file (design.md §5): it overrides the user's. */
+#define LOCATION_ADMIN_CONF "/etc/locphone/locphone.conf"

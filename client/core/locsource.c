@@ -3,6 +3,7 @@
 #include <re.h>
 #include <string.h>
 #include "civic.h"
+#include "civic_validate.h"
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
@@ -288,5 +289,119 @@ int locsource_manual(struct location *loc, const struct civic *civic,
 
 	if (err)
 		location_reset(loc);
+	return err;
+}
+
+/* One member of location.set's arguments into c or pos; why if bad. */
+static int entry_decode(struct civic *c, struct geo_pos *pos, unsigned *have,
+			const struct odict_entry *e, char *why, size_t sz)
+{
+	const bool lat = !str_cmp(e->key, "lat");
+	const char *bad = NULL;
+	int f, err = 0;
+
+	if (lat || !str_cmp(e->key, "lon")) {
+		double v = 0;
+
+		if (e->type == ODICT_DOUBLE)
+			v = e->u.dbl;
+		else if (e->type == ODICT_INT)
+			v = (double)e->u.integer;
+		else
+			bad = "must be a number of degrees";
+		if (lat)
+			pos->lat = v;
+		else
+			pos->lon = v;
+		*have |= lat ? 1u : 2u;
+	} else if ((f = civic_field_by_name(e->key)) < 0) {
+		bad = "not an RFC 5139 civic element";
+	} else if (e->type != ODICT_STRING) {
+		bad = "must be text";
+	} else if (civic_get(c, f)) {
+		bad = "given twice";
+	} else {
+		err = civic_set_str(c, f, e->u.str);
+		if (err == EINVAL)
+			bad = "too long, or holds control characters";
+	}
+
+	if (bad) {
+		re_snprintf(why, sz, "%s: %s", e->key, bad);
+		return EINVAL;
+	}
+
+	return err;
+}
+
+/* Every problem civic_validate found, one per field, "; " between. */
+static void problems_print(char *why, size_t sz,
+			   const struct civic_problems *probs)
+{
+	size_t i, off = 0;
+
+	why[0] = '\0';
+	for (i = 0; i < probs->n && off < sz; i++) {
+		int n = re_snprintf(why + off, sz - off, "%s%s", i ? "; " : "",
+				    probs->v[i].text);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+int locsource_manual_decode(struct location *loc, const struct odict *args,
+			    time_t now, char *why, size_t sz)
+{
+	struct civic_problems probs;
+	struct civic c;
+	struct geo_pos pos;
+	struct location next;
+	char dummy[8];
+	unsigned have = 0;
+	struct le *le;
+	int err = 0;
+
+	if (!loc || !args)
+		return EINVAL;
+	if (!why || !sz) {
+		why = dummy;
+		sz = sizeof(dummy);
+	}
+
+	why[0] = '\0';
+	memset(&c, 0, sizeof(c));
+	memset(&pos, 0, sizeof(pos));
+	memset(&next, 0, sizeof(next));
+	memset(&probs, 0, sizeof(probs));
+
+	for (le = args->lst.head; le && !err; le = le->next)
+		err = entry_decode(&c, &pos, &have, le->data, why, sz);
+	if (err)
+		goto out;
+
+	if (have == 1 || have == 2) {
+		re_snprintf(why, sz, "lat, lon: give both or neither");
+		err = EINVAL;
+		goto out;
+	}
+
+	err = civic_normalise(&c);
+	if (!err && civic_validate(&c, &probs)) {
+		problems_print(why, sz, &probs);
+		err = EINVAL;
+	}
+	if (!err) {
+		err = locsource_manual(&next, &c, have ? &pos : NULL, now);
+		if (err == EINVAL)
+			re_snprintf(why, sz, "lat, lon: not a WGS 84 point");
+	}
+	if (!err)
+		location_move(loc, &next);
+
+out:
+	location_reset(&next);
+	civic_reset(&c);
 	return err;
 }

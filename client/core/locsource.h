@@ -82,3 +82,15 @@ bool locsource_ask(const struct locsource_inputs *in,
  */
 int locsource_manual(struct location *loc, const struct civic *civic,
 		     const struct geo_pos *pos, time_t now);
+
+/*
+ * What the person typed, as location.set sends it (client/ctl/PROTOCOL.md):
+ * an object of RFC 5139 element names with string values and optional
+ * "lat" and "lon" numbers (both or neither).  Trimmed and checked as
+ * civic_normalise and civic_validate do, then made a record as by
+ * locsource_manual.  Returns 0 with loc filled (reset first); EINVAL with
+ * why (if given) naming every problem by its field, "country: 'XX' is not
+ * an ISO 3166 alpha-2 code; A3: city is required", loc left alone; ENOMEM.
+ */
+int locsource_manual_decode(struct location *loc, const struct odict *args,
+			    time_t now, char *why, size_t sz);

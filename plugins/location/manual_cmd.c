@@ -46,118 +46,29 @@ static int choice_encode(struct odict *od, const struct manual *m)
 	return err;
 }
 
-/* One field of location.set into c, or words for the client. */
-static int set_field(struct manual *m, struct civic *c, struct geo_pos *pos,
-		     unsigned *have, const struct odict_entry *e,
-		     const char **errmsg)
-{
-	const bool lat = !str_cmp(e->key, "lat");
-	const char *why = NULL;
-	int f;
-
-	if (lat || !str_cmp(e->key, "lon")) {
-		double v = 0;
-
-		if (e->type == ODICT_DOUBLE)
-			v = e->u.dbl;
-		else if (e->type == ODICT_INT)
-			v = (double)e->u.integer;
-		else
-			why = "must be a number of degrees";
-		if (lat)
-			pos->lat = v;
-		else
-			pos->lon = v;
-		*have |= lat ? 1u : 2u;
-	} else if ((f = civic_field_by_name(e->key)) < 0) {
-		why = "not an RFC 5139 civic element";
-	} else if (e->type != ODICT_STRING) {
-		why = "must be text";
-	} else if (civic_set_str(c, f, e->u.str)) {
-		why = "too long, or holds control characters";
-	}
-
-	if (!why)
-		return 0;
-
-	re_snprintf(m->errbuf, sizeof(m->errbuf), "%s: %s", e->key, why);
-	*errmsg = m->errbuf;
-	return EINVAL;
-}
-
-/* Every problem civic_validate found, one per field, into errbuf. */
-static const char *problems_words(struct manual *m,
-				  const struct civic_problems *probs)
-{
-	size_t i, off = 0;
-
-	m->errbuf[0] = '\0';
-	for (i = 0; i < probs->n && off < sizeof(m->errbuf); i++) {
-		int n = re_snprintf(m->errbuf + off, sizeof(m->errbuf) - off,
-				    "%s%s", i ? "; " : "", probs->v[i].text);
-
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-
-	return m->errbuf;
-}
-
 /* location.set: the person's location for this network (not saved). */
 static int cmd_set(const struct odict *args, struct odict *result,
 		   const char **errmsg, void *arg)
 {
 	struct manual *m = arg;
-	struct civic_problems probs;
-	struct civic c;
-	struct geo_pos pos;
 	struct location loc;
-	unsigned have = 0;
-	struct le *le;
-	int err = 0;
+	int err;
 
-	memset(&c, 0, sizeof(c));
-	memset(&pos, 0, sizeof(pos));
 	memset(&loc, 0, sizeof(loc));
-	memset(&probs, 0, sizeof(probs));
-
-	for (le = args->lst.head; le && !err; le = le->next)
-		err = set_field(m, &c, &pos, &have, le->data, errmsg);
-	if (err)
-		goto out;
-
-	if (have == 1 || have == 2) {
-		*errmsg = "lat, lon: give both or neither";
-		err = EINVAL;
-		goto out;
+	err = locsource_manual_decode(&loc, args, time(NULL), m->errbuf,
+				      sizeof(m->errbuf));
+	if (err) {
+		if (m->errbuf[0])
+			*errmsg = m->errbuf;
+		return err;
 	}
-
-	err = civic_normalise(&c);
-	if (!err && civic_validate(&c, &probs)) {
-		*errmsg = problems_words(m, &probs);
-		err = EINVAL;
-	}
-	if (!err) {
-		err = locsource_manual(&loc, &c, have ? &pos : NULL,
-				       time(NULL));
-		if (err == EINVAL)
-			*errmsg = "lat, lon: not a WGS 84 point";
-	}
-	if (err)
-		goto out;
 
 	manual_entered_clear(m);
 	location_move(&m->entered, &loc);
 	str_ncpy(m->entered_place, m->place, sizeof(m->entered_place));
 	manual_entered_apply(m);
 
-	err = choice_encode(result, m);
-
-out:
-	location_reset(&loc);
-	civic_reset(&c);
-	return err;
+	return choice_encode(result, m);
 }
 
 /* The NAME argument of save, use and delete. */

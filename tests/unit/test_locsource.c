@@ -330,6 +330,98 @@ static void manual_record(void **state)
 	location_reset(&loc);
 }
 
+/* location.set arguments and what must come of them. */
+static const struct {
+	const char *json;
+	int err;
+	const char *why;     /* EINVAL: the words exactly */
+	const char *country; /* 0: after normalising */
+	const char *hno;
+	bool point;
+} set_cases[] = {
+	{"{\"HNO\":\" 1 \",\"RD\":\"Microsoft\",\"STS\":\"Way\","
+	 "\"A3\":\"Redmond\",\"A1\":\"WA\",\"country\":\"us\",\"FLR\":\"3\"}",
+	 0, NULL, "US", "1", false},
+	{"{\"LOC\":\"Hut by the lake\",\"A3\":\"Nuuk\",\"A1\":\"SE\","
+	 "\"country\":\"GL\",\"lat\":64.18,\"lon\":-51}",
+	 0, NULL, "GL", NULL, true},
+	{"{\"HNO\":\"1\",\"RD\":\"Microsoft\",\"country\":\"XX\"}", EINVAL,
+	 "country: 'XX' is not an ISO 3166 alpha-2 code; A1: state or "
+	 "province is required; A3: city is required",
+	 NULL, NULL, false},
+	{"{\"ZIP\":\"98052\"}", EINVAL, "ZIP: not an RFC 5139 civic element",
+	 NULL, NULL, false},
+	{"{\"HNO\":1}", EINVAL, "HNO: must be text", NULL, NULL, false},
+	{"{\"lat\":\"north\"}", EINVAL, "lat: must be a number of degrees",
+	 NULL, NULL, false},
+	{"{\"HNO\":\"1\",\"HNO\":\"2\"}", EINVAL, "HNO: given twice", NULL,
+	 NULL, false},
+	{"{\"RD\":\"a\\u0001b\"}", EINVAL,
+	 "RD: too long, or holds control characters", NULL, NULL, false},
+	{"{\"LOC\":\"Hut\",\"A3\":\"Nuuk\",\"A1\":\"SE\",\"country\":\"GL\","
+	 "\"lat\":64}",
+	 EINVAL, "lat, lon: give both or neither", NULL, NULL, false},
+	{"{\"LOC\":\"Hut\",\"A3\":\"Nuuk\",\"A1\":\"SE\",\"country\":\"GL\","
+	 "\"lat\":91,\"lon\":0}",
+	 EINVAL, "lat, lon: not a WGS 84 point", NULL, NULL, false},
+	{"{}", EINVAL,
+	 "country: country is required; A1: state or province is required; "
+	 "A3: city is required; HNO: house number is required; RD: street "
+	 "is required",
+	 NULL, NULL, false},
+};
+
+static void manual_decode(void **state)
+{
+	struct location loc, keep;
+	char why[512];
+	size_t i;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	memset(&keep, 0, sizeof(keep));
+	assert_int_equal(0, civic_set_str(&keep.civic, CIVIC_HNO, "kept"));
+
+	for (i = 0; i < ARRAY_SIZE(set_cases); i++) {
+		struct odict *od = NULL;
+		int err;
+
+		print_message("set: %s\n", set_cases[i].json);
+		assert_int_equal(
+			0, json_decode_odict(&od, 16, set_cases[i].json,
+					     strlen(set_cases[i].json), 8));
+		assert_int_equal(0, location_copy(&loc, &keep));
+		err = locsource_manual_decode(&loc, od, 77, why, sizeof(why));
+		assert_int_equal(set_cases[i].err, err);
+		if (err) {
+			assert_string_equal(set_cases[i].why, why);
+			/* refused: what was there stays */
+			assert_string_equal("kept",
+					    civic_get(&loc.civic, CIVIC_HNO));
+		} else {
+			assert_int_equal(LOCATION_SOURCE_MANUAL, loc.source);
+			assert_string_equal("Manual", loc.method);
+			assert_int_equal(77, loc.obtained_at);
+			assert_string_equal(
+				set_cases[i].country,
+				civic_get(&loc.civic, CIVIC_COUNTRY));
+			if (set_cases[i].hno)
+				assert_string_equal(
+					set_cases[i].hno,
+					civic_get(&loc.civic, CIVIC_HNO));
+			assert_int_equal(set_cases[i].point ? GEO_POINT
+							    : GEO_NONE,
+					 loc.geo.shape);
+		}
+		location_reset(&loc);
+		mem_deref(od);
+	}
+
+	assert_int_equal(EINVAL,
+			 locsource_manual_decode(NULL, NULL, 0, NULL, 0));
+	location_reset(&keep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +431,7 @@ int main(void)
 		cmocka_unit_test(lldp_med_record),
 		cmocka_unit_test(choice_order),
 		cmocka_unit_test(manual_record),
+		cmocka_unit_test(manual_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

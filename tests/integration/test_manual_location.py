@@ -294,9 +294,35 @@ def test_remember_locations_no():
             s.close()
 
 
+def test_unidentified_network_still_asks():
+    """A full-tunnel VPN without a physical default route: the place under
+    it cannot be named, and after a moment the person is asked anyway."""
+    with Workdir() as wd:
+        s = Places(wd, lis=False)
+        try:
+            sh("ip", "route", "del", "default", ns=s.phone)
+            s.vpn_up()
+            ctl = s.start(wd, conf="location_required yes\n")
+            ev = ctl.wait_event("location.prompt", timeout=15)
+            check(ev["network"] is None and "VPN" in ev["reason"],
+                  f"asked without a network name: {ev}")
+            info = ctl.request("netinfo")["result"]
+            check(info["vpn"] and info["place_fingerprint"] is None,
+                  f"nothing to name the place by: {info}")
+            rc, out, err = s.eng.cli("location", "set", *ADDRESS)
+            check(rc == 0 and "in use     yes" in out, f"set: {out}{err}")
+            rc, out, err = s.eng.cli("location", "save", "Somewhere")
+            check(rc == 0 and "remembered" not in out,
+                  f"kept, tied to no network: {out}{err}")
+            check(prompts_so_far(ctl) == [], "asked once")
+        finally:
+            s.close()
+
+
 if __name__ == "__main__":
     need_root()
     need("openssl")
     sys.exit(run([test_remembered_per_network,
                   test_each_mode_exactly_its_events,
-                  test_remember_locations_no]))
+                  test_remember_locations_no,
+                  test_unidentified_network_still_asks]))

@@ -3,12 +3,16 @@
 #include <re.h>
 #include <string.h>
 #include "civic.h"
+#include "civic_validate.h"
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
 #include "location.h"
 #include "held.h"
 #include "locsource.h"
+
+/* Room for the words naming a manual location in a reason. */
+#define MANUAL_WORDS_MAX 128
 
 /* The snapshot interface the location evidence comes from. */
 static const struct netsnap_if *evidence_if(const struct netsnap *snap)
@@ -180,10 +184,18 @@ int locsource_from_lldp(struct location *loc, const struct lldp_frame *f,
 	return err;
 }
 
-int locsource_choose(struct location *out, char *reason, size_t sz, bool vpn,
-		     enum locsource_lis lis, const char *lis_detail,
-		     const struct location *lis_loc,
-		     const struct location *lldp_loc)
+/* "; your saved location "Home" is used", or the unsaved form. */
+static int manual_words(char *buf, size_t sz, const char *name)
+{
+	if (name && name[0])
+		return re_snprintf(
+			buf, sz, "; your saved location \"%s\" is used", name);
+
+	return re_snprintf(buf, sz, "; the location you entered is used");
+}
+
+int locsource_choose(struct location *out, char *reason, size_t sz,
+		     const struct locsource_inputs *in)
 {
 	static const char *const lis_words[] = {
 		[LOCSOURCE_LIS_NONE] = "no LIS configured",
@@ -194,37 +206,202 @@ int locsource_choose(struct location *out, char *reason, size_t sz, bool vpn,
 			"the LIS does not serve this network",
 		[LOCSOURCE_LIS_FAILED] = "the LIS could not be reached",
 	};
-	const char *why = lis_words[lis];
-	const char *detail = lis_detail && lis_detail[0] ? lis_detail : NULL;
+	const char *why, *detail;
+	char manual[MANUAL_WORDS_MAX];
+	bool has_manual;
 
-	if (!out || !reason)
+	if (!out || !reason || !in ||
+	    (unsigned)in->lis >= ARRAY_SIZE(lis_words))
 		return EINVAL;
+
+	why = lis_words[in->lis];
+	detail = in->lis_detail && in->lis_detail[0] ? in->lis_detail : NULL;
+	has_manual = location_has_value(in->manual_loc);
+	manual[0] = '\0';
+	if (has_manual)
+		manual_words(manual, sizeof(manual), in->manual_name);
 
 	location_reset(out);
 
-	if (vpn) {
+	/* design.md §1: a VPN address says nothing about where one is */
+	if (in->vpn) {
 		re_snprintf(reason, sz,
-			    "on VPN: the network cannot say where you are");
-		return 0;
+			    "on VPN: the network cannot say where you are%s",
+			    manual);
+		return has_manual ? location_copy(out, in->manual_loc) : 0;
 	}
 
-	if (lis == LOCSOURCE_LIS_FOUND && location_has_value(lis_loc)) {
+	if (in->lis == LOCSOURCE_LIS_FOUND && location_has_value(in->lis_loc)) {
 		re_snprintf(reason, sz, "%s%s%s%s", why, detail ? " (" : "",
 			    detail ? detail : "", detail ? ")" : "");
-		return location_copy(out, lis_loc);
+		return location_copy(out, in->lis_loc);
 	}
 
-	if (location_has_value(lldp_loc)) {
+	if (location_has_value(in->lldp_loc)) {
 		re_snprintf(reason, sz,
 			    "%s%s%s%s; the switch's LLDP-MED "
 			    "location is used",
 			    why, detail ? " (" : "", detail ? detail : "",
 			    detail ? ")" : "");
-		return location_copy(out, lldp_loc);
+		return location_copy(out, in->lldp_loc);
 	}
 
-	re_snprintf(reason, sz, "%s%s%s%s, and the switch sent no location",
+	re_snprintf(reason, sz, "%s%s%s%s, and the switch sent no location%s",
 		    why, detail ? " (" : "", detail ? detail : "",
-		    detail ? ")" : "");
-	return 0;
+		    detail ? ")" : "", manual);
+	return has_manual ? location_copy(out, in->manual_loc) : 0;
+}
+
+bool locsource_ask(const struct locsource_inputs *in,
+		   const struct location *chosen)
+{
+	if (!in || !in->attached || location_has_value(chosen))
+		return false;
+
+	/* on VPN the LIS is never asked, so nothing is awaited */
+	return in->vpn || in->lis != LOCSOURCE_LIS_PENDING;
+}
+
+int locsource_manual(struct location *loc, const struct civic *civic,
+		     const struct geo_pos *pos, time_t now)
+{
+	int err;
+
+	if (!loc || !civic || civic_is_empty(civic))
+		return EINVAL;
+
+	location_reset(loc);
+	loc->source = LOCATION_SOURCE_MANUAL;
+	loc->obtained_at = now;
+	/* typed in: nobody vouches for it; the dispatcher confirms by voice */
+	loc->validated = false;
+
+	err = civic_copy(&loc->civic, civic);
+	if (!err && pos) {
+		loc->geo.shape = GEO_POINT;
+		loc->geo.crs = GEO_CRS_2D;
+		loc->geo.pos.lat = pos->lat;
+		loc->geo.pos.lon = pos->lon;
+		err = geo_validate(&loc->geo);
+	}
+	if (!err)
+		err = location_set_method(loc, "Manual");
+
+	if (err)
+		location_reset(loc);
+	return err;
+}
+
+/* One member of location.set's arguments into c or pos; why if bad. */
+static int entry_decode(struct civic *c, struct geo_pos *pos, unsigned *have,
+			const struct odict_entry *e, char *why, size_t sz)
+{
+	const bool lat = !str_cmp(e->key, "lat");
+	const char *bad = NULL;
+	int f, err = 0;
+
+	if (lat || !str_cmp(e->key, "lon")) {
+		double v = 0;
+
+		if (e->type == ODICT_DOUBLE)
+			v = e->u.dbl;
+		else if (e->type == ODICT_INT)
+			v = (double)e->u.integer;
+		else
+			bad = "must be a number of degrees";
+		if (lat)
+			pos->lat = v;
+		else
+			pos->lon = v;
+		*have |= lat ? 1u : 2u;
+	} else if ((f = civic_field_by_name(e->key)) < 0) {
+		bad = "not an RFC 5139 civic element";
+	} else if (e->type != ODICT_STRING) {
+		bad = "must be text";
+	} else if (civic_get(c, f)) {
+		bad = "given twice";
+	} else {
+		err = civic_set_str(c, f, e->u.str);
+		if (err == EINVAL)
+			bad = "too long, or holds control characters";
+	}
+
+	if (bad) {
+		re_snprintf(why, sz, "%s: %s", e->key, bad);
+		return EINVAL;
+	}
+
+	return err;
+}
+
+/* Every problem civic_validate found, one per field, "; " between. */
+static void problems_print(char *why, size_t sz,
+			   const struct civic_problems *probs)
+{
+	size_t i, off = 0;
+
+	why[0] = '\0';
+	for (i = 0; i < probs->n && off < sz; i++) {
+		int n = re_snprintf(why + off, sz - off, "%s%s", i ? "; " : "",
+				    probs->v[i].text);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+int locsource_manual_decode(struct location *loc, const struct odict *args,
+			    time_t now, char *why, size_t sz)
+{
+	struct civic_problems probs;
+	struct civic c;
+	struct geo_pos pos;
+	struct location next;
+	char dummy[8];
+	unsigned have = 0;
+	struct le *le;
+	int err = 0;
+
+	if (!loc || !args)
+		return EINVAL;
+	if (!why || !sz) {
+		why = dummy;
+		sz = sizeof(dummy);
+	}
+
+	why[0] = '\0';
+	memset(&c, 0, sizeof(c));
+	memset(&pos, 0, sizeof(pos));
+	memset(&next, 0, sizeof(next));
+	memset(&probs, 0, sizeof(probs));
+
+	for (le = args->lst.head; le && !err; le = le->next)
+		err = entry_decode(&c, &pos, &have, le->data, why, sz);
+	if (err)
+		goto out;
+
+	if (have == 1 || have == 2) {
+		re_snprintf(why, sz, "lat, lon: give both or neither");
+		err = EINVAL;
+		goto out;
+	}
+
+	err = civic_normalise(&c);
+	if (!err && civic_validate(&c, &probs)) {
+		problems_print(why, sz, &probs);
+		err = EINVAL;
+	}
+	if (!err) {
+		err = locsource_manual(&next, &c, have ? &pos : NULL, now);
+		if (err == EINVAL)
+			re_snprintf(why, sz, "lat, lon: not a WGS 84 point");
+	}
+	if (!err)
+		location_move(loc, &next);
+
+out:
+	location_reset(&next);
+	civic_reset(&c);
+	return err;
 }

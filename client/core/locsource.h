@@ -40,12 +40,57 @@ enum locsource_lis {
 	LOCSOURCE_LIS_FAILED,	/* unreachable, refused, malformed */
 };
 
+/* What the choice is made from; pointers may be NULL (nothing there). */
+struct locsource_inputs {
+	bool attached; /* on a network at all: a gateway or a VPN */
+	bool vpn;      /* a tunnel carries the default route */
+	enum locsource_lis lis;
+	const char *lis_detail; /* the LIS's own words, or NULL */
+	const struct location *lis_loc;
+	const struct location *lldp_loc;
+	/* what the person entered or saved for this network */
+	const struct location *manual_loc;
+	const char *manual_name; /* its saved name, or NULL if unsaved */
+};
+
 /*
  * Choose (design.md §6): the LIS answer, else the switch's LLDP-MED
- * location, else nothing; on VPN nothing automatic at all.  Copies the
- * winner into out and writes why into reason (people read it).
+ * location, else the person's location for this network (entered, or
+ * saved for its fingerprint), else nothing.  On VPN nothing automatic at
+ * all, only the person's.  A validated automatic location always wins
+ * over a manual one.  Copies the winner into out and writes why into
+ * reason (people read it).  Returns 0, EINVAL or ENOMEM.
  */
-int locsource_choose(struct location *out, char *reason, size_t sz, bool vpn,
-		     enum locsource_lis lis, const char *lis_detail,
-		     const struct location *lis_loc,
-		     const struct location *lldp_loc);
+int locsource_choose(struct location *out, char *reason, size_t sz,
+		     const struct locsource_inputs *in);
+
+/*
+ * True if the person should be asked where they are: on a network,
+ * nothing was chosen (chosen empty or NULL), and no LIS answer is still
+ * awaited.  Whether a prompt is shown is the policy's business
+ * (locprompt.h).
+ */
+bool locsource_ask(const struct locsource_inputs *in,
+		   const struct location *chosen);
+
+/*
+ * A location the person typed in, as a record: civic (copied), an
+ * optional WGS 84 point (pos, may be NULL: 2D), source manual, method
+ * "Manual" (RFC 4119 method token), not validated, obtained now, no
+ * expiry.  Returns 0, EINVAL (empty civic, bad point) or ENOMEM; loc is
+ * left empty on error.
+ */
+int locsource_manual(struct location *loc, const struct civic *civic,
+		     const struct geo_pos *pos, time_t now);
+
+/*
+ * What the person typed, as location.set sends it (client/ctl/PROTOCOL.md):
+ * an object of RFC 5139 element names with string values and optional
+ * "lat" and "lon" numbers (both or neither).  Trimmed and checked as
+ * civic_normalise and civic_validate do, then made a record as by
+ * locsource_manual.  Returns 0 with loc filled (reset first); EINVAL with
+ * why (if given) naming every problem by its field, "country: 'XX' is not
+ * an ISO 3166 alpha-2 code; A3: city is required", loc left alone; ENOMEM.
+ */
+int locsource_manual_decode(struct location *loc, const struct odict *args,
+			    time_t now, char *why, size_t sz);

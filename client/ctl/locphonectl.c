@@ -8,23 +8,11 @@
 #include <string.h>
 #include <time.h>
 #include "ctlclient.h"
-
-/* Exit codes (documented in the usage text and PROTOCOL.md). */
-enum {
-	EXIT_OK = 0,
-	EXIT_REFUSED = 1,     /* the engine said no */
-	EXIT_UNREACHABLE = 2, /* no engine, or it went away */
-	EXIT_USAGE = 64,
-};
+#include "locphonectl.h"
 
 #define REQUEST_TIMEOUT_MS 10000
 
-struct opts {
-	char socket[256];
-	bool json;
-};
-
-static void usage(FILE *f)
+void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: locphonectl [--socket PATH] [--json] COMMAND [ARGS]\n"
@@ -45,6 +33,22 @@ static void usage(FILE *f)
 		"                         would be sent now (nothing is sent)\n"
 		"  emergency policy       the effective location policy and "
 		"its diagnostics\n"
+		"  location set --FIELD VALUE ...\n"
+		"                         enter where you are (RFC 5139 "
+		"names:\n"
+		"                         --HNO 1 --RD Main --STS St --A3 "
+		"City\n"
+		"                         --A1 State --country US --FLR 3; "
+		"--lat --lon)\n"
+		"  location save|use|delete NAME\n"
+		"                         keep it under a name for this "
+		"network; use or\n"
+		"                         delete a saved one\n"
+		"  location list|forget-all|dismiss|acknowledge-disclaimer\n"
+		"                         saved locations; forget them all; "
+		"answer the\n"
+		"                         prompt without a location; "
+		"acknowledge the disclaimer\n"
 		"  events                 print the engine's events until it "
 		"stops\n"
 		"  request CMD [JSON]     send any command with JSON args\n"
@@ -52,8 +56,7 @@ static void usage(FILE *f)
 		"64 usage\n");
 }
 
-static const char *str_or(const struct odict *od, const char *key,
-			  const char *dflt)
+const char *str_or(const struct odict *od, const char *key, const char *dflt)
 {
 	const char *s = odict_string(od, key);
 
@@ -96,8 +99,7 @@ static void print_status(const struct odict *res)
 	printf("calls: %llu\n", (unsigned long long)calls);
 }
 
-/* "RFC 5139 name=value" pairs in the order the engine sent them. */
-static void print_civic(const struct odict *civic)
+void print_civic(const struct odict *civic)
 {
 	struct le *le;
 
@@ -207,6 +209,7 @@ static void print_netinfo(const struct odict *res)
 
 static void print_location(const struct odict *res)
 {
+	const struct odict_entry *prompt = odict_lookup(res, "prompt");
 	const struct odict_entry *civic = odict_lookup(res, "civic");
 	const struct odict_entry *geo = odict_lookup(res, "geo");
 	bool validated = false;
@@ -228,6 +231,10 @@ static void print_location(const struct odict *res)
 	(void)odict_get_boolean(res, &validated, "validated");
 	printf("validated  %s\n", validated ? "yes" : "no");
 	printf("reason     %s\n", str_or(res, "reason", "-"));
+	if (prompt && prompt->type == ODICT_OBJECT)
+		printf("prompt     %s (location_required %s)\n",
+		       str_or(prompt->u.odict, "state", "?"),
+		       str_or(prompt->u.odict, "required", "?"));
 }
 
 /* Header lines as sent (CRLF) printed as lines. */
@@ -317,6 +324,9 @@ static void print_result(const char *cmd, const struct odict *res)
 		return;
 	}
 
+	if (location_print_result(cmd, res))
+		return;
+
 	if (0 == str_cmp(cmd, "netinfo")) {
 		print_netinfo(res);
 		return;
@@ -388,8 +398,7 @@ static int connect_engine(struct ctlclient **clp, const struct opts *o)
 	return EXIT_OK;
 }
 
-static int run_request(const struct opts *o, const char *cmd,
-		       const struct odict *args)
+int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 {
 	struct ctlclient *cl = NULL;
 	struct odict *reply = NULL;
@@ -513,6 +522,9 @@ static int command(const struct opts *o, int argc, char *argv[])
 		if (!err)
 			err = odict_entry_add(args, "on", ODICT_BOOL,
 					      !str_cmp(argv[1], "on"));
+	} else if (0 == str_cmp(cmd, "location") && argc >= 2 &&
+		   str_cmp(argv[1], "refresh")) {
+		return location_command(o, argc - 1, argv + 1);
 	} else if (0 == str_cmp(cmd, "location") && argc <= 2) {
 		if (argc == 2 && str_cmp(argv[1], "refresh")) {
 			usage(stderr);

@@ -285,9 +285,10 @@ int launcher_config_print(struct mbuf *mb, const struct launcher *l)
 				  "locphone_ctl_socket\t%s/ctl.sock\n"
 				  "locphone_config_dir\t%s\n"
 				  "locphone_runtime_dir\t%s\n"
-				  "locphone_state_dir\t%s\n",
+				  "locphone_state_dir\t%s\n"
+				  "locphone_data_dir\t%s\n",
 				  l->runtime_dir, l->config_dir, l->runtime_dir,
-				  l->state_dir);
+				  l->state_dir, l->data_dir);
 
 	return err;
 }
@@ -512,6 +513,8 @@ int launcher_prepare(const struct launcher *l)
 	err = dir_make(l->runtime_dir);
 	if (!err)
 		err = dirs_make(l->state_dir);
+	if (!err)
+		err = dirs_make(l->data_dir);
 	if (err)
 		return err;
 

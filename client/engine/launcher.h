@@ -7,6 +7,7 @@ struct launcher {
 	char config_dir[LAUNCHER_PATH_MAX];
 	char runtime_dir[LAUNCHER_PATH_MAX];
 	char state_dir[LAUNCHER_PATH_MAX];  /* what must survive a restart */
+	char data_dir[LAUNCHER_PATH_MAX];   /* the person's: saved locations */
 	char module_dir[LAUNCHER_PATH_MAX]; /* our modules */
 	char stock_dir[LAUNCHER_PATH_MAX];  /* baresip's modules */
 	char sipbody[LAUNCHER_PATH_MAX];    /* libsipbody.so */

@@ -22,6 +22,8 @@ static void usage(FILE *f)
 		"                     (default $XDG_RUNTIME_DIR/locphone)\n"
 		"  --state-dir DIR    what survives restarts (default\n"
 		"                     $XDG_STATE_HOME/locphone)\n"
+		"  --data-dir DIR     the person's data: saved locations\n"
+		"                     (default $XDG_DATA_HOME/locphone)\n"
 		"  --foreground       stay attached to the terminal "
 		"(systemd, tests)\n"
 		"  --module-dir DIR   locphone's baresip modules "
@@ -76,6 +78,14 @@ static int defaults(struct launcher *l)
 		str_ncpy(l->runtime_dir, "/run/locphone",
 			 sizeof(l->runtime_dir));
 
+	env = getenv("XDG_DATA_HOME");
+	if (env && env[0])
+		re_snprintf(l->data_dir, sizeof(l->data_dir), "%s/locphone",
+			    env);
+	else if (home && home[0])
+		re_snprintf(l->data_dir, sizeof(l->data_dir),
+			    "%s/.local/share/locphone", home);
+
 	env = getenv("LOCPHONE_MODULE_DIR");
 	str_ncpy(l->module_dir, env && env[0] ? env : LOCPHONE_MODULEDIR,
 		 sizeof(l->module_dir));
@@ -99,6 +109,7 @@ static int args_parse(struct launcher *l, int argc, char *argv[])
 		{"config-dir", required_argument, NULL, 'c'},
 		{"runtime-dir", required_argument, NULL, 'r'},
 		{"state-dir", required_argument, NULL, 'S'},
+		{"data-dir", required_argument, NULL, 'D'},
 		{"foreground", no_argument, NULL, 'F'},
 		{"module-dir", required_argument, NULL, 'm'},
 		{"sipbody", required_argument, NULL, 's'},
@@ -122,6 +133,10 @@ static int args_parse(struct launcher *l, int argc, char *argv[])
 		case 'S':
 			err = set_path(l->state_dir, sizeof(l->state_dir),
 				       optarg, "--state-dir");
+			break;
+		case 'D':
+			err = set_path(l->data_dir, sizeof(l->data_dir), optarg,
+				       "--data-dir");
 			break;
 		case 'F':
 			l->foreground = true;
@@ -165,6 +180,11 @@ static int args_parse(struct launcher *l, int argc, char *argv[])
 				"--state-dir\n");
 		err = EINVAL;
 	}
+	if (!err && !l->data_dir[0]) {
+		fprintf(stderr, "locphoned: no HOME or XDG_DATA_HOME; give "
+				"--data-dir\n");
+		err = EINVAL;
+	}
 	if (!err && !l->runtime_dir[0]) {
 		fprintf(stderr, "locphoned: no XDG_RUNTIME_DIR; give "
 				"--runtime-dir\n");
@@ -197,8 +217,8 @@ static int path_absolute(char *path, size_t sz)
 static int paths_absolute(struct launcher *l)
 {
 	char *const pathv[] = {l->config_dir, l->runtime_dir, l->state_dir,
-			       l->module_dir, l->sipbody,     l->baresip,
-			       l->stock_dir};
+			       l->data_dir,   l->module_dir,  l->sipbody,
+			       l->baresip,    l->stock_dir};
 	size_t i;
 	int err = 0;
 

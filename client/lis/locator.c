@@ -57,7 +57,11 @@ struct locator {
 	struct locsource_request *req; /* NULL: nothing to ask with */
 	struct mbuf *asked; /* the last request sent, to skip repeats */
 	bool vpn;
+	bool attached; /* a gateway or a VPN */
+	bool ask;      /* locsource_ask of the last choice */
 	struct location lldp_loc;
+	struct location manual;
+	char *manual_name;
 	enum locsource_lis lis;
 	char lis_detail[192];
 	struct location lis_loc;
@@ -104,6 +108,8 @@ static void destructor(void *arg)
 	list_flush(&l->not_here);
 	location_reset(&l->lldp_loc);
 	location_reset(&l->lis_loc);
+	location_reset(&l->manual);
+	mem_deref(l->manual_name);
 	location_reset(&l->current);
 	location_reset(&l->remembered);
 }
@@ -166,13 +172,23 @@ static bool not_here_has(const struct locator *l, enum lis_server s)
 /* Choose again; tell the listener if the answer or its reason changed. */
 static void decide(struct locator *l)
 {
+	struct locsource_inputs in = {
+		.attached = l->attached,
+		.vpn = l->vpn,
+		.lis = l->lis,
+		.lis_detail = l->lis_detail,
+		.lis_loc = &l->lis_loc,
+		.lldp_loc = &l->lldp_loc,
+		.manual_loc = &l->manual,
+		.manual_name = l->manual_name,
+	};
 	struct location next;
 	char reason[sizeof(l->reason)];
 
 	memset(&next, 0, sizeof(next));
-	if (locsource_choose(&next, reason, sizeof(reason), l->vpn, l->lis,
-			     l->lis_detail, &l->lis_loc, &l->lldp_loc))
+	if (locsource_choose(&next, reason, sizeof(reason), &in))
 		return;
+	l->ask = locsource_ask(&in, &next);
 
 	if (location_equal(&next, &l->current) && !str_cmp(reason, l->reason)) {
 		location_reset(&next);
@@ -483,9 +499,52 @@ static void remembered_use(struct locator *l)
 		 sizeof(l->lis_detail));
 }
 
+/* Keep a copy of the person's location; the old one stays on error. */
+static int manual_set(struct locator *l, const struct locator_manual *man)
+{
+	struct location loc;
+	char *name = NULL;
+	int err = 0;
+
+	memset(&loc, 0, sizeof(loc));
+	if (man && location_has_value(man->loc)) {
+		err = location_copy(&loc, man->loc);
+		if (!err && man->name)
+			err = str_dup(&name, man->name);
+		if (err) {
+			location_reset(&loc);
+			return err;
+		}
+	}
+
+	location_reset(&l->manual);
+	location_move(&l->manual, &loc);
+	mem_deref(l->manual_name);
+	l->manual_name = name;
+	return 0;
+}
+
+int locator_manual(struct locator *l, const struct locator_manual *man)
+{
+	int err;
+
+	if (!l)
+		return EINVAL;
+
+	err = manual_set(l, man);
+	if (!err)
+		decide(l);
+	return err;
+}
+
+bool locator_ask(const struct locator *l)
+{
+	return l && l->ask;
+}
+
 void locator_network(struct locator *l, const struct netsnap *snap,
 		     const struct lldp_frame *nb, const char *fingerprint,
-		     const char *aor)
+		     const char *aor, const struct locator_manual *man)
 {
 	struct mbuf *request;
 	struct cached *c;
@@ -494,12 +553,16 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	if (!l || !snap)
 		return;
 
+	if (manual_set(l, man))
+		(void)manual_set(l, NULL); /* never another network's */
+
 	l->req = mem_deref(l->req);
 	l->aor = mem_deref(l->aor);
 	(void)str_dup(&l->aor, aor ? aor : "");
 	str_ncpy(l->fp, fingerprint ? fingerprint : "", sizeof(l->fp));
 	netkey_make(l->netkey, sizeof(l->netkey), snap);
 	l->vpn = snap->vpn;
+	l->attached = snap->gateway.present || snap->vpn;
 
 	location_reset(&l->lldp_loc);
 	if (nb)

@@ -3,7 +3,8 @@
  * asks the LIS (HELD over lis_client) at start, on every network change,
  * every refresh interval and on request; caches answers per network
  * fingerprint until they expire; falls back to the switch's LLDP-MED
- * location; remembers the last good location across restarts.  Nothing
+ * location, then to the person's location for this network (manual);
+ * remembers the last good location across restarts.  Nothing
  * here ever waits: callers get the current answer at once.
  *
  * Include civic.h, lldp.h, wifi.h, netstate.h, location.h, held.h,
@@ -26,14 +27,33 @@ typedef void(locator_change_h)(const struct location *loc, const char *reason,
 int locator_alloc(struct locator **lp, const struct locator_config *cfg,
 		  locator_change_h *changeh, void *arg);
 
+/* The person's location for the current network: typed in, or saved
+ * for its fingerprint (locsource_manual), and its saved name. */
+struct locator_manual {
+	const struct location *loc; /* NULL or empty: none */
+	const char *name;	    /* NULL: entered, not saved */
+};
+
 /*
  * The network changed: snap (copied), the switch on the evidence
- * interface (nb, may be NULL), the network's fingerprint (NULL if none)
- * and the caller's AOR for the device identity.
+ * interface (nb, may be NULL), the network's fingerprint (NULL if none),
+ * the caller's AOR for the device identity, and the person's location for
+ * this network (man, may be NULL; copied).  Chooses once.
  */
 void locator_network(struct locator *l, const struct netsnap *snap,
 		     const struct lldp_frame *nb, const char *fingerprint,
-		     const char *aor);
+		     const char *aor, const struct locator_manual *man);
+
+/*
+ * The person's location for this network changed (entered, picked,
+ * deleted; man NULL: none).  Copied; chooses again at once.  Returns 0,
+ * EINVAL or ENOMEM (the old one is kept).
+ */
+int locator_manual(struct locator *l, const struct locator_manual *man);
+
+/* True if the person should be asked where they are (locsource_ask): on a
+ * network, nothing chosen, no LIS answer awaited. */
+bool locator_ask(const struct locator *l);
 
 /*
  * Use this LIS from now on (found by RFC 5986 discovery); the configured

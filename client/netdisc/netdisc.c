@@ -46,6 +46,7 @@ struct netdisc {
 	unsigned lldp_gen;	     /* bumped on every neighbour change */
 	unsigned lldp_seen; /* lldp_gen when the last change was announced */
 	char fingerprint[FINGERPRINT_LEN + 1];
+	char place[FINGERPRINT_LEN + 1]; /* netdisc_place_fingerprint */
 	unsigned dgrams;
 	unsigned snapshots;
 };
@@ -168,7 +169,11 @@ static void wifi_snapshot(const struct netdisc *nd, struct netsnap *snap)
 	}
 }
 
-/* The network's identity for remembered locations (fingerprint.h). */
+/*
+ * The network's identity (fingerprint.h), and the place's: the same off
+ * VPN; on VPN the physical network under the tunnel, which is where the
+ * person is.  A tunnel's own gateway is never an input to either.
+ */
 static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
 {
 	struct fingerprint_input in;
@@ -177,17 +182,18 @@ static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
 
 	memset(&in, 0, sizeof(in));
 	nd->fingerprint[0] = '\0';
+	nd->place[0] = '\0';
 
-	if (snap->vpn)
-		in.link = FINGERPRINT_LINK_TUNNEL;
-	else if (snap->wifi.present)
+	if (snap->wifi.present)
 		in.link = FINGERPRINT_LINK_WIFI;
 
 	if (snap->wifi.present) {
 		in.has_bssid = true;
 		memcpy(in.bssid, snap->wifi.bss.bssid, 6);
 	}
-	if (snap->gateway.has_mac) {
+	/* netsnap prefers a physical gateway; a tunnel's MAC is the far
+	 * end's (tap), never the place's */
+	if (snap->gateway.has_mac && !snap->gateway.vpn) {
 		in.has_gw_mac = true;
 		memcpy(in.gw_mac, snap->gateway.mac, 6);
 	}
@@ -211,7 +217,11 @@ static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
 		in.port = &f->port;
 	}
 
-	(void)fingerprint_compute(nd->fingerprint, NULL, &in);
+	(void)fingerprint_compute(nd->place, NULL, &in);
+
+	/* fingerprint.h rule 1: a VPN has no network fingerprint */
+	if (!snap->vpn)
+		str_ncpy(nd->fingerprint, nd->place, sizeof(nd->fingerprint));
 }
 
 static void lldp_changed(void *arg)
@@ -447,6 +457,11 @@ int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
 				      nd->fingerprint);
 	else if (!err)
 		err = odict_entry_add(od, "fingerprint", ODICT_NULL);
+	if (!err && nd->place[0])
+		err = odict_entry_add(od, "place_fingerprint", ODICT_STRING,
+				      nd->place);
+	else if (!err)
+		err = odict_entry_add(od, "place_fingerprint", ODICT_NULL);
 
 	mem_deref(lldp);
 	return err;
@@ -455,6 +470,11 @@ int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
 const char *netdisc_fingerprint(const struct netdisc *nd)
 {
 	return nd && nd->fingerprint[0] ? nd->fingerprint : NULL;
+}
+
+const char *netdisc_place_fingerprint(const struct netdisc *nd)
+{
+	return nd && nd->place[0] ? nd->place : NULL;
 }
 
 const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,

@@ -28,11 +28,19 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 		  netdisc_change_h *changeh, void *arg);
 
 /* netinfo's JSON: interfaces, gateway, subnet, wifi, vpn, lldp
- * (per interface), fingerprint. */
+ * (per interface), fingerprint, place_fingerprint. */
 int netdisc_json_encode(struct odict *od, const struct netdisc *nd);
 
 /* The network fingerprint, or NULL when there is none (e.g. VPN only). */
 const char *netdisc_fingerprint(const struct netdisc *nd);
+
+/*
+ * Where the person is, as a fingerprint (fingerprint.h rules 2-4 applied
+ * to the physical link), or NULL.  Off VPN it is netdisc_fingerprint();
+ * on VPN it is the physical network's under the tunnel: the key manual
+ * locations are remembered by, since the tunnel says nothing of the place.
+ */
+const char *netdisc_place_fingerprint(const struct netdisc *nd);
 
 /* The LLDP neighbour on an interface, or NULL. */
 const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,

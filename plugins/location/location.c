@@ -16,6 +16,9 @@
 #include "lis_client.h"
 #include "locator.h"
 #include "lisdisc_dns.h"
+#include "policy.h"
+#include "locprompt.h"
+#include "manual.h"
 #include "settings.h"
 
 static struct {
@@ -23,7 +26,8 @@ static struct {
 	struct netdisc *nd;
 	struct locator *loc;
 	struct lisdisc_query *disc;
-	char disc_fp[32]; /* the network discovery last ran for */
+	char disc_fp[32];   /* the network discovery last ran for */
+	struct manual *man; /* the person's locations and the prompt */
 } mod;
 
 static int cmd_netinfo(const struct odict *args, struct odict *result,
@@ -47,6 +51,8 @@ static int location_encode(struct odict *od)
 	if (!err)
 		err = odict_entry_add(od, "reason", ODICT_STRING,
 				      reason ? reason : "");
+	if (!err)
+		err = manual_prompt_encode(od, mod.man);
 
 	return err;
 }
@@ -97,6 +103,9 @@ static void location_changed(const struct location *loc, const char *reason,
 	if (!location_encode(ev))
 		bus_event_emit("location.changed", ev);
 	mem_deref(ev);
+
+	/* the prompt follows the change it is about */
+	manual_check(mod.man);
 }
 
 static const char *first_aor(void)
@@ -145,6 +154,7 @@ static void discovery_run(void)
 
 static void network_changed(const struct netsnap *snap, void *arg)
 {
+	struct locator_manual man = {NULL, NULL};
 	const struct lldp_frame *nb;
 	struct odict *ev = NULL;
 	size_t i;
@@ -159,20 +169,30 @@ static void network_changed(const struct netsnap *snap, void *arg)
 	for (i = 0; !nb && i < snap->ifc; i++)
 		nb = netdisc_lldp(mod.nd, snap->ifs[i].ifindex);
 
+	manual_network(mod.man, netdisc_place_fingerprint(mod.nd), &man);
 	locator_network(mod.loc, snap, nb, netdisc_fingerprint(mod.nd),
-			first_aor());
+			first_aor(), &man);
 	discovery_run();
+
+	/* a new network with the same (empty) choice still asks again */
+	manual_check(mod.man);
 }
 
 static int module_init(void)
 {
+	struct policy pol;
 	int err;
 
+	memset(&pol, 0, sizeof(pol));
 	location_settings_read(&mod.set);
+	location_policy_read(&pol);
 
 	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
+	if (!err)
+		err = manual_alloc(&mod.man, mod.loc, &pol, mod.set.saved_file);
+	policy_reset(&pol);
 	if (err) {
-		warning("location: cannot start the LIS client: %m\n", err);
+		warning("location: cannot start: %m\n", err);
 		return err;
 	}
 
@@ -199,6 +219,7 @@ static int module_close(void)
 	bus_command_unregister("netinfo");
 	mod.disc = mem_deref(mod.disc);
 	mod.nd = mem_deref(mod.nd);
+	mod.man = mem_deref(mod.man);
 	mod.loc = mem_deref(mod.loc);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "locsource.h"
 #include "lis_client.h"
 #include "locator.h"
+#include "policy.h"
 #include "locphone-config.h"
 #include "settings.h"
 
@@ -101,7 +102,7 @@ static void path(char *dst, size_t sz, const struct kvconf *kv, const char *key,
 
 static void defaults(struct location_settings *s)
 {
-	char state[512];
+	char state[512], data[512];
 
 	memset(s, 0, sizeof(*s));
 	s->disc.debounce_ms = 200;
@@ -124,6 +125,11 @@ static void defaults(struct location_settings *s)
 			  sizeof(state)))
 		re_snprintf(s->loc.state_file, sizeof(s->loc.state_file),
 			    "%s/last-location.json", state);
+
+	/* the person's own data: $XDG_DATA_HOME/locphone (issue 6) */
+	if (!conf_get_str(conf_cur(), "locphone_data_dir", data, sizeof(data)))
+		re_snprintf(s->saved_file, sizeof(s->saved_file),
+			    "%s/saved-locations.json", data);
 }
 
 void location_settings_read(struct location_settings *s)
@@ -169,4 +175,56 @@ void location_settings_read(struct location_settings *s)
 	s->loc.lis.ca_file = s->lis_ca_file[0] ? s->lis_ca_file : NULL;
 
 	mem_deref(kv);
+}
+
+/* A file's settings, or NULL when it is absent or unreadable (logged). */
+static struct kvconf *conf_file(const char *file)
+{
+	struct kvconf *kv = NULL;
+	unsigned line = 0;
+	int err;
+
+	err = kvconf_load(&kv, file, &line);
+	if (err && err != ENOENT)
+		warning("location: %s:%u: %m\n", file, line, err);
+
+	return err ? NULL : kv;
+}
+
+void location_policy_read(struct policy *p)
+{
+	struct policy_diag diag;
+	struct kvconf *user = NULL, *admin;
+	char dir[512], file[600];
+	const char *alt;
+	struct le *le;
+	int err;
+
+	memset(&diag, 0, sizeof(diag));
+
+	if (!conf_get_str(conf_cur(), "locphone_config_dir", dir,
+			  sizeof(dir))) {
+		re_snprintf(file, sizeof(file), "%s/locphone.conf", dir);
+		user = conf_file(file);
+	}
+	/* as e911 reads it: a user's policy_file replaces the path only
+	 * where the administrator has no file (tests) */
+	alt = user ? kvconf_str(user, "policy_file") : NULL;
+	admin = conf_file(alt && access(LOCATION_ADMIN_CONF, F_OK) != 0
+				  ? alt
+				  : LOCATION_ADMIN_CONF);
+
+	err = policy_load(p, user, admin, &diag);
+	if (err)
+		warning("location: policy: %m; nothing will be asked\n", err);
+
+	for (le = diag.msgl.head; le; le = le->next) {
+		const struct policy_diag_msg *m = le->data;
+
+		warning("location: %s\n", m->text);
+	}
+
+	policy_diag_reset(&diag);
+	mem_deref(admin);
+	mem_deref(user);
 }

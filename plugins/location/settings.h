@@ -9,6 +9,7 @@ struct location_settings {
 	char lis_ca_file[512];
 	bool lis_discovery;   /* RFC 5986 when no lis_url is set */
 	char lis_domain[256]; /* access network domain; "" resolv.conf's */
+	char saved_file[600]; /* saved locations; "" if no data dir */
 };
 
 /*
@@ -17,3 +18,14 @@ struct location_settings {
  * the phone always starts.
  */
 void location_settings_read(struct location_settings *s);
+
+/*
+ * The location policy (policy.h) from the user's locphone.conf and the
+ * administrator's LOCATION_ADMIN_CONF, into p (zeroed by the caller;
+ * policy_reset it).  Problems are logged and safe values used: the phone
+ * always starts.
+ */
+void location_policy_read(struct policy *p);
+
+/* The administrator's file (design.md §5): it overrides the user's. */
+#define LOCATION_ADMIN_CONF "/etc/locphone/policy.conf"

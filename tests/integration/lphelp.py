@@ -410,6 +410,8 @@ class Engine:
                     + ("" if netns else "gateway_probe no\nlldp_tx no\n")
                     + conf)
         self.socket = os.path.join(self.rt, "ctl.sock")
+        # the person's data (saved locations), private to the test
+        self.data = os.path.join(workdir, "data")
         self.log = open(os.path.join(workdir, "engine.log"), "w")
         env = dict(os.environ)
         env.update(extra_env or {})
@@ -420,6 +422,7 @@ class Engine:
             prefix + [LOCPHONED, "--config-dir", self.cfg,
                       "--runtime-dir", self.rt,
                       "--state-dir", os.path.join(workdir, "state"),
+                      "--data-dir", self.data,
                       "--foreground", *args],
             stdout=self.log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=env)

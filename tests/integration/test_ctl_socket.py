@@ -113,7 +113,9 @@ def test_second_engine_refused():
         try:
             res = subprocess.run(
                 [LOCPHONED, "--config-dir", eng.cfg, "--runtime-dir", eng.rt,
-                 "--state-dir", os.path.join(wd, "state2"), "--foreground"], capture_output=True, text=True, timeout=20)
+                 "--state-dir", os.path.join(wd, "state2"),
+                 "--data-dir", os.path.join(wd, "data2"), "--foreground"],
+                capture_output=True, text=True, timeout=20)
             check(res.returncode == 1 and "already" in res.stderr,
                   f"second engine: {res.returncode} {res.stderr}")
             check(eng.ctl().request("status")["ok"],

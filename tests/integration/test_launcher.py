@@ -17,7 +17,8 @@ def launch(wd, *args, conf=None):
             f.write(conf)
     return subprocess.run([LOCPHONED, "--config-dir", cfg, "--runtime-dir",
                            os.path.join(wd, "rt"), "--state-dir",
-                           os.path.join(wd, "state"), "--foreground", *args],
+                           os.path.join(wd, "state"), "--data-dir",
+                           os.path.join(wd, "data"), "--foreground", *args],
                           capture_output=True, text=True, timeout=20)
 
 

@@ -167,57 +167,259 @@ static void lldp_med_record(void **state)
 	lldp_frame_reset(&f);
 }
 
+/* Which sources are there, and what the choice must be. */
+struct choice_case {
+	const char *name;
+	bool attached, vpn, lis_loc, lldp_loc, manual_loc;
+	enum locsource_lis lis;
+	const char *lis_detail;
+	const char *manual_name;
+	enum location_source want;
+	bool ask;
+	const char *reason;
+};
+
+static const struct choice_case choice_cases[] = {
+	{"the LIS first, over everything", true, false, true, true, true,
+	 LOCSOURCE_LIS_FOUND, NULL, "Home", LOCATION_SOURCE_LIS, false,
+	 "the LIS located this device"},
+	{"then the switch, saying why", true, false, true, true, false,
+	 LOCSOURCE_LIS_FAILED, "timed out", NULL, LOCATION_SOURCE_LLDP_MED,
+	 false,
+	 "the LIS could not be reached (timed out); the switch's LLDP-MED "
+	 "location is used"},
+	{"the switch over a saved location (design.md §6)", true, false, false,
+	 true, true, LOCSOURCE_LIS_UNKNOWN, NULL, "Home",
+	 LOCATION_SOURCE_LLDP_MED, false,
+	 "the LIS does not know this network; the switch's LLDP-MED "
+	 "location is used"},
+	{"never anything automatic on VPN", true, true, true, true, false,
+	 LOCSOURCE_LIS_FOUND, NULL, NULL, LOCATION_SOURCE_NONE, true,
+	 "on VPN: the network cannot say where you are"},
+	{"on VPN the saved location", true, true, true, true, true,
+	 LOCSOURCE_LIS_FOUND, NULL, "Home", LOCATION_SOURCE_MANUAL, false,
+	 "on VPN: the network cannot say where you are; your saved location "
+	 "\"Home\" is used"},
+	{"locationUnknown: the entered location", true, false, false, false,
+	 true, LOCSOURCE_LIS_UNKNOWN, NULL, NULL, LOCATION_SOURCE_MANUAL, false,
+	 "the LIS does not know this network, and the switch sent no "
+	 "location; the location you entered is used"},
+	{"notLocatable: the saved location", true, false, false, false, true,
+	 LOCSOURCE_LIS_NOT_HERE, "not here", "Office", LOCATION_SOURCE_MANUAL,
+	 false,
+	 "the LIS does not serve this network (not here), and the switch "
+	 "sent no location; your saved location \"Office\" is used"},
+	{"unreachable LIS: the saved location", true, false, false, false, true,
+	 LOCSOURCE_LIS_FAILED, NULL, "Home", LOCATION_SOURCE_MANUAL, false,
+	 "the LIS could not be reached, and the switch sent no location; "
+	 "your saved location \"Home\" is used"},
+	{"the saved location while the LIS is asked", true, false, false, false,
+	 true, LOCSOURCE_LIS_PENDING, NULL, "Home", LOCATION_SOURCE_MANUAL,
+	 false,
+	 "the LIS has not answered yet, and the switch sent no location; "
+	 "your saved location \"Home\" is used"},
+	{"nothing at all: ask", true, false, false, false, false,
+	 LOCSOURCE_LIS_UNKNOWN, NULL, NULL, LOCATION_SOURCE_NONE, true,
+	 "the LIS does not know this network, and the switch sent no "
+	 "location"},
+	{"no LIS, nothing: ask", true, false, false, false, false,
+	 LOCSOURCE_LIS_NONE, NULL, NULL, LOCATION_SOURCE_NONE, true,
+	 "no LIS configured, and the switch sent no location"},
+	{"the LIS is still asked: wait", true, false, false, false, false,
+	 LOCSOURCE_LIS_PENDING, NULL, NULL, LOCATION_SOURCE_NONE, false,
+	 "the LIS has not answered yet, and the switch sent no location"},
+	{"no network: nobody to ask about", false, false, false, false, false,
+	 LOCSOURCE_LIS_NONE, NULL, NULL, LOCATION_SOURCE_NONE, false,
+	 "no LIS configured, and the switch sent no location"},
+	{"a found LIS without a value does not count", true, false, false,
+	 false, false, LOCSOURCE_LIS_FOUND, NULL, NULL, LOCATION_SOURCE_NONE,
+	 true, "the LIS located this device, and the switch sent no location"},
+};
+
 static void choice_order(void **state)
 {
-	struct location lis, lldp, out;
+	struct location lis, lldp, manual, out;
+	struct civic home;
 	struct lldp_frame f;
-	char reason[256];
+	char reason[320];
+	size_t i;
 	(void)state;
 
 	memset(&lis, 0, sizeof(lis));
 	memset(&lldp, 0, sizeof(lldp));
+	memset(&manual, 0, sizeof(manual));
 	memset(&out, 0, sizeof(out));
+	memset(&home, 0, sizeof(home));
 	switch_frame(&f, true, false);
 	assert_int_equal(0, locsource_from_lldp(&lldp, &f, 1000));
 	lis.source = LOCATION_SOURCE_LIS;
+	lis.validated = true;
 	assert_int_equal(0, civic_set_str(&lis.civic, CIVIC_HNO, "1"));
+	assert_int_equal(0, civic_set_str(&home, CIVIC_COUNTRY, "DE"));
+	assert_int_equal(0, locsource_manual(&manual, &home, NULL, 2000));
 
-	/* the LIS first */
-	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason),
-					     false, LOCSOURCE_LIS_FOUND, NULL,
-					     &lis, &lldp));
-	assert_int_equal(LOCATION_SOURCE_LIS, out.source);
-	assert_string_equal("the LIS located this device", reason);
+	for (i = 0; i < ARRAY_SIZE(choice_cases); i++) {
+		const struct choice_case *c = &choice_cases[i];
+		const struct locsource_inputs in = {
+			.attached = c->attached,
+			.vpn = c->vpn,
+			.lis = c->lis,
+			.lis_detail = c->lis_detail,
+			.lis_loc = c->lis_loc ? &lis : NULL,
+			.lldp_loc = c->lldp_loc ? &lldp : NULL,
+			.manual_loc = c->manual_loc ? &manual : NULL,
+			.manual_name = c->manual_name,
+		};
 
-	/* then the switch, saying why */
-	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason),
-					     false, LOCSOURCE_LIS_FAILED,
-					     "timed out", &lis, &lldp));
-	assert_int_equal(LOCATION_SOURCE_LLDP_MED, out.source);
-	assert_string_equal("the LIS could not be reached (timed out); the "
-			    "switch's LLDP-MED location is used",
-			    reason);
+		print_message("case: %s\n", c->name);
+		assert_int_equal(
+			0, locsource_choose(&out, reason, sizeof(reason), &in));
+		assert_int_equal(c->want, out.source);
+		assert_int_equal(c->want != LOCATION_SOURCE_NONE,
+				 location_has_value(&out));
+		assert_string_equal(c->reason, reason);
+		assert_int_equal(c->ask, locsource_ask(&in, &out));
+	}
 
-	/* never anything automatic on VPN */
-	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason), true,
-					     LOCSOURCE_LIS_FOUND, NULL, &lis,
-					     &lldp));
-	assert_int_equal(LOCATION_SOURCE_NONE, out.source);
-	assert_false(location_has_value(&out));
+	assert_int_equal(EINVAL,
+			 locsource_choose(&out, reason, sizeof(reason), NULL));
+	assert_false(locsource_ask(NULL, NULL));
 
-	/* nothing at all */
-	assert_int_equal(0, locsource_choose(&out, reason, sizeof(reason),
-					     false, LOCSOURCE_LIS_UNKNOWN, NULL,
-					     NULL, NULL));
-	assert_false(location_has_value(&out));
-	assert_string_equal("the LIS does not know this network, and the "
-			    "switch sent no location",
-			    reason);
-
+	civic_reset(&home);
 	location_reset(&lis);
 	location_reset(&lldp);
+	location_reset(&manual);
 	location_reset(&out);
 	lldp_frame_reset(&f);
+}
+
+static void manual_record(void **state)
+{
+	const struct geo_pos pos = {47.6397, -122.1283, 0};
+	const struct geo_pos far = {91.0, 0, 0};
+	struct location loc;
+	struct civic c;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	memset(&c, 0, sizeof(c));
+
+	/* nothing typed: nothing to use */
+	assert_int_equal(EINVAL, locsource_manual(&loc, &c, NULL, 5));
+	assert_int_equal(EINVAL, locsource_manual(NULL, &c, NULL, 5));
+
+	assert_int_equal(0, civic_set_str(&c, CIVIC_COUNTRY, "US"));
+	assert_int_equal(0, civic_set_str(&c, CIVIC_HNO, "1"));
+	assert_int_equal(0, locsource_manual(&loc, &c, &pos, 5));
+	assert_int_equal(LOCATION_SOURCE_MANUAL, loc.source);
+	assert_string_equal("Manual", loc.method);
+	assert_false(loc.validated);
+	assert_int_equal(5, loc.obtained_at);
+	assert_int_equal(0, loc.expires);
+	assert_true(civic_equal(&c, &loc.civic));
+	assert_int_equal(GEO_POINT, loc.geo.shape);
+	assert_int_equal(GEO_CRS_2D, loc.geo.crs);
+	assert_true(loc.geo.pos.lat > 47.6 && loc.geo.pos.lon < -122.1);
+
+	/* a point off the globe: refused, the record left empty */
+	assert_int_equal(EINVAL, locsource_manual(&loc, &c, &far, 5));
+	assert_false(location_has_value(&loc));
+	assert_null(loc.method);
+
+	civic_reset(&c);
+	location_reset(&loc);
+}
+
+/* location.set arguments and what must come of them. */
+static const struct {
+	const char *json;
+	int err;
+	const char *why;     /* EINVAL: the words exactly */
+	const char *country; /* 0: after normalising */
+	const char *hno;
+	bool point;
+} set_cases[] = {
+	{"{\"HNO\":\" 1 \",\"RD\":\"Microsoft\",\"STS\":\"Way\","
+	 "\"A3\":\"Redmond\",\"A1\":\"WA\",\"country\":\"us\",\"FLR\":\"3\"}",
+	 0, NULL, "US", "1", false},
+	{"{\"LOC\":\"Hut by the lake\",\"A3\":\"Nuuk\",\"A1\":\"SE\","
+	 "\"country\":\"GL\",\"lat\":64.18,\"lon\":-51}",
+	 0, NULL, "GL", NULL, true},
+	{"{\"HNO\":\"1\",\"RD\":\"Microsoft\",\"country\":\"XX\"}", EINVAL,
+	 "country: 'XX' is not an ISO 3166 alpha-2 code; A1: state or "
+	 "province is required; A3: city is required",
+	 NULL, NULL, false},
+	{"{\"ZIP\":\"98052\"}", EINVAL, "ZIP: not an RFC 5139 civic element",
+	 NULL, NULL, false},
+	{"{\"HNO\":1}", EINVAL, "HNO: must be text", NULL, NULL, false},
+	{"{\"lat\":\"north\"}", EINVAL, "lat: must be a number of degrees",
+	 NULL, NULL, false},
+	{"{\"HNO\":\"1\",\"HNO\":\"2\"}", EINVAL, "HNO: given twice", NULL,
+	 NULL, false},
+	{"{\"RD\":\"a\\u0001b\"}", EINVAL,
+	 "RD: too long, or holds control characters", NULL, NULL, false},
+	{"{\"LOC\":\"Hut\",\"A3\":\"Nuuk\",\"A1\":\"SE\",\"country\":\"GL\","
+	 "\"lat\":64}",
+	 EINVAL, "lat, lon: give both or neither", NULL, NULL, false},
+	{"{\"LOC\":\"Hut\",\"A3\":\"Nuuk\",\"A1\":\"SE\",\"country\":\"GL\","
+	 "\"lat\":91,\"lon\":0}",
+	 EINVAL, "lat, lon: not a WGS 84 point", NULL, NULL, false},
+	{"{}", EINVAL,
+	 "country: country is required; A1: state or province is required; "
+	 "A3: city is required; HNO: house number is required; RD: street "
+	 "is required",
+	 NULL, NULL, false},
+};
+
+static void manual_decode(void **state)
+{
+	struct location loc, keep;
+	char why[512];
+	size_t i;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	memset(&keep, 0, sizeof(keep));
+	assert_int_equal(0, civic_set_str(&keep.civic, CIVIC_HNO, "kept"));
+
+	for (i = 0; i < ARRAY_SIZE(set_cases); i++) {
+		struct odict *od = NULL;
+		int err;
+
+		print_message("set: %s\n", set_cases[i].json);
+		assert_int_equal(
+			0, json_decode_odict(&od, 16, set_cases[i].json,
+					     strlen(set_cases[i].json), 8));
+		assert_int_equal(0, location_copy(&loc, &keep));
+		err = locsource_manual_decode(&loc, od, 77, why, sizeof(why));
+		assert_int_equal(set_cases[i].err, err);
+		if (err) {
+			assert_string_equal(set_cases[i].why, why);
+			/* refused: what was there stays */
+			assert_string_equal("kept",
+					    civic_get(&loc.civic, CIVIC_HNO));
+		} else {
+			assert_int_equal(LOCATION_SOURCE_MANUAL, loc.source);
+			assert_string_equal("Manual", loc.method);
+			assert_int_equal(77, loc.obtained_at);
+			assert_string_equal(
+				set_cases[i].country,
+				civic_get(&loc.civic, CIVIC_COUNTRY));
+			if (set_cases[i].hno)
+				assert_string_equal(
+					set_cases[i].hno,
+					civic_get(&loc.civic, CIVIC_HNO));
+			assert_int_equal(set_cases[i].point ? GEO_POINT
+							    : GEO_NONE,
+					 loc.geo.shape);
+		}
+		location_reset(&loc);
+		mem_deref(od);
+	}
+
+	assert_int_equal(EINVAL,
+			 locsource_manual_decode(NULL, NULL, 0, NULL, 0));
+	location_reset(&keep);
 }
 
 int main(void)
@@ -228,6 +430,8 @@ int main(void)
 		cmocka_unit_test(vpn_or_nothing_refused),
 		cmocka_unit_test(lldp_med_record),
 		cmocka_unit_test(choice_order),
+		cmocka_unit_test(manual_record),
+		cmocka_unit_test(manual_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,33 @@
+/* locphonectl: what its source files share (not a library). */
+
+/* Exit codes (documented in the usage text and PROTOCOL.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_REFUSED = 1,     /* the engine said no */
+	EXIT_UNREACHABLE = 2, /* no engine, or it went away */
+	EXIT_USAGE = 64,
+};
+
+struct opts {
+	char socket[256];
+	bool json;
+};
+
+/* The usage text, to f. */
+void usage(FILE *f);
+
+/* Send one command, print its reply; returns an exit code. */
+int run_request(const struct opts *o, const char *cmd,
+		const struct odict *args);
+
+/* The string at key, or dflt. */
+const char *str_or(const struct odict *od, const char *key, const char *dflt);
+
+/* " name=value" for each civic element, in the order the engine sent. */
+void print_civic(const struct odict *civic);
+
+/* "location SUB ...": argv[0] is SUB; returns an exit code. */
+int location_command(const struct opts *o, int argc, char *argv[]);
+
+/* Human output of the location.* commands; false if cmd is not one. */
+bool location_print_result(const char *cmd, const struct odict *res);

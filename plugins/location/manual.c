@@ -1,0 +1,367 @@
+/* manual: saved locations per network, the prompt, and their commands. */
+
+#include <re.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "baresip-abi.h"
+#include "bus.h"
+#include "civic.h"
+#include "civic_validate.h"
+#include "lldp.h"
+#include "wifi.h"
+#include "netstate.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+#include "lis_client.h"
+#include "locator.h"
+#include "policy.h"
+#include "locprompt.h"
+#include "savedloc.h"
+#include "manual.h"
+#include "manual_priv.h"
+
+/* Test only: the save step at which the engine kills itself (SIGKILL),
+ * to prove the file survives a crash there (tests/integration). */
+#define KILL_STEP_ENV "LOCPHONE_TEST_SAVE_KILL_STEP"
+
+/*
+ * How long an unidentified network may stay so before the person is asked
+ * anyway.  The gateway's MAC, which most fingerprints rest on, usually
+ * arrives a moment after the link; asking before it would ask twice.
+ */
+#define PLACE_WAIT_MS 3000
+
+static const char *const step_names[] = {
+	[SAVEDLOC_STEP_CREATE] = "create",   [SAVEDLOC_STEP_WRITE] = "write",
+	[SAVEDLOC_STEP_FSYNC] = "fsync",     [SAVEDLOC_STEP_RENAME] = "rename",
+	[SAVEDLOC_STEP_DIRSYNC] = "dirsync",
+};
+
+static void destructor(void *arg)
+{
+	struct manual *m = arg;
+
+	manual_commands_unregister(m);
+	tmr_cancel(&m->place_wait);
+	policy_reset(&m->policy);
+	mem_deref(m->store);
+	location_reset(&m->entered);
+	mem_deref(m->name);
+}
+
+static int kill_hook(enum savedloc_save_step step, const char *tmp, void *arg)
+{
+	const struct manual *m = arg;
+	(void)tmp;
+
+	if ((int)step == m->kill_step)
+		(void)raise(SIGKILL);
+
+	return 0;
+}
+
+/* Write the store; errors are the caller's to report. */
+int manual_store_write(struct manual *m)
+{
+	const struct savedloc_save_hook hook = {kill_hook, m};
+
+	if (!m->store || !m->path[0])
+		return EPERM;
+	if (m->frozen)
+		return EROFS;
+
+	return savedloc_save_hooked(m->store, m->path,
+				    m->kill_step >= 0 ? &hook : NULL);
+}
+
+static void store_load(struct manual *m)
+{
+	struct savedloc_error e;
+	int err;
+
+	if (!m->policy.remember_locations || !m->path[0])
+		return;
+
+	memset(&e, 0, sizeof(e));
+	err = savedloc_load(&m->store, m->path, &e);
+	if (!err) {
+		info("location: %u saved locations\n",
+		     list_count(savedloc_list(m->store)));
+		return;
+	}
+
+	if (err == EBADMSG || err == EFBIG) {
+		/* savedloc_load set it aside; start afresh, nothing lost */
+		warning("location: %s is damaged (%s); it was moved to %s and "
+			"the saved locations start empty\n",
+			m->path, e.why, e.aside);
+	} else {
+		warning("location: cannot read %s (%s%s%m); saved locations "
+			"are used but not written until it is fixed\n",
+			m->path, e.why, e.why[0] ? ", " : "", err);
+		m->frozen = true;
+	}
+
+	if (savedloc_alloc(&m->store))
+		m->store = NULL;
+}
+
+void manual_entered_clear(struct manual *m)
+{
+	location_reset(&m->entered);
+	m->name = mem_deref(m->name);
+	m->entered_place[0] = '\0';
+}
+
+/* Is what the person entered for the network the device is on now?  Never
+ * another network's: a wrong address is worse than none. */
+bool manual_entered_here(const struct manual *m)
+{
+	return location_has_value(&m->entered) &&
+	       !strcmp(m->entered_place, m->place);
+}
+
+/* The saved entry as the person's location for this place. */
+int manual_entered_from_entry(struct manual *m,
+			      const struct savedloc_entry *entry)
+{
+	struct geo_pos pos;
+	struct location loc;
+	char *name = NULL;
+	int err;
+
+	memset(&loc, 0, sizeof(loc));
+	memset(&pos, 0, sizeof(pos));
+	pos.lat = entry->coord.lat;
+	pos.lon = entry->coord.lon;
+
+	err = locsource_manual(&loc, &entry->civic,
+			       entry->has_coord ? &pos : NULL, time(NULL));
+	if (!err)
+		err = str_dup(&name, entry->name);
+	if (err) {
+		location_reset(&loc);
+		return err;
+	}
+
+	manual_entered_clear(m);
+	location_move(&m->entered, &loc);
+	m->name = name;
+	str_ncpy(m->entered_place, m->place, sizeof(m->entered_place));
+	return 0;
+}
+
+/* Tell the locator, then ask or stop asking as the policy says. */
+void manual_entered_apply(struct manual *m)
+{
+	const struct locator_manual man = {&m->entered, m->name};
+
+	(void)locator_manual(m->loc, manual_entered_here(m) ? &man : NULL);
+	manual_check(m);
+}
+
+static void place_wait_over(void *arg)
+{
+	struct manual *m = arg;
+
+	m->place_waited = true;
+	manual_check(m);
+}
+
+void manual_network(struct manual *m, const char *place,
+		    struct locator_manual *man)
+{
+	const struct savedloc_entry *entry;
+
+	if (!m || !man)
+		return;
+
+	str_ncpy(m->place, place ? place : "", sizeof(m->place));
+
+	if (!m->place[0]) {
+		/* not identified (yet): wait a moment before asking */
+		if (!m->place_waited && !tmr_isrunning(&m->place_wait))
+			tmr_start(&m->place_wait, PLACE_WAIT_MS,
+				  place_wait_over, m);
+	} else if (location_has_value(&m->entered) && !m->entered_place[0]) {
+		/* typed in before the network was known: it is this one's */
+		str_ncpy(m->entered_place, m->place, sizeof(m->entered_place));
+		if (m->name && m->store && !m->frozen &&
+		    !savedloc_remember(m->store, m->name, m->place))
+			(void)manual_store_write(m);
+	} else if (strcmp(m->entered_place, m->place)) {
+		manual_entered_clear(m);
+		entry = m->store ? savedloc_lookup(m->store, m->place) : NULL;
+		if (entry)
+			(void)manual_entered_from_entry(m, entry);
+	}
+
+	if (m->place[0]) {
+		tmr_cancel(&m->place_wait);
+		m->place_waited = false;
+	}
+
+	man->loc = manual_entered_here(m) ? &m->entered : NULL;
+	man->name = manual_entered_here(m) ? m->name : NULL;
+}
+
+static int saved_names(struct odict **odp, const struct manual *m)
+{
+	struct odict *arr = NULL;
+	char key[16];
+	unsigned i = 0;
+	struct le *le;
+	int err;
+
+	err = odict_alloc(&arr, 8);
+	for (le = m->store ? savedloc_list(m->store)->head : NULL; le && !err;
+	     le = le->next) {
+		const struct savedloc_entry *e = le->data;
+
+		re_snprintf(key, sizeof(key), "%u", i++);
+		err = odict_entry_add(arr, key, ODICT_STRING, e->name);
+	}
+
+	if (err)
+		mem_deref(arr);
+	else
+		*odp = arr;
+	return err;
+}
+
+static const char *required_name(const struct manual *m)
+{
+	return m->policy.location_required == POLICY_LOCATION_DISCLAIMER
+		       ? "disclaimer"
+		       : "yes";
+}
+
+static void prompt_emit(const struct manual *m)
+{
+	struct odict *ev = NULL, *saved = NULL;
+	const char *reason = NULL;
+	int err;
+
+	(void)locator_current(m->loc, &reason);
+
+	err = odict_alloc(&ev, 8);
+	if (!err)
+		err = odict_entry_add(ev, "reason", ODICT_STRING,
+				      reason ? reason : "");
+	if (!err)
+		err = odict_entry_add(ev, "required", ODICT_STRING,
+				      required_name(m));
+	if (!err && m->place[0])
+		err = odict_entry_add(ev, "network", ODICT_STRING, m->place);
+	else if (!err)
+		err = odict_entry_add(ev, "network", ODICT_NULL);
+	if (!err)
+		err = saved_names(&saved, m);
+	if (!err)
+		err = odict_entry_add(ev, "saved", ODICT_ARRAY, saved);
+	if (!err)
+		bus_event_emit("location.prompt", ev);
+
+	mem_deref(saved);
+	mem_deref(ev);
+}
+
+void manual_check(struct manual *m)
+{
+	bool missing;
+
+	if (!m)
+		return;
+
+	missing = locator_ask(m->loc) && (m->place[0] || m->place_waited);
+	if (locprompt_update(&m->prompt, m->place, missing) ==
+	    LOCPROMPT_ACT_PROMPT)
+		prompt_emit(m);
+}
+
+int manual_prompt_encode(struct odict *od, const struct manual *m)
+{
+	struct odict *p = NULL;
+	const char *reason = NULL;
+	int err;
+
+	if (!od)
+		return EINVAL;
+	if (!m || m->prompt.state == LOCPROMPT_IDLE)
+		return odict_entry_add(od, "prompt", ODICT_NULL);
+
+	(void)locator_current(m->loc, &reason);
+	err = odict_alloc(&p, 8);
+	if (!err)
+		err = odict_entry_add(p, "state", ODICT_STRING,
+				      locprompt_state_name(m->prompt.state));
+	if (!err)
+		err = odict_entry_add(p, "required", ODICT_STRING,
+				      required_name(m));
+	if (!err)
+		err = odict_entry_add(p, "reason", ODICT_STRING,
+				      reason ? reason : "");
+	if (!err && (m->prompt.state == LOCPROMPT_DISCLAIMER ||
+		     m->prompt.state == LOCPROMPT_ACKNOWLEDGED))
+		err = odict_entry_add(p, "disclaimer_text", ODICT_STRING,
+				      m->policy.disclaimer_text);
+	if (!err)
+		err = odict_entry_add(od, "prompt", ODICT_OBJECT, p);
+
+	mem_deref(p);
+	return err;
+}
+static int kill_step_read(void)
+{
+	const char *v = getenv(KILL_STEP_ENV);
+	size_t i;
+
+	for (i = 0; v && i < ARRAY_SIZE(step_names); i++) {
+		if (!str_cmp(v, step_names[i])) {
+			warning("location: %s=%s: the engine kills itself "
+				"while saving (tests only)\n",
+				KILL_STEP_ENV, v);
+			return (int)i;
+		}
+	}
+
+	return -1;
+}
+
+int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
+		 const char *saved_file)
+{
+	struct manual *m;
+	int err;
+
+	if (!mp || !loc || !pol)
+		return EINVAL;
+
+	m = mem_zalloc(sizeof(*m), destructor);
+	if (!m)
+		return ENOMEM;
+
+	m->loc = loc;
+	m->policy = *pol;
+	memset(pol, 0, sizeof(*pol));
+	/* standards.md §12: with emergency features off nothing is asked */
+	locprompt_init(&m->prompt, m->policy.e911_enabled
+					   ? m->policy.location_required
+					   : POLICY_LOCATION_NO);
+	str_ncpy(m->path, saved_file ? saved_file : "", sizeof(m->path));
+	m->kill_step = kill_step_read();
+	tmr_init(&m->place_wait);
+
+	store_load(m);
+
+	err = manual_commands_register(m);
+
+	if (err)
+		mem_deref(m);
+	else
+		*mp = m;
+	return err;
+}

@@ -1,0 +1,452 @@
+/* manual_cmd: the location.* commands of the person's locations. */
+
+#include <re.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "baresip-abi.h"
+#include "bus.h"
+#include "civic.h"
+#include "civic_validate.h"
+#include "lldp.h"
+#include "wifi.h"
+#include "netstate.h"
+#include "location.h"
+#include "held.h"
+#include "locsource.h"
+#include "lis_client.h"
+#include "locator.h"
+#include "policy.h"
+#include "locprompt.h"
+#include "savedloc.h"
+#include "manual.h"
+#include "manual_priv.h"
+
+static const char *const command_names[] = {
+	"location.set",	    "location.save",
+	"location.use",	    "location.list",
+	"location.delete",  "location.forget-all",
+	"location.dismiss", "location.acknowledge-disclaimer",
+};
+
+/* "used": is the person's location the chosen one; "reason": why. */
+static int choice_encode(struct odict *od, const struct manual *m)
+{
+	const char *reason = NULL;
+	const struct location *cur = locator_current(m->loc, &reason);
+	int err;
+
+	err = odict_entry_add(od, "used", ODICT_BOOL,
+			      cur->source == LOCATION_SOURCE_MANUAL);
+	if (!err)
+		err = odict_entry_add(od, "reason", ODICT_STRING,
+				      reason ? reason : "");
+
+	return err;
+}
+
+/* location.set: the person's location for this network (not saved). */
+static int cmd_set(const struct odict *args, struct odict *result,
+		   const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	struct location loc;
+	int err;
+
+	memset(&loc, 0, sizeof(loc));
+	err = locsource_manual_decode(&loc, args, time(NULL), m->errbuf,
+				      sizeof(m->errbuf));
+	if (err) {
+		if (m->errbuf[0])
+			*errmsg = m->errbuf;
+		return err;
+	}
+
+	manual_entered_clear(m);
+	location_move(&m->entered, &loc);
+	str_ncpy(m->entered_place, m->place, sizeof(m->entered_place));
+	manual_entered_apply(m);
+
+	return choice_encode(result, m);
+}
+
+/* The NAME argument of save, use and delete. */
+static const char *name_arg(const struct odict *args, const char **errmsg)
+{
+	const char *name = odict_string(args, "name");
+
+	if (!name || !name[0]) {
+		*errmsg = "name: a location name is needed";
+		return NULL;
+	}
+
+	return name;
+}
+
+/* The store, writable, or why not. */
+static int store_usable(const struct manual *m, const char **errmsg)
+{
+	if (!m->store || !m->path[0]) {
+		*errmsg = "remember_locations is no: locations are not kept";
+		return EPERM;
+	}
+	if (m->frozen) {
+		*errmsg = "the saved locations file could not be read; it is "
+			  "not written over (see the engine log)";
+		return EROFS;
+	}
+
+	return 0;
+}
+
+static int write_or_say(struct manual *m, const char **errmsg)
+{
+	int err = manual_store_write(m);
+
+	if (err) {
+		warning("location: cannot write %s: %m\n", m->path, err);
+		*errmsg = "the saved locations could not be written (see the "
+			  "engine log)";
+	}
+
+	return err;
+}
+
+static int remembered_encode(struct odict *result, const struct manual *m,
+			     const char *name)
+{
+	int err;
+
+	err = odict_entry_add(result, "name", ODICT_STRING, name);
+	if (!err)
+		err = odict_entry_add(result, "remembered", ODICT_BOOL,
+				      m->place[0] != '\0');
+	if (!err)
+		err = choice_encode(result, m);
+
+	return err;
+}
+
+/* location.save NAME: keep what was entered, for this network too. */
+static int cmd_save(const struct odict *args, struct odict *result,
+		    const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	const char *fpv[SAVEDLOC_MAX_NETWORKS + 1];
+	const struct savedloc_entry *old;
+	struct savedloc_coord coord;
+	const char *name = name_arg(args, errmsg);
+	char *dup = NULL;
+	size_t fpc = 0;
+	struct le *le;
+	int err;
+
+	if (!name)
+		return EINVAL;
+	err = store_usable(m, errmsg);
+	if (err)
+		return err;
+	if (!manual_entered_here(m)) {
+		*errmsg = "nothing entered on this network: location.set first";
+		return ENOENT;
+	}
+
+	/* the networks it was remembered for stay, this one joins them */
+	old = savedloc_find(m->store, name);
+	for (le = old ? old->networks.head : NULL; le; le = le->next) {
+		const struct savedloc_network *n = le->data;
+
+		if (fpc < SAVEDLOC_MAX_NETWORKS && str_cmp(n->fp, m->place))
+			fpv[fpc++] = n->fp;
+	}
+	if (m->place[0])
+		fpv[fpc++] = m->place;
+	/* full: the network remembered longest ago makes room */
+	if (fpc > SAVEDLOC_MAX_NETWORKS) {
+		memmove(fpv, fpv + 1, (fpc - 1) * sizeof(*fpv));
+		--fpc;
+	}
+
+	coord.lat = m->entered.geo.pos.lat;
+	coord.lon = m->entered.geo.pos.lon;
+	err = str_dup(&dup, name);
+	if (!err)
+		err = savedloc_put(m->store, name, &m->entered.civic,
+				   m->entered.geo.shape == GEO_POINT ? &coord
+								     : NULL,
+				   fpv, fpc);
+	if (err == EINVAL)
+		*errmsg = "name: 1 to 64 bytes without control characters";
+	else if (err == ENOSPC)
+		*errmsg = "too many saved locations or networks";
+	if (!err)
+		err = write_or_say(m, errmsg);
+	if (err) {
+		mem_deref(dup);
+		return err;
+	}
+
+	mem_deref(m->name);
+	m->name = dup;
+	manual_entered_apply(m);
+
+	return remembered_encode(result, m, name);
+}
+
+/* location.use NAME: a saved location, from now on for this network. */
+static int cmd_use(const struct odict *args, struct odict *result,
+		   const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	const struct savedloc_entry *entry;
+	const char *name = name_arg(args, errmsg);
+	int err;
+
+	if (!name)
+		return EINVAL;
+	err = store_usable(m, errmsg);
+	if (err)
+		return err;
+
+	entry = savedloc_find(m->store, name);
+	if (!entry) {
+		*errmsg = "no saved location of that name";
+		return ENOENT;
+	}
+
+	err = manual_entered_from_entry(m, entry);
+	if (!err && m->place[0]) {
+		err = savedloc_remember(m->store, m->name, m->place);
+		if (err == ENOSPC)
+			*errmsg = "it is remembered for too many networks";
+		if (!err)
+			err = write_or_say(m, errmsg);
+	}
+	manual_entered_apply(m);
+	if (err)
+		return err;
+
+	return remembered_encode(result, m, m->name);
+}
+
+static int entry_encode(struct odict *arr, const char *key,
+			const struct savedloc_entry *e, const char *place)
+{
+	struct odict *o = NULL, *civic = NULL, *coord = NULL;
+	bool here = false;
+	struct le *le;
+	size_t i;
+	int err;
+
+	err = odict_alloc(&o, 8);
+	if (!err)
+		err = odict_alloc(&civic, 16);
+	for (i = 0; !err && i < CIVIC_FIELD_COUNT; i++) {
+		if (e->civic.v[i])
+			err = odict_entry_add(civic, civic_field_name(i),
+					      ODICT_STRING, e->civic.v[i]);
+	}
+	for (le = e->networks.head; le; le = le->next) {
+		const struct savedloc_network *n = le->data;
+
+		here |= place[0] && !str_cmp(n->fp, place);
+	}
+
+	if (!err)
+		err = odict_entry_add(o, "name", ODICT_STRING, e->name);
+	if (!err)
+		err = odict_entry_add(o, "civic", ODICT_OBJECT, civic);
+	if (!err && e->has_coord) {
+		err = odict_alloc(&coord, 2);
+		if (!err)
+			err = odict_entry_add(coord, "lat", ODICT_DOUBLE,
+					      e->coord.lat);
+		if (!err)
+			err = odict_entry_add(coord, "lon", ODICT_DOUBLE,
+					      e->coord.lon);
+		if (!err)
+			err = odict_entry_add(o, "coord", ODICT_OBJECT, coord);
+	} else if (!err) {
+		err = odict_entry_add(o, "coord", ODICT_NULL);
+	}
+	if (!err)
+		err = odict_entry_add(o, "networks", ODICT_INT,
+				      (int64_t)list_count(&e->networks));
+	if (!err)
+		err = odict_entry_add(o, "here", ODICT_BOOL, here);
+	if (!err)
+		err = odict_entry_add(arr, key, ODICT_OBJECT, o);
+
+	mem_deref(coord);
+	mem_deref(civic);
+	mem_deref(o);
+	return err;
+}
+
+/* location.list: the saved locations, on this device only. */
+static int cmd_list(const struct odict *args, struct odict *result,
+		    const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	struct odict *arr = NULL;
+	unsigned i = 0;
+	char key[16];
+	struct le *le;
+	int err;
+	(void)args;
+	(void)errmsg;
+
+	err = odict_alloc(&arr, 16);
+	for (le = m->store ? savedloc_list(m->store)->head : NULL; le && !err;
+	     le = le->next) {
+		re_snprintf(key, sizeof(key), "%u", i++);
+		err = entry_encode(arr, key, le->data, m->place);
+	}
+
+	if (!err)
+		err = odict_entry_add(result, "locations", ODICT_ARRAY, arr);
+	if (!err)
+		err = odict_entry_add(result, "remember", ODICT_BOOL,
+				      m->store != NULL);
+	if (!err && m->place[0])
+		err = odict_entry_add(result, "network", ODICT_STRING,
+				      m->place);
+	else if (!err)
+		err = odict_entry_add(result, "network", ODICT_NULL);
+	if (!err)
+		err = odict_entry_add(result, "in_use",
+				      m->name ? ODICT_STRING : ODICT_NULL,
+				      m->name);
+
+	mem_deref(arr);
+	return err;
+}
+
+/* location.delete NAME */
+static int cmd_delete(const struct odict *args, struct odict *result,
+		      const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	const char *name = name_arg(args, errmsg);
+	int err;
+
+	if (!name)
+		return EINVAL;
+	err = store_usable(m, errmsg);
+	if (err)
+		return err;
+
+	err = savedloc_delete(m->store, name);
+	if (err) {
+		*errmsg = "no saved location of that name";
+		return err;
+	}
+
+	err = write_or_say(m, errmsg);
+	if (m->name && !str_cmp(m->name, name)) {
+		manual_entered_clear(m);
+		manual_entered_apply(m);
+	}
+	if (err)
+		return err;
+
+	return choice_encode(result, m);
+}
+
+/* location.forget-all: every saved location, and the file's contents. */
+static int cmd_forget_all(const struct odict *args, struct odict *result,
+			  const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	int err = 0;
+	(void)args;
+
+	if (m->store) {
+		savedloc_forget_all(m->store);
+		/* the person asked: even a file we could not read goes */
+		m->frozen = false;
+		err = write_or_say(m, errmsg);
+	} else if (m->path[0] && unlink(m->path) && errno != ENOENT) {
+		err = errno;
+		*errmsg = "the saved locations file could not be removed";
+	}
+
+	if (m->name) {
+		manual_entered_clear(m);
+		manual_entered_apply(m);
+	}
+	if (err)
+		return err;
+
+	return choice_encode(result, m);
+}
+
+/* location.dismiss: the person will not say; per location_required. */
+static int cmd_dismiss(const struct odict *args, struct odict *result,
+		       const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	enum locprompt_action act = LOCPROMPT_ACT_NONE;
+	struct odict *ev = NULL;
+	int err;
+	(void)args;
+
+	err = locprompt_dismiss(&m->prompt, &act);
+	if (err) {
+		*errmsg = "nothing is being asked";
+		return err;
+	}
+
+	if (act == LOCPROMPT_ACT_DISCLAIMER && !odict_alloc(&ev, 4)) {
+		if (!odict_entry_add(ev, "disclaimer_text", ODICT_STRING,
+				     m->policy.disclaimer_text))
+			bus_event_emit("location.disclaimer", ev);
+		mem_deref(ev);
+	}
+
+	return manual_prompt_encode(result, m);
+}
+
+static int cmd_acknowledge(const struct odict *args, struct odict *result,
+			   const char **errmsg, void *arg)
+{
+	struct manual *m = arg;
+	int err;
+	(void)args;
+
+	err = locprompt_acknowledge(&m->prompt);
+	if (err) {
+		*errmsg = "no disclaimer is shown";
+		return err;
+	}
+
+	return manual_prompt_encode(result, m);
+}
+
+int manual_commands_register(struct manual *m)
+{
+	bus_cmd_h *const handlers[] = {
+		cmd_set,    cmd_save,	    cmd_use,	 cmd_list,
+		cmd_delete, cmd_forget_all, cmd_dismiss, cmd_acknowledge,
+	};
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < ARRAY_SIZE(command_names); i++) {
+		err = bus_command_register(command_names[i], handlers[i], m);
+		if (!err)
+			m->registered = i + 1;
+	}
+
+	return err;
+}
+
+void manual_commands_unregister(struct manual *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->registered; i++)
+		bus_command_unregister(command_names[i]);
+	m->registered = 0;
+}

@@ -1,0 +1,44 @@
+/* manual_priv: what manual.c and manual_cmd.c share (private).  Include
+ * what manual.h lists, then civic_validate.h and savedloc.h. */
+
+struct manual {
+	struct locator *loc; /* the module's; not ours */
+	struct policy policy;
+	char path[600];		/* "" : nowhere to keep anything */
+	struct savedloc *store; /* NULL: remember_locations no */
+	bool frozen; /* the file could not be read: never save over it */
+	char place[LOCPROMPT_NETWORK_MAX]; /* "" : not known */
+	struct tmr place_wait;		   /* running while place is "" */
+	bool place_waited;		   /* ... and it stayed so */
+	struct location entered;	   /* the person's location */
+	char *name;			   /* its saved name, or NULL */
+	/* the network entered is for; "" : typed while none was known */
+	char entered_place[LOCPROMPT_NETWORK_MAX];
+	struct locprompt prompt;
+	int kill_step;	   /* -1: none */
+	size_t registered; /* commands registered, in command_names order */
+	char errbuf[CIVIC_FIELD_COUNT * CIVIC_PROBLEM_TEXT_MAX];
+};
+
+/* Forget what was entered (and its name and network). */
+void manual_entered_clear(struct manual *m);
+
+/* Is what the person entered for the network the device is on now?
+ * Never another network's: a wrong address is worse than none. */
+bool manual_entered_here(const struct manual *m);
+
+/* Make a saved entry what was entered, for this network.  0 or ENOMEM. */
+int manual_entered_from_entry(struct manual *m,
+			      const struct savedloc_entry *entry);
+
+/* Tell the locator what was entered, then ask or stop asking. */
+void manual_entered_apply(struct manual *m);
+
+/* Write the store: 0, EPERM (nowhere), EROFS (file unreadable at start)
+ * or the error of savedloc_save. */
+int manual_store_write(struct manual *m);
+
+/* The location.* commands (client/ctl/PROTOCOL.md); unregistering is
+ * safe after a partial registration. */
+int manual_commands_register(struct manual *m);
+void manual_commands_unregister(struct manual *m);

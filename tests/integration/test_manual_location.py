@@ -13,8 +13,8 @@ import os
 import stat
 import sys
 
-from lphelp import (Engine, LisSim, Topology, Workdir, check, make_test_ca,
-                    need, need_root, run, sh, wait_for)
+from lphelp import (Engine, LisSim, Sipp, Topology, Workdir, check,
+                    make_test_ca, need, need_root, run, sh, wait_for)
 
 HOME_GW = "10.77.0.1"
 HOTEL_GW = "10.88.0.1"
@@ -234,6 +234,45 @@ MODES = {
 }
 
 
+def test_emergency_call_carries_manual():
+    """On VPN, the location the person entered goes to the PSAP in the
+    911 INVITE, as method Manual (not validated)."""
+    with Workdir() as wd:
+        s = Places(wd, lis=False)
+        psap = None
+        try:
+            s.vpn_up()
+            # the call centre (sipp) on the phone namespace's loopback
+            psap = Sipp(wd, "pbx.xml", "psap", netns=s.phone,
+                        addr="127.0.0.1")
+            s.eng = Engine(wd, f"<sip:alice@127.0.0.1:{psap.port}>"
+                               ";regint=0\n", netns=s.phone,
+                           conf="location_required yes\n")
+            ctl = s.eng.ctl()
+            place(ctl, lambda r: r["vpn"])
+            rc, out, err = s.eng.cli("location", "set", *ADDRESS)
+            check(rc == 0, f"set: {err}")
+            ctl.wait_event("location.changed",
+                           pred=lambda e: e["source"] == "manual")
+            r = ctl.request("dial", {"number": "911"})
+            check(r["ok"], f"dial: {r}")
+            ev = ctl.wait_event("emergency.started")
+            check(ev["location"] == "by-value" and
+                  ev["location_source"] == "manual", f"started: {ev}")
+            ctl.wait_event("call.established")
+            check(ctl.request("hangup")["ok"], "hangup")
+            ctl.wait_event("call.closed")
+        finally:
+            if psap:
+                psap.stop()
+            s.close()
+        invite = psap.requests("INVITE")[0]
+        check("<gp:method>Manual</gp:method>" in invite and
+              "<ca:HNO>1</ca:HNO>" in invite and
+              "<ca:country>US</ca:country>" in invite,
+              "the PIDF-LO carries the entered address, method Manual")
+
+
 def test_each_mode_exactly_its_events():
     for mode, (first, dismissed, acked) in MODES.items():
         with Workdir() as wd:
@@ -323,6 +362,7 @@ if __name__ == "__main__":
     need_root()
     need("openssl")
     sys.exit(run([test_remembered_per_network,
+                  test_emergency_call_carries_manual,
                   test_each_mode_exactly_its_events,
                   test_remember_locations_no,
                   test_unidentified_network_still_asks]))

@@ -1,7 +1,9 @@
 /* lis_client: HTTPS POST to the LIS over libcurl multi, driven by re_main. */
 
+#define CURL_DISABLE_TYPECHECK
 #include <re.h>
 #include <curl/curl.h>
+#include "curl_lazy.h"
 #include <string.h>
 #include <strings.h>
 #include "locphone-config.h"
@@ -118,8 +120,8 @@ static void query_detach(struct lis_query *q)
 
 	if (q->easy) {
 		if (q->lc)
-			(void)curl_multi_remove_handle(q->lc->multi, q->easy);
-		curl_easy_cleanup(q->easy);
+			(void)curlf.multi_remove_handle(q->lc->multi, q->easy);
+		curlf.easy_cleanup(q->easy);
 		q->easy = NULL;
 	}
 
@@ -153,7 +155,7 @@ static void client_destructor(void *arg)
 
 	/* libcurl may call our socket and timer callbacks from in here */
 	if (lc->multi)
-		(void)curl_multi_cleanup(lc->multi);
+		(void)curlf.multi_cleanup(lc->multi);
 
 	le = lc->socks.head;
 	while (le) {
@@ -165,7 +167,7 @@ static void client_destructor(void *arg)
 	}
 
 	tmr_cancel(&lc->tmr);
-	curl_slist_free_all(lc->hdrs);
+	curlf.slist_free_all(lc->hdrs);
 
 	for (size_t i = 0; i < SERVERS; i++)
 		mem_deref(lc->url[i]);
@@ -173,7 +175,7 @@ static void client_destructor(void *arg)
 	mem_deref(lc->proxy);
 
 	if (--curl_users == 0)
-		curl_global_cleanup();
+		curlf.global_cleanup();
 }
 
 /* Hands the result to the caller; q may be gone when this returns. */
@@ -243,38 +245,38 @@ static CURLcode easy_setup_security(CURL *easy, const struct lis_client *lc)
 {
 	CURLcode rc;
 
-	rc = curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR,
-			      lc->allow_http ? "http,https" : "https");
+	rc = curlf.easy_setopt(easy, CURLOPT_PROTOCOLS_STR,
+			       lc->allow_http ? "http,https" : "https");
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+		rc = curlf.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+		rc = curlf.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+		rc = curlf.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_SSLVERSION,
-				      (long)CURL_SSLVERSION_TLSv1_2);
+		rc = curlf.easy_setopt(easy, CURLOPT_SSLVERSION,
+				       (long)CURL_SSLVERSION_TLSv1_2);
 	if (!rc && lc->ca_file) {
 		/* the configured CA file replaces the system store */
-		rc = curl_easy_setopt(easy, CURLOPT_CAINFO, lc->ca_file);
+		rc = curlf.easy_setopt(easy, CURLOPT_CAINFO, lc->ca_file);
 		if (!rc)
-			rc = curl_easy_setopt(easy, CURLOPT_CAPATH, NULL);
+			rc = curlf.easy_setopt(easy, CURLOPT_CAPATH, NULL);
 	}
 	/* "" disables every proxy, the environment's included; no host
 	 * bypasses a configured one (no_proxy in the environment neither) */
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_PROXY,
-				      lc->proxy ? lc->proxy : "");
+		rc = curlf.easy_setopt(easy, CURLOPT_PROXY,
+				       lc->proxy ? lc->proxy : "");
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
+		rc = curlf.easy_setopt(easy, CURLOPT_NOPROXY, "");
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+		rc = curlf.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	/* the LIS may locate the device by the source address it sees
 	 * (standards.md §2): no connection from before a network change */
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+		rc = curlf.easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+		rc = curlf.easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
 
 	return rc;
 }
@@ -284,35 +286,36 @@ static CURLcode easy_setup_request(CURL *easy, struct lis_query *q)
 	const struct lis_client *lc = q->lc;
 	CURLcode rc;
 
-	rc = curl_easy_setopt(easy, CURLOPT_URL, lc->url[q->server]);
+	rc = curlf.easy_setopt(easy, CURLOPT_URL, lc->url[q->server]);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_PRIVATE, q);
+		rc = curlf.easy_setopt(easy, CURLOPT_PRIVATE, q);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, q->curl_err);
+		rc = curlf.easy_setopt(easy, CURLOPT_ERRORBUFFER, q->curl_err);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_HTTPHEADER, lc->hdrs);
+		rc = curlf.easy_setopt(easy, CURLOPT_HTTPHEADER, lc->hdrs);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_USERAGENT,
-				      "locphone/" LOCPHONE_VERSION);
+		rc = curlf.easy_setopt(easy, CURLOPT_USERAGENT,
+				       "locphone/" LOCPHONE_VERSION);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_POSTFIELDS, q->body);
+		rc = curlf.easy_setopt(easy, CURLOPT_POSTFIELDS, q->body);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-				      (curl_off_t)q->len);
+		rc = curlf.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+				       (curl_off_t)q->len);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-				      lc->connect_timeout_ms);
+		rc = curlf.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+				       lc->connect_timeout_ms);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, lc->timeout_ms);
+		rc = curlf.easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+				       lc->timeout_ms);
 	/* refuses early when Content-Length announces too much */
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-				      (curl_off_t)lc->body_max);
+		rc = curlf.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+				       (curl_off_t)lc->body_max);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION,
-				      body_write_handler);
+		rc = curlf.easy_setopt(easy, CURLOPT_WRITEFUNCTION,
+				       body_write_handler);
 	if (!rc)
-		rc = curl_easy_setopt(easy, CURLOPT_WRITEDATA, q);
+		rc = curlf.easy_setopt(easy, CURLOPT_WRITEDATA, q);
 
 	return rc;
 }
@@ -332,7 +335,7 @@ static int attempt_start(struct lis_query *q)
 	q->curl_err[0] = '\0';
 
 	q->mb = mbuf_alloc(1024);
-	easy = curl_easy_init();
+	easy = curlf.easy_init();
 	if (!q->mb || !easy) {
 		err = ENOMEM;
 		goto out;
@@ -346,7 +349,7 @@ static int attempt_start(struct lis_query *q)
 		goto out;
 	}
 
-	if (curl_multi_add_handle(lc->multi, easy) != CURLM_OK) {
+	if (curlf.multi_add_handle(lc->multi, easy) != CURLM_OK) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -355,7 +358,7 @@ static int attempt_start(struct lis_query *q)
 
 out:
 	if (err) {
-		curl_easy_cleanup(easy);
+		curlf.easy_cleanup(easy);
 		attempt_fail(q, err, "request not started", NULL);
 	}
 
@@ -403,9 +406,9 @@ static void attempt_done(struct lis_query *q, CURLcode res)
 	long status = 0;
 	size_t i;
 
-	(void)curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &status);
-	(void)curl_multi_remove_handle(q->lc->multi, q->easy);
-	curl_easy_cleanup(q->easy);
+	(void)curlf.easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &status);
+	(void)curlf.multi_remove_handle(q->lc->multi, q->easy);
+	curlf.easy_cleanup(q->easy);
 	q->easy = NULL;
 	q->status = (uint16_t)status;
 
@@ -444,11 +447,11 @@ static void attempt_done(struct lis_query *q, CURLcode res)
 	if (i < ARRAY_SIZE(curl_errors))
 		attempt_fail(q, curl_errors[i].err, curl_errors[i].what,
 			     q->curl_err[0] ? q->curl_err
-					    : curl_easy_strerror(res));
+					    : curlf.easy_strerror(res));
 	else
 		attempt_fail(q, EIO, "transfer failed",
 			     q->curl_err[0] ? q->curl_err
-					    : curl_easy_strerror(res));
+					    : curlf.easy_strerror(res));
 	query_next(q);
 }
 
@@ -464,15 +467,15 @@ static void multi_collect(struct lis_client *lc)
 	mem_ref(lc);
 
 	while (mem_nrefs(lc) > 1 &&
-	       (msg = curl_multi_info_read(lc->multi, &left))) {
+	       (msg = curlf.multi_info_read(lc->multi, &left))) {
 		CURLcode res = msg->data.result;
 		char *priv = NULL;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 
-		(void)curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-					&priv);
+		(void)curlf.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+					 &priv);
 		if (priv)
 			attempt_done((struct lis_query *)priv, res);
 	}
@@ -495,7 +498,7 @@ static void sock_event_handler(int flags, void *arg)
 	if (flags & FD_EXCEPT)
 		ev |= CURL_CSELECT_ERR;
 
-	(void)curl_multi_socket_action(lc->multi, fd, ev, &running);
+	(void)curlf.multi_socket_action(lc->multi, fd, ev, &running);
 	multi_collect(lc);
 }
 
@@ -504,8 +507,8 @@ static void multi_tmr_handler(void *arg)
 	struct lis_client *lc = arg;
 	int running;
 
-	(void)curl_multi_socket_action(lc->multi, CURL_SOCKET_TIMEOUT, 0,
-				       &running);
+	(void)curlf.multi_socket_action(lc->multi, CURL_SOCKET_TIMEOUT, 0,
+					&running);
 	multi_collect(lc);
 }
 
@@ -548,7 +551,7 @@ static int multi_socket_handler(CURL *easy, curl_socket_t fd, int what,
 		ls->lc = lc;
 		ls->fd = fd;
 		list_append(&lc->socks, &ls->le, ls);
-		(void)curl_multi_assign(lc->multi, fd, ls);
+		(void)curlf.multi_assign(lc->multi, fd, ls);
 	}
 
 	if (what & CURL_POLL_IN)
@@ -574,25 +577,25 @@ static int client_multi_setup(struct lis_client *lc)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(hdrs); i++) {
-		l = curl_slist_append(lc->hdrs, hdrs[i]);
+		l = curlf.slist_append(lc->hdrs, hdrs[i]);
 		if (!l)
 			return ENOMEM;
 		lc->hdrs = l;
 	}
 
-	lc->multi = curl_multi_init();
+	lc->multi = curlf.multi_init();
 	if (!lc->multi)
 		return ENOMEM;
 
-	mc = curl_multi_setopt(lc->multi, CURLMOPT_SOCKETFUNCTION,
-			       multi_socket_handler);
+	mc = curlf.multi_setopt(lc->multi, CURLMOPT_SOCKETFUNCTION,
+				multi_socket_handler);
 	if (mc == CURLM_OK)
-		mc = curl_multi_setopt(lc->multi, CURLMOPT_SOCKETDATA, lc);
+		mc = curlf.multi_setopt(lc->multi, CURLMOPT_SOCKETDATA, lc);
 	if (mc == CURLM_OK)
-		mc = curl_multi_setopt(lc->multi, CURLMOPT_TIMERFUNCTION,
-				       multi_timer_handler);
+		mc = curlf.multi_setopt(lc->multi, CURLMOPT_TIMERFUNCTION,
+					multi_timer_handler);
 	if (mc == CURLM_OK)
-		mc = curl_multi_setopt(lc->multi, CURLMOPT_TIMERDATA, lc);
+		mc = curlf.multi_setopt(lc->multi, CURLMOPT_TIMERDATA, lc);
 
 	return mc == CURLM_OK ? 0 : ENOMEM;
 }
@@ -636,13 +639,16 @@ int lis_client_alloc(struct lis_client **lcp, const struct lis_config *cfg)
 	    !url_usable(cfg->secondary_url, cfg->allow_http))
 		return EINVAL;
 
-	if (curl_users == 0 && curl_global_init(CURL_GLOBAL_DEFAULT))
+	/* libcurl is loaded by the first client, not at engine start */
+	if (curl_lazy_load())
+		return ENOSYS;
+	if (curl_users == 0 && curlf.global_init(CURL_GLOBAL_DEFAULT))
 		return EIO;
 
 	lc = mem_zalloc(sizeof(*lc), client_destructor);
 	if (!lc) {
 		if (curl_users == 0)
-			curl_global_cleanup();
+			curlf.global_cleanup();
 		return ENOMEM;
 	}
 	++curl_users; /* from here the destructor balances it */

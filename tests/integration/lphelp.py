@@ -398,7 +398,38 @@ class Engine:
         os.makedirs(self.cfg, exist_ok=True)
         with open(os.path.join(self.cfg, "accounts"), "w") as f:
             f.write(accounts)
-        self.sip_port = free_port()
+        self.socket = os.path.join(self.rt, "ctl.sock")
+        # the person's data (saved locations), private to the test
+        self.data = os.path.join(workdir, "data")
+        env = dict(os.environ)
+        env.update(extra_env or {})
+        # inside a test's own network namespace the engine may probe
+        prefix = (["ip", "netns", "exec", netns] if netns else []) + \
+            list(wrap)
+        # a free port can be taken by another process before baresip
+        # binds it (exit 98, EADDRINUSE): then another port
+        for attempt in range(3):
+            self.sip_port = free_port()
+            self._write_conf(netns, conf)
+            self.log = open(os.path.join(workdir, "engine.log"), "w")
+            self.proc = subprocess.Popen(
+                prefix + [LOCPHONED, "--config-dir", self.cfg,
+                          "--runtime-dir", self.rt,
+                          "--state-dir", os.path.join(workdir, "state"),
+                          "--data-dir", self.data,
+                          "--foreground", *args],
+                stdout=self.log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, env=env)
+            wait_for(lambda: self._ready() or self.proc.poll() is not None,
+                     15, "the engine's control socket")
+            if self.proc.poll() != 98:
+                break
+            self.log.close()
+        check(self.proc.poll() is None,
+              f"engine exited with {self.proc.returncode}: "
+              + open(self.log.name).read()[-2000:])
+
+    def _write_conf(self, netns, conf):
         with open(os.path.join(self.cfg, "locphone.conf"), "w") as f:
             # outside our own namespaces the engine must not send anything
             # to the host's network: no gateway probe, no LLDP
@@ -409,28 +440,6 @@ class Engine:
                     "audio_source aubridge,nil\n"
                     + ("" if netns else "gateway_probe no\nlldp_tx no\n")
                     + conf)
-        self.socket = os.path.join(self.rt, "ctl.sock")
-        # the person's data (saved locations), private to the test
-        self.data = os.path.join(workdir, "data")
-        self.log = open(os.path.join(workdir, "engine.log"), "w")
-        env = dict(os.environ)
-        env.update(extra_env or {})
-        # inside a test's own network namespace the engine may probe
-        prefix = (["ip", "netns", "exec", netns] if netns else []) + \
-            list(wrap)
-        self.proc = subprocess.Popen(
-            prefix + [LOCPHONED, "--config-dir", self.cfg,
-                      "--runtime-dir", self.rt,
-                      "--state-dir", os.path.join(workdir, "state"),
-                      "--data-dir", self.data,
-                      "--foreground", *args],
-            stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, env=env)
-        wait_for(lambda: self._ready() or self.proc.poll() is not None, 15,
-                 "the engine's control socket")
-        check(self.proc.poll() is None,
-              f"engine exited with {self.proc.returncode}: "
-              + open(self.log.name).read()[-2000:])
 
     def _ready(self):
         # the socket answers during module init; baresip installs its

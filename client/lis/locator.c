@@ -72,7 +72,6 @@ struct locator {
 	/* the last good answer of an earlier run, and its network */
 	char remembered_fp[FP_SIZE];
 	struct location remembered;
-	unsigned queries;
 	locator_change_h *changeh;
 	void *arg;
 };
@@ -446,7 +445,6 @@ static int query(struct locator *l, enum held_response_time rt)
 	if (err)
 		return err;
 
-	++l->queries;
 	if (l->lis != LOCSOURCE_LIS_FOUND)
 		lis_set(l, LOCSOURCE_LIS_PENDING, NULL);
 	tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
@@ -677,10 +675,6 @@ const struct location *locator_current(const struct locator *l,
 	return l ? &l->current : NULL;
 }
 
-unsigned locator_queries(const struct locator *l)
-{
-	return l ? l->queries : 0;
-}
 
 int locator_alloc(struct locator **lp, const struct locator_config *cfg,
 		  locator_change_h *changeh, void *arg)

@@ -68,6 +68,3 @@ int locator_refresh(struct locator *l, bool routing);
 /* The current choice and why; never NULL (source none when nothing). */
 const struct location *locator_current(const struct locator *l,
 				       const char **reason);
-
-/* Queries sent so far (tests and benchmarks). */
-unsigned locator_queries(const struct locator *l);

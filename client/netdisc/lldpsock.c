@@ -42,7 +42,6 @@ struct lldpsock {
 	struct list ports;
 	struct tmr expiry;
 	bool denied; /* raw sockets refused once: stop trying */
-	unsigned sent;
 	lldpsock_change_h *changeh;
 	void *arg;
 };
@@ -250,8 +249,6 @@ static int frame_send(struct port *p, uint16_t ttl)
 	err = lldp_encode(mb, &tx);
 	if (!err && send(p->fd, mb->buf, mb->end, MSG_DONTWAIT) < 0)
 		err = errno;
-	if (!err)
-		++ls->sent;
 
 	mem_deref(mb);
 	return err;
@@ -491,9 +488,4 @@ int lldpsock_json_encode(struct odict *od, const struct lldpsock *ls)
 	}
 
 	return err;
-}
-
-unsigned lldpsock_sent(const struct lldpsock *ls)
-{
-	return ls ? ls->sent : 0;
 }

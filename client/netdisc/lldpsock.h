@@ -35,6 +35,3 @@ const struct lldp_frame *lldpsock_neighbour(const struct lldpsock *ls,
 
 /* Every neighbour as {"<ifname>": {...lldp_frame_json_encode...}}. */
 int lldpsock_json_encode(struct odict *od, const struct lldpsock *ls);
-
-/* Frames sent so far (for tests and benchmarks). */
-unsigned lldpsock_sent(const struct lldpsock *ls);

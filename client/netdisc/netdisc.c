@@ -47,8 +47,6 @@ struct netdisc {
 	unsigned lldp_seen; /* lldp_gen when the last change was announced */
 	char fingerprint[FINGERPRINT_LEN + 1];
 	char place[FINGERPRINT_LEN + 1]; /* netdisc_place_fingerprint */
-	unsigned dgrams;
-	unsigned snapshots;
 };
 
 static void destructor(void *arg)
@@ -272,7 +270,6 @@ static void settle(void *arg)
 	wifi_apply(nd);
 	netstate_snapshot(nd->state, &snap);
 	wifi_snapshot(nd, &snap);
-	++nd->snapshots;
 
 	if (snap.gateway.present && !snap.gateway.has_mac &&
 	    nd->cfg.probe_gateway && !nd->probed) {
@@ -335,7 +332,6 @@ static void read_handler(int flags, void *arg)
 			return;
 		}
 
-		++nd->dgrams;
 		err = netstate_feed(nd->state, buf, (size_t)n, &changed, &why);
 		if (err)
 			warning("netdisc: malformed rtnetlink message (%s); "
@@ -488,25 +484,4 @@ const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
 		f = lldpd_backend_neighbour(nd->lldpd, ifindex);
 #endif
 	return f;
-}
-
-unsigned netdisc_lldp_sent(const struct netdisc *nd)
-{
-	return nd ? lldpsock_sent(nd->lldp) : 0;
-}
-
-const struct netsnap *netdisc_snapshot(const struct netdisc *nd)
-{
-	return nd && nd->have_snap ? &nd->snap : NULL;
-}
-
-void netdisc_stats(const struct netdisc *nd, unsigned *dgrams,
-		   unsigned *snapshots)
-{
-	if (!nd)
-		return;
-	if (dgrams)
-		*dgrams = nd->dgrams;
-	if (snapshots)
-		*snapshots = nd->snapshots;
 }

@@ -45,13 +45,3 @@ const char *netdisc_place_fingerprint(const struct netdisc *nd);
 /* The LLDP neighbour on an interface, or NULL. */
 const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
 				      unsigned ifindex);
-
-/* LLDP frames sent so far. */
-unsigned netdisc_lldp_sent(const struct netdisc *nd);
-
-/* The latest settled snapshot (valid until the next change). */
-const struct netsnap *netdisc_snapshot(const struct netdisc *nd);
-
-/* Counters for tests and benchmarks: datagrams read, snapshots made. */
-void netdisc_stats(const struct netdisc *nd, unsigned *dgrams,
-		   unsigned *snapshots);

@@ -2,6 +2,7 @@
 
 #include <re.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include "kvconf.h"
 #include "policy.h"
@@ -689,4 +690,15 @@ const char *policy_word(enum policy_word_set set, int value)
 		return "?";
 
 	return sets[set]->v[value];
+}
+
+const char *policy_admin_path(const struct kvconf *user, bool *ignored)
+{
+	const char *alt = user ? kvconf_str(user, "policy_file") : NULL;
+	const bool admin_exists = access(POLICY_ADMIN_FILE, F_OK) == 0;
+
+	if (ignored)
+		*ignored = alt && admin_exists;
+
+	return alt && !admin_exists ? alt : POLICY_ADMIN_FILE;
 }

@@ -142,3 +142,15 @@ int policy_encode(struct odict **odp, const struct policy *p);
 
 /* True if key is a setting of this module (others belong elsewhere). */
 bool policy_key_known(const char *key);
+
+/* The administrator's policy file (design.md §5). */
+#define POLICY_ADMIN_FILE "/etc/locphone/policy.conf"
+
+/*
+ * Which file holds the administrator's policy: POLICY_ADMIN_FILE, or the
+ * path a policy_file line of the user's locphone.conf names — but only
+ * where POLICY_ADMIN_FILE does not exist (tests), or a user could point
+ * it at an empty file and leave the site's policy.  *ignored (optional)
+ * tells that a policy_file line was ignored for that reason.
+ */
+const char *policy_admin_path(const struct kvconf *user, bool *ignored);

@@ -74,11 +74,10 @@ static void policy_files_load(struct e911 *m)
 {
 	struct kvconf *user = NULL, *admin = NULL;
 	char dir[400];
-	const char *alt;
+	bool ignored = false;
 	struct le *le;
 	int err;
 
-	str_ncpy(m->admin_file, E911_ADMIN_POLICY, sizeof(m->admin_file));
 	if (!conf_get_str(conf_cur(), "locphone_config_dir", dir,
 			  sizeof(dir))) {
 		re_snprintf(m->user_file, sizeof(m->user_file),
@@ -86,13 +85,12 @@ static void policy_files_load(struct e911 *m)
 		user = conf_read(m, m->user_file);
 	}
 
-	alt = user ? kvconf_str(user, "policy_file") : NULL;
-	if (alt && access(E911_ADMIN_POLICY, F_OK) == 0)
+	str_ncpy(m->admin_file, policy_admin_path(user, &ignored),
+		 sizeof(m->admin_file));
+	if (ignored)
 		diag_line(&m->diag,
 			  "%s: policy_file: ignored because %s exists",
-			  m->user_file, E911_ADMIN_POLICY);
-	else if (alt)
-		str_ncpy(m->admin_file, alt, sizeof(m->admin_file));
+			  m->user_file, POLICY_ADMIN_FILE);
 
 	admin = conf_read(m, m->admin_file);
 

@@ -20,7 +20,6 @@
  */
 
 /* Where the administrator's policy lives (design.md §5). */
-#define E911_ADMIN_POLICY "/etc/locphone/policy.conf"
 
 /* The module: its policy, the latest location, the emergency calls. */
 struct e911 {

@@ -196,7 +196,6 @@ void location_policy_read(struct policy *p)
 	struct policy_diag diag;
 	struct kvconf *user = NULL, *admin;
 	char dir[512], file[600];
-	const char *alt;
 	struct le *le;
 	int err;
 
@@ -207,12 +206,7 @@ void location_policy_read(struct policy *p)
 		re_snprintf(file, sizeof(file), "%s/locphone.conf", dir);
 		user = conf_file(file);
 	}
-	/* as e911 reads it: a user's policy_file replaces the path only
-	 * where the administrator has no file (tests) */
-	alt = user ? kvconf_str(user, "policy_file") : NULL;
-	admin = conf_file(alt && access(LOCATION_ADMIN_CONF, F_OK) != 0
-				  ? alt
-				  : LOCATION_ADMIN_CONF);
+	admin = conf_file(policy_admin_path(user, NULL));
 
 	err = policy_load(p, user, admin, &diag);
 	if (err)

@@ -21,11 +21,10 @@ void location_settings_read(struct location_settings *s);
 
 /*
  * The location policy (policy.h) from the user's locphone.conf and the
- * administrator's LOCATION_ADMIN_CONF, into p (zeroed by the caller;
+ * administrator's (policy_admin_path), into p (zeroed by the caller;
  * policy_reset it).  Problems are logged and safe values used: the phone
  * always starts.
  */
 void location_policy_read(struct policy *p);
 
 /* The administrator's file (design.md §5): it overrides the user's. */
-#define LOCATION_ADMIN_CONF "/etc/locphone/policy.conf"

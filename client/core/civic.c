@@ -41,6 +41,16 @@ static const struct {
 	[CIVIC_POM] = {"POM", 39},
 };
 
+const enum civic_field civic_schema_order[CIVIC_FIELD_COUNT] = {
+	CIVIC_COUNTRY, CIVIC_A1,   CIVIC_A2,  CIVIC_A3,	   CIVIC_A4,
+	CIVIC_A5,      CIVIC_A6,   CIVIC_PRM, CIVIC_PRD,   CIVIC_RD,
+	CIVIC_STS,     CIVIC_POD,  CIVIC_POM, CIVIC_RDSEC, CIVIC_RDBR,
+	CIVIC_RDSUBBR, CIVIC_HNO,  CIVIC_HNS, CIVIC_LMK,   CIVIC_LOC,
+	CIVIC_FLR,     CIVIC_NAM,  CIVIC_PC,  CIVIC_BLD,   CIVIC_UNIT,
+	CIVIC_ROOM,    CIVIC_SEAT, CIVIC_PLC, CIVIC_PCN,   CIVIC_POBOX,
+	CIVIC_ADDCODE,
+};
+
 const char *civic_field_name(enum civic_field f)
 {
 	return (unsigned)f < CIVIC_FIELD_COUNT ? fields[f].name : NULL;

@@ -48,6 +48,13 @@ struct civic {
 	char *v[CIVIC_FIELD_COUNT];
 };
 
+/*
+ * The fields in the order of RFC 5139's civicAddress schema sequence, as
+ * XML must list them [U: written from memory of the schema; the MS-SIPRE
+ * example agrees for the elements it uses].
+ */
+extern const enum civic_field civic_schema_order[CIVIC_FIELD_COUNT];
+
 /* RFC 5139 element name of a field ("country", "A1", "HNO", ...). */
 const char *civic_field_name(enum civic_field f);
 

@@ -13,21 +13,6 @@
 
 #define ID_SEED_MAX 64
 
-/* RFC 5139: the schema is a sequence, so the children of
- * ca:civicAddress go in this order [U: order written from memory of the
- * schema; the MS-SIPRE example agrees for the elements it uses]. */
-static const enum civic_field civic_order[] = {
-	CIVIC_COUNTRY, CIVIC_A1,   CIVIC_A2,  CIVIC_A3,	   CIVIC_A4,
-	CIVIC_A5,      CIVIC_A6,   CIVIC_PRM, CIVIC_PRD,   CIVIC_RD,
-	CIVIC_STS,     CIVIC_POD,  CIVIC_POM, CIVIC_RDSEC, CIVIC_RDBR,
-	CIVIC_RDSUBBR, CIVIC_HNO,  CIVIC_HNS, CIVIC_LMK,   CIVIC_LOC,
-	CIVIC_FLR,     CIVIC_NAM,  CIVIC_PC,  CIVIC_BLD,   CIVIC_UNIT,
-	CIVIC_ROOM,    CIVIC_SEAT, CIVIC_PLC, CIVIC_PCN,   CIVIC_POBOX,
-	CIVIC_ADDCODE,
-};
-
-_Static_assert(ARRAY_SIZE(civic_order) == CIVIC_FIELD_COUNT,
-	       "every civic field has its place");
 
 /* Which parts of the record one geopriv carries. */
 struct parts {
@@ -97,14 +82,14 @@ static void write_civic(struct xmlw *x, const struct civic *c)
 	size_t i;
 
 	xmlw_start(x, "ca:civicAddress");
-	for (i = 0; i < ARRAY_SIZE(civic_order); i++) {
-		const char *v = civic_get(c, civic_order[i]);
+	for (i = 0; i < ARRAY_SIZE(civic_schema_order); i++) {
+		const char *v = civic_get(c, civic_schema_order[i]);
 		char name[16];
 
 		if (!v)
 			continue;
 		re_snprintf(name, sizeof(name), "ca:%s",
-			    civic_field_name(civic_order[i]));
+			    civic_field_name(civic_schema_order[i]));
 		xmlw_elem(x, name, v);
 	}
 	xmlw_end(x);

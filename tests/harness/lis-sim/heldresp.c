@@ -45,24 +45,13 @@ int heldresp_types(unsigned *typesp, const struct heldreq *req,
 /* RFC 5139 elements in the order of its schema's sequence. */
 static int civic_xml_print(struct re_printf *pf, const struct civic *c)
 {
-	static const enum civic_field order[] = {
-		CIVIC_COUNTRY, CIVIC_A1,   CIVIC_A2,  CIVIC_A3,	   CIVIC_A4,
-		CIVIC_A5,      CIVIC_A6,   CIVIC_PRM, CIVIC_PRD,   CIVIC_RD,
-		CIVIC_STS,     CIVIC_POD,  CIVIC_POM, CIVIC_RDSEC, CIVIC_RDBR,
-		CIVIC_RDSUBBR, CIVIC_HNO,  CIVIC_HNS, CIVIC_LMK,   CIVIC_LOC,
-		CIVIC_FLR,     CIVIC_NAM,  CIVIC_PC,  CIVIC_BLD,   CIVIC_UNIT,
-		CIVIC_ROOM,    CIVIC_SEAT, CIVIC_PLC, CIVIC_PCN,   CIVIC_POBOX,
-		CIVIC_ADDCODE,
-	};
-	_Static_assert(ARRAY_SIZE(order) == CIVIC_FIELD_COUNT,
-		       "every civic field has a place");
 	size_t i;
 	int err;
 
 	err = re_hprintf(pf, "<ca:civicAddress xml:lang=\"en\">\n");
-	for (i = 0; i < ARRAY_SIZE(order) && !err; i++) {
-		const char *v = civic_get(c, order[i]);
-		const char *name = civic_field_name(order[i]);
+	for (i = 0; i < ARRAY_SIZE(civic_schema_order) && !err; i++) {
+		const char *v = civic_get(c, civic_schema_order[i]);
+		const char *name = civic_field_name(civic_schema_order[i]);
 
 		if (v)
 			err = re_hprintf(pf, "<ca:%s>%H</ca:%s>\n", name,

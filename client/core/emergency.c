@@ -428,6 +428,52 @@ int emergency_elin_uri_make(char *buf, size_t size, const char *elin,
 	return buf_printf(buf, size, "sip:%s@%r;user=phone", elin, &host);
 }
 
+/* The user part of a sip:, sips: or tel: URI; false for any other. */
+static bool uri_number(struct pl *num, const char *uri)
+{
+	size_t start, end;
+
+	if (!is_sip(uri) && !has_prefix_ci(uri, "tel:"))
+		return false;
+	if (number_span(uri, &start, &end))
+		return false;
+
+	num->p = uri + start;
+	num->l = end - start;
+	return true;
+}
+
+int emergency_to_uri_make(char *buf, size_t size, const char *req_uri,
+			  const struct dial_result *d,
+			  enum policy_signalling_profile profile,
+			  const char *aor)
+{
+	struct pl num, host, digits;
+	size_t i;
+
+	if (!buf || !req_uri || !*req_uri || !d)
+		return EINVAL;
+
+	/* the Request-URI shows the digits, or no dial string to show */
+	if (profile == POLICY_PROFILE_MICROSOFT || !d->dialled[0] ||
+	    (uri_number(&num, req_uri) && !pl_strcmp(&num, d->dialled)))
+		return buf_printf(buf, size, "%s", req_uri);
+
+	for (i = 0; d->dialled[i]; i++) {
+		const char c = d->dialled[i];
+
+		if (!(c >= '0' && c <= '9') && c != '*' && c != '#')
+			return EINVAL;
+	}
+	if (aor_host(&host, aor))
+		return EINVAL;
+
+	/* '#' must be escaped in a URI's user part (RFC 3261 §25.1) */
+	pl_set_str(&digits, d->dialled);
+	return buf_printf(buf, size, "sip:%H@%r;user=dialstring",
+			  uri_user_escape, &digits, &host);
+}
+
 /* "00:11:22:AA:bb:cc" -> "mac:001122aabbcc"; false unless a non-zero
  * MAC in that form. */
 static bool mac_to_id(char *buf, size_t size, const char *mac)

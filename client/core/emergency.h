@@ -117,6 +117,24 @@ int emergency_elin_uri_make(char *buf, size_t size, const char *elin,
 			    const char *aor);
 
 /*
+ * The To URI of an emergency INVITE with Request-URI req_uri (as sent:
+ * the route's, or the account's completion of the number).  The
+ * Request-URI marks and routes the call; the far end must also see what
+ * the person dialled.  When the Request-URI's number is not the dial
+ * string (a service URN, a mask such as 9911 -> 911, a route's own number
+ * for 112) the To carries the digits as a dial string (RFC 4967 [U]) in
+ * the caller's domain: "sip:9911@<host of aor>;user=dialstring".  Else,
+ * for the microsoft profile (its INVITE repeats the Request-URI), and
+ * for a URI the person dialled, the To is the Request-URI.  EINVAL for
+ * NULL arguments, dialled digits other than 0-9 * #, an AOR without host;
+ * EOVERFLOW if it does not fit.
+ */
+int emergency_to_uri_make(char *buf, size_t size, const char *req_uri,
+			  const struct dial_result *d,
+			  enum policy_signalling_profile profile,
+			  const char *aor);
+
+/*
  * The device identity for dm:deviceID from a netinfo object (the
  * `netinfo` command's result): "mac:" and the twelve lower-case hex
  * digits of the interface carrying the default route, else of the first

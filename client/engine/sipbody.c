@@ -19,13 +19,23 @@ typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
 			sipsess_refer_h *referh, sipsess_close_h *closeh,
 			void *arg, const char *fmt, ...);
 typedef int(modify_fn)(struct sipsess *sess, struct mbuf *desc);
+typedef int(dialog_alloc_fn)(struct sip_dialog **dlgp, const char *uri,
+			     const char *to_uri, const char *from_name,
+			     const char *from_uri, const char *routev[],
+			     uint32_t routec);
+typedef int(drefer_fn)(struct sipsub **subp, struct sipevent_sock *sock,
+		       struct sip_dialog *dlg, const char *cuser,
+		       sip_auth_h *authh, void *aarg, bool aref,
+		       sipsub_notify_h *notifyh, sipsub_close_h *closeh,
+		       void *arg, const char *fmt, ...);
 
 /* One armed INVITE, and afterwards the session it created. */
 struct hook {
 	struct le le;
 	unsigned handle;
-	char *to_uri;
+	char *match_uri;
 	char *req_uri; /* NULL: the INVITE keeps baresip's */
+	char *to_uri;  /* NULL: the Request-URI */
 	char *route;   /* NULL: baresip's routes; "": none */
 	char *hdrs;
 	char *part_hdrs;
@@ -34,12 +44,19 @@ struct hook {
 	char boundary[32];
 	char *sdp_ctype;
 	struct sipsess *sess; /* NULL until the INVITE was sent */
+	bool locked;	      /* no hold, no transfer */
+	void (*held)(unsigned handle, void *arg);
+	void *arg;
+	bool resuming; /* held() runs: the resume's re-INVITE is dropped */
 };
 
 static struct {
 	connect_fn *connect;
 	modify_fn *modify;
+	dialog_alloc_fn *dialog_alloc;
+	drefer_fn *drefer;
 	bool resolved;
+	const char *to_pending; /* sipsess_connect runs for a hook's To */
 	struct list hooks;
 	struct hook *armed;
 	unsigned next_handle;
@@ -53,6 +70,9 @@ static void resolve(void)
 	sb.resolved = true;
 	sb.connect = (connect_fn *)dlsym(RTLD_NEXT, "sipsess_connect");
 	sb.modify = (modify_fn *)dlsym(RTLD_NEXT, "sipsess_modify");
+	sb.dialog_alloc =
+		(dialog_alloc_fn *)dlsym(RTLD_NEXT, "sip_dialog_alloc");
+	sb.drefer = (drefer_fn *)dlsym(RTLD_NEXT, "sipevent_drefer");
 	if (!sb.connect || !sb.modify)
 		re_fprintf(stderr, "sipbody: libre's sipsess functions not "
 				   "found; INVITEs go out without location\n");
@@ -63,8 +83,9 @@ static void hook_destructor(void *arg)
 	struct hook *h = arg;
 
 	list_unlink(&h->le);
-	mem_deref(h->to_uri);
+	mem_deref(h->match_uri);
 	mem_deref(h->req_uri);
+	mem_deref(h->to_uri);
 	mem_deref(h->route);
 	mem_deref(h->hdrs);
 	mem_deref(h->part_hdrs);
@@ -118,6 +139,8 @@ static bool request_ok(const struct sipbody_request *rq)
 		return false;
 	if (rq->req_uri && !uri_ok(rq->req_uri, false))
 		return false;
+	if (rq->to_uri && !uri_ok(rq->to_uri, false))
+		return false;
 	if (rq->route && !uri_ok(rq->route, true))
 		return false;
 	if (!rq->part_hdrs)
@@ -146,8 +169,9 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 
 	if (str_dup(&h->hdrs, rq->hdrs ? rq->hdrs : "") ||
 	    strdup_opt(&h->part_hdrs, rq->part_hdrs) ||
-	    strdup_opt(&h->to_uri, rq->match_uri) ||
+	    strdup_opt(&h->match_uri, rq->match_uri) ||
 	    strdup_opt(&h->req_uri, rq->req_uri) ||
+	    strdup_opt(&h->to_uri, rq->to_uri) ||
 	    strdup_opt(&h->route, rq->route)) {
 		mem_deref(h);
 		return 0;
@@ -161,6 +185,9 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 		memcpy(h->part, rq->part, rq->part_len);
 		h->part_len = rq->part_len;
 	}
+	h->locked = rq->locked;
+	h->held = rq->held;
+	h->arg = rq->arg;
 
 	if (++sb.next_handle == 0)
 		++sb.next_handle;
@@ -276,11 +303,11 @@ static struct hook *hook_take(const char *to_uri, const struct mbuf *desc,
 	struct hook *h = sb.armed;
 
 	sb.armed = NULL;
-	if (h && h->to_uri && str_cmp(h->to_uri, to_uri)) {
+	if (h && h->match_uri && str_cmp(h->match_uri, to_uri)) {
 		re_fprintf(stderr,
 			   "sipbody: armed for %s but the INVITE goes to %s;"
 			   " sent unchanged\n",
-			   h->to_uri, to_uri);
+			   h->match_uri, to_uri);
 		mem_deref(h);
 		return NULL;
 	}
@@ -360,10 +387,16 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		desc = body;
 	}
 
+	/* libre makes the dialog (and its To) inside sipsess_connect */
+	if (h->to_uri && !sb.dialog_alloc)
+		re_fprintf(stderr, "sipbody: sip_dialog_alloc not found; "
+				   "the To is the Request-URI\n");
+	sb.to_pending = h->to_uri;
 	err = sb.connect(sessp, sock, to_uri, from_name, from_uri, cuser,
 			 routev, routec, ctype, desc, authh, aarg, aref, offerh,
 			 answerh, progrh, estabh, infoh, referh, closeh, arg,
 			 "%s%s", hdrs ? hdrs : "", h->hdrs);
+	sb.to_pending = NULL;
 	if (err)
 		mem_deref(h);
 	else
@@ -373,6 +406,53 @@ out:
 	mem_deref(body);
 	mem_deref(hdrs);
 	return err;
+}
+
+/* An SDP line "a=<attr>" (RFC 4566 §6: the direction attributes). */
+static bool sdp_has_line(const struct mbuf *desc, const char *line)
+{
+	const size_t n = strlen(line);
+	size_t i = 0;
+
+	while (i < desc->end) {
+		const uint8_t *p = desc->buf + i;
+		const uint8_t *eol = memchr(p, '\n', desc->end - i);
+		size_t len = eol ? (size_t)(eol - p) : desc->end - i;
+
+		i += len + 1;
+		if (len && p[len - 1] == '\r')
+			--len;
+		if (len == n && !memcmp(p, line, n))
+			return true;
+	}
+
+	return false;
+}
+
+/* True if an offer of ours would stop the media towards the far end. */
+static bool sdp_holds(const struct mbuf *desc)
+{
+	return desc && (sdp_has_line(desc, "a=sendonly") ||
+			sdp_has_line(desc, "a=inactive"));
+}
+
+/* A hold of a locked session: refused, and the module told so that it
+ * resumes the media baresip already held.  Returns EPERM. */
+static int hold_refuse(struct hook *h)
+{
+	re_fprintf(stderr, "sipbody: an emergency call cannot be put on "
+			   "hold; re-INVITE not sent\n");
+	if (!h->held || h->resuming)
+		return EPERM;
+
+	/* held() may release the hook */
+	mem_ref(h);
+	h->resuming = true;
+	h->held(h->handle, h->arg);
+	h->resuming = false;
+	mem_deref(h);
+
+	return EPERM;
 }
 
 int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
@@ -385,8 +465,17 @@ int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
 	if (!sb.modify)
 		return ENOSYS;
 
-	/* hooks without a part changed only the INVITE's headers */
 	h = hook_by_sess(sess);
+	if (h && h->locked) {
+		if (sdp_holds(desc))
+			return hold_refuse(h);
+		/* the resume after a refused hold: the far end never saw
+		 * the hold, the media it knows is unchanged */
+		if (h->resuming)
+			return 0;
+	}
+
+	/* hooks without a part changed only the INVITE's headers */
 	if (!h || !h->part)
 		return sb.modify(sess, desc);
 
@@ -404,5 +493,72 @@ int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
 
 	err = sb.modify(sess, body);
 	mem_deref(body);
+	return err;
+}
+
+/* Inside sipsess_connect for a hook with its own To: that To. */
+int sip_dialog_alloc(struct sip_dialog **dlgp, const char *uri,
+		     const char *to_uri, const char *from_name,
+		     const char *from_uri, const char *routev[],
+		     uint32_t routec)
+{
+	resolve();
+	if (!sb.dialog_alloc)
+		return ENOSYS;
+
+	if (sb.to_pending)
+		to_uri = sb.to_pending;
+
+	return sb.dialog_alloc(dlgp, uri, to_uri, from_name, from_uri, routev,
+			       routec);
+}
+
+static bool dialog_locked(const struct sip_dialog *dlg)
+{
+	struct le *le;
+
+	for (le = sb.hooks.head; le; le = le->next) {
+		const struct hook *h = le->data;
+
+		if (h->locked && h->sess && sipsess_dialog(h->sess) == dlg)
+			return true;
+	}
+
+	return false;
+}
+
+/* baresip's call_transfer: a REFER in the call's dialog. */
+int sipevent_drefer(struct sipsub **subp, struct sipevent_sock *sock,
+		    struct sip_dialog *dlg, const char *cuser,
+		    sip_auth_h *authh, void *aarg, bool aref,
+		    sipsub_notify_h *notifyh, sipsub_close_h *closeh, void *arg,
+		    const char *fmt, ...)
+{
+	char *hdrs = NULL;
+	int err;
+
+	resolve();
+	if (!sb.drefer)
+		return ENOSYS;
+
+	if (dlg && dialog_locked(dlg)) {
+		re_fprintf(stderr, "sipbody: an emergency call cannot be "
+				   "transferred; REFER not sent\n");
+		return EPERM;
+	}
+
+	if (fmt) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		err = re_vsdprintf(&hdrs, fmt, ap);
+		va_end(ap);
+		if (err)
+			return err;
+	}
+
+	err = sb.drefer(subp, sock, dlg, cuser, authh, aarg, aref, notifyh,
+			closeh, arg, fmt ? "%s" : NULL, hdrs);
+	mem_deref(hdrs);
 	return err;
 }

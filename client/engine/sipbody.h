@@ -5,6 +5,8 @@
  * which baresip raises just before sipsess_connect); that INVITE and its
  * re-INVITEs then carry extra headers and a multipart/mixed body with the
  * SDP first and the module's part second.  Other INVITEs pass untouched.
+ * It also wraps sip_dialog_alloc (to give the INVITE its own To) and
+ * sipevent_drefer (to refuse transferring an emergency call).
  *
  * Modules must not link libsipbody.so: they look the functions up at run
  * time (sipbody_lookup), which also tells them whether the hook is active.
@@ -42,8 +44,11 @@ struct sipbody_request {
 	/* the URI baresip passes (the call's peer URI); NULL: any.  A
 	 * mismatch disarms. */
 	const char *match_uri;
-	/* the Request-URI and To sent instead; NULL: unchanged */
+	/* the Request-URI (and To) sent instead; NULL: unchanged */
 	const char *req_uri;
+	/* the To URI when it is not the Request-URI; NULL: the
+	 * Request-URI, as libre sends it */
+	const char *to_uri;
 	/* the Route: NULL keeps baresip's (the account's outbound proxy),
 	 * "" sends straight to the Request-URI's host, anything else is the
 	 * one next hop (a SIP URI; libre adds ";lr") */
@@ -55,6 +60,18 @@ struct sipbody_request {
 	const char *part_hdrs;
 	const uint8_t *part;
 	size_t part_len;
+	/*
+	 * An emergency call: a re-INVITE that would put the session on hold
+	 * (its SDP has a=sendonly or a=inactive) and a REFER that would
+	 * transfer it are refused with EPERM.  baresip holds its own media
+	 * before it signals, so held(handle, arg) is called when a hold was
+	 * refused: it should resume the call locally (call_hold(call,
+	 * false)); the re-INVITE that resume makes is not sent, as the far
+	 * end never saw the hold.
+	 */
+	bool locked;
+	void (*held)(unsigned handle, void *arg);
+	void *arg;
 };
 
 /* Arm as sipbody_arm does, with the changes rq describes (copied).

@@ -88,7 +88,7 @@ static const char *call_state_name(enum call_state st)
 	}
 }
 
-/* {"id", "peer", "direction", "state", "duration", "account"} */
+/* {"id", "peer", "direction", "state", "on_hold", "duration", "account"} */
 static int call_encode(struct odict **odp, const struct call *call)
 {
 	struct odict *od;
@@ -118,6 +118,9 @@ static int call_encode(struct odict **odp, const struct call *call)
 		goto out;
 	err = odict_entry_add(od, "state", ODICT_STRING,
 			      call_state_name(call_state(call)));
+	if (err)
+		goto out;
+	err = odict_entry_add(od, "on_hold", ODICT_BOOL, call_is_onhold(call));
 	if (err)
 		goto out;
 	err = odict_entry_add(od, "duration", ODICT_INT,

@@ -83,6 +83,7 @@ struct e911_call {
 	unsigned hook; /* sipbody handle, 0: none */
 	bool hooked;   /* the body hook carries this attempt */
 	char req_uri[EMERGENCY_URI_MAX]; /* as sent */
+	char to_uri[EMERGENCY_URI_MAX];	 /* as sent */
 
 	bool answered;	  /* provisional or final answer on this attempt */
 	bool established; /* the emergency services answered */

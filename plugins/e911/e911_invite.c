@@ -241,6 +241,42 @@ static void headers_fallback(struct e911_call *ec, struct call *call)
 	call_set_custom_hdrs(call, &hdrs);
 }
 
+/* The To for the Request-URI in ec->req_uri (emergency_to_uri_make);
+ * the Request-URI itself if the digits cannot be shown. */
+static void to_uri_make(struct e911_call *ec)
+{
+	int err = emergency_to_uri_make(
+		ec->to_uri, sizeof(ec->to_uri), ec->req_uri, &ec->dial,
+		ec->m->policy.signalling_profile, caller_aor(ec));
+
+	if (err) {
+		warning("e911: call %u: the dialled digits cannot go into the "
+			"To (%m); it repeats the Request-URI\n",
+			ec->id, err);
+		str_ncpy(ec->to_uri, ec->req_uri, sizeof(ec->to_uri));
+	}
+}
+
+/* libsipbody refused to put call ec on hold: baresip has already held
+ * its own media, resume them (the re-INVITE is not sent). */
+static void hold_refused(unsigned handle, void *arg)
+{
+	struct e911 *m = arg;
+	struct le *le;
+
+	for (le = m->calls.head; le; le = le->next) {
+		struct e911_call *ec = le->data;
+
+		if (ec->hook != handle || !ec->call)
+			continue;
+		warning("e911: call %u: hold refused, the emergency call "
+			"goes on\n",
+			ec->id);
+		(void)call_hold(ec->call, false);
+		return;
+	}
+}
+
 int e911_invite_arm(struct e911_call *ec, struct call *call)
 {
 	sipbody_arm_request_h *arm = ec->m->hook_arm;
@@ -262,6 +298,14 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 		/* the account route keeps the account's outbound proxy */
 		if (ec->target.kind != EMERGENCY_ROUTE_ACCOUNT)
 			rq.route = ec->target.next_hop;
+		str_ncpy(ec->req_uri, rq.req_uri ? rq.req_uri : rq.match_uri,
+			 sizeof(ec->req_uri));
+		to_uri_make(ec);
+		if (strcmp(ec->to_uri, ec->req_uri))
+			rq.to_uri = ec->to_uri;
+		rq.locked = true;
+		rq.held = hold_refused;
+		rq.arg = ec->m;
 		rq.hdrs = ec->hdrs;
 		if (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE) {
 			rq.part_hdrs = ec->part_hdrs;
@@ -270,8 +314,12 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 		}
 		ec->hook = arm(&rq);
 		ec->hooked = ec->hook != 0;
-		if (ec->hooked && rq.req_uri)
-			str_ncpy(ec->req_uri, rq.req_uri, sizeof(ec->req_uri));
+	}
+
+	/* without the hook libre sends baresip's URI as both */
+	if (!ec->hooked) {
+		str_ncpy(ec->req_uri, call_peeruri(call), sizeof(ec->req_uri));
+		str_ncpy(ec->to_uri, ec->req_uri, sizeof(ec->to_uri));
 	}
 
 	if (!ec->hooked) {
@@ -350,6 +398,8 @@ int e911_invite_encode(struct odict *od, const struct e911_call *ec)
 				      route_kind_name(ec->target.kind));
 	if (!err)
 		err = add_str_or_null(od, "request_uri", ec->req_uri);
+	if (!err)
+		err = add_str_or_null(od, "to", ec->to_uri);
 	if (!err)
 		err = add_str_or_null(od, "next_hop", ec->target.next_hop);
 	if (!err)
@@ -430,6 +480,10 @@ int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
 	else
 		account_req_uri(ec);
 	ec->hooked = e911_hook_active(m);
+	if (ec->hooked)
+		to_uri_make(ec);
+	else
+		str_ncpy(ec->to_uri, ec->req_uri, sizeof(ec->to_uri));
 
 	err = e911_invite_encode(result, ec);
 	if (!err && !emergency_target_plan(&second, &m->policy, 1, &d))

@@ -175,13 +175,15 @@ def check_pidf(doc, record, entity, device_id=None):
 
 
 def check_by_value(text, record, priority=True, request_uri=None,
-                   device_id=None, route=None):
-    """An INVITE with the PIDF-LO by value.  Returns (msg, pidf text)."""
+                   device_id=None, route=None, to=None):
+    """An INVITE with the PIDF-LO by value; its To is `to`, by default the
+    Request-URI.  Returns (msg, pidf text)."""
     msg = Message(text)
     if request_uri:
         check(msg.request_uri == request_uri,
               f"Request-URI {msg.request_uri}, want {request_uri}")
-        check(msg.aor("to") == request_uri, f"To {msg.get('to')}")
+        want = to or request_uri
+        check(msg.aor("to") == want, f"To {msg.get('to')}, want {want}")
     if route is not None:
         check(msg.all("route") == route, f"Route {msg.all('route')}")
     check((msg.get("priority") == "emergency") == priority,

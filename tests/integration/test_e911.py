@@ -128,6 +128,20 @@ def test_dial_strings_and_paths():
             r = ctl.request("hold")
             check(not r["ok"] and "emergency" in r["error"],
                   f"hold refused: {r}")
+            # nor through baresip's console, which holds its own media
+            # before it signals: refused, and the media not left held
+            for command in ("hold", f"transfer sip:bob@127.0.0.1:{pbx.port}"):
+                r = ctl.request("test.console", {"command": command})
+                check(not r["ok"], f"/{command} refused: {r}")
+            log = eng.log_text()
+            for said in ("an emergency call cannot be put on hold",
+                         "hold refused, the emergency call goes on",
+                         "an emergency call cannot be transferred"):
+                check(said in log, f"the engine says: {said}")
+            listed = ctl.request("calls")["result"]["calls"]
+            check(len(listed) == 1 and not listed[0]["on_hold"] and
+                  listed[0]["state"] == "established",
+                  f"the emergency call goes on, not held: {listed}")
             check(ctl.request("hangup")["ok"], "hangup")
             ctl.wait_event("emergency.ended")
 
@@ -141,13 +155,21 @@ def test_dial_strings_and_paths():
             eng.stop()
             pbx.stop()
 
+        # no re-INVITE (hold) and no REFER (transfer) reached the far end
         invites = pbx.requests("INVITE")
         check(len(invites) == len(calls) + 2, f"{len(invites)} INVITEs")
+        check(not pbx.requests("REFER"), "no REFER was sent")
         for (how, target, number, emergency), ev, inv in zip(
                 calls, events, invites):
+            # the far end sees what was dialled: in the Request-URI, or
+            # as a dial string in the To when a mask changed the number
+            to = (None if target in (number, "urn:service:sos")
+                  else f"sip:{target}@127.0.0.1;user=dialstring")
             msg, pidf = psapcheck.check_by_value(
                 inv, RECORD, priority=emergency,
-                request_uri=f"sip:{number}@127.0.0.1:{pbx.port}")
+                request_uri=f"sip:{number}@127.0.0.1:{pbx.port}", to=to)
+            check(ev["to"] == msg.aor("to"),
+                  f"{target}: emergency.started has the To sent")
             check(pidf == ev["pidf"],
                   f"{target}: emergency.started has the PIDF-LO sent")
             for line in ev["headers"].split("\r\n")[:-1]:
@@ -185,7 +207,8 @@ def test_urn_route_through_proxy():
         for inv in invites:
             psapcheck.check_by_value(
                 inv, RECORD_GEO, request_uri="urn:service:sos",
-                route=[f"<sip:127.0.0.1:{psap.port};lr>"])
+                route=[f"<sip:127.0.0.1:{psap.port};lr>"],
+                to="sip:911@127.0.0.1;user=dialstring")
         plain = pbx.requests("INVITE")
         check(len(plain) == 1, f"the registrar saw {len(plain)} INVITEs")
         psapcheck.check_plain(plain[0])

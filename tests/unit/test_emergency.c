@@ -113,6 +113,87 @@ static void test_target_plan(void **state)
 	}
 }
 
+struct to_case {
+	const char *conf;
+	const char *dialled;
+	const char *req_uri;
+	enum policy_signalling_profile profile;
+	int err;
+	const char *to;
+};
+
+static const struct to_case to_cases[] = {
+	/* the Request-URI shows the digits: the To repeats it */
+	{"", "911", "sip:911@sbc.example.com", POLICY_PROFILE_RFC6881, 0,
+	 "sip:911@sbc.example.com"},
+	{"emergency_route tel:911\nemergency_proxy sip:p.example\n", "911",
+	 "tel:911", POLICY_PROFILE_RFC6881, 0, "tel:911"},
+	{"", "911", "sip:911;phone-context=+1@sbc.example.com;user=phone",
+	 POLICY_PROFILE_RFC6881, 0,
+	 "sip:911;phone-context=+1@sbc.example.com;user=phone"},
+	/* a service URN, a mask, another number: the digits in the To */
+	{"", "911", "urn:service:sos", POLICY_PROFILE_RFC6881, 0,
+	 "sip:911@example.com;user=dialstring"},
+	{"dial_masks 9911:911\n", "9-911", "sip:911@sbc.example.com",
+	 POLICY_PROFILE_RFC6881, 0, "sip:9911@example.com;user=dialstring"},
+	{"dial_strings 911,112\n", "112", "sip:911@sbc.example.com",
+	 POLICY_PROFILE_RFC6881, 0, "sip:112@example.com;user=dialstring"},
+	/* the dial key is not part of the dial string */
+	{"dial_masks 9911:911\n", "9911#", "urn:service:sos",
+	 POLICY_PROFILE_RFC6881, 0, "sip:9911@example.com;user=dialstring"},
+	/* microsoft repeats the Request-URI */
+	{"dial_masks 9911:911\n", "9911",
+	 "sip:911;phone-context=x@h;user=phone", POLICY_PROFILE_MICROSOFT, 0,
+	 "sip:911;phone-context=x@h;user=phone"},
+	/* the person dialled a URI: nothing else to show */
+	{"", "urn:service:sos", "urn:service:sos", POLICY_PROFILE_RFC6881, 0,
+	 "urn:service:sos"},
+	{"", "911", "", POLICY_PROFILE_RFC6881, EINVAL, NULL},
+};
+
+static void test_to_uri(void **state)
+{
+	char buf[EMERGENCY_URI_MAX];
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(to_cases); i++) {
+		const struct to_case *c = &to_cases[i];
+		struct dial_result d;
+		struct policy p;
+		int err;
+
+		policy_from(&p, c->conf);
+		assert_int_equal(0, dialplan_classify(&p, c->dialled, &d));
+		err = emergency_to_uri_make(
+			buf, sizeof(buf), c->req_uri, &d, c->profile,
+			"\"Alice\" <sip:alice@example.com>");
+		if (err != c->err)
+			fail_msg("case %zu: err %d, want %d", i, err, c->err);
+		if (!err)
+			assert_string_equal(c->to, buf);
+		policy_reset(&p);
+	}
+
+	/* no host to put the digits under */
+	{
+		struct dial_result d;
+		struct policy p;
+
+		policy_from(&p, "");
+		assert_int_equal(0, dialplan_classify(&p, "911", &d));
+		assert_int_equal(EINVAL,
+				 emergency_to_uri_make(
+					 buf, sizeof(buf), "urn:service:sos",
+					 &d, POLICY_PROFILE_RFC6881, "nohost"));
+		assert_int_equal(EOVERFLOW, emergency_to_uri_make(
+						    buf, 20, "urn:service:sos",
+						    &d, POLICY_PROFILE_RFC6881,
+						    "sip:a@example.com"));
+		policy_reset(&p);
+	}
+}
+
 static void test_failover_codes(void **state)
 {
 	static const struct {
@@ -373,6 +454,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_target_plan),
+		cmocka_unit_test(test_to_uri),
 		cmocka_unit_test(test_failover_codes),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_part_headers_and_ids),

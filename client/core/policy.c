@@ -38,6 +38,7 @@ static const char *const policy_keys[] = {
 	"elin_identity",
 	"disclaimer_text",
 	"remember_locations",
+	"send_location_uri",
 };
 
 /* The words a setting accepts; the index is the value, and for the two
@@ -230,6 +231,8 @@ static void load_switches(struct load *ld)
 		word_setting(ld, "location_for_emergency_only", &yes_no, 1, 1);
 	p->remember_locations =
 		word_setting(ld, "remember_locations", &yes_no, 1, 1);
+	p->send_location_uri =
+		word_setting(ld, "send_location_uri", &yes_no, 0, 0);
 	p->signalling_profile =
 		word_setting(ld, "signalling_profile", &profile_words,
 			     POLICY_PROFILE_RFC6881, POLICY_PROFILE_RFC6881);

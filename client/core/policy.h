@@ -104,6 +104,9 @@ struct policy {
 	enum policy_elin_identity elin_identity;
 	char *disclaimer_text; /* never NULL after policy_load */
 	bool remember_locations;
+	/* by value, also the LIS's location URI as a second Geolocation
+	 * value (RFC 6442 §4.1 allows several), for networks that fetch it */
+	bool send_location_uri;
 };
 
 /* One diagnostic: "file:line: key: why". */

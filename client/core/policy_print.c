@@ -77,6 +77,7 @@ int policy_print(struct re_printf *pf, const struct policy *p)
 		"location_required %s\n"
 		"location_for_emergency_only %s\n"
 		"remember_locations %s\n"
+		"send_location_uri %s\n"
 		"signalling_profile %s\n"
 		"elin_identity %s\n"
 		"conference_mode %s\n"
@@ -88,6 +89,7 @@ int policy_print(struct re_printf *pf, const struct policy *p)
 		policy_word(POLICY_WORDS_YES_NO,
 			    p->location_for_emergency_only),
 		policy_word(POLICY_WORDS_YES_NO, p->remember_locations),
+		policy_word(POLICY_WORDS_YES_NO, p->send_location_uri),
 		policy_word(POLICY_WORDS_PROFILE, p->signalling_profile),
 		policy_word(POLICY_WORDS_ELIN, p->elin_identity),
 		policy_word(POLICY_WORDS_CONFERENCE, p->conference_mode),
@@ -236,6 +238,9 @@ static int encode_scalars(struct odict *o, const struct policy *p)
 	if (!err)
 		err = odict_entry_add(o, "remember_locations", ODICT_BOOL,
 				      (int)p->remember_locations);
+	if (!err)
+		err = odict_entry_add(o, "send_location_uri", ODICT_BOOL,
+				      (int)p->send_location_uri);
 	if (!err)
 		err = odict_entry_add(o, "signalling_profile", ODICT_STRING,
 				      policy_word(POLICY_WORDS_PROFILE,

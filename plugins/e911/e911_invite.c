@@ -183,11 +183,12 @@ static int headers_make(struct e911_call *ec, bool hook)
 	hp.profile = m->policy.signalling_profile;
 	hp.conveyance = ec->conveyance;
 	hp.cid = ec->cid;
-	/* by value, the URI is not added as a second value: no policy
-	 * setting asks for it yet (issue 5 item 4) */
-	hp.loc_uri = ec->conveyance == EMERGENCY_LOCATION_BY_REFERENCE
-			     ? ec->loc_uri
-			     : NULL;
+	/* by value, the LIS's URI follows as a second value if the policy
+	 * asks for it */
+	if (ec->conveyance == EMERGENCY_LOCATION_BY_REFERENCE ||
+	    (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE &&
+	     m->policy.send_location_uri))
+		hp.loc_uri = ec->loc_uri;
 	hp.caller_aor = caller_aor(ec);
 	hp.priority_emergency = ec->dial.cls == DIAL_EMERGENCY;
 	if (m->policy.elin_identity == POLICY_ELIN_PAI && m->loc.elin &&

@@ -9,8 +9,8 @@ import os
 import sys
 import time
 
-from lphelp import (BUILD, Engine, Sipp, Workdir, check, free_port, need,
-                    run, wait_for)
+from lphelp import (BUILD, SOURCE, Engine, Sipp, Workdir, check, free_port,
+                    need, run, wait_for)
 import psapcheck
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
@@ -385,6 +385,50 @@ def test_policy_files():
               "diagnostics are logged")
 
 
+def test_policy_example():
+    """packaging/policy.conf.example, as an administrator would install
+    it, reads without a single diagnostic and gives the defaults."""
+    example = open(os.path.join(SOURCE, "packaging",
+                                "policy.conf.example")).read()
+    with Workdir() as wd:
+        pbx = Sipp(wd, "pbx.xml", "pbx")
+        eng = engine(wd, pbx, admin=example)
+        try:
+            r = eng.ctl().request("e911.policy")
+        finally:
+            eng.stop()
+            pbx.stop()
+    check(r["ok"] and r["result"]["diagnostics"] == [],
+          f"the example policy is read cleanly: {r}")
+    pol = r["result"]["policy"]
+    check(pol["e911_enabled"] is True and pol["dial_strings"] == ["911"] and
+          pol["callback_window"] == 60 and
+          pol["send_location_uri"] is False, f"defaults: {pol}")
+
+
+def test_location_uri_too():
+    """send_location_uri yes: by value, the LIS's location URI follows the
+    cid: as a second Geolocation value; without it, only the cid:."""
+    for send in (True, False):
+        with Workdir() as wd:
+            pbx = Sipp(wd, "pbx.xml", "pbx")
+            eng = engine(wd, pbx, admin="send_location_uri %s\n" %
+                         ("yes" if send else "no"))
+            try:
+                ctl = eng.ctl()
+                set_location(ctl, RECORD)
+                started, _ = call_through(ctl, "socket", "911")
+            finally:
+                eng.stop()
+                pbx.stop()
+            inv, = pbx.requests("INVITE")
+            msg, _ = psapcheck.check_by_value(inv, RECORD)
+            geo = psapcheck.geolocation_values(msg)
+            want = [geo[0]] + ([RECORD["uris"][0]["uri"]] if send else [])
+            check(geo == want, f"send_location_uri {send}: Geolocation {geo}")
+            check(started["location"] == "by-value", "still by value")
+
+
 def test_preview():
     """locphonectl emergency preview shows what would be sent, and sends
     nothing."""
@@ -514,6 +558,7 @@ if __name__ == "__main__":
     sys.exit(run([test_dial_strings_and_paths, test_urn_route_through_proxy,
                   test_no_location, test_failover_on_503,
                   test_failover_no_listener, test_both_routes_fail,
-                  test_security_desk, test_policy_files, test_preview,
+                  test_security_desk, test_policy_files,
+                  test_policy_example, test_location_uri_too, test_preview,
                   test_callback_window, test_do_not_disturb,
                   test_without_body_hook]))

@@ -39,7 +39,20 @@ static const struct policy_case cases[] = {
 		.user = "",
 		.admin = "",
 		.lines = {"signalling_profile rfc6881", "elin_identity no",
-			  "conference_mode oneway"},
+			  "conference_mode oneway", "send_location_uri no"},
+	},
+	{
+		.name = "the location URI as a second Geolocation value",
+		.admin = "send_location_uri yes\n",
+		.lines = {"send_location_uri yes"},
+	},
+	{
+		.name = "a typo in send_location_uri keeps it off",
+		.user = "send_location_uri maybe\n",
+		.lines = {"send_location_uri no"},
+		.diags =
+			{"user.conf:1: send_location_uri: 'maybe' is not no or "
+			 "yes; using no"},
 	},
 	{
 		.name = "administrator wins over the user",

@@ -364,6 +364,7 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 	const char *route1[1];
 	char *hdrs = NULL;
 	char mpctype[64];
+	va_list ap;
 	int err;
 
 	resolve();
@@ -371,15 +372,11 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		return ENOSYS;
 
 	/* the caller's headers, formatted exactly as libre would */
-	if (fmt) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		err = re_vsdprintf(&hdrs, fmt, ap);
-		va_end(ap);
-		if (err)
-			return err;
-	}
+	va_start(ap, fmt);
+	err = fmt ? re_vsdprintf(&hdrs, fmt, ap) : 0;
+	va_end(ap);
+	if (err)
+		return err;
 
 	h = hook_take(to_uri, desc, ctype, &body);
 	if (!h) {
@@ -561,6 +558,7 @@ int sipevent_drefer(struct sipsub **subp, struct sipevent_sock *sock,
 		    const char *fmt, ...)
 {
 	char *hdrs = NULL;
+	va_list ap;
 	int err;
 
 	resolve();
@@ -573,15 +571,11 @@ int sipevent_drefer(struct sipsub **subp, struct sipevent_sock *sock,
 		return EPERM;
 	}
 
-	if (fmt) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		err = re_vsdprintf(&hdrs, fmt, ap);
-		va_end(ap);
-		if (err)
-			return err;
-	}
+	va_start(ap, fmt);
+	err = fmt ? re_vsdprintf(&hdrs, fmt, ap) : 0;
+	va_end(ap);
+	if (err)
+		return err;
 
 	err = sb.drefer(subp, sock, dlg, cuser, authh, aarg, aref, notifyh,
 			closeh, arg, fmt ? "%s" : NULL, hdrs);

@@ -449,6 +449,7 @@ static int module_close(void)
 	policy_diag_reset(&m->diag);
 	location_reset(&m->loc);
 	mem_deref(m->pidf.doc);
+	e911_memo_reset(m);
 	memset(m, 0, sizeof(*m));
 	return 0;
 }

@@ -43,6 +43,19 @@ struct e911 {
 		time_t built;
 	} pidf;
 
+	/* The extra headers last made and what they were made from: a call
+	 * with the same inputs reuses them, as formatting them was a tenth
+	 * of what dialling costs the engine (bench e911-dial-to-invite). */
+	struct {
+		char *hdrs;	 /* NULL: none made yet */
+		char *part_hdrs; /* NULL: none (not by value) */
+		struct emergency_header_params hp; /* its strings below */
+		char cid[EMERGENCY_URI_MAX];
+		char *loc_uri;
+		char *aor;
+		char *pai;
+	} memo;
+
 	/* libsipbody's functions; NULL when the hook is not active */
 	sipbody_arm_request_h *hook_arm;
 	sipbody_release_h *hook_release;
@@ -110,6 +123,7 @@ void e911_call_flush(struct e911 *m);
 
 /* e911_invite.c */
 void e911_hook_resolve(struct e911 *m);
+void e911_memo_reset(struct e911 *m);
 bool e911_hook_active(const struct e911 *m);
 void e911_pidf_refresh(struct e911 *m, struct ua *ua);
 int e911_invite_prepare(struct e911_call *ec);

@@ -166,10 +166,62 @@ int e911_invite_prepare(struct e911_call *ec)
 	return err;
 }
 
+void e911_memo_reset(struct e911 *m)
+{
+	m->memo.hdrs = mem_deref(m->memo.hdrs);
+	m->memo.part_hdrs = mem_deref(m->memo.part_hdrs);
+	m->memo.loc_uri = mem_deref(m->memo.loc_uri);
+	m->memo.aor = mem_deref(m->memo.aor);
+	m->memo.pai = mem_deref(m->memo.pai);
+	memset(&m->memo.hp, 0, sizeof(m->memo.hp));
+}
+
+/* Both NULL, or the same text (libre's str_cmp calls two NULLs unequal). */
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The memo was made from exactly these parameters. */
+static bool memo_matches(const struct e911 *m,
+			 const struct emergency_header_params *hp)
+{
+	const struct emergency_header_params *mh = &m->memo.hp;
+
+	return m->memo.hdrs && mh->profile == hp->profile &&
+	       mh->conveyance == hp->conveyance &&
+	       mh->priority_emergency == hp->priority_emergency &&
+	       same_str(m->memo.cid, hp->cid) &&
+	       same_str(m->memo.loc_uri, hp->loc_uri) &&
+	       same_str(m->memo.aor, hp->caller_aor) &&
+	       same_str(m->memo.pai, hp->pai_uri);
+}
+
+/* Keep what was made from hp (a failure only loses the memo). */
+static void memo_store(struct e911 *m, const struct emergency_header_params *hp,
+		       char *hdrs, char *part_hdrs)
+{
+	e911_memo_reset(m);
+	if ((hp->loc_uri && str_dup(&m->memo.loc_uri, hp->loc_uri)) ||
+	    (hp->caller_aor && str_dup(&m->memo.aor, hp->caller_aor)) ||
+	    (hp->pai_uri && str_dup(&m->memo.pai, hp->pai_uri))) {
+		e911_memo_reset(m);
+		return;
+	}
+	str_ncpy(m->memo.cid, hp->cid ? hp->cid : "", sizeof(m->memo.cid));
+	m->memo.hp = *hp;
+	m->memo.hp.cid = m->memo.cid;
+	m->memo.hp.loc_uri = m->memo.loc_uri;
+	m->memo.hp.caller_aor = m->memo.aor;
+	m->memo.hp.pai_uri = m->memo.pai;
+	m->memo.hdrs = mem_ref(hdrs);
+	m->memo.part_hdrs = mem_ref(part_hdrs);
+}
+
 /* The headers for the current attempt into ec->hdrs / ec->part_hdrs. */
 static int headers_make(struct e911_call *ec, bool hook)
 {
-	const struct e911 *m = ec->m;
+	struct e911 *m = ec->m;
 	struct emergency_header_params hp;
 	char elin[EMERGENCY_URI_MAX];
 	int err;
@@ -199,10 +251,18 @@ static int headers_make(struct e911_call *ec, bool hook)
 	ec->hdrs = mem_deref(ec->hdrs);
 	ec->part_hdrs = mem_deref(ec->part_hdrs);
 
+	if (memo_matches(m, &hp)) {
+		ec->hdrs = mem_ref(m->memo.hdrs);
+		ec->part_hdrs = mem_ref(m->memo.part_hdrs);
+		return 0;
+	}
+
 	err = re_sdprintf(&ec->hdrs, "%H", emergency_headers_print, &hp);
 	if (!err && ec->conveyance == EMERGENCY_LOCATION_BY_VALUE)
 		err = re_sdprintf(&ec->part_hdrs, "%H",
 				  emergency_part_headers_print, ec->cid);
+	if (!err)
+		memo_store(m, &hp, ec->hdrs, ec->part_hdrs);
 
 	return err;
 }

@@ -299,6 +299,80 @@ def test_failover_no_listener():
         check(len(secondary.requests("INVITE")) == 1, "secondary got it")
 
 
+def test_failover_silent_route():
+    """The primary takes the INVITE and never answers: after
+    failover_timeout_ms the secondary has the call."""
+    with Workdir() as wd:
+        primary = Sipp(wd, "silent.xml", "primary")
+        secondary = Sipp(wd, "pbx.xml", "secondary")
+        eng = failover_engine(wd, primary.port, secondary)
+        try:
+            ctl = eng.ctl()
+            set_location(ctl, RECORD)
+            t0 = time.monotonic()
+            check(ctl.request("dial", {"number": "911"})["ok"], "dial")
+            ev = ctl.wait_event("emergency.failover", timeout=5)
+            took = time.monotonic() - t0
+            check(1.0 <= took < 2.0, f"failover after {took:.3f} s")
+            check("no provisional answer" in ev["reason"],
+                  f"reason: {ev['reason']}")
+            ctl.wait_event("call.established",
+                           pred=lambda e: e["call"]["id"] == ev["call"])
+            check(ctl.request("hangup")["ok"], "hangup")
+            ctl.wait_event("emergency.ended")
+        finally:
+            eng.stop()
+            primary.stop()
+            secondary.stop()
+        check(primary.requests("INVITE"), "the primary had the INVITE")
+        invites = secondary.requests("INVITE")
+        check(len(invites) == 1, "the secondary took the call")
+        psapcheck.check_by_value(
+            invites[0], RECORD,
+            request_uri=f"sip:911@127.0.0.1:{secondary.port}")
+
+
+def test_location_refused():
+    """415 to the PIDF-LO body: the call again with the location by
+    reference; 424 to any location: again by reference, then without
+    (RFC 6442 §4.3).  The call itself goes through each time."""
+    for scenario, sent in (("refuse_by_value.xml",
+                            ["by-value", "by-reference"]),
+                           ("refuse_location.xml",
+                            ["by-value", "by-reference", "none"])):
+        with Workdir() as wd:
+            psap = Sipp(wd, scenario, "psap")
+            eng = engine(wd, psap)
+            try:
+                ctl = eng.ctl()
+                set_location(ctl, RECORD)
+                check(ctl.request("dial", {"number": "911"})["ok"], "dial")
+                ctl.wait_event("call.established", timeout=10)
+                check(ctl.request("hangup")["ok"], "hangup")
+                ended = ctl.wait_event("emergency.ended")
+            finally:
+                eng.stop()
+                psap.stop()
+            check(ended["outcome"] == "ended" and
+                  ended["attempts"] == len(sent), f"{scenario}: {ended}")
+            invites = psap.requests("INVITE")
+            check(len(invites) == len(sent),
+                  f"{scenario}: {len(invites)} INVITEs, want {len(sent)}")
+            for inv, how in zip(invites, sent):
+                if how == "by-value":
+                    psapcheck.check_by_value(inv, RECORD)
+                    continue
+                msg = psapcheck.Message(inv)
+                geo = psapcheck.geolocation_values(msg)
+                want = ([RECORD["uris"][0]["uri"]] if how == "by-reference"
+                        else [])
+                check(geo == want, f"{scenario} {how}: Geolocation {geo}")
+                check(not (msg.get("content-type") or "").startswith(
+                      "multipart"), f"{scenario} {how}: no body part")
+                check(msg.get("priority") == "emergency",
+                      f"{scenario} {how}: still an emergency call")
+
+
 def test_both_routes_fail():
     """Both routes refuse: one clear failure event, and the engine goes
     on."""
@@ -557,7 +631,8 @@ if __name__ == "__main__":
     need("sipp")
     sys.exit(run([test_dial_strings_and_paths, test_urn_route_through_proxy,
                   test_no_location, test_failover_on_503,
-                  test_failover_no_listener, test_both_routes_fail,
+                  test_failover_no_listener, test_failover_silent_route,
+                  test_location_refused, test_both_routes_fail,
                   test_security_desk, test_policy_files,
                   test_policy_example, test_location_uri_too, test_preview,
                   test_callback_window, test_do_not_disturb,

@@ -267,6 +267,7 @@ static void print_preview(const struct odict *res)
 		       "no "
 		       "PIDF-LO by value\n");
 	printf("INVITE %s SIP/2.0\n", str_or(res, "request_uri", "?"));
+	printf("To: <%s>\n", str_or(res, "to", "?"));
 	print_lines(odict_string(res, "headers"));
 	if (!pidf) {
 		printf("Content-Type: application/sdp\n\n(SDP)\n");

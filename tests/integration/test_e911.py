@@ -515,6 +515,7 @@ def test_preview():
             check(rc == 0, f"preview: {rc} {err}")
             aor = f"sip:alice@127.0.0.1:{pbx.port}"
             for words in (f"INVITE sip:911@127.0.0.1:{pbx.port}",
+                          f"To: <sip:911@127.0.0.1:{pbx.port}>",
                           f"Geolocation: <cid:{aor}>;inserted-by=\"{aor}\"",
                           "Priority: emergency",
                           f"Content-ID: <{aor}>",

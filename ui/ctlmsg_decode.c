@@ -3,12 +3,14 @@
 #include <re.h>
 #include <gio/gio.h>
 #include "ctlmsg.h"
+#include "json_syntax.h"
 
 /* PROTOCOL.md: one message per line, up to 64 KiB from clients; events
  * (a PIDF-LO, an LLDP neighbour table) are larger, so allow more but not
  * without bound. */
-#define CTLMSG_MAX_LINE	 (4u * 1024u * 1024u)
-#define CTLMSG_MAX_DEPTH 16u
+#define CTLMSG_MAX_LINE	  (4u * 1024u * 1024u)
+#define CTLMSG_MAX_DEPTH  16u
+#define CTLMSG_MAX_VALUES 100000u
 
 static GVariant *odict_to_variant(const struct odict *od, bool array);
 
@@ -59,6 +61,8 @@ static GVariant *odict_to_variant(const struct odict *od, bool array)
 GVariant *ctlmsg_decode(const char *line, gsize len, GError **error)
 {
 	struct odict *od = NULL;
+	const char *why = NULL;
+	gsize off = 0;
 	GVariant *v;
 	int err;
 
@@ -70,8 +74,14 @@ GVariant *ctlmsg_decode(const char *line, gsize len, GError **error)
 		return NULL;
 	}
 
-	/* json_decode_odict also takes arrays and scalars: a message is an
-	 * object, so its first non-blank character must be '{'. */
+	/* libre's decoder is lenient (trailing data, broken literals) and
+	 * takes arrays too: the strict check first, then an object only. */
+	if (json_syntax_check(line, len, CTLMSG_MAX_DEPTH, CTLMSG_MAX_VALUES,
+			      &off, &why)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+			    "not JSON: %s at byte %" G_GSIZE_FORMAT, why, off);
+		return NULL;
+	}
 	while (len && g_ascii_isspace(*line)) {
 		line++;
 		len--;

@@ -164,6 +164,8 @@ static void on_dial_reply(GVariant *reply, gpointer data)
 		error = "the engine is not running";
 	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
 			   error ? error : "");
+	if (ctlmsg_bool(reply, "ok"))
+		gtk_entry_set_text(GTK_ENTRY(self->number_entry), "");
 }
 
 /* PROTOCOL.md dial: digits as "number", anything else as a "uri". */

@@ -37,7 +37,7 @@ class Phone:
     """sipp as PBX (registrar, ordinary calls) and as PSAP (the
     administrator's emergency route), the engine, and the UI on it."""
 
-    def __init__(self, wd, desktop):
+    def __init__(self, wd, desktop, conf=""):
         self.wd = wd
         self.desktop = desktop
         self.pbx = Sipp(wd, "pbx.xml", "pbx")
@@ -46,7 +46,7 @@ class Phone:
         policy = os.path.join(wd, "policy.conf")
         with open(policy, "w") as f:
             f.write(f"emergency_route sip:911@127.0.0.1:{self.psap.port}\n")
-        self.conf = f"policy_file {policy}\n"
+        self.conf = f"policy_file {policy}\n" + conf
         self.engine = self.start_engine()
         self.ui = App(self.engine.socket, wd)
         self.app = wait_for(self._app_node, 30, "the UI on the AT-SPI bus")
@@ -112,12 +112,15 @@ class Phone:
             self.psap.stop()
 
 
-def enter_address(phone):
-    """The person opens Set address…, types the address, presses OK."""
+def enter_address(phone, save_as=None):
+    """The person opens Set address…, types the address (and a name to
+    save it under), presses OK."""
     phone.press("Set address…")
     dialog = phone.find("Set address", "dialog")
     for field, (_, value) in ADDRESS.items():
         phone.type_into(field, value, dialog)
+    if save_as:
+        phone.type_into("Save as", save_as, dialog)
     phone.press("OK", dialog)
     wait_for(lambda: phone.app.findChild(
         dogtail.predicate.GenericPredicate(name="Set address",
@@ -136,15 +139,30 @@ def scenario_address(phone):
     """b. The set-address dialog, filled in through AT-SPI, becomes the
     engine's location, exactly, and the panel shows it in words."""
     phone.registered()
-    enter_address(phone)
+    enter_address(phone, save_as="Office")
     ctl = phone.engine.ctl(subscribe=False)
     loc = ctl.request("location")["result"]
-    ctl.close()
     want = {element: value for element, value in ADDRESS.values()}
     check(loc["civic"] == want, f"the engine's civic {loc['civic']}")
     check(loc["source"] == "manual", f"source {loc['source']}")
     phone.label_is("Location", ADDRESS_WORDS)
     phone.label_is("Location source", "Source: manual (Manual)")
+
+    # saved under the name typed; Saved places lists it, Delete deletes
+    saved = ctl.request("location.list")["result"]["locations"]
+    check([(p["name"], p["civic"]) for p in saved] == [("Office", want)],
+          f"the engine saved {saved}")
+    phone.press("Saved places")
+    places = phone.find("Saved places", "dialog")
+    office = phone.find("Office", "list item", places)
+    phone.press("Delete", office)
+    wait_for(lambda: not ctl.request("location.list")["result"]
+             ["locations"], 10, "the engine to delete Office")
+    ctl.close()
+    wait_for(lambda: not places.findChildren(
+        lambda n: n.roleName == "list item" and n.name == "Office",
+        isLambda=True), 10, "Office to leave the list")
+    phone.press("Close", places)
 
 
 def scenario_emergency(phone):
@@ -160,6 +178,8 @@ def scenario_emergency(phone):
             + ADDRESS_WORDS)
     wait_for(lambda: banner.showing and banner.text == want, 20,
              f"the emergency banner {want!r} (reads {banner.text!r})")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-emergency-banner.png"))
     wait_for(lambda: phone.psap.requests("INVITE"), 20,
              "the PSAP's INVITE")
     ctl = phone.engine.ctl(subscribe=False)
@@ -203,12 +223,41 @@ def scenario_reconnect(phone):
     check(phone.ui.alive(), "the UI is still the same process")
 
 
+def scenario_prompt(phone):
+    """f. location_required disclaimer: the UI asks where the person is;
+    Dismiss shows the engine's disclaimer, Acknowledge acknowledges it."""
+    phone.registered()
+    prompt = phone.find("Location prompt", "alert", timeout=20)
+    phone.press("Dismiss", prompt)
+    disclaimer = phone.find("Location disclaimer", "alert", timeout=20)
+    ctl = phone.engine.ctl(subscribe=False)
+    asked = ctl.request("location")["result"]["prompt"]
+    check(asked["state"] == "disclaimer", f"prompt {asked}")
+    text = asked["disclaimer_text"]
+    wait_for(lambda: disclaimer.findChildren(
+        lambda n: n.roleName == "label" and n.text == text, isLambda=True),
+        10, f"the disclaimer dialog to show {text!r}")
+    phone.press("Acknowledge", disclaimer)
+    wait_for(lambda: ctl.request("location")["result"]["prompt"]["state"]
+             == "acknowledged", 10, "the engine to hear the acknowledgement")
+    ctl.close()
+    wait_for(lambda: not phone.app.findChildren(
+        lambda n: n.roleName == "alert", isLambda=True), 10,
+        "the disclaimer to close")
+
+
 SCENARIOS = {
     "account": scenario_account,
     "address": scenario_address,
     "emergency": scenario_emergency,
     "call": scenario_call,
     "reconnect": scenario_reconnect,
+    "prompt": scenario_prompt,
+}
+
+# Settings a scenario needs in the engine's locphone.conf.
+SCENARIO_CONF = {
+    "prompt": "location_required disclaimer\n",
 }
 
 
@@ -233,7 +282,7 @@ def main():
         import dogtail.rawinput
         import dogtail.tree
         with Workdir() as wd:
-            phone = Phone(wd, desktop)
+            phone = Phone(wd, desktop, SCENARIO_CONF.get(name, ""))
             try:
                 SCENARIOS[name](phone)
             finally:

@@ -47,9 +47,15 @@ class Phone:
         with open(policy, "w") as f:
             f.write(f"emergency_route sip:911@127.0.0.1:{self.psap.port}\n")
         self.conf = f"policy_file {policy}\n" + conf
-        self.engine = self.start_engine()
-        self.ui = App(self.engine.socket, wd)
-        self.app = wait_for(self._app_node, 30, "the UI on the AT-SPI bus")
+        self.engine = self.ui = None
+        try:
+            self.engine = self.start_engine()
+            self.ui = App(self.engine.socket, wd)
+            self.app = wait_for(self._app_node, 30,
+                                "the UI on the AT-SPI bus")
+        except BaseException:
+            self.stop()
+            raise
 
     def start_engine(self):
         return Engine(self.wd, f"<{self.aor}>;regint=60\n", conf=self.conf)
@@ -104,12 +110,21 @@ class Phone:
     def close(self, scenario):
         self.desktop.screenshot(os.path.join(
             BUILD, "meson-logs", f"ui-{scenario}.png"))
+        self.stop()
+
+    def stop(self):
+        """Stop everything that was started; the UI must not have
+        crashed, nor the engine exited uncleanly."""
         try:
-            self.ui.stop()
+            if self.ui:
+                self.ui.stop()
         finally:
-            self.engine.stop()
-            self.pbx.stop()
-            self.psap.stop()
+            try:
+                if self.engine:
+                    self.engine.stop()
+            finally:
+                self.pbx.stop()
+                self.psap.stop()
 
 
 def enter_address(phone, save_as=None):

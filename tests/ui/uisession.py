@@ -44,6 +44,13 @@ class Desktop:
         self.dir = tempfile.mkdtemp(prefix="locphone-ui-")
         self.procs = []
         self.log = open(os.path.join(self.dir, "desktop.log"), "w")
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self):
         self._xvfb()
         self._dbus()
         env = os.environ

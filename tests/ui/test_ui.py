@@ -1,0 +1,315 @@
+#!/usr/bin/python3
+"""The desktop UI as a person uses it, through accessibility: the real
+locphone window under Xvfb, found and driven with dogtail over AT-SPI,
+against the real engine (locphoned with /usr/bin/baresip) and sipp as the
+PBX and the PSAP.  One scenario per run: test_ui.py SCENARIO."""
+
+import os
+import sys
+
+from uisession import App, Desktop, need_desktop
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration"))
+from lphelp import (BUILD, Engine, Failure, Sipp, Workdir,  # noqa: E402
+                    check, need, wait_for)
+import psapcheck  # noqa: E402
+
+# What the person types into the set-address dialog: accessible name of
+# the field -> (RFC 5139 element, value).
+ADDRESS = {
+    "Country": ("country", "US"),
+    "State": ("A1", "WA"),
+    "City": ("A3", "Redmond"),
+    "Street": ("RD", "Microsoft"),
+    "Street suffix": ("STS", "Way"),
+    "House number": ("HNO", "1"),
+    "Floor": ("FLR", "3"),
+    "Room": ("ROOM", "3.141"),
+    "Postcode": ("PC", "98052"),
+}
+ADDRESS_WORDS = "1 Microsoft Way, Floor 3, Room 3.141, Redmond, WA 98052, US"
+
+dogtail = None  # imported once the desktop's buses are in the environment
+
+
+class Phone:
+    """sipp as PBX (registrar, ordinary calls) and as PSAP (the
+    administrator's emergency route), the engine, and the UI on it."""
+
+    def __init__(self, wd, desktop, conf=""):
+        self.wd = wd
+        self.desktop = desktop
+        self.pbx = Sipp(wd, "pbx.xml", "pbx")
+        self.psap = Sipp(wd, "pbx.xml", "psap")
+        self.aor = f"sip:alice@127.0.0.1:{self.pbx.port}"
+        policy = os.path.join(wd, "policy.conf")
+        with open(policy, "w") as f:
+            f.write(f"emergency_route sip:911@127.0.0.1:{self.psap.port}\n")
+        self.conf = f"policy_file {policy}\n" + conf
+        self.engine = self.ui = None
+        try:
+            self.engine = self.start_engine()
+            self.ui = App(self.engine.socket, wd)
+            self.app = wait_for(self._app_node, 30,
+                                "the UI on the AT-SPI bus")
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_engine(self):
+        return Engine(self.wd, f"<{self.aor}>;regint=60\n", conf=self.conf)
+
+    def _app_node(self):
+        for app in dogtail.tree.root.applications():
+            try:
+                if app.get_process_id() == self.ui.proc.pid:
+                    return app
+            except Exception:  # an application leaving the bus meanwhile
+                continue
+        check(self.ui.alive(), "the UI exited: " + self.ui.output())
+        return None
+
+    def find(self, name, role, parent=None, timeout=15):
+        """The node named name with role, below parent (the UI)."""
+        pred = dogtail.predicate.GenericPredicate(name=name, roleName=role)
+        root = parent or self.app
+
+        def look():
+            return root.findChild(pred, retry=False, requireResult=False)
+        return wait_for(look, timeout, f"{role} '{name}' in the UI")
+
+    def label_is(self, name, want, timeout=15):
+        """Wait until the label named name shows exactly want."""
+        node = self.find(name, "label")
+        try:
+            wait_for(lambda: node.text == want, timeout,
+                     f"the {name} label to read {want!r}")
+        except Failure:
+            raise Failure(f"the {name} label reads {node.text!r}, "
+                          f"want {want!r}")
+
+    def press(self, name, parent=None):
+        """Press a button through its accessible action."""
+        self.find(name, "push button", parent).doActionNamed("click")
+
+    def type_into(self, name, text, parent=None):
+        """Click into the entry named name, type text on the keyboard."""
+        entry = self.find(name, "text", parent)
+        entry.click()
+        wait_for(lambda: entry.focused, 10, f"focus in {name}")
+        dogtail.rawinput.typeText(text)
+        wait_for(lambda: entry.text == text, 10,
+                 f"{name} to hold {text!r} (holds {entry.text!r})")
+
+    def registered(self):
+        self.label_is("Engine status", "Engine running")
+        self.label_is("Account", self.aor)
+        self.label_is("Registration", "registered")
+
+    def close(self, scenario):
+        self.desktop.screenshot(os.path.join(
+            BUILD, "meson-logs", f"ui-{scenario}.png"))
+        self.stop()
+
+    def stop(self):
+        """Stop everything that was started; the UI must not have
+        crashed, nor the engine exited uncleanly."""
+        try:
+            if self.ui:
+                self.ui.stop()
+        finally:
+            try:
+                if self.engine:
+                    self.engine.stop()
+            finally:
+                self.pbx.stop()
+                self.psap.stop()
+
+
+def enter_address(phone, save_as=None):
+    """The person opens Set address…, types the address (and a name to
+    save it under), presses OK."""
+    phone.press("Set address…")
+    dialog = phone.find("Set address", "dialog")
+    for field, (_, value) in ADDRESS.items():
+        phone.type_into(field, value, dialog)
+    if save_as:
+        phone.type_into("Save as", save_as, dialog)
+    phone.press("OK", dialog)
+    wait_for(lambda: phone.app.findChild(
+        dogtail.predicate.GenericPredicate(name="Set address",
+                                           roleName="dialog"),
+        retry=False, requireResult=False) is None, 15,
+        "the dialog to close once the engine took the address")
+
+
+def scenario_account(phone):
+    """a. The account and "registered" once the PBX answered REGISTER."""
+    phone.registered()
+    check(phone.pbx.requests("REGISTER"), "sipp received the REGISTER")
+
+
+def scenario_address(phone):
+    """b. The set-address dialog, filled in through AT-SPI, becomes the
+    engine's location, exactly, and the panel shows it in words."""
+    phone.registered()
+    enter_address(phone, save_as="Office")
+    ctl = phone.engine.ctl(subscribe=False)
+    loc = ctl.request("location")["result"]
+    want = {element: value for element, value in ADDRESS.values()}
+    check(loc["civic"] == want, f"the engine's civic {loc['civic']}")
+    check(loc["source"] == "manual", f"source {loc['source']}")
+    phone.label_is("Location", ADDRESS_WORDS)
+    phone.label_is("Location source", "Source: manual (Manual)")
+
+    # saved under the name typed; Saved places lists it, Delete deletes
+    saved = ctl.request("location.list")["result"]["locations"]
+    check([(p["name"], p["civic"]) for p in saved] == [("Office", want)],
+          f"the engine saved {saved}")
+    phone.press("Saved places")
+    places = phone.find("Saved places", "dialog")
+    office = phone.find("Office", "list item", places)
+    phone.press("Delete", office)
+    wait_for(lambda: not ctl.request("location.list")["result"]
+             ["locations"], 10, "the engine to delete Office")
+    ctl.close()
+    wait_for(lambda: not places.findChildren(
+        lambda n: n.roleName == "list item" and n.name == "Office",
+        isLambda=True), 10, "Office to leave the list")
+    phone.press("Close", places)
+
+
+def scenario_emergency(phone):
+    """c. 911 typed and Call pressed: the PSAP's INVITE carries the
+    entered address in its PIDF-LO, the banner says so; Hang up ends the
+    call and the banner goes."""
+    phone.registered()
+    enter_address(phone)
+    phone.type_into("Number", "911")
+    phone.press("Call")
+    banner = phone.find("Emergency banner", "label")
+    want = ("Emergency call to 911 — location sent (by value): "
+            + ADDRESS_WORDS)
+    wait_for(lambda: banner.showing and banner.text == want, 20,
+             f"the emergency banner {want!r} (reads {banner.text!r})")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-emergency-banner.png"))
+    wait_for(lambda: phone.psap.requests("INVITE"), 20,
+             "the PSAP's INVITE")
+    ctl = phone.engine.ctl(subscribe=False)
+    record = ctl.request("location")["result"]
+    ctl.close()
+    psapcheck.check_by_value(
+        phone.psap.requests("INVITE")[0], record,
+        request_uri=f"sip:911@127.0.0.1:{phone.psap.port}")
+    phone.label_is("Call state", "outgoing, established")
+    phone.press("Hang up")
+    wait_for(lambda: not banner.showing, 20, "the banner to go")
+    wait_for(lambda: phone.psap.requests("BYE"), 20, "the PSAP's BYE")
+
+
+def scenario_call(phone):
+    """d. An ordinary call is listed with its state; Hang up ends it."""
+    phone.registered()
+    phone.type_into("Number", "5551234")
+    phone.press("Call")
+    phone.find(f"Call with sip:5551234@127.0.0.1:{phone.pbx.port}",
+               "list item")
+    phone.label_is("Call state", "outgoing, established", timeout=20)
+    check(not phone.psap.requests("INVITE"), "the PSAP was not called")
+    psapcheck.check_plain(phone.pbx.requests("INVITE")[0])
+    phone.press("Hang up")
+    calls = phone.find("Calls", "list box")
+    wait_for(lambda: calls.childCount == 0, 20, "the call to leave the list")
+    wait_for(lambda: phone.pbx.requests("BYE"), 20, "the PBX's BYE")
+
+
+def scenario_reconnect(phone):
+    """e. The engine stops: the UI says so and lives on; a new engine on
+    the same socket: the UI reconnects and shows the account again."""
+    phone.registered()
+    phone.engine.stop()
+    phone.label_is("Engine status", "Engine not running")
+    phone.label_is("Account", "")
+    check(phone.ui.alive(), "the UI survived the engine's exit")
+    phone.engine = phone.start_engine()
+    phone.registered()
+    check(phone.ui.alive(), "the UI is still the same process")
+
+
+def scenario_prompt(phone):
+    """f. location_required disclaimer: the UI asks where the person is;
+    Dismiss shows the engine's disclaimer, Acknowledge acknowledges it."""
+    phone.registered()
+    prompt = phone.find("Location prompt", "alert", timeout=20)
+    phone.press("Dismiss", prompt)
+    disclaimer = phone.find("Location disclaimer", "alert", timeout=20)
+    ctl = phone.engine.ctl(subscribe=False)
+    asked = ctl.request("location")["result"]["prompt"]
+    check(asked["state"] == "disclaimer", f"prompt {asked}")
+    text = asked["disclaimer_text"]
+    wait_for(lambda: disclaimer.findChildren(
+        lambda n: n.roleName == "label" and n.text == text, isLambda=True),
+        10, f"the disclaimer dialog to show {text!r}")
+    phone.press("Acknowledge", disclaimer)
+    wait_for(lambda: ctl.request("location")["result"]["prompt"]["state"]
+             == "acknowledged", 10, "the engine to hear the acknowledgement")
+    ctl.close()
+    wait_for(lambda: not phone.app.findChildren(
+        lambda n: n.roleName == "alert", isLambda=True), 10,
+        "the disclaimer to close")
+
+
+SCENARIOS = {
+    "account": scenario_account,
+    "address": scenario_address,
+    "emergency": scenario_emergency,
+    "call": scenario_call,
+    "reconnect": scenario_reconnect,
+    "prompt": scenario_prompt,
+}
+
+# Settings a scenario needs in the engine's locphone.conf.
+SCENARIO_CONF = {
+    "prompt": "location_required disclaimer\n",
+}
+
+
+def main():
+    global dogtail
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name not in SCENARIOS:
+        print(f"usage: test_ui.py {'|'.join(SCENARIOS)}")
+        return 64
+    need("sipp")
+    need_desktop()
+    desktop = Desktop()
+    try:
+        import dogtail.config
+        dogtail.config.config.logDebugToFile = False
+        dogtail.config.config.logDebugToStdOut = False
+        # dogtail's own pauses: the tests wait for conditions instead
+        dogtail.config.config.actionDelay = 0
+        dogtail.config.config.defaultDelay = 0
+        dogtail.config.config.typingDelay = 0.01
+        import dogtail.predicate
+        import dogtail.rawinput
+        import dogtail.tree
+        with Workdir() as wd:
+            phone = Phone(wd, desktop, SCENARIO_CONF.get(name, ""))
+            try:
+                SCENARIOS[name](phone)
+            finally:
+                phone.close(name)
+        print(f"ok - ui {name}")
+        return 0
+    except Failure as e:
+        print(f"FAIL - ui {name}: {e}")
+        return 1
+    finally:
+        desktop.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""A private desktop for the UI tests: Xvfb on a free display, a D-Bus
+session bus of our own, the AT-SPI bus and registry, and GTK with its
+accessibility bridge; then the real locphone UI on an engine's socket."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration"))
+from lphelp import BUILD, SKIP, Failure, check, wait_for  # noqa: E402
+
+LOCPHONE_UI = os.path.join(BUILD, "ui", "locphone")
+AT_SPI_BUS = "/usr/libexec/at-spi-bus-launcher"
+AT_SPI_REGISTRY = "/usr/libexec/at-spi2-registryd"
+
+
+def need_desktop():
+    """Skip (77) without Xvfb, D-Bus, AT-SPI or dogtail, except in CI."""
+    missing = [p for p in ("Xvfb", "dbus-daemon", "import")
+               if not shutil.which(p)]
+    missing += [p for p in (AT_SPI_BUS, AT_SPI_REGISTRY, LOCPHONE_UI)
+                if not os.access(p, os.X_OK)]
+    if not os.path.isdir("/usr/lib/python3/dist-packages/dogtail"):
+        missing.append("python3-dogtail")
+    if not missing:
+        return
+    msg = "missing " + ", ".join(missing)
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {msg} in CI (packaging/install-deps installs it)")
+        sys.exit(1)
+    print(f"SKIP: {msg}")
+    sys.exit(SKIP)
+
+
+class Desktop:
+    """Xvfb + D-Bus session + AT-SPI, exported into os.environ so that
+    dogtail (imported afterwards) and the UI use them."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="locphone-ui-")
+        self.procs = []
+        self.log = open(os.path.join(self.dir, "desktop.log"), "w")
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self):
+        self._xvfb()
+        self._dbus()
+        env = os.environ
+        env["GTK_MODULES"] = "gail:atk-bridge"
+        env.pop("NO_AT_BRIDGE", None)
+        env["GSETTINGS_BACKEND"] = "memory"
+        env["GTK_A11Y"] = "atspi"
+        env["XDG_RUNTIME_DIR"] = self._private("runtime")
+        env["XDG_CONFIG_HOME"] = self._private("config")
+        env["XDG_DATA_HOME"] = self._private("data")
+        env["XDG_CACHE_HOME"] = self._private("cache")
+        self._atspi()
+
+    def _private(self, name):
+        path = os.path.join(self.dir, name)
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        return path
+
+    def _spawn(self, cmd, **kw):
+        proc = subprocess.Popen(cmd, stderr=self.log,
+                                stdin=subprocess.DEVNULL, **kw)
+        self.procs.append(proc)
+        return proc
+
+    def _xvfb(self):
+        # -displayfd: Xvfb picks a free display and writes its number
+        r, w = os.pipe()
+        proc = self._spawn(["Xvfb", "-displayfd", str(w), "-screen", "0",
+                            "1024x768x24", "-nolisten", "tcp"],
+                           pass_fds=(w,), stdout=self.log)
+        os.close(w)
+        with os.fdopen(r) as f:
+            display = f.readline().strip()
+        check(display.isdigit() and proc.poll() is None,
+              f"Xvfb did not start (exit {proc.poll()})")
+        os.environ["DISPLAY"] = ":" + display
+
+    def _dbus(self):
+        proc = self._spawn(["dbus-daemon", "--session", "--nofork",
+                            "--nopidfile", "--print-address=1"],
+                           stdout=subprocess.PIPE, text=True)
+        address = proc.stdout.readline().strip()
+        check(address.startswith("unix:"),
+              f"dbus-daemon gave no address (exit {proc.poll()})")
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+
+    def _atspi(self):
+        self._spawn([AT_SPI_BUS, "--launch-immediately", "--a11y=1"],
+                    stdout=self.log)
+        wait_for(lambda: self._bus_has("org.a11y.Bus"), 15,
+                 "the AT-SPI bus launcher on the session bus")
+        self._spawn([AT_SPI_REGISTRY], stdout=self.log)
+
+    @staticmethod
+    def _bus_has(name):
+        res = subprocess.run(
+            ["dbus-send", "--session", "--print-reply",
+             "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+             "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+            capture_output=True, text=True)
+        return "boolean true" in res.stdout
+
+    def screenshot(self, path):
+        """The whole screen as PNG (ImageMagick's import)."""
+        subprocess.run(["import", "-window", "root", path],
+                       capture_output=True, timeout=30)
+
+    def close(self):
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class App:
+    """build/ui/locphone --socket PATH, with its output kept."""
+
+    def __init__(self, socket_path, logdir):
+        self.log = open(os.path.join(logdir, "locphone-ui.log"), "w")
+        env = dict(os.environ)
+        # a GTK warning or critical is a failure of the UI
+        env["G_DEBUG"] = "fatal-criticals"
+        self.proc = subprocess.Popen(
+            [LOCPHONE_UI, "--socket", socket_path], stdout=self.log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def output(self):
+        self.log.flush()
+        return open(self.log.name, errors="replace").read()
+
+    def stop(self):
+        """Close the UI; it must still be running (it never crashed)."""
+        crashed = self.proc.poll()
+        if crashed is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        if crashed is not None:
+            raise Failure(f"the UI exited with {crashed}: "
+                          + open(self.log.name, errors="replace").read())

@@ -1,0 +1,29 @@
+/* ctlmsg: control-protocol lines (PROTOCOL.md) to and from GVariants. */
+#pragma once
+
+#include <glib.h>
+
+/*
+ * Decode one line from the engine: a JSON object becomes an a{sv}
+ * dictionary (objects a{sv}, arrays av, strings s, integers x, numbers d,
+ * booleans b; a null member is left out, a null array element is an empty
+ * maybe "mv").  Returns a new reference, or NULL with error set when the
+ * line is not a JSON object.
+ */
+GVariant *ctlmsg_decode(const char *line, gsize len, GError **error);
+
+/*
+ * Encode one request line, LF-terminated: {"id":id,"cmd":cmd,"args":args}.
+ * args is NULL or an a{sv} whose values are strings, booleans, integers
+ * (x) or doubles.  Returns a new string the caller frees.
+ */
+gchar *ctlmsg_request_encode(gint64 id, const char *cmd, GVariant *args);
+
+/* The string member key of dict (a{sv}), or NULL; owned by dict. */
+const char *ctlmsg_str(GVariant *dict, const char *key);
+
+/* The object member key of dict as a new a{sv} reference, or NULL. */
+GVariant *ctlmsg_obj(GVariant *dict, const char *key);
+
+/* The boolean member key of dict; FALSE when absent or not a boolean. */
+gboolean ctlmsg_bool(GVariant *dict, const char *key);

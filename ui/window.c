@@ -1,0 +1,299 @@
+/* LpWindow: engine state, account, dialling, do not disturb, emergency. */
+
+#include "window_priv.h"
+#include "ctlmsg.h"
+#include "locwords.h"
+
+G_DEFINE_TYPE(LpWindow, lp_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* Requests that carry the window as user data hold a reference to it. */
+static gpointer window_ref(LpWindow *self)
+{
+	return g_object_ref(self);
+}
+
+static void account_show(LpWindow *self, GVariant *account)
+{
+	const char *aor = ctlmsg_str(account, "aor");
+	const char *reg = ctlmsg_str(account, "registration");
+
+	gtk_label_set_text(GTK_LABEL(self->account_label), aor ? aor : "");
+	gtk_label_set_text(GTK_LABEL(self->registration_label), reg ? reg : "");
+}
+
+static void on_status(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	g_autoptr(GVariant) accounts = NULL;
+	gboolean dnd;
+
+	if (!result)
+		return;
+	accounts = g_variant_lookup_value(result, "accounts",
+					  G_VARIANT_TYPE("av"));
+	if (accounts && g_variant_n_children(accounts) > 0) {
+		g_autoptr(GVariant) first =
+			g_variant_get_child_value(accounts, 0);
+		g_autoptr(GVariant) account = g_variant_get_variant(first);
+
+		if (g_variant_is_of_type(account, G_VARIANT_TYPE_VARDICT))
+			account_show(self, account);
+	}
+	if (g_variant_lookup(result, "dnd", "b", &dnd)) {
+		self->dnd_update = TRUE;
+		gtk_toggle_button_set_active(
+			GTK_TOGGLE_BUTTON(self->dnd_toggle), dnd);
+		self->dnd_update = FALSE;
+	}
+}
+
+static void on_calls(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	g_autoptr(GVariant) calls = NULL;
+
+	if (result)
+		calls = g_variant_lookup_value(result, "calls",
+					       G_VARIANT_TYPE("av"));
+	if (calls)
+		lp_window_calls_replace(self, calls);
+}
+
+static void on_location(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+
+	if (result)
+		lp_window_location_show(self, result);
+}
+
+static void on_engine_connected(LpWindow *self)
+{
+	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine running");
+	lp_engine_request(self->engine, "subscribe", NULL, NULL, NULL);
+	lp_engine_request(self->engine, "status", NULL, on_status,
+			  window_ref(self));
+	lp_engine_request(self->engine, "calls", NULL, on_calls,
+			  window_ref(self));
+	lp_engine_request(self->engine, "location", NULL, on_location,
+			  window_ref(self));
+}
+
+static void on_engine_disconnected(LpWindow *self)
+{
+	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine not running");
+	gtk_label_set_text(GTK_LABEL(self->account_label), "");
+	gtk_label_set_text(GTK_LABEL(self->registration_label), "");
+	gtk_widget_hide(self->emergency_banner);
+	lp_window_calls_clear(self);
+	lp_window_location_clear(self);
+}
+
+static void registration_event(LpWindow *self, GVariant *msg)
+{
+	const char *account = ctlmsg_str(msg, "account");
+	const char *state = ctlmsg_str(msg, "state");
+	const char *shown = gtk_label_get_text(GTK_LABEL(self->account_label));
+
+	if (!state || !account)
+		return;
+	/* the first account is shown; before "status" answers, this one */
+	if (*shown && g_strcmp0(shown, account))
+		return;
+	gtk_label_set_text(GTK_LABEL(self->account_label), account);
+	gtk_label_set_text(GTK_LABEL(self->registration_label), state);
+}
+
+/* "Emergency call to 911 — location sent (by value): 1 Main St, ..." */
+static gchar *emergency_text(LpWindow *self, GVariant *msg)
+{
+	const char *number = ctlmsg_str(msg, "number");
+	const char *how = ctlmsg_str(msg, "location");
+	const char *kind = g_strcmp0(ctlmsg_str(msg, "class"), "test")
+				   ? "Emergency call"
+				   : "Test emergency call";
+	g_autofree gchar *words = NULL;
+
+	if (!number)
+		number = ctlmsg_str(msg, "dialled");
+	if (!g_strcmp0(how, "by-value")) {
+		words = self->location ? locwords_record(self->location) : NULL;
+		return g_strdup_printf(
+			"%s to %s — location sent (by value): %s", kind,
+			number ? number : "?",
+			words ? words : "(not in words)");
+	}
+	if (!g_strcmp0(how, "by-reference"))
+		return g_strdup_printf("%s to %s — location sent (by "
+				       "reference)",
+				       kind, number ? number : "?");
+
+	return g_strdup_printf("%s to %s — no location available", kind,
+			       number ? number : "?");
+}
+
+static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
+{
+	if (!g_strcmp0(name, "registration")) {
+		registration_event(self, msg);
+	} else if (!g_strcmp0(name, "emergency.started") ||
+		   !g_strcmp0(name, "emergency.failover")) {
+		g_autofree gchar *text = emergency_text(self, msg);
+
+		gtk_label_set_text(GTK_LABEL(self->emergency_banner), text);
+		gtk_widget_show(self->emergency_banner);
+	} else if (!g_strcmp0(name, "emergency.ended")) {
+		gtk_widget_hide(self->emergency_banner);
+	} else if (g_str_has_prefix(name, "call.") ||
+		   !g_strcmp0(name, "emergency.callback")) {
+		lp_window_call_event(self, name, msg);
+	} else if (g_str_has_prefix(name, "location.")) {
+		lp_window_location_event(self, name, msg);
+	}
+}
+
+static void on_dial_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	const char *error = ctlmsg_str(reply, "error");
+
+	if (!reply)
+		error = "the engine is not running";
+	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
+			   error ? error : "");
+	if (ctlmsg_bool(reply, "ok"))
+		gtk_entry_set_text(GTK_ENTRY(self->number_entry), "");
+}
+
+/* PROTOCOL.md dial: digits as "number", anything else as a "uri". */
+static void dial(LpWindow *self)
+{
+	const char *text = gtk_entry_get_text(GTK_ENTRY(self->number_entry));
+	g_autofree gchar *target = g_strstrip(g_strdup(text));
+	GVariantDict args;
+
+	if (!*target)
+		return;
+	g_variant_dict_init(&args, NULL);
+	g_variant_dict_insert(&args, strchr(target, ':') ? "uri" : "number",
+			      "s", target);
+	lp_engine_request(self->engine, "dial", g_variant_dict_end(&args),
+			  on_dial_reply, window_ref(self));
+}
+
+static void on_number_activate(LpWindow *self)
+{
+	dial(self);
+}
+
+static void on_call_clicked(LpWindow *self)
+{
+	dial(self);
+}
+
+static void on_dnd_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	gboolean on;
+
+	if (!result || !g_variant_lookup(result, "dnd", "b", &on))
+		return;
+	self->dnd_update = TRUE;
+	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(self->dnd_toggle), on);
+	self->dnd_update = FALSE;
+}
+
+static void on_dnd_toggled(LpWindow *self)
+{
+	gboolean on = gtk_toggle_button_get_active(
+		GTK_TOGGLE_BUTTON(self->dnd_toggle));
+
+	if (self->dnd_update)
+		return;
+	lp_engine_request(self->engine, "dnd",
+			  g_variant_new_parsed("{'on': <%b>}", on),
+			  on_dnd_reply, window_ref(self));
+}
+
+static void on_set_address_clicked(LpWindow *self)
+{
+	lp_window_open_address_dialog(self);
+}
+
+static void on_saved_places_clicked(LpWindow *self)
+{
+	lp_window_open_places_dialog(self);
+}
+
+static void lp_window_dispose(GObject *object)
+{
+	LpWindow *self = LP_WINDOW(object);
+
+	if (self->engine)
+		g_signal_handlers_disconnect_by_data(self->engine, self);
+	g_clear_object(&self->engine);
+	g_clear_pointer(&self->location, g_variant_unref);
+	g_clear_pointer(&self->calls, g_hash_table_destroy);
+
+	G_OBJECT_CLASS(lp_window_parent_class)->dispose(object);
+}
+
+static void lp_window_class_init(LpWindowClass *klass)
+{
+	GtkWidgetClass *wc = GTK_WIDGET_CLASS(klass);
+
+	G_OBJECT_CLASS(klass)->dispose = lp_window_dispose;
+
+	gtk_widget_class_set_template_from_resource(
+		wc, "/org/locphone/ui/window.ui");
+	gtk_widget_class_bind_template_child(wc, LpWindow, emergency_banner);
+	gtk_widget_class_bind_template_child(wc, LpWindow, engine_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, account_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, registration_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, number_entry);
+	gtk_widget_class_bind_template_child(wc, LpWindow, dnd_toggle);
+	gtk_widget_class_bind_template_child(wc, LpWindow, dial_error_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, calls_list);
+	gtk_widget_class_bind_template_child(wc, LpWindow, location_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow,
+					     location_source_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow,
+					     location_reason_label);
+	gtk_widget_class_bind_template_callback(wc, on_number_activate);
+	gtk_widget_class_bind_template_callback(wc, on_call_clicked);
+	gtk_widget_class_bind_template_callback(wc, on_dnd_toggled);
+	gtk_widget_class_bind_template_callback(wc, on_set_address_clicked);
+	gtk_widget_class_bind_template_callback(wc, on_saved_places_clicked);
+}
+
+static void lp_window_init(LpWindow *self)
+{
+	gtk_widget_init_template(GTK_WIDGET(self));
+	lp_window_calls_init(self);
+	lp_window_location_clear(self);
+}
+
+LpWindow *lp_window_new(GtkApplication *app, LpEngine *engine)
+{
+	LpWindow *self;
+
+	g_return_val_if_fail(GTK_IS_APPLICATION(app), NULL);
+	g_return_val_if_fail(LP_IS_ENGINE(engine), NULL);
+
+	self = g_object_new(LP_TYPE_WINDOW, "application", app, NULL);
+	self->engine = g_object_ref(engine);
+	g_signal_connect_swapped(engine, "connected",
+				 G_CALLBACK(on_engine_connected), self);
+	g_signal_connect_swapped(engine, "disconnected",
+				 G_CALLBACK(on_engine_disconnected), self);
+	g_signal_connect_swapped(engine, "event", G_CALLBACK(on_engine_event),
+				 self);
+	if (lp_engine_is_connected(engine))
+		on_engine_connected(self);
+
+	return self;
+}

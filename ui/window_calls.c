@@ -1,0 +1,174 @@
+/* LpWindow's calls list: one row per call, Answer and Hang up. */
+
+#include "window_priv.h"
+#include "ctlmsg.h"
+
+#define ROW_CALL_ID "locphone-call-id"
+
+static GtkWidget *row_widget(GtkBuilder *row, const char *id)
+{
+	return GTK_WIDGET(gtk_builder_get_object(row, id));
+}
+
+static void on_call_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	const char *error = ctlmsg_str(reply, "error");
+
+	if (error)
+		gtk_label_set_text(GTK_LABEL(self->dial_error_label), error);
+}
+
+/* Answer and Hang up name their call, not the engine's default one. */
+static void call_request(GtkWidget *button, const char *cmd)
+{
+	LpWindow *self = LP_WINDOW(gtk_widget_get_toplevel(button));
+	const char *id = g_object_get_data(G_OBJECT(button), ROW_CALL_ID);
+
+	lp_engine_request(self->engine, cmd,
+			  g_variant_new_parsed("{'call': <%s>}", id),
+			  on_call_reply, g_object_ref(self));
+}
+
+static void on_answer_clicked(GtkWidget *button)
+{
+	call_request(button, "answer");
+}
+
+static void on_hangup_clicked(GtkWidget *button)
+{
+	call_request(button, "hangup");
+}
+
+static GtkBuilder *row_new(LpWindow *self, const char *id)
+{
+	GtkBuilder *row =
+		gtk_builder_new_from_resource("/org/locphone/ui/call-row.ui");
+	GtkWidget *answer = row_widget(row, "answer_button");
+	GtkWidget *hangup = row_widget(row, "hangup_button");
+
+	g_object_set_data_full(G_OBJECT(answer), ROW_CALL_ID, g_strdup(id),
+			       g_free);
+	g_object_set_data_full(G_OBJECT(hangup), ROW_CALL_ID, g_strdup(id),
+			       g_free);
+	g_signal_connect(answer, "clicked", G_CALLBACK(on_answer_clicked),
+			 NULL);
+	g_signal_connect(hangup, "clicked", G_CALLBACK(on_hangup_clicked),
+			 NULL);
+	gtk_container_add(GTK_CONTAINER(self->calls_list),
+			  row_widget(row, "row"));
+	g_hash_table_insert(self->calls, g_strdup(id), row);
+
+	return row;
+}
+
+/* "incoming, ringing, on hold" */
+static gchar *state_text(GVariant *call)
+{
+	const char *dir = ctlmsg_str(call, "direction");
+	const char *state = ctlmsg_str(call, "state");
+
+	return g_strdup_printf("%s, %s%s", dir ? dir : "?", state ? state : "?",
+			       ctlmsg_bool(call, "on_hold") ? ", on hold" : "");
+}
+
+/* A call object (PROTOCOL.md) into its row, made when it is new. */
+static void call_show(LpWindow *self, GVariant *call)
+{
+	const char *id = ctlmsg_str(call, "id");
+	const char *peer = ctlmsg_str(call, "peer");
+	const char *name = ctlmsg_str(call, "peer_name");
+	g_autofree gchar *state = state_text(call);
+	g_autofree gchar *row_name = NULL;
+	GtkBuilder *row;
+	gboolean ringing_in;
+
+	if (!id)
+		return;
+	row = g_hash_table_lookup(self->calls, id);
+	if (!row)
+		row = row_new(self, id);
+
+	row_name = g_strdup_printf("Call with %s", peer ? peer : "?");
+	atk_object_set_name(gtk_widget_get_accessible(row_widget(row, "row")),
+			    row_name);
+	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")),
+			   name && *name ? name : (peer ? peer : "?"));
+	gtk_label_set_text(GTK_LABEL(row_widget(row, "state_label")), state);
+	ringing_in = !g_strcmp0(ctlmsg_str(call, "direction"), "incoming") &&
+		     !g_strcmp0(ctlmsg_str(call, "state"), "incoming");
+	gtk_widget_set_visible(row_widget(row, "answer_button"), ringing_in);
+}
+
+static void call_remove(LpWindow *self, const char *id)
+{
+	GtkBuilder *row = g_hash_table_lookup(self->calls, id);
+
+	if (!row)
+		return;
+	gtk_widget_destroy(row_widget(row, "row"));
+	g_hash_table_remove(self->calls, id);
+}
+
+/* emergency.callback: the incoming call may be the PSAP calling back. */
+static void callback_mark(LpWindow *self, GVariant *msg)
+{
+	const char *id = ctlmsg_str(msg, "call");
+	GtkBuilder *row = id ? g_hash_table_lookup(self->calls, id) : NULL;
+
+	if (row)
+		gtk_widget_show(row_widget(row, "callback_label"));
+}
+
+void lp_window_call_event(LpWindow *self, const char *name, GVariant *msg)
+{
+	g_autoptr(GVariant) call = ctlmsg_obj(msg, "call");
+	const char *id = ctlmsg_str(call, "id");
+
+	if (!g_strcmp0(name, "emergency.callback")) {
+		callback_mark(self, msg);
+		return;
+	}
+	if (!call || !id)
+		return;
+	if (!g_strcmp0(name, "call.closed") ||
+	    !g_strcmp0(name, "call.rejected"))
+		call_remove(self, id);
+	else
+		call_show(self, call);
+}
+
+void lp_window_calls_clear(LpWindow *self)
+{
+	GHashTableIter iter;
+	gpointer row;
+
+	g_hash_table_iter_init(&iter, self->calls);
+	while (g_hash_table_iter_next(&iter, NULL, &row)) {
+		gtk_widget_destroy(row_widget(row, "row"));
+		g_hash_table_iter_remove(&iter);
+	}
+}
+
+void lp_window_calls_replace(LpWindow *self, GVariant *calls)
+{
+	GVariantIter iter;
+	GVariant *v;
+
+	lp_window_calls_clear(self);
+	g_variant_iter_init(&iter, calls);
+	while (g_variant_iter_loop(&iter, "v", &v)) {
+		if (g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
+			call_show(self, v);
+	}
+}
+
+void lp_window_calls_init(LpWindow *self)
+{
+	GtkWidget *none = gtk_label_new("No calls");
+
+	self->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    g_object_unref);
+	gtk_widget_show(none);
+	gtk_list_box_set_placeholder(GTK_LIST_BOX(self->calls_list), none);
+}

@@ -1,0 +1,160 @@
+/* LpWindow's location panel, and the location policy's prompts. */
+
+#include "window_priv.h"
+#include "address_dialog.h"
+#include "ctlmsg.h"
+#include "locwords.h"
+#include "places_dialog.h"
+
+static void prompt_close(LpWindow *self)
+{
+	if (self->prompt)
+		gtk_widget_destroy(self->prompt);
+}
+
+static void on_prompt_destroy(GtkWidget *dialog, LpWindow *self)
+{
+	if (self->prompt == dialog)
+		self->prompt = NULL;
+}
+
+/* One prompt or disclaimer at a time, from prompts.ui. */
+static GtkWidget *prompt_open(LpWindow *self, const char *id)
+{
+	g_autoptr(GtkBuilder) b =
+		gtk_builder_new_from_resource("/org/locphone/ui/prompts.ui");
+	GtkWidget *dialog = GTK_WIDGET(gtk_builder_get_object(b, id));
+
+	prompt_close(self);
+	gtk_window_set_transient_for(GTK_WINDOW(dialog), GTK_WINDOW(self));
+	g_signal_connect(dialog, "destroy", G_CALLBACK(on_prompt_destroy),
+			 self);
+	self->prompt = dialog;
+
+	return dialog;
+}
+
+static void on_prompt_response(GtkDialog *dialog, gint response, LpWindow *self)
+{
+	const char *reason = g_object_get_data(G_OBJECT(dialog), "reason");
+	g_autofree gchar *why = g_strdup(reason);
+
+	gtk_widget_destroy(GTK_WIDGET(dialog));
+	if (response == GTK_RESPONSE_ACCEPT) {
+		GtkWidget *address = lp_address_dialog_new(GTK_WINDOW(self),
+							   self->engine, why);
+
+		gtk_widget_show(address);
+	} else if (response == GTK_RESPONSE_REJECT) {
+		lp_engine_request(self->engine, "location.dismiss", NULL, NULL,
+				  NULL);
+	}
+}
+
+/* location.prompt: nothing automatic was found; reason says why. */
+static void prompt_show(LpWindow *self, const char *reason)
+{
+	GtkWidget *dialog = prompt_open(self, "prompt_dialog");
+
+	if (reason) {
+		g_object_set(dialog, "secondary-text", reason, NULL);
+		g_object_set_data_full(G_OBJECT(dialog), "reason",
+				       g_strdup(reason), g_free);
+	}
+	g_signal_connect(dialog, "response", G_CALLBACK(on_prompt_response),
+			 self);
+	gtk_widget_show(dialog);
+}
+
+static void on_disclaimer_response(GtkDialog *dialog, gint response,
+				   LpWindow *self)
+{
+	gtk_widget_destroy(GTK_WIDGET(dialog));
+	if (response == GTK_RESPONSE_ACCEPT)
+		lp_engine_request(self->engine,
+				  "location.acknowledge-disclaimer", NULL, NULL,
+				  NULL);
+}
+
+/* location.disclaimer: what emergency calls will lack, to acknowledge. */
+static void disclaimer_show(LpWindow *self, const char *text)
+{
+	GtkWidget *dialog = prompt_open(self, "disclaimer_dialog");
+
+	if (text)
+		g_object_set(dialog, "secondary-text", text, NULL);
+	g_signal_connect(dialog, "response", G_CALLBACK(on_disclaimer_response),
+			 self);
+	gtk_widget_show(dialog);
+}
+
+/* The record's prompt (PROTOCOL.md "location"): asking, dismissed,
+ * disclaimer or acknowledged; null when nothing is asked. */
+static void prompt_follow(LpWindow *self, GVariant *record)
+{
+	g_autoptr(GVariant) prompt = ctlmsg_obj(record, "prompt");
+	const char *state = ctlmsg_str(prompt, "state");
+
+	if (!g_strcmp0(state, "asking")) {
+		if (!self->prompt)
+			prompt_show(self, ctlmsg_str(prompt, "reason"));
+	} else if (!g_strcmp0(state, "disclaimer")) {
+		if (!self->prompt)
+			disclaimer_show(self,
+					ctlmsg_str(prompt, "disclaimer_text"));
+	} else {
+		prompt_close(self);
+	}
+}
+
+void lp_window_location_show(LpWindow *self, GVariant *record)
+{
+	g_autofree gchar *words = locwords_record(record);
+	g_autofree gchar *source = NULL;
+	const char *src = ctlmsg_str(record, "source");
+	const char *method = ctlmsg_str(record, "method");
+	const char *reason = ctlmsg_str(record, "reason");
+
+	g_clear_pointer(&self->location, g_variant_unref);
+	self->location = g_variant_ref(record);
+
+	source = method ? g_strdup_printf("Source: %s (%s)", src ? src : "?",
+					  method)
+			: g_strdup_printf("Source: %s", src ? src : "?");
+	gtk_label_set_text(GTK_LABEL(self->location_label),
+			   words ? words : "Unknown");
+	gtk_label_set_text(GTK_LABEL(self->location_source_label), source);
+	gtk_label_set_text(GTK_LABEL(self->location_reason_label),
+			   reason ? reason : "");
+	prompt_follow(self, record);
+}
+
+void lp_window_location_event(LpWindow *self, const char *name, GVariant *msg)
+{
+	if (!g_strcmp0(name, "location.changed"))
+		lp_window_location_show(self, msg);
+	else if (!g_strcmp0(name, "location.prompt"))
+		prompt_show(self, ctlmsg_str(msg, "reason"));
+	else if (!g_strcmp0(name, "location.disclaimer"))
+		disclaimer_show(self, ctlmsg_str(msg, "disclaimer_text"));
+}
+
+void lp_window_location_clear(LpWindow *self)
+{
+	g_clear_pointer(&self->location, g_variant_unref);
+	prompt_close(self);
+	gtk_label_set_text(GTK_LABEL(self->location_label), "Unknown");
+	gtk_label_set_text(GTK_LABEL(self->location_source_label), "");
+	gtk_label_set_text(GTK_LABEL(self->location_reason_label), "");
+}
+
+void lp_window_open_address_dialog(LpWindow *self)
+{
+	gtk_widget_show(
+		lp_address_dialog_new(GTK_WINDOW(self), self->engine, NULL));
+}
+
+void lp_window_open_places_dialog(LpWindow *self)
+{
+	gtk_widget_show(lp_places_dialog_new(GTK_WINDOW(self), self->engine));
+}

@@ -1,0 +1,39 @@
+/* LpWindow's parts, shared by window.c, window_calls.c, window_location.c. */
+#pragma once
+
+#include "window.h"
+
+struct _LpWindow {
+	GtkApplicationWindow parent_instance;
+
+	LpEngine *engine;
+	GVariant *location;  /* the last location record, or NULL */
+	GHashTable *calls;   /* Call-ID -> GtkBuilder of its row */
+	GtkWidget *prompt;   /* the open prompt or disclaimer, or NULL */
+	gboolean dnd_update; /* setting the toggle from the engine's state */
+
+	GtkWidget *emergency_banner;
+	GtkWidget *engine_label;
+	GtkWidget *account_label;
+	GtkWidget *registration_label;
+	GtkWidget *number_entry;
+	GtkWidget *dnd_toggle;
+	GtkWidget *dial_error_label;
+	GtkWidget *calls_list;
+	GtkWidget *location_label;
+	GtkWidget *location_source_label;
+	GtkWidget *location_reason_label;
+};
+
+/* window_calls.c: the calls list follows call.* events and "calls". */
+void lp_window_calls_init(LpWindow *self);
+void lp_window_calls_replace(LpWindow *self, GVariant *calls);
+void lp_window_call_event(LpWindow *self, const char *name, GVariant *msg);
+void lp_window_calls_clear(LpWindow *self);
+
+/* window_location.c: the location panel, the prompt and the disclaimer. */
+void lp_window_location_show(LpWindow *self, GVariant *record);
+void lp_window_location_event(LpWindow *self, const char *name, GVariant *msg);
+void lp_window_location_clear(LpWindow *self);
+void lp_window_open_address_dialog(LpWindow *self);
+void lp_window_open_places_dialog(LpWindow *self);

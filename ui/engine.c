@@ -83,14 +83,14 @@ static void reply_dispatch(LpEngine *self, GVariant *msg)
 	gint64 id;
 
 	if (!g_variant_lookup(msg, "id", "x", &id)) {
-		g_warning("engine: a reply without an id");
+		g_message("engine: ignored a line: a reply without an id");
 		return;
 	}
 	p = g_hash_table_lookup(self->pending, &id);
 	if (!p) {
-		g_warning(
-			"engine: a reply to unknown request %" G_GINT64_FORMAT,
-			id);
+		g_message("engine: ignored a line: a reply to unknown "
+			  "request %" G_GINT64_FORMAT,
+			  id);
 		return;
 	}
 	if (p->func)
@@ -105,7 +105,7 @@ static void line_dispatch(LpEngine *self, const char *line, gsize len)
 	const char *event;
 
 	if (!msg) {
-		g_warning("engine: ignored a line: %s", error->message);
+		g_message("engine: ignored a line: %s", error->message);
 		return;
 	}
 	event = ctlmsg_str(msg, "event");
@@ -127,7 +127,7 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
 	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		return;
 	if (error && error->domain == G_CONVERT_ERROR) {
-		g_warning("engine: ignored a line: %s", error->message);
+		g_message("engine: ignored a line: %s", error->message);
 		read_next(self);
 		return;
 	}

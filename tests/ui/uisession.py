@@ -137,8 +137,9 @@ class App:
     def __init__(self, socket_path, logdir):
         self.log = open(os.path.join(logdir, "locphone-ui.log"), "w")
         env = dict(os.environ)
-        # a GTK warning or critical is a failure of the UI
-        env["G_DEBUG"] = "fatal-criticals"
+        # a GLib/GTK warning or critical is a failure of the UI (a bad
+        # line from the engine is only a g_message)
+        env["G_DEBUG"] = "fatal-warnings"
         self.proc = subprocess.Popen(
             [LOCPHONE_UI, "--socket", socket_path], stdout=self.log,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)

@@ -46,29 +46,47 @@ int multipart_build(struct mbuf *mb, const char *boundary, const char *ctype1,
 		    const uint8_t *body1, size_t len1, const char *hdrs2,
 		    const uint8_t *body2, size_t len2)
 {
-	int err;
+	int err = 0;
 
-	if (!mb || !ctype1 || !hdrs2 || (!body1 && len1) || (!body2 && len2))
+	if (!mb || !ctype1 || !hdrs2 || (!body1 && len1) || (!body2 && len2) ||
+	    !boundary || !boundary_valid(boundary, strlen(boundary)))
 		return EINVAL;
 	if (!multipart_boundary_usable(boundary, body1, len1) ||
 	    !multipart_boundary_usable(boundary, body2, len2))
-		return EINVAL;
+		return EEXIST;
 
-	err = mbuf_printf(mb, "--%s\r\nContent-Type: %s\r\n\r\n", boundary,
-			  ctype1);
-	if (err)
-		return err;
-	err = mbuf_write_mem(mb, body1, len1);
-	if (err)
-		return err;
-	err = mbuf_printf(mb, "\r\n--%s\r\n%s\r\n", boundary, hdrs2);
-	if (err)
-		return err;
-	err = mbuf_write_mem(mb, body2, len2);
-	if (err)
-		return err;
+	/* plain writes, no formatting: this runs for every emergency INVITE */
+	const size_t bn = strlen(boundary);
+	const struct {
+		const void *p;
+		size_t n;
+	} piece[] = {
+		{"--", 2},
+		{boundary, bn},
+		{"\r\nContent-Type: ", 16},
+		{ctype1, strlen(ctype1)},
+		{"\r\n\r\n", 4},
+		{body1, len1},
+		{"\r\n--", 4},
+		{boundary, bn},
+		{"\r\n", 2},
+		{hdrs2, strlen(hdrs2)},
+		{"\r\n", 2},
+		{body2, len2},
+		{"\r\n--", 4},
+		{boundary, bn},
+		{"--\r\n", 4},
+	};
 
-	return mbuf_printf(mb, "\r\n--%s--\r\n", boundary);
+	for (size_t i = 0; i < ARRAY_SIZE(piece); i++) {
+		if (!piece[i].n)
+			continue;
+		err = mbuf_write_mem(mb, piece[i].p, piece[i].n);
+		if (err)
+			return err;
+	}
+
+	return 0;
 }
 
 int multipart_boundary_get(struct pl *boundary, const struct pl *ctype)

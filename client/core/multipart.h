@@ -17,7 +17,8 @@ struct multipart_part {
  * Write a two-part multipart/mixed body into mb: first a part of type ctype1
  * holding body1, then a part whose header block is hdrs2 (complete header
  * lines, each ending in CRLF) holding body2.  EINVAL if the boundary is not
- * 1..70 characters or occurs inside either part.
+ * 1..70 characters (or other arguments are missing), EEXIST if it occurs
+ * inside either part (the caller may pick another), ENOMEM.
  */
 int multipart_build(struct mbuf *mb, const char *boundary, const char *ctype1,
 		    const uint8_t *body1, size_t len1, const char *hdrs2,

@@ -95,20 +95,21 @@ static void hook_destructor(void *arg)
 
 static bool header_lines_ok(const char *s)
 {
-	size_t n = strlen(s);
+	const size_t n = strlen(s);
+	const char *p = s, *end = s + n;
 
-	/* complete lines only: a stray CR or LF would forge a header */
 	if (n > SIPBODY_MAX_HDRS)
 		return false;
-	if (n && (n < 2 || s[n - 2] != '\r' || s[n - 1] != '\n'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r' && s[i + 1] != '\n')
+
+	/* complete, non-empty lines only: a stray CR or LF would forge a
+	 * header, an empty line would end the headers */
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+
+		if (!lf || lf - p < 2 || lf[-1] != '\r' ||
+		    memchr(p, '\r', (size_t)(lf - 1 - p)))
 			return false;
-		if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
-			return false;
-		if (s[i] == '\n' && i + 1 < n && s[i + 1] == '\r')
-			return false; /* an empty line would end the headers */
+		p = lf + 1;
 	}
 
 	return true;
@@ -255,31 +256,6 @@ static struct hook *hook_by_sess(const struct sipsess *sess)
 	return NULL;
 }
 
-/* desc wrapped with the hook's part: multipart/mixed, SDP first. */
-static int body_build(struct mbuf **mbp, struct hook *h, const char *sdp_ctype,
-		      const struct mbuf *desc)
-{
-	const uint8_t *sdp = desc ? desc->buf : NULL;
-	size_t sdp_len = desc ? desc->end : 0;
-	struct mbuf *mb;
-	int err;
-
-	mb = mbuf_alloc(sdp_len + h->part_len + 512);
-	if (!mb)
-		return ENOMEM;
-
-	err = multipart_build(mb, h->boundary, sdp_ctype, sdp, sdp_len,
-			      h->part_hdrs, h->part, h->part_len);
-	if (err) {
-		mem_deref(mb);
-		return err;
-	}
-
-	mb->pos = 0;
-	*mbp = mb;
-	return 0;
-}
-
 /*
  * The next boundary: "locphone-" and 16 hex digits of a splitmix64 sequence
  * seeded once from libre's random source.  A boundary must only be absent
@@ -308,18 +284,40 @@ static void boundary_next(char *buf)
 	buf[25] = '\0';
 }
 
-static int boundary_choose(struct hook *h, const struct mbuf *desc)
+/*
+ * desc wrapped with the hook's part: multipart/mixed, SDP first.  With
+ * choose, a new boundary is taken until one occurs in neither part (EEXIST
+ * after eight tries); otherwise the session's boundary must still fit.
+ */
+static int body_build(struct mbuf **mbp, struct hook *h, const char *sdp_ctype,
+		      const struct mbuf *desc, bool choose)
 {
+	const uint8_t *sdp = desc ? desc->buf : NULL;
+	size_t sdp_len = desc ? desc->end : 0;
+	struct mbuf *mb;
+	int err;
+
+	mb = mbuf_alloc(sdp_len + h->part_len + 512);
+	if (!mb)
+		return ENOMEM;
+
 	for (int i = 0; i < 8; i++) {
-		boundary_next(h->boundary);
-		if (multipart_boundary_usable(h->boundary, h->part,
-					      h->part_len) &&
-		    (!desc || multipart_boundary_usable(h->boundary, desc->buf,
-							desc->end)))
-			return 0;
+		if (choose)
+			boundary_next(h->boundary);
+		mbuf_rewind(mb);
+		err = multipart_build(mb, h->boundary, sdp_ctype, sdp, sdp_len,
+				      h->part_hdrs, h->part, h->part_len);
+		if (err != EEXIST || !choose)
+			break;
+	}
+	if (err) {
+		mem_deref(mb);
+		return err;
 	}
 
-	return EEXIST;
+	mb->pos = 0;
+	*mbp = mb;
+	return 0;
 }
 
 /* The armed hook for an INVITE to to_uri, or NULL (a stale one dropped). */
@@ -338,8 +336,7 @@ static struct hook *hook_take(const char *to_uri, const struct mbuf *desc,
 		return NULL;
 	}
 
-	if (h && h->part &&
-	    (boundary_choose(h, desc) || body_build(bodyp, h, ctype, desc))) {
+	if (h && h->part && body_build(bodyp, h, ctype, desc, true)) {
 		re_fprintf(stderr, "sipbody: cannot build the multipart body;"
 				   " INVITE sent without the extra part\n");
 		mem_deref(h);
@@ -503,14 +500,10 @@ int sipsess_modify(struct sipsess *sess, struct mbuf *desc)
 		return sb.modify(sess, desc);
 
 	/* the session keeps the multipart Content-Type for re-INVITEs */
-	if (desc &&
-	    !multipart_boundary_usable(h->boundary, desc->buf, desc->end)) {
+	err = body_build(&body, h, h->sdp_ctype, desc, false);
+	if (err == EEXIST)
 		re_fprintf(stderr, "sipbody: the new SDP contains the "
 				   "boundary; re-INVITE not sent\n");
-		return EEXIST;
-	}
-
-	err = body_build(&body, h, h->sdp_ctype, desc);
 	if (err)
 		return err;
 

@@ -53,10 +53,18 @@ static void refuse_boundary_inside_part(void **state)
 
 	assert_false(multipart_boundary_usable("b1", (const uint8_t *)body,
 					       strlen(body)));
-	assert_int_equal(EINVAL,
+	assert_int_equal(EEXIST,
 			 multipart_build(mb, "b1", "application/sdp",
 					 (const uint8_t *)body, strlen(body),
 					 part_hdrs, (const uint8_t *)"x", 1));
+	assert_int_equal(EEXIST,
+			 multipart_build(mb, "b1", "application/sdp",
+					 (const uint8_t *)"x", 1, part_hdrs,
+					 (const uint8_t *)body, strlen(body)));
+	assert_int_equal(EINVAL,
+			 multipart_build(mb, "", "application/sdp",
+					 (const uint8_t *)"x", 1, part_hdrs,
+					 (const uint8_t *)"y", 1));
 	assert_false(multipart_boundary_usable("", NULL, 0));
 	mem_deref(mb);
 }

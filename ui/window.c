@@ -238,6 +238,8 @@ static void lp_window_dispose(GObject *object)
 	g_clear_object(&self->engine);
 	g_clear_pointer(&self->location, g_variant_unref);
 	g_clear_pointer(&self->calls, g_hash_table_destroy);
+	g_clear_pointer(&self->callbacks, g_hash_table_destroy);
+	g_clear_pointer(&self->held, g_hash_table_destroy);
 
 	G_OBJECT_CLASS(lp_window_parent_class)->dispose(object);
 }

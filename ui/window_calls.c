@@ -68,26 +68,28 @@ static gchar *state_text(GVariant *call)
 	const char *dir = ctlmsg_str(call, "direction");
 	const char *state = ctlmsg_str(call, "state");
 
+	/* the engine's state of a call ringing here is "incoming" */
+	if (!g_strcmp0(state, "incoming"))
+		state = "ringing";
+
 	return g_strdup_printf("%s, %s%s", dir ? dir : "?", state ? state : "?",
 			       ctlmsg_bool(call, "on_hold") ? ", on hold" : "");
 }
 
-/* A call object (PROTOCOL.md) into its row, made when it is new. */
-static void call_show(LpWindow *self, GVariant *call)
+static gboolean ringing_in(GVariant *call)
+{
+	return !g_strcmp0(ctlmsg_str(call, "direction"), "incoming") &&
+	       !g_strcmp0(ctlmsg_str(call, "state"), "incoming");
+}
+
+/* A call object (PROTOCOL.md) into its row. */
+static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 {
 	const char *id = ctlmsg_str(call, "id");
 	const char *peer = ctlmsg_str(call, "peer");
 	const char *name = ctlmsg_str(call, "peer_name");
 	g_autofree gchar *state = state_text(call);
 	g_autofree gchar *row_name = NULL;
-	GtkBuilder *row;
-	gboolean ringing_in;
-
-	if (!id)
-		return;
-	row = g_hash_table_lookup(self->calls, id);
-	if (!row)
-		row = row_new(self, id);
 
 	row_name = g_strdup_printf("Call with %s", peer ? peer : "?");
 	atk_object_set_name(gtk_widget_get_accessible(row_widget(row, "row")),
@@ -95,27 +97,89 @@ static void call_show(LpWindow *self, GVariant *call)
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")),
 			   name && *name ? name : (peer ? peer : "?"));
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "state_label")), state);
-	ringing_in = !g_strcmp0(ctlmsg_str(call, "direction"), "incoming") &&
-		     !g_strcmp0(ctlmsg_str(call, "state"), "incoming");
-	gtk_widget_set_visible(row_widget(row, "answer_button"), ringing_in);
+	gtk_widget_set_visible(row_widget(row, "answer_button"),
+			       ringing_in(call));
+	gtk_widget_set_visible(row_widget(row, "callback_label"),
+			       g_hash_table_contains(self->callbacks, id));
+}
+
+static void call_show(LpWindow *self, GVariant *call, gboolean confirmed);
+
+/* The "calls" reply after a held call's call.incoming: the engine had
+ * decided by then (events of that moment come before the reply), so a
+ * held call it still lists rings through; one it turned away is gone. */
+static void on_held_calls(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	g_autoptr(GVariant) calls = NULL;
+	GVariantIter iter;
+	GVariant *v;
+
+	if (!self->held || !result)
+		return;
+	calls = g_variant_lookup_value(result, "calls", G_VARIANT_TYPE("av"));
+	if (!calls)
+		return;
+	g_variant_iter_init(&iter, calls);
+	while (g_variant_iter_loop(&iter, "v", &v)) {
+		const char *id = ctlmsg_str(v, "id");
+
+		if (g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT) && id &&
+		    g_hash_table_remove(self->held, id))
+			call_show(self, v, TRUE);
+	}
+}
+
+/* Under do not disturb the engine turns an incoming call away just after
+ * its call.incoming, unless it may be the PSAP calling back (PROTOCOL.md
+ * dnd): such a call is held back until the engine still lists it, so
+ * that a call turned away is never shown ringing, nor offered to answer.
+ * confirmed: the call comes from a "calls" reply, not an event. */
+static void call_show(LpWindow *self, GVariant *call, gboolean confirmed)
+{
+	const char *id = ctlmsg_str(call, "id");
+	GtkBuilder *row;
+
+	if (!id || g_hash_table_contains(self->held, id))
+		return;
+	row = g_hash_table_lookup(self->calls, id);
+	if (!row && !confirmed && ringing_in(call) &&
+	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(self->dnd_toggle))) {
+		g_hash_table_add(self->held, g_strdup(id));
+		lp_engine_request(self->engine, "calls", NULL, on_held_calls,
+				  g_object_ref(self));
+		return;
+	}
+	if (!row)
+		row = row_new(self, id);
+	row_fill(self, row, call);
 }
 
 static void call_remove(LpWindow *self, const char *id)
 {
 	GtkBuilder *row = g_hash_table_lookup(self->calls, id);
 
+	g_hash_table_remove(self->held, id);
+	g_hash_table_remove(self->callbacks, id);
 	if (!row)
 		return;
 	gtk_widget_destroy(row_widget(row, "row"));
 	g_hash_table_remove(self->calls, id);
 }
 
-/* emergency.callback: the incoming call may be the PSAP calling back. */
+/* emergency.callback: the incoming call may be the PSAP calling back.  The
+ * e911 module says so before call.incoming makes the row: the mark is
+ * kept for the call until it closes. */
 static void callback_mark(LpWindow *self, GVariant *msg)
 {
 	const char *id = ctlmsg_str(msg, "call");
-	GtkBuilder *row = id ? g_hash_table_lookup(self->calls, id) : NULL;
+	GtkBuilder *row;
 
+	if (!id || !*id)
+		return;
+	g_hash_table_add(self->callbacks, g_strdup(id));
+	row = g_hash_table_lookup(self->calls, id);
 	if (row)
 		gtk_widget_show(row_widget(row, "callback_label"));
 }
@@ -135,7 +199,7 @@ void lp_window_call_event(LpWindow *self, const char *name, GVariant *msg)
 	    !g_strcmp0(name, "call.rejected"))
 		call_remove(self, id);
 	else
-		call_show(self, call);
+		call_show(self, call, FALSE);
 }
 
 void lp_window_calls_clear(LpWindow *self)
@@ -148,6 +212,8 @@ void lp_window_calls_clear(LpWindow *self)
 		gtk_widget_destroy(row_widget(row, "row"));
 		g_hash_table_iter_remove(&iter);
 	}
+	g_hash_table_remove_all(self->held);
+	g_hash_table_remove_all(self->callbacks);
 }
 
 void lp_window_calls_replace(LpWindow *self, GVariant *calls)
@@ -159,7 +225,7 @@ void lp_window_calls_replace(LpWindow *self, GVariant *calls)
 	g_variant_iter_init(&iter, calls);
 	while (g_variant_iter_loop(&iter, "v", &v)) {
 		if (g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
-			call_show(self, v);
+			call_show(self, v, TRUE);
 	}
 }
 
@@ -169,6 +235,10 @@ void lp_window_calls_init(LpWindow *self)
 
 	self->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					    g_object_unref);
+	self->callbacks =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	self->held =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gtk_widget_show(none);
 	gtk_list_box_set_placeholder(GTK_LIST_BOX(self->calls_list), none);
 }

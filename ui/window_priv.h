@@ -7,10 +7,12 @@ struct _LpWindow {
 	GtkApplicationWindow parent_instance;
 
 	LpEngine *engine;
-	GVariant *location;  /* the last location record, or NULL */
-	GHashTable *calls;   /* Call-ID -> GtkBuilder of its row */
-	GtkWidget *prompt;   /* the open prompt or disclaimer, or NULL */
-	gboolean dnd_update; /* setting the toggle from the engine's state */
+	GVariant *location;    /* the last location record, or NULL */
+	GHashTable *calls;     /* Call-ID -> GtkBuilder of its row */
+	GHashTable *callbacks; /* Call-IDs marked possible PSAP callbacks */
+	GHashTable *held;      /* incoming Call-IDs not shown yet (dnd) */
+	GtkWidget *prompt;     /* the open prompt or disclaimer, or NULL */
+	gboolean dnd_update;   /* setting the toggle from the engine's state */
 
 	GtkWidget *emergency_banner;
 	GtkWidget *engine_label;

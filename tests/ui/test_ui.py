@@ -29,6 +29,20 @@ ADDRESS = {
     "Postcode": ("PC", "98052"),
 }
 ADDRESS_WORDS = "1 Microsoft Way, Floor 3, Room 3.141, Redmond, WA 98052, US"
+# A second place, saved under another name (places-use).
+HOME = {
+    "Country": ("country", "US"),
+    "State": ("A1", "WA"),
+    "City": ("A3", "Seattle"),
+    "Street": ("RD", "Pine"),
+    "Street suffix": ("STS", "St"),
+    "House number": ("HNO", "20"),
+    "Postcode": ("PC", "98101"),
+}
+HOME_WORDS = "20 Pine St, Seattle, WA 98101, US"
+# sipp scenarios of the UI tests' own
+UI_SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "scenarios")
 
 dogtail = None  # imported once the desktop's buses are in the environment
 
@@ -48,6 +62,7 @@ class Phone:
             f.write(f"emergency_route sip:911@127.0.0.1:{self.psap.port}\n")
         self.conf = f"policy_file {policy}\n" + conf
         self.engine = self.ui = None
+        self.callers = []
         try:
             self.engine = self.start_engine()
             self.ui = App(self.engine.socket, wd)
@@ -89,6 +104,12 @@ class Phone:
             raise Failure(f"the {name} label reads {node.text!r}, "
                           f"want {want!r}")
 
+    def label_is_in(self, parent, name, want, timeout=15):
+        """Wait until the label named name below parent shows want."""
+        node = self.find(name, "label", parent)
+        wait_for(lambda: node.text == want, timeout,
+                 f"the {name} label to read {want!r} (reads {node.text!r})")
+
     def press(self, name, parent=None):
         """Press a button through its accessible action."""
         self.find(name, "push button", parent).doActionNamed("click")
@@ -101,6 +122,30 @@ class Phone:
         dogtail.rawinput.typeText(text)
         wait_for(lambda: entry.text == text, 10,
                  f"{name} to hold {text!r} (holds {entry.text!r})")
+
+    def call_from(self, scenario):
+        """sipp calling the engine once with scenario (a path, or a name
+        in tests/integration/scenarios)."""
+        caller = Sipp(self.wd, scenario, f"caller{len(self.callers)}",
+                      extra=(f"127.0.0.1:{self.engine.sip_port}", "-m",
+                             "1"))
+        self.callers.append(caller)
+        return caller
+
+    def calls(self):
+        """The engine's calls, asked over its own control socket."""
+        ctl = self.engine.ctl(subscribe=False)
+        try:
+            return ctl.request("calls")["result"]["calls"]
+        finally:
+            ctl.close()
+
+    def status(self):
+        ctl = self.engine.ctl(subscribe=False)
+        try:
+            return ctl.request("status")["result"]
+        finally:
+            ctl.close()
 
     def registered(self):
         self.label_is("Engine status", "Engine running")
@@ -125,14 +170,73 @@ class Phone:
             finally:
                 self.pbx.stop()
                 self.psap.stop()
+                for caller in self.callers:
+                    caller.stop()
 
 
-def enter_address(phone, save_as=None):
+class UiEvents:
+    """The UI's AT-SPI events, recorded from now on: the accessible names
+    it gives (a calls-list row, built from call-row.ui, names its Answer
+    button "Answer") and the ticks of check boxes.  Events come in the
+    order the UI sent them; they are read (the GLib main context pumped)
+    only in until()."""
+
+    NAMED = "object:property-change:accessible-name"
+    CHECKED = "object:state-changed:checked"
+
+    def __init__(self, phone):
+        import pyatspi
+        from gi.repository import GLib
+        self.pyatspi = pyatspi
+        self.context = GLib.MainContext.default()
+        self.pid = phone.ui.proc.pid
+        self.seen = []  # (event type, the name given or the box's name)
+        # one registration for every object event: once one of them
+        # arrives, the UI knows of the listener and sends all of them
+        pyatspi.Registry.registerEventListener(self._on_event, "object")
+
+    def _on_event(self, event):
+        if not event.type.startswith((self.NAMED, self.CHECKED)):
+            return
+        try:
+            app = event.host_application
+            if app is None or app.get_process_id() != self.pid:
+                return  # the desktop's own, or another program's
+            # a row's widgets may be gone by now: the name the event gave
+            what = (event.any_data if event.type.startswith(self.NAMED)
+                    else event.source.name)
+        except Exception:  # the UI's object gone before it was asked
+            what = None
+        self.seen.append((event.type, what))
+
+    def rows_built(self, since=0):
+        """The calls-list rows the UI built since event number since."""
+        return [e for e in self.seen[since:]
+                if e[0].startswith(self.NAMED) and e[1] == "Answer"]
+
+    def ticked(self, name, since=0):
+        return any(t.startswith(self.CHECKED) and n == name
+                   for t, n in self.seen[since:])
+
+    def until(self, pred, timeout, what):
+        """Read events until pred() holds."""
+        def pump():
+            while self.context.iteration(False):
+                pass
+            return pred()
+        return wait_for(pump, timeout, what)
+
+    def close(self):
+        self.pyatspi.Registry.deregisterEventListener(self._on_event,
+                                                      "object")
+
+
+def enter_address(phone, save_as=None, address=ADDRESS):
     """The person opens Set address…, types the address (and a name to
     save it under), presses OK."""
     phone.press("Set address…")
     dialog = phone.find("Set address", "dialog")
-    for field, (_, value) in ADDRESS.items():
+    for field, (_, value) in address.items():
         phone.type_into(field, value, dialog)
     if save_as:
         phone.type_into("Save as", save_as, dialog)
@@ -261,6 +365,170 @@ def scenario_prompt(phone):
         "the disclaimer to close")
 
 
+def caller_row(phone, caller):
+    """The calls list's row of the call from this sipp."""
+    return phone.find(f"Call with sip:psap@127.0.0.1:{caller.port}",
+                      "list item", timeout=20)
+
+
+def answer_and_hang_up(phone, caller, row):
+    """Answer on the ringing row establishes the call (the engine says so,
+    sipp got the 200); Hang up ends it (sipp got the BYE and exits 0)."""
+    answer = phone.find("Answer", "push button", row)
+    wait_for(lambda: answer.showing, 10, "the Answer button to show")
+    phone.label_is_in(row, "Call state", "incoming, ringing")
+    check(not any(m.startswith("SIP/2.0 200") for m in caller.messages()),
+          "sipp got no 200 before Answer")
+    answer.doActionNamed("click")
+    wait_for(lambda: [c for c in phone.calls()
+                      if c["state"] == "established"
+                      and c["direction"] == "incoming"], 20,
+             "the engine to establish the incoming call")
+    wait_for(lambda: any(m.startswith("SIP/2.0 200") and "INVITE" in
+                         m.split("CSeq:", 1)[-1].split("\n", 1)[0]
+                         for m in caller.messages()), 20,
+             "sipp to get the 200 for its INVITE")
+    phone.label_is_in(row, "Call state", "incoming, established")
+    wait_for(lambda: not answer.showing, 10, "Answer to go once answered")
+    phone.press("Hang up", row)
+    calls = phone.find("Calls", "list box")
+    wait_for(lambda: calls.childCount == 0, 20, "the call to leave the list")
+    wait_for(lambda: caller.proc.poll() is not None, 20,
+             "sipp to get the BYE and finish")
+    check(caller.proc.returncode == 0,
+          f"sipp's call went through (exit {caller.proc.returncode})")
+    check(not phone.calls(), "the engine has no call left")
+
+
+def scenario_incoming(phone):
+    """g. A call comes in: the UI lists it ringing with Answer; Answer
+    through AT-SPI establishes it; Hang up ends it."""
+    phone.registered()
+    caller = phone.call_from(os.path.join(UI_SCENARIOS, "answered.xml"))
+    row = caller_row(phone, caller)
+    wait_for(lambda: [c for c in phone.calls()
+                      if c["state"] == "incoming"], 10,
+             "the engine to list the call ringing")
+    mark = phone.find("PSAP callback", "label", row)
+    check(not mark.showing, "no emergency call: no callback mark")
+    answer_and_hang_up(phone, caller, row)
+
+
+def tick_dnd(phone, on):
+    """The person (un)ticks Do not disturb; the engine follows."""
+    box = phone.find("Do not disturb", "check box")
+    check(box.checked != on, f"Do not disturb already {on}")
+    box.doActionNamed("click")
+    wait_for(lambda: phone.status().get("dnd") is on, 10,
+             f"the engine's dnd to be {on}")
+    wait_for(lambda: box.checked == on, 10, f"the box to stay {on}")
+
+
+def scenario_dnd(phone):
+    """h. Do not disturb ticked: the engine turns a call away (486) and
+    the UI never lists it; unticked: off in the engine, and a call is
+    listed again."""
+    phone.registered()
+    check(phone.status().get("dnd") is False, "dnd starts off")
+    events = UiEvents(phone)
+    try:
+        tick_dnd(phone, True)
+        # the listener is in force: the UI sent the tick's event
+        events.until(lambda: events.ticked("Do not disturb"), 10,
+                     "the UI's event for the ticked box")
+        start = len(events.seen)
+        caller = phone.call_from("caller_rejected.xml")
+        wait_for(lambda: caller.proc.poll() is not None, 20,
+                 "the caller to get its 486")
+        check(caller.proc.returncode == 0, "the caller saw 486 Busy Here")
+        check(any(m.startswith("SIP/2.0 486") for m in caller.messages()),
+              "sipp received 486 Busy Here")
+        check(not phone.calls(), "the engine has no call")
+        mark = len(events.seen)
+        tick_dnd(phone, False)
+        # everything the UI sent before the untick's event has been read
+        events.until(lambda: events.ticked("Do not disturb", mark), 10,
+                     "the UI's event for the unticked box")
+        built = events.rows_built(start)
+        check(not built, f"the UI listed the turned-away call: {built}")
+        calls = phone.find("Calls", "list box")
+        check(calls.childCount == 0, "the calls list is empty")
+
+        # without do not disturb a call is listed, and the recorder sees
+        # its row built: the check above could have seen one
+        mark = len(events.seen)
+        caller = phone.call_from("caller.xml")
+        row = caller_row(phone, caller)
+        events.until(lambda: events.rows_built(mark), 10,
+                     f"the event of a row built (saw {events.seen})")
+        phone.press("Hang up", row)
+        wait_for(lambda: calls.childCount == 0, 20,
+                 "the call to leave the list")
+    finally:
+        events.close()
+
+
+def scenario_callback(phone):
+    """i. After an emergency call, with Do not disturb ticked, a call
+    inside the callback window rings through, marked as a possible PSAP
+    callback; Answer works."""
+    phone.registered()
+    enter_address(phone)
+    phone.type_into("Number", "911")
+    phone.press("Call")
+    banner = phone.find("Emergency banner", "label")
+    wait_for(lambda: banner.showing, 20, "the emergency banner")
+    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.press("Hang up")
+    wait_for(lambda: not banner.showing, 20, "the banner to go")
+    wait_for(lambda: phone.psap.requests("BYE"), 20, "the PSAP's BYE")
+    tick_dnd(phone, True)
+    caller = phone.call_from(os.path.join(UI_SCENARIOS, "answered.xml"))
+    row = caller_row(phone, caller)
+    mark = phone.find("PSAP callback", "label", row)
+    wait_for(lambda: mark.showing, 10, "the possible-callback mark")
+    check(mark.text == "Possible callback from the emergency service",
+          f"the mark reads {mark.text!r}")
+    others = [n for n in phone.find("Calls", "list box").children
+              if n.name != row.name]
+    check(not others, f"only the callback is listed: {others}")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-callback-ringing.png"))
+    answer_and_hang_up(phone, caller, row)
+    tick_dnd(phone, False)
+
+
+def scenario_places_use(phone):
+    """j. Two places saved under two names; Use on the first makes it the
+    engine's location, and the panel shows it."""
+    phone.registered()
+    enter_address(phone, save_as="Office")
+    phone.label_is("Location", ADDRESS_WORDS)
+    enter_address(phone, save_as="Home", address=HOME)
+    phone.label_is("Location", HOME_WORDS)
+    ctl = phone.engine.ctl(subscribe=False)
+    try:
+        listed = ctl.request("location.list")["result"]
+        check(sorted(p["name"] for p in listed["locations"]) ==
+              ["Home", "Office"] and listed["in_use"] == "Home",
+              f"the engine saved {listed}")
+        phone.press("Saved places")
+        places = phone.find("Saved places", "dialog")
+        office = phone.find("Office", "list item", places)
+        phone.press("Use", office)
+        wait_for(lambda: ctl.request("location.list")["result"]
+                 ["in_use"] == "Office", 10, "the engine to use Office")
+        loc = ctl.request("location")["result"]
+        want = {element: value for element, value in ADDRESS.values()}
+        check(loc["civic"] == want and loc["source"] == "manual",
+              f"the engine's location {loc['source']} {loc['civic']}")
+    finally:
+        ctl.close()
+    phone.label_is("Location", ADDRESS_WORDS)
+    phone.label_is("Location source", "Source: manual (Manual)")
+    phone.press("Close", places)
+
+
 SCENARIOS = {
     "account": scenario_account,
     "address": scenario_address,
@@ -268,6 +536,10 @@ SCENARIOS = {
     "call": scenario_call,
     "reconnect": scenario_reconnect,
     "prompt": scenario_prompt,
+    "incoming": scenario_incoming,
+    "dnd": scenario_dnd,
+    "callback": scenario_callback,
+    "places-use": scenario_places_use,
 }
 
 # Settings a scenario needs in the engine's locphone.conf.

@@ -219,6 +219,26 @@ static unsigned uint_setting(struct load *ld, const char *key, unsigned min,
 	return v;
 }
 
+static unsigned duration_setting(struct load *ld, const char *key, unsigned min,
+				 unsigned max, unsigned def)
+{
+	const struct kvconf_entry *e = effective(ld, key);
+	unsigned v;
+
+	if (!e)
+		return def;
+
+	if (policy_duration_parse(&v, e->value) || v < min || v > max) {
+		diag_add(ld, e,
+			 "'%s' is not a duration from %us to %uh (4 for "
+			 "hours, or 4h, 30m, 90s); using %uh",
+			 e->value, min, max / 3600, def / 3600);
+		return def;
+	}
+
+	return v;
+}
+
 static void load_switches(struct load *ld)
 {
 	struct policy *p = ld->p;
@@ -249,9 +269,11 @@ static void load_switches(struct load *ld)
 	 * for a PSAP route, a second is too short for a slow proxy */
 	p->failover_timeout_ms = uint_setting(ld, "failover_timeout_ms", 1000,
 					      32000, 5000, "milliseconds");
-	/* standards.md §12: LocationRefreshInterval 1-12 hours, default 4 */
-	p->refresh_interval =
-		uint_setting(ld, "refresh_interval", 1, 12, 4, "hours");
+	/* standards.md §12: LocationRefreshInterval, default 4 hours (Lync
+	 * takes 1-12 h; shorter is allowed for sites and tests that want it) */
+	p->refresh_interval_s = duration_setting(
+		ld, "refresh_interval", POLICY_REFRESH_MIN_S,
+		POLICY_REFRESH_MAX_S, POLICY_REFRESH_DEFAULT_S);
 }
 
 /* Call itemh for each comma-separated item of e's value, trimmed. */

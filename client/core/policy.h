@@ -26,14 +26,17 @@
 
 struct kvconf;
 
-#define POLICY_DIAL_MAX		15 /* digits in one dial string (E.164 length) */
-#define POLICY_DIAL_STRINGS_MAX 8  /* emergency dial strings kept */
-#define POLICY_MASKS_MAX	16  /* dial masks kept */
-#define POLICY_TEST_STRINGS_MAX 4   /* test dial strings kept */
-#define POLICY_PREFIX_MAX	4   /* digits in the outside-line prefix */
-#define POLICY_NOTIFY_MAX	8   /* notification URIs kept */
-#define POLICY_URI_MAX		256 /* longest SIP / tel / URN value accepted */
-#define POLICY_DISCLAIMER_MAX	1024 /* longest disclaimer_text accepted */
+#define POLICY_DIAL_MAX		 15 /* digits in one dial string (E.164 length) */
+#define POLICY_DIAL_STRINGS_MAX	 8   /* emergency dial strings kept */
+#define POLICY_MASKS_MAX	 16  /* dial masks kept */
+#define POLICY_TEST_STRINGS_MAX	 4   /* test dial strings kept */
+#define POLICY_PREFIX_MAX	 4   /* digits in the outside-line prefix */
+#define POLICY_NOTIFY_MAX	 8   /* notification URIs kept */
+#define POLICY_URI_MAX		 256 /* longest SIP / tel / URN value accepted */
+#define POLICY_REFRESH_MIN_S	 10  /* refresh_interval bounds */
+#define POLICY_REFRESH_MAX_S	 (24u * 3600u)
+#define POLICY_REFRESH_DEFAULT_S (4u * 3600u)
+#define POLICY_DISCLAIMER_MAX	 1024 /* longest disclaimer_text accepted */
 
 enum policy_location_required {
 	POLICY_LOCATION_NO = 0,	   /* never prompt */
@@ -99,7 +102,7 @@ struct policy {
 
 	unsigned callback_window;     /* minutes, 0-1440 */
 	unsigned failover_timeout_ms; /* before trying the secondary route */
-	unsigned refresh_interval;    /* hours between LIS queries, 1-12 */
+	unsigned refresh_interval_s;  /* between LIS queries, seconds */
 	enum policy_signalling_profile signalling_profile;
 	enum policy_elin_identity elin_identity;
 	char *disclaimer_text; /* never NULL after policy_load */

@@ -59,6 +59,17 @@ static int print_notifications(struct re_printf *pf, const struct policy *p)
 	return err;
 }
 
+/* A duration in the largest unit that divides it: 4h, 30m, 90s. */
+static char duration_unit(unsigned secs)
+{
+	return secs % 60 ? 's' : secs % 3600 ? 'm' : 'h';
+}
+
+static unsigned duration_value(unsigned secs)
+{
+	return secs % 60 ? secs : secs % 3600 ? secs / 60 : secs / 3600;
+}
+
 static int print_str(struct re_printf *pf, const char *key, const char *val)
 {
 	return val && val[0] ? re_hprintf(pf, "%s %s\n", key, val) : 0;
@@ -83,7 +94,7 @@ int policy_print(struct re_printf *pf, const struct policy *p)
 		"conference_mode %s\n"
 		"callback_window %u\n"
 		"failover_timeout_ms %u\n"
-		"refresh_interval %u\n",
+		"refresh_interval %u%c\n",
 		policy_word(POLICY_WORDS_YES_NO, p->e911_enabled),
 		policy_word(POLICY_WORDS_LOCATION, p->location_required),
 		policy_word(POLICY_WORDS_YES_NO,
@@ -94,7 +105,8 @@ int policy_print(struct re_printf *pf, const struct policy *p)
 		policy_word(POLICY_WORDS_ELIN, p->elin_identity),
 		policy_word(POLICY_WORDS_CONFERENCE, p->conference_mode),
 		p->callback_window, p->failover_timeout_ms,
-		p->refresh_interval);
+		duration_value(p->refresh_interval_s),
+		duration_unit(p->refresh_interval_s));
 	if (err)
 		return err;
 
@@ -260,8 +272,8 @@ static int encode_scalars(struct odict *o, const struct policy *p)
 		err = odict_entry_add(o, "failover_timeout_ms", ODICT_INT,
 				      (int64_t)p->failover_timeout_ms);
 	if (!err)
-		err = odict_entry_add(o, "refresh_interval", ODICT_INT,
-				      (int64_t)p->refresh_interval);
+		err = odict_entry_add(o, "refresh_interval_s", ODICT_INT,
+				      (int64_t)p->refresh_interval_s);
 
 	return err;
 }

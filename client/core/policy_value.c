@@ -200,6 +200,32 @@ int policy_uint_parse(unsigned *v, const char *s)
 	return 0;
 }
 
+int policy_duration_parse(unsigned *secs, const char *s)
+{
+	char num[16];
+	unsigned mult = 3600, v;
+	size_t n;
+
+	if (!secs || !s)
+		return EINVAL;
+
+	n = strlen(s);
+	if (n && (s[n - 1] == 'h' || s[n - 1] == 'm' || s[n - 1] == 's')) {
+		mult = s[n - 1] == 'h' ? 3600 : s[n - 1] == 'm' ? 60 : 1;
+		--n;
+	}
+	if (!n || n >= sizeof(num))
+		return EINVAL;
+	memcpy(num, s, n);
+	num[n] = '\0';
+
+	if (policy_uint_parse(&v, num) || v > UINT_MAX / mult)
+		return EINVAL;
+
+	*secs = v * mult;
+	return 0;
+}
+
 void policy_pl_trim(struct pl *pl)
 {
 	while (pl->l && (pl->p[0] == ' ' || pl->p[0] == '\t')) {

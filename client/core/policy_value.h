@@ -36,6 +36,13 @@ int policy_mask_split(const struct pl *item, struct pl *from, struct pl *to);
  * EINVAL otherwise. */
 int policy_uint_parse(unsigned *v, const char *s);
 
+/*
+ * A duration: a whole number of hours ("4"), or with a unit, "4h", "30m",
+ * "90s".  *secs is set on success; EINVAL for anything else (an empty
+ * string, blanks, another unit, more than UINT_MAX seconds).
+ */
+int policy_duration_parse(unsigned *secs, const char *s);
+
 /* Remove blanks (space, tab) at both ends. */
 void policy_pl_trim(struct pl *pl);
 

@@ -186,6 +186,7 @@ static int module_init(void)
 	memset(&pol, 0, sizeof(pol));
 	location_settings_read(&mod.set);
 	location_policy_read(&pol);
+	mod.set.loc.refresh_s = pol.refresh_interval_s;
 
 	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
 	if (!err)

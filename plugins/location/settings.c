@@ -62,30 +62,6 @@ static void number(uint32_t *out, const struct kvconf *kv, const char *key,
 }
 
 /* "4" or "4h" hours, "30m" minutes, "90s" seconds (labs and tests). */
-static void interval(uint32_t *out, const struct kvconf *kv, const char *key)
-{
-	const struct kvconf_entry *e = kvconf_get(kv, key);
-	char *end = NULL;
-	unsigned long v;
-	uint32_t mult = 3600;
-
-	if (!e)
-		return;
-	v = strtoul(e->value, &end, 10);
-	if (end && *end == 'm')
-		mult = 60;
-	else if (end && *end == 's')
-		mult = 1;
-	else if (end && *end && *end != 'h')
-		end = NULL;
-	if (!e->value[0] || !end || (*end && end[1]) || !v ||
-	    v * mult > 24 * 3600 || v * mult < 10) {
-		bad(e, "must be hours (4), or 30m, or 90s: 10 s to 24 h");
-		return;
-	}
-	*out = (uint32_t)(v * mult);
-}
-
 static void path(char *dst, size_t sz, const struct kvconf *kv, const char *key,
 		 bool absolute)
 {
@@ -115,8 +91,9 @@ static void defaults(struct location_settings *s)
 		str_ncpy(s->disc.lldp.sys_name, "locphone",
 			 sizeof(s->disc.lldp.sys_name));
 
-	/* Lync/Skype's LocationRefreshInterval default: 4 hours */
-	s->loc.refresh_s = 4 * 3600;
+	/* refresh_interval is a policy setting: location.c takes it from
+	 * the policy, where the administrator's file wins */
+	s->loc.refresh_s = POLICY_REFRESH_DEFAULT_S;
 	s->loc.lis.timeout_ms = 5000;
 	s->loc.lis.retries = 2;
 	s->loc.lis.backoff_ms = 1000;
@@ -163,7 +140,6 @@ void location_settings_read(struct location_settings *s)
 	     "lis_url_secondary", false);
 	path(s->lis_ca_file, sizeof(s->lis_ca_file), kv, "lis_ca_file", true);
 	number(&s->loc.lis.timeout_ms, kv, "lis_timeout_ms", 100, 60000);
-	interval(&s->loc.refresh_s, kv, "refresh_interval");
 
 	yes_no(&s->lis_discovery, kv, "lis_discovery");
 	path(s->lis_domain, sizeof(s->lis_domain), kv, "lis_domain", false);

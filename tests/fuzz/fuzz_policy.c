@@ -39,8 +39,9 @@ static void check_policy(const struct policy *p)
 	}
 	if ((p->emergency_route && !strncmp(p->emergency_route, "urn:", 4) &&
 	     !p->emergency_proxy) ||
-	    p->callback_window > 1440 || p->refresh_interval < 1 ||
-	    p->refresh_interval > 12)
+	    p->callback_window > 1440 ||
+	    p->refresh_interval_s < POLICY_REFRESH_MIN_S ||
+	    p->refresh_interval_s > POLICY_REFRESH_MAX_S)
 		abort();
 }
 

@@ -7,6 +7,7 @@ another address; the primary down, the secondary answers; both down, the
 switch's LLDP-MED location; a wrong certificate is refused and reported;
 notLocatable stops the queries on that network."""
 
+import datetime
 import json
 import os
 import shutil
@@ -173,6 +174,37 @@ def test_not_locatable_stops_queries():
             s.close()
 
 
+def test_refresh_interval_from_policy():
+    """The administrator's refresh_interval (policy) sets how often the LIS
+    is asked again on an unchanged network."""
+    with Workdir() as wd:
+        s = Site(wd)
+        try:
+            admin = os.path.join(wd, "policy.conf")
+            with open(admin, "w") as f:
+                f.write("refresh_interval 10s\n")
+            ctl = s.start(wd, conf=s.conf + f"policy_file {admin}\n")
+            located(ctl, "lis")
+
+            # after the first queries (start, LLDP arriving), the next one
+            # comes refresh_interval after the last: a 10 s gap
+            def refreshed():
+                times = [datetime.datetime.fromisoformat(
+                    e["time"].replace("Z", "+00:00")).timestamp()
+                    for e in s.lis1.log_entries(held_only=True)]
+                gaps = [b - a for a, b in zip(times, times[1:])]
+                return [g for g in gaps if g > 5]
+            gaps = wait_for(refreshed, 25, "a query after 10 s of quiet")
+            check(all(9 <= g <= 12 for g in gaps),
+                  f"asked again after {gaps} s, want 10")
+            pol = ctl.request("e911.policy")
+            check(pol["ok"] and
+                  pol["result"]["policy"]["refresh_interval_s"] == 10,
+                  f"the policy says 10 s: {pol}")
+        finally:
+            s.close()
+
+
 def test_discovery():
     """No lis_url: RFC 5986 U-NAPTR on the DNS search domain finds it."""
     with Workdir() as wd:
@@ -210,4 +242,5 @@ if __name__ == "__main__":
     sys.exit(run([test_lis_answers_and_fails_over,
                   test_wrong_certificate_refused,
                   test_not_locatable_stops_queries,
+                  test_refresh_interval_from_policy,
                   test_discovery]))

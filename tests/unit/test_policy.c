@@ -28,7 +28,7 @@ static const struct policy_case cases[] = {
 		.name = "defaults without files",
 		.lines = {"e911_enabled yes", "location_required no",
 			  "location_for_emergency_only yes", "dial_strings 911",
-			  "callback_window 60", "refresh_interval 4",
+			  "callback_window 60", "refresh_interval 4h",
 			  "failover_timeout_ms 5000", "remember_locations yes"},
 		.absent = {"dial_masks ", "test_dial_strings ",
 			   "emergency_route ", "outside_line_prefix ",
@@ -72,7 +72,7 @@ static const struct policy_case cases[] = {
 		.name = "user's value where the administrator is silent",
 		.admin = "refresh_interval 2\n",
 		.user = "# mine\ncallback_window 90\n",
-		.lines = {"callback_window 90", "refresh_interval 2"},
+		.lines = {"callback_window 90", "refresh_interval 2h"},
 	},
 	{
 		.name = "user cannot switch e911 off over the administrator",
@@ -301,15 +301,47 @@ static const struct policy_case cases[] = {
 		.name = "numbers out of range use the default",
 		.user = "callback_window 2000\nrefresh_interval 0\n"
 			"failover_timeout_ms -5\n",
-		.lines = {"callback_window 60", "refresh_interval 4",
+		.lines = {"callback_window 60", "refresh_interval 4h",
 			  "failover_timeout_ms 5000"},
-		.diags = {"user.conf:1: callback_window: '2000' is not a whole "
-			  "number of minutes from 0 to 1440; using 60",
-			  "user.conf:3: failover_timeout_ms: '-5' is not a "
-			  "whole number of milliseconds from 1000 to 32000; "
-			  "using 5000",
-			  "user.conf:2: refresh_interval: '0' is not a whole "
-			  "number of hours from 1 to 12; using 4"},
+		.diags =
+			{"user.conf:1: callback_window: '2000' is not a whole "
+			 "number of minutes from 0 to 1440; using 60",
+			 "user.conf:3: failover_timeout_ms: '-5' is not a "
+			 "whole number of milliseconds from 1000 to 32000; "
+			 "using 5000",
+			 "user.conf:2: refresh_interval: '0' is not a duration "
+			 "from 10s to 24h (4 for hours, or 4h, 30m, 90s); "
+			 "using 4h"},
+	},
+	{
+		.name = "refresh_interval in hours, minutes or seconds",
+		.admin = "refresh_interval 30m\n",
+		.lines = {"refresh_interval 30m"},
+	},
+	{
+		.name = "refresh_interval in seconds, printed in the largest "
+			"unit",
+		.user = "refresh_interval 7200s\n",
+		.lines = {"refresh_interval 2h"},
+	},
+	{
+		.name = "refresh_interval too short, too long, or unreadable",
+		.user = "refresh_interval 5s\n",
+		.admin = "refresh_interval 4x\n",
+		.lines = {"refresh_interval 4h"},
+		.diags = {"user.conf:1: refresh_interval: ignored: the "
+			  "administrator's file sets it (admin.conf:1)",
+			  "admin.conf:1: refresh_interval: '4x' is not a "
+			  "duration from 10s to 24h (4 for hours, or 4h, 30m, "
+			  "90s); using 4h"},
+	},
+	{
+		.name = "refresh_interval over a day",
+		.user = "refresh_interval 25h\n",
+		.lines = {"refresh_interval 4h"},
+		.diags = {"user.conf:1: refresh_interval: '25h' is not a "
+			  "duration from 10s to 24h (4 for hours, or 4h, 30m, "
+			  "90s); using 4h"},
 	},
 	{
 		.name = "disclaimer text as written",

@@ -9,8 +9,8 @@ import os
 import sys
 import time
 
-from lphelp import (BUILD, SOURCE, Engine, Sipp, Workdir, check, free_port,
-                    need, run, wait_for)
+from lphelp import (BUILD, SCENARIOS, SOURCE, Engine, Sipp, Workdir, check,
+                    free_port, need, run, wait_for)
 import psapcheck
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
@@ -250,33 +250,57 @@ def check_secondary_took(secondary):
         request_uri=f"sip:911@127.0.0.1:{secondary.port}")
 
 
-def test_failover_on_503():
-    """The primary answers 503: the secondary has the call within 1 s."""
-    with Workdir() as wd:
-        primary = Sipp(wd, "refuse.xml", "primary")
-        secondary = Sipp(wd, "pbx.xml", "secondary")
-        eng = failover_engine(wd, primary.port, secondary)
-        try:
-            ctl = eng.ctl()
-            set_location(ctl, RECORD)
-            t0 = time.monotonic()
-            check(ctl.request("dial", {"number": "911"})["ok"], "dial")
-            ev = ctl.wait_event("emergency.failover")
-            took = time.monotonic() - t0
-            check(took < 1.0, f"failover after {took:.3f} s")
-            check(ev["route"] == "secondary" and "503" in ev["reason"] and
-                  ev["location"] == "by-value", f"failover: {ev}")
-            ctl.wait_event("call.established",
-                           pred=lambda e: e["call"]["id"] == ev["call"])
-            check(ctl.request("hangup")["ok"], "hangup")
-            check(ctl.wait_event("emergency.ended")["outcome"] == "ended",
-                  "ended after the secondary answered")
-        finally:
-            eng.stop()
-            primary.stop()
-            secondary.stop()
-        check(len(primary.requests("INVITE")) == 1, "primary tried")
-        check_secondary_took(secondary)
+def test_failover_by_status():
+    """503, 408 and a 6xx other than 603 move the call to the secondary
+    route within 1 s, location and all; 603 Decline is a person's answer
+    and ends it there (issue 5 item 6)."""
+    for status, moves in (("503 Service Unavailable", True),
+                          ("408 Request Timeout", True),
+                          ("600 Busy Everywhere", True),
+                          ("603 Decline", False)):
+        with Workdir() as wd:
+            # refuse.xml with this status (sipp checks the code before
+            # it would substitute a -key value)
+            answer = os.path.join(wd, "answer.xml")
+            with open(os.path.join(SCENARIOS, "refuse.xml")) as f:
+                text = f.read()
+            check("503 Service Unavailable" in text, "refuse.xml's 503")
+            with open(answer, "w") as f:
+                f.write(text.replace("503 Service Unavailable", status))
+            primary = Sipp(wd, answer, "primary")
+            secondary = Sipp(wd, "pbx.xml", "secondary")
+            eng = failover_engine(wd, primary.port, secondary)
+            try:
+                ctl = eng.ctl()
+                set_location(ctl, RECORD)
+                t0 = time.monotonic()
+                check(ctl.request("dial", {"number": "911"})["ok"], "dial")
+                if moves:
+                    ev = ctl.wait_event("emergency.failover")
+                    took = time.monotonic() - t0
+                    check(took < 1.0, f"{status}: failover after {took:.3f}")
+                    check(ev["route"] == "secondary" and
+                          status.split()[0] in ev["reason"] and
+                          ev["location"] == "by-value",
+                          f"{status}: failover {ev}")
+                    ctl.wait_event("call.established",
+                                   pred=lambda e: e["call"]["id"] ==
+                                   ev["call"])
+                    check(ctl.request("hangup")["ok"], "hangup")
+                ended = ctl.wait_event("emergency.ended")
+            finally:
+                eng.stop()
+                primary.stop()
+                secondary.stop()
+            check(len(primary.requests("INVITE")) == 1,
+                  f"{status}: the primary had the call")
+            if moves:
+                check(ended["outcome"] == "ended", f"{status}: {ended}")
+                check_secondary_took(secondary)
+            else:
+                check(ended["outcome"] == "declined" and
+                      not secondary.requests("INVITE"),
+                      f"{status}: ended there: {ended}")
 
 
 def test_failover_no_answer():
@@ -612,8 +636,9 @@ def test_without_body_hook():
 if __name__ == "__main__":
     need("sipp")
     sys.exit(run([test_dial_strings_and_paths, test_urn_route_through_proxy,
-                  test_no_location, test_failover_on_503,
-                  test_failover_no_answer, test_location_refused,
+                  test_no_location,
+                  test_failover_by_status, test_failover_no_answer,
+                  test_location_refused,
                   test_both_routes_fail,
                   test_security_desk, test_policy_files,
                   test_policy_example, test_location_uri_too, test_preview,

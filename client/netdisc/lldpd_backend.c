@@ -1,10 +1,11 @@
 /*
- * lldpd_backend: LLDP neighbours from a running lldpd, through liblldpctl,
- * for engines without CAP_NET_RAW (desktops).  liblldpctl's watch call
- * blocks, so a thread does the talking and hands each complete neighbour
- * list to baresip's thread through a libre mqueue.  The thread's sockets
- * are ours (liblldpctl's I/O callbacks), so stopping it is a byte on a
- * pipe that every wait also watches: no cancellation, nothing leaks.
+ * lldpd_backend: LLDP neighbours from a running lldpd, through liblldpctl
+ * (loaded when a backend starts: lldpctl_lazy.h), for engines without
+ * CAP_NET_RAW (desktops).  liblldpctl's watch call blocks, so a thread
+ * does the talking and hands each complete neighbour list to baresip's
+ * thread through a libre mqueue.  The thread's sockets are ours
+ * (liblldpctl's I/O callbacks), so stopping it is a byte on a pipe that
+ * every wait also watches: no cancellation, nothing leaks.
  */
 
 #include <re.h>
@@ -24,6 +25,7 @@
 #include "civic.h"
 #include "lldp.h"
 #include "lldp_json.h"
+#include "lldpctl_lazy.h"
 #include "lldpd_backend.h"
 
 enum { MSG_NEIGHBOURS = 1, MSG_ERROR = 2 };
@@ -65,8 +67,8 @@ static void id_fill(struct lldp_id *id, lldpctl_atom_t *atom,
 	const uint8_t *buf;
 	size_t len = 0;
 
-	id->subtype = (uint8_t)lldpctl_atom_get_int(atom, subtype);
-	buf = lldpctl_atom_get_buffer(atom, value, &len);
+	id->subtype = (uint8_t)lldpctlf.atom_get_int(atom, subtype);
+	buf = lldpctlf.atom_get_buffer(atom, value, &len);
 	if (!buf)
 		return;
 	id->len = len > sizeof(id->raw) ? sizeof(id->raw) : len;
@@ -89,35 +91,36 @@ static double degrees(const char *s)
 static void location_fill(struct lldp_frame *f, lldpctl_atom_t *loc)
 {
 	lldpctl_atom_t *elems, *el;
+	lldpctl_atom_iter_t *it;
 	const char *s;
 
-	switch (lldpctl_atom_get_int(loc, lldpctl_k_med_location_format)) {
+	switch (lldpctlf.atom_get_int(loc, lldpctl_k_med_location_format)) {
 	case LLDP_MED_LOC_COORD:
 		f->med.has_coord = true;
-		f->med.coord.latitude = degrees(lldpctl_atom_get_str(
+		f->med.coord.latitude = degrees(lldpctlf.atom_get_str(
 			loc, lldpctl_k_med_location_latitude));
-		f->med.coord.longitude = degrees(lldpctl_atom_get_str(
+		f->med.coord.longitude = degrees(lldpctlf.atom_get_str(
 			loc, lldpctl_k_med_location_longitude));
-		s = lldpctl_atom_get_str(loc, lldpctl_k_med_location_altitude);
+		s = lldpctlf.atom_get_str(loc, lldpctl_k_med_location_altitude);
 		f->med.coord.altitude = s ? atof(s) : 0;
 		f->med.coord.alt_type =
-			(enum lldp_med_altitude)lldpctl_atom_get_int(
+			(enum lldp_med_altitude)lldpctlf.atom_get_int(
 				loc, lldpctl_k_med_location_altitude_unit);
-		f->med.coord.datum = (enum lldp_med_datum)lldpctl_atom_get_int(
+		f->med.coord.datum = (enum lldp_med_datum)lldpctlf.atom_get_int(
 			loc, lldpctl_k_med_location_geoid);
 		break;
 	case LLDP_MED_LOC_CIVIC:
 		f->med.has_civic = true;
 		(void)civic_set_str(
 			&f->med.civic.civic, CIVIC_COUNTRY,
-			lldpctl_atom_get_str(loc,
-					     lldpctl_k_med_location_country));
-		elems = lldpctl_atom_get(loc,
-					 lldpctl_k_med_location_ca_elements);
-		lldpctl_atom_foreach(elems, el)
-		{
+			lldpctlf.atom_get_str(loc,
+					      lldpctl_k_med_location_country));
+		elems = lldpctlf.atom_get(loc,
+					  lldpctl_k_med_location_ca_elements);
+		for (el = lldpctl_lazy_first(elems, &it); el;
+		     el = lldpctl_lazy_next(elems, &it, el)) {
 			int field = civic_field_by_catype(
-				(unsigned)lldpctl_atom_get_int(
+				(unsigned)lldpctlf.atom_get_int(
 					el, lldpctl_k_med_civicaddress_type));
 
 			if (field < 0) {
@@ -126,13 +129,13 @@ static void location_fill(struct lldp_frame *f, lldpctl_atom_t *loc)
 			}
 			(void)civic_set_str(
 				&f->med.civic.civic, field,
-				lldpctl_atom_get_str(
+				lldpctlf.atom_get_str(
 					el, lldpctl_k_med_civicaddress_value));
 		}
-		lldpctl_atom_dec_ref(elems);
+		lldpctlf.atom_dec_ref(elems);
 		break;
 	case LLDP_MED_LOC_ELIN:
-		s = lldpctl_atom_get_str(loc, lldpctl_k_med_location_elin);
+		s = lldpctlf.atom_get_str(loc, lldpctl_k_med_location_elin);
 		if (s) {
 			f->med.has_elin = true;
 			str_ncpy(f->med.elin, s, sizeof(f->med.elin));
@@ -145,73 +148,77 @@ static void location_fill(struct lldp_frame *f, lldpctl_atom_t *loc)
 
 static void neighbour_fill(struct lldp_frame *f, lldpctl_atom_t *nb)
 {
-	lldpctl_atom_t *chassis = lldpctl_atom_get(nb, lldpctl_k_port_chassis);
+	lldpctl_atom_t *chassis = lldpctlf.atom_get(nb, lldpctl_k_port_chassis);
 	lldpctl_atom_t *locs, *loc;
+	lldpctl_atom_iter_t *it;
 	const char *s;
 
 	id_fill(&f->chassis, chassis, lldpctl_k_chassis_id_subtype,
 		lldpctl_k_chassis_id, true);
 	id_fill(&f->port, nb, lldpctl_k_port_id_subtype, lldpctl_k_port_id,
 		false);
-	f->ttl = (uint16_t)lldpctl_atom_get_int(nb, lldpctl_k_port_ttl);
-	s = lldpctl_atom_get_str(chassis, lldpctl_k_chassis_name);
+	f->ttl = (uint16_t)lldpctlf.atom_get_int(nb, lldpctl_k_port_ttl);
+	s = lldpctlf.atom_get_str(chassis, lldpctl_k_chassis_name);
 	if (s)
 		str_ncpy(f->sys_name, s, sizeof(f->sys_name));
 
-	f->med.device_type = (uint8_t)lldpctl_atom_get_int(
+	f->med.device_type = (uint8_t)lldpctlf.atom_get_int(
 		chassis, lldpctl_k_chassis_med_type);
-	f->med.caps = (uint16_t)lldpctl_atom_get_int(chassis,
-						     lldpctl_k_chassis_med_cap);
+	f->med.caps = (uint16_t)lldpctlf.atom_get_int(
+		chassis, lldpctl_k_chassis_med_cap);
 	f->med.has_caps = f->med.device_type > 0;
 
-	locs = lldpctl_atom_get(nb, lldpctl_k_port_med_locations);
-	lldpctl_atom_foreach(locs, loc)
-	{
+	locs = lldpctlf.atom_get(nb, lldpctl_k_port_med_locations);
+	for (loc = lldpctl_lazy_first(locs, &it); loc;
+	     loc = lldpctl_lazy_next(locs, &it, loc)) {
 		location_fill(f, loc);
 	}
-	lldpctl_atom_dec_ref(locs);
-	lldpctl_atom_dec_ref(chassis);
+	lldpctlf.atom_dec_ref(locs);
+	lldpctlf.atom_dec_ref(chassis);
 }
 
 /* Every neighbour lldpd knows, as one list (runs on the worker thread). */
 static struct neighbours *neighbours_fetch(lldpctl_conn_t *conn)
 {
 	lldpctl_atom_t *ifaces, *iface;
+	lldpctl_atom_iter_t *it;
 	struct neighbours *nbs;
 
 	nbs = mem_zalloc(sizeof(*nbs), neighbours_destructor);
 	if (!nbs)
 		return NULL;
 
-	ifaces = lldpctl_get_interfaces(conn);
+	ifaces = lldpctlf.get_interfaces(conn);
 	if (!ifaces) {
 		mem_deref(nbs);
 		return NULL;
 	}
 
-	lldpctl_atom_foreach(ifaces, iface)
-	{
-		lldpctl_atom_t *port = lldpctl_get_port(iface);
+	for (iface = lldpctl_lazy_first(ifaces, &it); iface;
+	     iface = lldpctl_lazy_next(ifaces, &it, iface)) {
+		lldpctl_atom_t *port = lldpctlf.get_port(iface);
 		lldpctl_atom_t *list, *nb;
+		lldpctl_atom_iter_t *nb_it;
 		const char *name =
-			lldpctl_atom_get_str(iface, lldpctl_k_interface_name);
+			lldpctlf.atom_get_str(iface, lldpctl_k_interface_name);
 
-		list = port ? lldpctl_atom_get(port, lldpctl_k_port_neighbors)
+		list = port ? lldpctlf.atom_get(port, lldpctl_k_port_neighbors)
 			    : NULL;
-		lldpctl_atom_foreach(list, nb)
-		{
-			if (nbs->n >= LLDPD_BACKEND_MAX || !name)
-				break;
+		/* full table or no name: stop, dropping the element held */
+		for (nb = lldpctl_lazy_first(list, &nb_it);
+		     nb && nbs->n < LLDPD_BACKEND_MAX && name;
+		     nb = lldpctl_lazy_next(list, &nb_it, nb)) {
 			str_ncpy(nbs->v[nbs->n].ifname, name,
 				 sizeof(nbs->v[0].ifname));
 			nbs->v[nbs->n].ifindex = if_nametoindex(name);
 			neighbour_fill(&nbs->v[nbs->n].f, nb);
 			++nbs->n;
 		}
-		lldpctl_atom_dec_ref(list);
-		lldpctl_atom_dec_ref(port);
+		lldpctlf.atom_dec_ref(nb);
+		lldpctlf.atom_dec_ref(list);
+		lldpctlf.atom_dec_ref(port);
 	}
-	lldpctl_atom_dec_ref(ifaces);
+	lldpctlf.atom_dec_ref(ifaces);
 
 	return nbs;
 }
@@ -289,7 +296,7 @@ static lldpctl_conn_t *chan_open(struct chan *c, const char *path, int stopfd)
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)))
 		return NULL;
 
-	return lldpctl_new_name(path, chan_send, chan_recv, c);
+	return lldpctlf.new_name(path, chan_send, chan_recv, c);
 }
 
 static void publish(struct worker *w)
@@ -320,17 +327,17 @@ static void *worker_main(void *arg)
 	w.watch = chan_open(&w.watch_chan, w.b->sock, w.b->stop[0]);
 	w.query = chan_open(&w.query_chan, w.b->sock, w.b->stop[0]);
 	if (w.watch && w.query &&
-	    lldpctl_watch_callback2(w.watch, on_change, &w) == 0) {
+	    lldpctlf.watch_callback2(w.watch, on_change, &w) == 0) {
 		publish(&w);
-		while (lldpctl_watch(w.watch) >= 0)
+		while (lldpctlf.watch(w.watch) >= 0)
 			;
 	}
 	(void)mqueue_push(w.b->mq, MSG_ERROR, NULL);
 
 	if (w.watch)
-		lldpctl_release(w.watch);
+		lldpctlf.release(w.watch);
 	if (w.query)
-		lldpctl_release(w.query);
+		lldpctlf.release(w.query);
 	if (w.watch_chan.fd >= 0)
 		(void)close(w.watch_chan.fd);
 	if (w.query_chan.fd >= 0)
@@ -383,6 +390,11 @@ int lldpd_backend_alloc(struct lldpd_backend **bp, const char *sock,
 
 	if (!bp)
 		return EINVAL;
+
+	/* liblldpctl is mapped from here on only (lldpctl_lazy.h) */
+	err = lldpctl_lazy_load();
+	if (err)
+		return err;
 
 	b = mem_zalloc(sizeof(*b), destructor);
 	if (!b)

@@ -3,7 +3,9 @@
 facing the engine's: netinfo reports the switch's chassis and port and the
 exact LLDP-MED location lldpd was given (civic, then coordinates, then
 ELIN); lldpd sees the engine as an LLDP-MED Class III endpoint; the link
-going down and up drops the neighbour and brings it back."""
+going down and up drops the neighbour and brings it back.  Without
+CAP_NET_RAW the same comes through the engine's own lldpd, and only then is
+liblldpctl loaded."""
 
 import json
 import os
@@ -67,6 +69,14 @@ def stranger(ns, ifname):
        "s.send(bytes.fromhex(sys.argv[2]))", ifname, frame.hex(), ns=ns)
 
 
+def maps_lldpctl(eng):
+    """Whether the engine has liblldpctl mapped (lldpctl_lazy.c loads it
+    only when the lldpd backend starts).  "ip netns exec" and setpriv exec,
+    so the Popen pid is the engine's."""
+    with open(f"/proc/{eng.proc.pid}/maps") as f:
+        return "liblldpctl.so" in f.read()
+
+
 def neighbour(ctl, port="eth0"):
     return ctl.request("netinfo")["result"]["lldp"].get(port)
 
@@ -109,6 +119,8 @@ def test_switch_locations_and_link_changes():
                                 "A3": "Redmond", "A6": "Microsoft",
                                 "STS": "Way", "HNO": "1", "FLR": "3"},
                       f"civic as configured: {civic}")
+                check(not maps_lldpctl(eng),
+                      "raw sockets: liblldpctl is never loaded")
 
                 sw.configure("coordinate", "latitude", "47.6423N",
                              "longitude", "122.1391W", "altitude", "40", "m",
@@ -214,6 +226,7 @@ def test_via_lldpd_backend():
                       "ELIN via lldpd")
                 check("reading LLDP from lldpd" in eng.log_text(),
                       "the engine says where LLDP comes from")
+                check(maps_lldpctl(eng), "the backend loaded liblldpctl")
             finally:
                 eng.stop()
                 local.stop()

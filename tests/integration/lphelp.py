@@ -33,17 +33,23 @@ def check(cond, what):
         raise Failure(what)
 
 
-def need(*programs):
-    """Skip (exit 77) when a program is missing, except in CI."""
-    missing = [p for p in programs if not shutil.which(p)]
+def skip_missing(missing):
+    """Nothing to do if missing is empty; else skip (exit 77) on a
+    developer machine and fail under CI=true, where the test command
+    (packaging/install-deps) installs everything."""
     if not missing:
         return
     msg = "missing " + ", ".join(missing)
     if os.environ.get("CI") == "true":
-        print(f"FAIL: {msg} in CI (the test command installs it)")
+        print(f"FAIL: {msg} in CI (packaging/install-deps installs it)")
         sys.exit(1)
     print(f"SKIP: {msg}")
     sys.exit(SKIP)
+
+
+def need(*programs):
+    """Skip (exit 77) when a program is missing, except in CI."""
+    skip_missing([p for p in programs if not shutil.which(p)])
 
 
 def need_root():

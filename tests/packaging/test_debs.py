@@ -9,7 +9,10 @@ import subprocess
 import sys
 import tempfile
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration"))
+from lphelp import Failure, check, skip_missing  # noqa: E402
+
 TOOLS = ("git", "dpkg-deb", "dpkg-buildpackage", "dh", "fakeroot", "lintian")
 
 # Every file each package must hold; "*" is the multiarch directory.
@@ -36,27 +39,13 @@ UI_FILES = [
 ]
 
 
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-
-
 def need_tools():
     """build-deb installs the Debian tools itself when it runs as root;
     otherwise skip without them (fail under CI=true)."""
     missing = [t for t in TOOLS if not shutil.which(t)]
-    if not missing or (os.geteuid() == 0 and "git" not in missing):
+    if os.geteuid() == 0 and "git" not in missing:
         return
-    msg = "missing " + ", ".join(missing)
-    if os.environ.get("CI") == "true":
-        print(f"FAIL: {msg} in CI (packaging/install-deps installs them)")
-        sys.exit(1)
-    print(f"SKIP: {msg}")
-    sys.exit(SKIP)
+    skip_missing(missing)
 
 
 def run(*cmd, **kw):

@@ -49,42 +49,38 @@ static int set_path(char *dst, size_t sz, const char *val, const char *what)
 	return 0;
 }
 
+/* $var/locphone, else $HOME/<home_rel>/locphone (XDG base directories);
+ * buf is left alone when neither is set. */
+static void xdg_dir(char *buf, size_t sz, const char *var, const char *home_rel)
+{
+	const char *env = getenv(var);
+	const char *home = getenv("HOME");
+
+	if (env && env[0])
+		re_snprintf(buf, sz, "%s/locphone", env);
+	else if (home && home[0])
+		re_snprintf(buf, sz, "%s/%s/locphone", home, home_rel);
+}
+
 static int defaults(struct launcher *l)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	const char *env;
 
-	if (xdg && xdg[0])
-		re_snprintf(l->config_dir, sizeof(l->config_dir), "%s/locphone",
-			    xdg);
-	else if (home && home[0])
-		re_snprintf(l->config_dir, sizeof(l->config_dir),
-			    "%s/.config/locphone", home);
+	xdg_dir(l->config_dir, sizeof(l->config_dir), "XDG_CONFIG_HOME",
+		".config");
+	xdg_dir(l->state_dir, sizeof(l->state_dir), "XDG_STATE_HOME",
+		".local/state");
+	xdg_dir(l->data_dir, sizeof(l->data_dir), "XDG_DATA_HOME",
+		".local/share");
 
+	/* the runtime dir has no $HOME fallback: root's is /run/locphone */
 	if (rt && rt[0])
 		re_snprintf(l->runtime_dir, sizeof(l->runtime_dir),
 			    "%s/locphone", rt);
-
-	env = getenv("XDG_STATE_HOME");
-	if (env && env[0])
-		re_snprintf(l->state_dir, sizeof(l->state_dir), "%s/locphone",
-			    env);
-	else if (home && home[0])
-		re_snprintf(l->state_dir, sizeof(l->state_dir),
-			    "%s/.local/state/locphone", home);
 	else if (geteuid() == 0)
 		str_ncpy(l->runtime_dir, "/run/locphone",
 			 sizeof(l->runtime_dir));
-
-	env = getenv("XDG_DATA_HOME");
-	if (env && env[0])
-		re_snprintf(l->data_dir, sizeof(l->data_dir), "%s/locphone",
-			    env);
-	else if (home && home[0])
-		re_snprintf(l->data_dir, sizeof(l->data_dir),
-			    "%s/.local/share/locphone", home);
 
 	env = getenv("LOCPHONE_MODULE_DIR");
 	str_ncpy(l->module_dir, env && env[0] ? env : LOCPHONE_MODULEDIR,

@@ -71,5 +71,51 @@ def test_user_files_untouched():
         check(after["accounts"] == accounts, "accounts unchanged")
 
 
+def default_dirs(env):
+    """Run locphoned with only env (and the build's module paths) and
+    /bin/true as baresip, so that it only prepares its directories."""
+    full = {"PATH": "/usr/bin:/bin", **env}
+    for k in ("LOCPHONE_MODULE_DIR", "LOCPHONE_SIPBODY"):
+        full[k] = os.environ[k]
+    res = subprocess.run([LOCPHONED, "--foreground", "--baresip",
+                          "/bin/true"], env=full, capture_output=True,
+                         text=True, timeout=20)
+    check(res.returncode == 0, f"{env}: exit {res.returncode} "
+          f"{res.stderr}")
+
+
+def test_default_dirs():
+    """Without options the directories follow the XDG variables, else
+    $HOME; root without XDG_RUNTIME_DIR uses /run/locphone."""
+    with Workdir() as wd:
+        xdg = {v: os.path.join(wd, v.lower()) for v in
+               ("XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "XDG_STATE_HOME",
+                "XDG_DATA_HOME")}
+        os.makedirs(xdg["XDG_RUNTIME_DIR"], mode=0o700)  # the session's
+        default_dirs({"HOME": os.path.join(wd, "home"), **xdg})
+        check(os.path.isfile(os.path.join(xdg["XDG_RUNTIME_DIR"],
+                                          "locphone", "baresip", "config")),
+              "baresip's config under $XDG_RUNTIME_DIR/locphone")
+        for v in ("XDG_STATE_HOME", "XDG_DATA_HOME"):
+            check(os.path.isdir(os.path.join(xdg[v], "locphone")),
+                  f"$${v}/locphone made")
+        check(not os.path.exists(os.path.join(wd, "home")),
+              "$HOME not used when the XDG variables are set")
+
+        if os.geteuid() != 0 or os.path.exists("/run/locphone"):
+            return  # root's default is checked where it is free to use
+        home = os.path.join(wd, "home")
+        try:
+            default_dirs({"HOME": home})
+            check(os.path.isfile("/run/locphone/baresip/config"),
+                  "root without XDG_RUNTIME_DIR: /run/locphone")
+            for rel in (".local/state/locphone", ".local/share/locphone"):
+                check(os.path.isdir(os.path.join(home, rel)),
+                      f"$HOME/{rel} made")
+        finally:
+            subprocess.run(["rm", "-rf", "/run/locphone"], check=True)
+
+
 if __name__ == "__main__":
-    sys.exit(run([test_version, test_refusals, test_user_files_untouched]))
+    sys.exit(run([test_version, test_refusals, test_user_files_untouched,
+                  test_default_dirs]))

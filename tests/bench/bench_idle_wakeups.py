@@ -27,7 +27,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
 from lphelp import (Engine, Failure, Topology, Workdir, check,  # noqa: E402
-                    need, need_root, wait_for)
+                    need, need_root, plain_baresip_conf, wait_for)
 
 WINDOW_S = 60  # long enough to hold any 30 s or 60 s timer at least once
 BARESIP = os.environ.get("LOCPHONE_BARESIP", "/usr/bin/baresip")
@@ -101,15 +101,7 @@ def stop(proc, sig=signal.SIGTERM):
 def plain_baresip(wd, host, engine_rt):
     """baresip alone, with the engine's config minus our modules."""
     conf = os.path.join(wd, "plain")
-    os.makedirs(conf)
-    with open(os.path.join(engine_rt, "baresip", "config")) as f:
-        lines = [ln for ln in f
-                 if not ln.startswith(("module_app\t\tctrl.so",
-                                       "module_app\t\tlocation.so",
-                                       "locphone_"))]
-    with open(os.path.join(conf, "config"), "w") as f:
-        f.writelines(lines)
-    open(os.path.join(conf, "accounts"), "w").close()
+    plain_baresip_conf(engine_rt, conf)
     log = open(os.path.join(wd, "plain.log"), "w")
     proc = subprocess.Popen(["ip", "netns", "exec", host.ns, BARESIP, "-f",
                              conf], stdout=log, stderr=subprocess.STDOUT,

@@ -12,7 +12,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
-from lphelp import Engine, Workdir, wait_for  # noqa: E402
+from lphelp import (Engine, Workdir, plain_baresip_conf,  # noqa: E402
+                    wait_for)
 
 ROUNDS = 5
 BARESIP = os.environ.get("LOCPHONE_BARESIP", "/usr/bin/baresip")
@@ -38,17 +39,7 @@ def engine_rss(wd):
 def plain_rss(wd, engine_rt):
     """baresip alone, with the engine's config minus our modules."""
     conf = os.path.join(wd, "plain")
-    os.makedirs(conf)
-    with open(os.path.join(engine_rt, "baresip", "config")) as f:
-        lines = [ln for ln in f
-                 if not ln.startswith(("module_app\t\tctrl.so",
-                                       "module_app\t\tlocation.so",
-                                       "module_app\t\te911.so",
-                                       "locphone_"))]
-    with open(os.path.join(conf, "config"), "w") as f:
-        f.writelines(lines)
-    with open(os.path.join(conf, "accounts"), "w") as f:
-        f.write("<sip:alice@127.0.0.1:9>;regint=0\n")
+    plain_baresip_conf(engine_rt, conf, "<sip:alice@127.0.0.1:9>;regint=0\n")
     log = open(os.path.join(wd, "plain.log"), "w")
     proc = subprocess.Popen([BARESIP, "-f", conf], stdout=log,
                             stderr=subprocess.STDOUT,

@@ -143,6 +143,27 @@ def udp_bound(port, netns=None, addr="127.0.0.1"):
                for line in table.splitlines()[1:] if line.split())
 
 
+# locphone's own baresip modules (client/engine/launcher.c own_modules)
+OWN_MODULES = ("ctrl.so", "location.so", "e911.so")
+
+
+def plain_baresip_conf(engine_rt, dest, accounts=""):
+    """A config dir dest for baresip alone: the engine's generated config
+    (engine_rt is its runtime dir) without locphone's modules and
+    settings, and an accounts file holding accounts.  The baseline of the
+    benchmarks."""
+    os.makedirs(dest)
+    with open(os.path.join(engine_rt, "baresip", "config")) as f:
+        lines = [ln for ln in f
+                 if not ln.startswith("locphone_") and not
+                 (ln.startswith("module_app") and
+                  ln.split()[-1] in OWN_MODULES)]
+    with open(os.path.join(dest, "config"), "w") as f:
+        f.writelines(lines)
+    with open(os.path.join(dest, "accounts"), "w") as f:
+        f.write(accounts)
+
+
 class Sipp:
     """A sipp UAS on loopback running a scenario, with a message trace."""
 

@@ -12,8 +12,8 @@ import os
 import subprocess
 import sys
 
-from lphelp import (Engine, Topology, Workdir, check, need, need_root, run,
-                    sh, wait_for)
+from lphelp import (Engine, Failure, Topology, Workdir, check, need,
+                    need_root, run, sh, wait_for)
 
 
 class Switch:
@@ -42,7 +42,7 @@ class Switch:
                               "-u", self.sock, *args],
                              capture_output=True, text=True)
         if check_rc and res.returncode:
-            raise AssertionError(f"lldpcli {args}: {res.stderr}")
+            raise Failure(f"lldpcli {args}: {res.stderr}")
         return res.stdout if res.returncode == 0 else None
 
     def configure(self, *words):

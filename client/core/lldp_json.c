@@ -4,6 +4,7 @@
 #include <string.h>
 #include "civic.h"
 #include "lldp.h"
+#include "location.h"
 #include "lldp_json.h"
 
 static int id_encode(struct odict *od, const char *key,
@@ -78,12 +79,11 @@ static int coord_encode(struct odict *loc, const struct lldp_med_coord *c)
 
 	err = odict_alloc(&o, 8);
 	if (!err)
-		err = odict_entry_add(o, "latitude", ODICT_DOUBLE, c->latitude);
+		err = location_json_number_add(o, "latitude", c->latitude);
 	if (!err)
-		err = odict_entry_add(o, "longitude", ODICT_DOUBLE,
-				      c->longitude);
+		err = location_json_number_add(o, "longitude", c->longitude);
 	if (!err && c->alt_type != LLDP_MED_ALT_NONE)
-		err = odict_entry_add(o, "altitude", ODICT_DOUBLE, c->altitude);
+		err = location_json_number_add(o, "altitude", c->altitude);
 	if (!err)
 		err = odict_entry_add(o, "altitude_type", ODICT_STRING,
 				      altitude_name(c->alt_type));

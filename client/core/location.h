@@ -204,6 +204,14 @@ bool location_text_valid(const char *s, size_t len);
 int location_json_encode(struct odict *od, const struct location *loc);
 
 /*
+ * Add v as a JSON number that prints right to six decimals: libre writes
+ * doubles with %f, which truncates (47.3 would come out as 47.299999), so
+ * half a unit of the sixth decimal is added away from zero.  For every
+ * coordinate and distance locphone puts into JSON.
+ */
+int location_json_number_add(struct odict *od, const char *key, double v);
+
+/*
  * Read a record written by location_json_encode() (saved state).  Every
  * value is checked as the setters and geo_validate() do; unknown keys are
  * ignored.  On success *loc is reset and filled; on failure it is left

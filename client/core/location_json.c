@@ -12,7 +12,7 @@
  * (47.3 comes out as 47.299999).  Adding half a unit of the sixth decimal
  * turns the truncation into rounding to nearest.
  */
-static int add_number(struct odict *od, const char *key, double v)
+int location_json_number_add(struct odict *od, const char *key, double v)
 {
 	return odict_entry_add(od, key, ODICT_DOUBLE, v + copysign(0.5e-6, v));
 }
@@ -84,11 +84,11 @@ static int encode_pos(struct odict *od, const struct geo_pos *p, bool three_d)
 {
 	int err;
 
-	err = add_number(od, "lat", p->lat);
+	err = location_json_number_add(od, "lat", p->lat);
 	if (!err)
-		err = add_number(od, "lon", p->lon);
+		err = location_json_number_add(od, "lon", p->lon);
 	if (!err && three_d)
-		err = add_number(od, "alt", p->alt);
+		err = location_json_number_add(od, "alt", p->alt);
 
 	return err;
 }
@@ -106,11 +106,14 @@ static int encode_points(struct odict *od, const struct geo *g, bool three_d)
 		re_snprintf(key, sizeof(key), "%zu", i);
 		err = add_container(&pt, arr, key, ODICT_ARRAY);
 		if (!err)
-			err = add_number(pt, "0", g->pointv[i].lat);
+			err = location_json_number_add(pt, "0",
+						       g->pointv[i].lat);
 		if (!err)
-			err = add_number(pt, "1", g->pointv[i].lon);
+			err = location_json_number_add(pt, "1",
+						       g->pointv[i].lon);
 		if (!err && three_d)
-			err = add_number(pt, "2", g->pointv[i].alt);
+			err = location_json_number_add(pt, "2",
+						       g->pointv[i].alt);
 	}
 
 	return err;
@@ -129,7 +132,8 @@ static int encode_shape_values(struct odict *obj, const struct geo *g)
 
 	case GEO_PRISM:
 		err = encode_points(obj, g, three_d);
-		return err ? err : add_number(obj, "height", g->height);
+		return err ? err
+			   : location_json_number_add(obj, "height", g->height);
 
 	default:
 		break;
@@ -143,28 +147,35 @@ static int encode_shape_values(struct odict *obj, const struct geo *g)
 
 	case GEO_CIRCLE:
 	case GEO_SPHERE:
-		return add_number(obj, "radius", g->radius);
+		return location_json_number_add(obj, "radius", g->radius);
 
 	case GEO_ELLIPSE:
 	case GEO_ELLIPSOID:
-		err = add_number(obj, "semi_major", g->semi_major);
+		err = location_json_number_add(obj, "semi_major",
+					       g->semi_major);
 		if (!err)
-			err = add_number(obj, "semi_minor", g->semi_minor);
+			err = location_json_number_add(obj, "semi_minor",
+						       g->semi_minor);
 		if (!err && g->shape == GEO_ELLIPSOID)
-			err = add_number(obj, "vertical", g->vertical);
+			err = location_json_number_add(obj, "vertical",
+						       g->vertical);
 		if (!err)
-			err = add_number(obj, "orientation", g->orientation);
+			err = location_json_number_add(obj, "orientation",
+						       g->orientation);
 		return err;
 
 	case GEO_ARCBAND:
-		err = add_number(obj, "inner_radius", g->inner_radius);
+		err = location_json_number_add(obj, "inner_radius",
+					       g->inner_radius);
 		if (!err)
-			err = add_number(obj, "outer_radius", g->outer_radius);
+			err = location_json_number_add(obj, "outer_radius",
+						       g->outer_radius);
 		if (!err)
-			err = add_number(obj, "start_angle", g->start_angle);
+			err = location_json_number_add(obj, "start_angle",
+						       g->start_angle);
 		if (!err)
-			err = add_number(obj, "opening_angle",
-					 g->opening_angle);
+			err = location_json_number_add(obj, "opening_angle",
+						       g->opening_angle);
 		return err;
 
 	default:

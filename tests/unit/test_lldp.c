@@ -9,6 +9,7 @@
 #include "civic.h"
 #include "lldp.h"
 #include "lldp_fixtures.h"
+#include "lldp_json.h"
 
 /* Coordinates are 9.25 fixed point: 2^-25 degrees is about 3e-8. */
 #define DEG_EPS 1e-7
@@ -498,6 +499,35 @@ static void names(void **state)
 	assert_string_equal("reserved", lldp_med_tlv_name(12));
 }
 
+/* Coordinates in netinfo print right to six decimals: libre writes
+ * doubles with %f, which truncates (47.3 would read 47.299999). */
+static void json_coordinates(void **state)
+{
+	struct lldp_frame *f = mem_zalloc(sizeof(*f), NULL);
+	struct odict *od = NULL;
+	char *text = NULL;
+	(void)state;
+
+	assert_non_null(f);
+	f->med.has_caps = true;
+	f->med.has_coord = true;
+	f->med.coord.latitude = 47.3;
+	f->med.coord.longitude = -122.1;
+	f->med.coord.alt_type = LLDP_MED_ALT_FLOORS;
+	f->med.coord.altitude = 2.7;
+
+	assert_int_equal(0, odict_alloc(&od, 8));
+	assert_int_equal(0, lldp_frame_json_encode(od, f));
+	assert_int_equal(0, re_sdprintf(&text, "%H", json_encode_odict, od));
+	assert_non_null(strstr(text, "\"latitude\":47.300000"));
+	assert_non_null(strstr(text, "\"longitude\":-122.100000"));
+	assert_non_null(strstr(text, "\"altitude\":2.700000"));
+
+	mem_deref(text);
+	mem_deref(od);
+	mem_deref(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +540,7 @@ int main(void)
 		cmocka_unit_test(network_policies),
 		cmocka_unit_test(minimal_and_skipped),
 		cmocka_unit_test(names),
+		cmocka_unit_test(json_coordinates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -208,7 +208,7 @@ static void state_save(const struct locator *l, const struct location *loc)
 	char tmp[sizeof(l->cfg.state_file) + 8];
 	struct odict *od = NULL, *lj = NULL;
 	struct mbuf *mb = NULL;
-	int fd = -1, err;
+	int fd, err;
 
 	if (!l->cfg.state_file[0])
 		return;
@@ -223,20 +223,41 @@ static void state_save(const struct locator *l, const struct location *loc)
 	if (!err)
 		err = odict_entry_add(od, "location", ODICT_OBJECT, lj);
 	mb = mbuf_alloc(1024);
-	if (!err && mb)
+	if (!err && !mb)
+		err = ENOMEM;
+	if (!err)
 		err = mbuf_printf(mb, "%H\n", json_encode_odict, od);
-	if (err || !mb)
+	if (err)
 		goto out;
 
 	re_snprintf(tmp, sizeof(tmp), "%s.tmp", l->cfg.state_file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, mb->buf, mb->end) != (ssize_t)mb->end ||
-	    fsync(fd) || close(fd) || rename(tmp, l->cfg.state_file)) {
-		if (fd >= 0)
-			(void)unlink(tmp);
+	if (fd < 0) {
+		err = errno;
+		goto out;
 	}
+	for (size_t off = 0; !err && off < mb->end;) {
+		ssize_t n = write(fd, mb->buf + off, mb->end - off);
+
+		if (n > 0)
+			off += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			err = errno;
+	}
+	if (!err && fsync(fd))
+		err = errno;
+	if (close(fd) && !err)
+		err = errno;
+	if (!err && rename(tmp, l->cfg.state_file))
+		err = errno;
+	if (err)
+		(void)unlink(tmp);
 
 out:
+	if (err)
+		re_fprintf(stderr,
+			   "locator: cannot save the last location to %s: %m\n",
+			   l->cfg.state_file, err);
 	mem_deref(mb);
 	mem_deref(lj);
 	mem_deref(od);

@@ -293,10 +293,12 @@ static int cmd_call_check(const struct odict *args, struct odict *result,
 
 static void location_take(struct e911 *m, const struct odict *fields)
 {
+	struct location loc;
 	const char *why = NULL;
 	int err;
 
-	err = location_json_decode(&m->loc, fields, &why);
+	memset(&loc, 0, sizeof(loc));
+	err = location_json_decode(&loc, fields, &why);
 	if (err) {
 		warning("e911: location record refused (%s): %m; keeping the "
 			"previous one\n",
@@ -304,6 +306,14 @@ static void location_take(struct e911 *m, const struct odict *fields)
 		return;
 	}
 
+	/* location.changed also says a new reason for the same record:
+	 * the PIDF-LO built for it stays */
+	if (location_equal(&loc, &m->loc)) {
+		location_reset(&loc);
+		return;
+	}
+
+	location_move(&m->loc, &loc);
 	m->have_loc = location_has_value(&m->loc) || m->loc.uric > 0;
 	++m->loc_gen;
 	e911_pidf_refresh(m, e911_ua_choose(m, NULL));

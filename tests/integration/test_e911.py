@@ -508,6 +508,31 @@ def test_location_uri_too():
             check(started["location"] == "by-value", "still by value")
 
 
+def test_pidf_kept_for_same_record():
+    """The PIDF-LO is built once per record: the same record announced
+    again (location.changed with only a new reason) keeps it, ids and
+    all; another record builds a new one."""
+    with Workdir() as wd:
+        pbx = Sipp(wd, "pbx.xml", "pbx")
+        eng = engine(wd, pbx)
+        try:
+            ctl = eng.ctl()
+
+            def pidf():
+                r = ctl.request("e911.preview")
+                check(r["ok"] and r["result"]["pidf"], f"preview: {r}")
+                return r["result"]["pidf"]
+            set_location(ctl, RECORD)
+            first = pidf()
+            set_location(ctl, RECORD)
+            check(pidf() == first, "the same record keeps its PIDF-LO")
+            set_location(ctl, RECORD_GEO)
+            check(pidf() != first, "a new record gets a new PIDF-LO")
+        finally:
+            eng.stop()
+            pbx.stop()
+
+
 def test_preview():
     """locphonectl emergency preview shows what would be sent, and sends
     nothing."""
@@ -641,6 +666,7 @@ if __name__ == "__main__":
                   test_location_refused,
                   test_both_routes_fail,
                   test_security_desk, test_policy_files,
-                  test_policy_example, test_location_uri_too, test_preview,
+                  test_policy_example, test_location_uri_too,
+                  test_pidf_kept_for_same_record, test_preview,
                   test_callback_window, test_do_not_disturb,
                   test_without_body_hook]))

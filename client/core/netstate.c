@@ -62,10 +62,6 @@ static int decode_link(struct net_link *l, const uint8_t *body, size_t len,
 				l->has_mac = true;
 			}
 			break;
-		case IFLA_OPERSTATE:
-			if (a.len >= 1)
-				l->operstate = a.val[0];
-			break;
 		case IFLA_WIRELESS:
 			l->wireless = true;
 			break;

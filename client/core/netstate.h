@@ -21,8 +21,7 @@ struct net_link {
 	uint16_t arptype; /* ARPHRD_* */
 	char kind[16];	  /* IFLA_INFO_KIND: "wireguard", "tun", "veth", ... */
 	unsigned flags;	  /* IFF_* */
-	uint8_t operstate;
-	bool wireless; /* marked by the nl80211 side */
+	bool wireless;	  /* marked by the nl80211 side */
 };
 
 struct net_addr {

@@ -61,14 +61,6 @@ bool nlattr_u32(uint32_t *v, const struct nlattr_val *a)
 	return true;
 }
 
-bool nlattr_u16(uint16_t *v, const struct nlattr_val *a)
-{
-	if (a->len != 2)
-		return false;
-	memcpy(v, a->val, 2);
-	return true;
-}
-
 bool nlattr_s32(int32_t *v, const struct nlattr_val *a)
 {
 	if (a->len != 4)

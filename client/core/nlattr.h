@@ -24,5 +24,4 @@ bool nlattr_str(char *dst, size_t sz, const struct nlattr_val *a);
 
 /* Fixed-size integers: false if the length is not exactly the size. */
 bool nlattr_u32(uint32_t *v, const struct nlattr_val *a);
-bool nlattr_u16(uint16_t *v, const struct nlattr_val *a);
 bool nlattr_s32(int32_t *v, const struct nlattr_val *a);

@@ -322,20 +322,15 @@ static void to_uri_make(struct e911_call *ec)
  * its own media, resume them (the re-INVITE is not sent). */
 static void hold_refused(unsigned handle, void *arg)
 {
-	struct e911 *m = arg;
-	struct le *le;
+	struct e911_call *ec = arg; /* the hook never outlives it */
+	(void)handle;
 
-	for (le = m->calls.head; le; le = le->next) {
-		struct e911_call *ec = le->data;
-
-		if (ec->hook != handle || !ec->call)
-			continue;
-		warning("e911: call %u: hold refused, the emergency call "
-			"goes on\n",
-			ec->id);
-		(void)call_hold(ec->call, false);
+	if (!ec->call)
 		return;
-	}
+
+	warning("e911: call %u: hold refused, the emergency call goes on\n",
+		ec->id);
+	(void)call_hold(ec->call, false);
 }
 
 int e911_invite_arm(struct e911_call *ec, struct call *call)
@@ -348,7 +343,6 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 	if (err)
 		return err;
 
-	str_ncpy(ec->req_uri, call_peeruri(call), sizeof(ec->req_uri));
 	ec->hooked = false;
 
 	if (arm) {
@@ -366,7 +360,7 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 			rq.to_uri = ec->to_uri;
 		rq.locked = true;
 		rq.held = hold_refused;
-		rq.arg = ec->m;
+		rq.arg = ec;
 		rq.hdrs = ec->hdrs;
 		if (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE) {
 			rq.part_hdrs = ec->part_hdrs;
@@ -377,13 +371,10 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 		ec->hooked = ec->hook != 0;
 	}
 
-	/* without the hook libre sends baresip's URI as both */
 	if (!ec->hooked) {
+		/* libre sends baresip's URI as Request-URI and To */
 		str_ncpy(ec->req_uri, call_peeruri(call), sizeof(ec->req_uri));
 		str_ncpy(ec->to_uri, ec->req_uri, sizeof(ec->to_uri));
-	}
-
-	if (!ec->hooked) {
 		warning("e911: *** call %u: the INVITE body hook is not "
 			"active: %s, sent to %s ***\n",
 			ec->id,

@@ -75,8 +75,11 @@ def default_dirs(env):
     """Run locphoned with only env (and the build's module paths) and
     /bin/true as baresip, so that it only prepares its directories."""
     full = {"PATH": "/usr/bin:/bin", **env}
-    for k in ("LOCPHONE_MODULE_DIR", "LOCPHONE_SIPBODY"):
-        full[k] = os.environ[k]
+    # the build's paths, and what a sanitizer build preloads and reads
+    for k in ("LOCPHONE_MODULE_DIR", "LOCPHONE_SIPBODY", "LOCPHONE_PRELOAD",
+              "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            full[k] = os.environ[k]
     res = subprocess.run([LOCPHONED, "--foreground", "--baresip",
                           "/bin/true"], env=full, capture_output=True,
                          text=True, timeout=20)

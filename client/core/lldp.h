@@ -1,5 +1,7 @@
 /* lldp: IEEE 802.1AB LLDPDUs with TIA-1057 LLDP-MED, decoded and encoded. */
 
+#include "wiretext.h"
+
 /*
  * Needs re.h (struct mbuf) and civic.h (struct civic) included first.
  * Facts: standards.md §8; items marked [U] there or here are unverified.
@@ -22,6 +24,8 @@
 #define LLDP_ID_TEXT_SIZE (3 * LLDP_ID_MAX + 1)
 /* Port Description, System Name, System Description: 0..255 octets [U]. */
 #define LLDP_STR_MAX 255
+/* Room for such a string once made UTF-8 (ISO-8859-1 doubles). */
+#define LLDP_TEXT_SIZE WIRETEXT_SIZE(LLDP_STR_MAX)
 /* Management Address: address string is family octet + 1..31 octets. */
 #define LLDP_MGMT_ADDR_MAX 31u
 #define LLDP_MGMT_MAX	   4
@@ -29,8 +33,9 @@
 #define LLDP_MED_POLICY_MAX 8
 /* LLDP-MED inventory strings: 0..32 octets (§8.4). */
 #define LLDP_MED_INVENTORY_MAX 32
-/* ECS ELIN: 10..25 digits (§8.4). */
-#define LLDP_MED_ELIN_MIN 10u
+/* ECS ELIN: TIA-1057 says 10..25 digits (§8.4), but switch CLIs take
+ * shorter ones (HP ProCurve: 1..15), so any 1..25 digits are kept. */
+#define LLDP_MED_ELIN_MIN 1u
 #define LLDP_MED_ELIN_MAX 25u
 /* RFC 4776 CAvalue: one length octet. */
 #define LLDP_MED_CA_MAX 255
@@ -194,8 +199,8 @@ struct lldp_med_policy {
 struct lldp_med_civic {
 	uint8_t what;	    /* 0 DHCP server, 1 network element, 2 client */
 	struct civic civic; /* country and elements; owned by the frame */
-	char lang[LLDP_MED_CA_MAX + 1];	  /* CAtype 0, "" if absent */
-	char script[LLDP_MED_CA_MAX + 1]; /* CAtype 128, "" if absent */
+	char lang[WIRETEXT_SIZE(LLDP_MED_CA_MAX)];   /* CAtype 0, or "" */
+	char script[WIRETEXT_SIZE(LLDP_MED_CA_MAX)]; /* CAtype 128, or "" */
 	unsigned unknown; /* CA elements without an RFC 5139 element */
 };
 
@@ -212,19 +217,20 @@ struct lldp_med_coord {
 };
 
 struct lldp_med_inventory {
-	char hw_rev[LLDP_MED_INVENTORY_MAX + 1];
-	char fw_rev[LLDP_MED_INVENTORY_MAX + 1];
-	char sw_rev[LLDP_MED_INVENTORY_MAX + 1];
-	char serial[LLDP_MED_INVENTORY_MAX + 1];
-	char manufacturer[LLDP_MED_INVENTORY_MAX + 1];
-	char model[LLDP_MED_INVENTORY_MAX + 1];
-	char asset[LLDP_MED_INVENTORY_MAX + 1];
+	char hw_rev[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
+	char fw_rev[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
+	char sw_rev[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
+	char serial[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
+	char manufacturer[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
+	char model[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
+	char asset[WIRETEXT_SIZE(LLDP_MED_INVENTORY_MAX)];
 };
 
 /*
  * One decoded LLDPDU.  Strings are NUL-terminated; "" means absent.  Text
- * TLVs keep their octets except control characters, which become spaces.
- * Zero it before first use; lldp_frame_reset() frees what it owns.
+ * TLVs and civic values are made valid UTF-8 by wiretext_utf8() (ISO-8859-1
+ * transcoded, control characters such as a trailing NUL dropped).  Zero it
+ * before first use; lldp_frame_reset() frees what it owns.
  */
 struct lldp_frame {
 	bool has_src;
@@ -234,9 +240,9 @@ struct lldp_frame {
 	struct lldp_id port;
 	uint16_t ttl; /* seconds; 0 means the neighbour is leaving */
 
-	char port_desc[LLDP_STR_MAX + 1];
-	char sys_name[LLDP_STR_MAX + 1];
-	char sys_desc[LLDP_STR_MAX + 1];
+	char port_desc[LLDP_TEXT_SIZE];
+	char sys_name[LLDP_TEXT_SIZE];
+	char sys_desc[LLDP_TEXT_SIZE];
 
 	bool has_caps;
 	uint16_t caps;	       /* enum lldp_syscap bits */
@@ -268,6 +274,12 @@ struct lldp_frame {
 	 * LLDP_MGMT_MAX, reserved location formats, power via MDI. */
 	unsigned skipped;
 
+	/* Optional TLVs dropped because they were malformed (a bad value in
+	 * a TLV whose length was sound): one bad TLV costs that TLV, not the
+	 * frame.  dropbuf says why the first one was dropped. */
+	unsigned dropped;
+	char dropbuf[160];
+
 	char errbuf[160]; /* why the last decode failed */
 };
 
@@ -279,13 +291,18 @@ struct lldp_frame {
  * if errmsg is not NULL, *errmsg points to f->errbuf, which says what is
  * wrong (e.g. "TLV 3 (TTL) length 1, expected 2") and lives as long as f
  * is not decoded into or reset again.  Octets after the End TLV (Ethernet
- * padding) are ignored.  The caller owns f; free with lldp_frame_reset().
+ * padding) are ignored, and so is an End TLV's length; an LLDPDU whose
+ * TLVs end exactly where it ends needs no End TLV.  Refused: broken
+ * framing (a TLV longer than what is left), missing, misplaced, repeated or
+ * malformed Chassis ID, Port ID and TTL.  An optional TLV with a bad length
+ * or value is dropped alone and counted in f->dropped, the rest decoded.
+ * The caller owns f; free with lldp_frame_reset().
  */
 int lldp_decode(struct lldp_frame *f, const uint8_t *buf, size_t len,
 		const char **errmsg);
 
 /*
- * Decode a whole Ethernet frame (no FCS, no VLAN tag): checks that it is
+ * Decode a whole Ethernet frame (no FCS; one 802.1Q or 802.1ad tag is skipped): checks that it is
  * addressed to 01:80:c2:00:00:0e with EtherType 0x88cc, keeps the source
  * MAC in f->src and decodes the rest with lldp_decode().  ENOMSG (with
  * *errmsg) if it is not such a frame; otherwise as lldp_decode().

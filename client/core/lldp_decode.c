@@ -8,6 +8,7 @@
 #include "civic.h"
 #include "lldp.h"
 #include "lldp_priv.h"
+#include "wiretext.h"
 
 static const uint8_t lldp_multicast[6] = LLDP_MULTICAST_INIT;
 
@@ -59,13 +60,9 @@ int lldp_fail(struct lldp_frame *f, const char *fmt, ...)
 	return EBADMSG;
 }
 
-void lldp_text_copy(char *dst, const uint8_t *src, size_t len)
+void lldp_text_copy(char *dst, size_t size, const uint8_t *src, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		dst[i] = (src[i] < 0x20 || src[i] == 0x7f) ? ' ' : (char)src[i];
-	dst[len] = '\0';
+	(void)wiretext_utf8(dst, size, src, len);
 }
 
 /* Lower-case colon hex ("00:1b:2c"), cut short if size is too small. */
@@ -107,6 +104,15 @@ static bool netaddr_text(char *dst, size_t size, const uint8_t *p, size_t n)
 	return false;
 }
 
+static bool netaddr_bad(bool netaddr, const uint8_t *p, size_t n)
+{
+	if (!netaddr)
+		return false;
+
+	return (p[0] == LLDP_FAMILY_IPV4 && n != 5) ||
+	       (p[0] == LLDP_FAMILY_IPV6 && n != 17);
+}
+
 void lldp_id_text(struct lldp_id *id, bool chassis)
 {
 	const bool mac = chassis ? id->subtype == LLDP_CHASSIS_MAC
@@ -145,6 +151,18 @@ static int decode_id(struct lldp_frame *f, unsigned type, struct lldp_cur *val)
 	if (!lldp_cur_mem(val, id->raw, id->len))
 		return lldp_fail(f, "TLV %u (%s) truncated", type,
 				 lldp_tlv_name(type));
+
+	/* a network address whose length is not its family's is no
+	 * address, and which station it names is in doubt (tshark refuses
+	 * it too); other families are kept as octets */
+	if (netaddr_bad(chassis ? id->subtype == LLDP_CHASSIS_NETADDR
+				: id->subtype == LLDP_PORT_NETADDR,
+			id->raw, id->len))
+		return lldp_fail(f,
+				 "TLV %u (%s) network address of family %u "
+				 "has %zu octets",
+				 type, lldp_tlv_name(type), id->raw[0],
+				 id->len - 1);
 
 	lldp_id_text(id, chassis);
 	return 0;
@@ -268,7 +286,8 @@ static int decode_value(struct lldp_frame *f, unsigned type, unsigned tlvlen,
 			++f->skipped;
 			return 0;
 		}
-		lldp_text_copy(single_string(f, type), val->p, val->left);
+		lldp_text_copy(single_string(f, type), LLDP_TEXT_SIZE, val->p,
+			       val->left);
 		return 0;
 
 	case LLDP_TLV_SYS_CAPS:
@@ -358,6 +377,24 @@ void lldp_frame_reset(struct lldp_frame *f)
 	f->errbuf[0] = '\0';
 }
 
+/* Chassis ID, Port ID and TTL: a frame without them sound is refused. */
+static bool mandatory(unsigned type)
+{
+	return type >= LLDP_TLV_CHASSIS_ID && type <= LLDP_TLV_TTL;
+}
+
+/*
+ * An optional TLV was malformed (its reason in errbuf): it alone is lost.
+ * Its length was sound, so where the next TLV starts is not in doubt.
+ */
+static void drop_tlv(struct lldp_frame *f)
+{
+	if (!f->dropped)
+		memcpy(f->dropbuf, f->errbuf, sizeof(f->dropbuf));
+	++f->dropped;
+	f->errbuf[0] = '\0';
+}
+
 static int decode_tlvs(struct lldp_frame *f, const uint8_t *buf, size_t len)
 {
 	struct lldp_cur cur;
@@ -376,10 +413,11 @@ static int decode_tlvs(struct lldp_frame *f, const uint8_t *buf, size_t len)
 		if (!cur.left && index < 3)
 			return lldp_fail(f, "LLDPDU ends before TLV %u (%s)",
 					 index + 1, lldp_tlv_name(index + 1));
-		/* lldpd refuses an LLDPDU without End too; whether later
-		 * 802.1AB revisions let senders leave it out is [U] */
+		/* the last TLV ended where the LLDPDU ends: nothing is in
+		 * doubt without an End TLV (tshark reads such frames too;
+		 * whether 802.1AB-2016 made End optional is [U]) */
 		if (!cur.left)
-			return lldp_fail(f, "LLDPDU ends without End TLV");
+			return 0;
 
 		/* §8.1: 7-bit type, 9-bit length */
 		if (!lldp_cur_u16(&cur, &hdr))
@@ -400,14 +438,19 @@ static int decode_tlvs(struct lldp_frame *f, const uint8_t *buf, size_t len)
 		err = check_order(f, type, index);
 		if (err)
 			return err;
-		err = check_length(f, type, tlvlen);
-		if (err)
-			return err;
 
+		/* End closes the LLDPDU whatever its length claims: what it
+		 * covers is padding, as what follows it is */
 		if (type == LLDP_TLV_END)
 			return 0;
 
-		err = decode_value(f, type, tlvlen, &val, &seen);
+		err = check_length(f, type, tlvlen);
+		if (!err)
+			err = decode_value(f, type, tlvlen, &val, &seen);
+		if (err == EBADMSG && !mandatory(type)) {
+			drop_tlv(f);
+			continue;
+		}
 		if (err)
 			return err;
 	}
@@ -446,6 +489,7 @@ int lldp_decode_ethernet(struct lldp_frame *f, const uint8_t *buf, size_t len,
 			 const char **errmsg)
 {
 	char mac[3 * 6 + 1];
+	size_t hdrlen = LLDP_ETH_HDR_LEN;
 	uint16_t ethertype;
 	int err;
 
@@ -473,6 +517,13 @@ int lldp_decode_ethernet(struct lldp_frame *f, const uint8_t *buf, size_t len,
 	}
 
 	ethertype = (uint16_t)((unsigned)buf[12] << 8 | buf[13]);
+	/* one 802.1Q (or 802.1ad) tag: a Cisco 2960 sends its LLDPDUs in
+	 * priority-tagged frames, which a capture shows with the tag */
+	if ((ethertype == 0x8100 || ethertype == 0x88a8) &&
+	    len >= LLDP_ETH_HDR_LEN + 4) {
+		hdrlen += 4;
+		ethertype = (uint16_t)((unsigned)buf[16] << 8 | buf[17]);
+	}
 	if (ethertype != LLDP_ETHERTYPE) {
 		(void)lldp_fail(f, "EtherType 0x%04x is not LLDP (0x88cc)",
 				ethertype);
@@ -480,8 +531,7 @@ int lldp_decode_ethernet(struct lldp_frame *f, const uint8_t *buf, size_t len,
 		goto out;
 	}
 
-	err = lldp_decode(f, buf + LLDP_ETH_HDR_LEN, len - LLDP_ETH_HDR_LEN,
-			  errmsg);
+	err = lldp_decode(f, buf + hdrlen, len - hdrlen, errmsg);
 	if (err)
 		return err;
 

@@ -6,6 +6,7 @@
 #include "civic.h"
 #include "lldp.h"
 #include "lldp_priv.h"
+#include "wiretext.h"
 
 /* Whole TLV lengths, OUI and subtype included (§8.4). */
 static const struct {
@@ -104,8 +105,15 @@ static int decode_policy(struct lldp_frame *f, struct lldp_cur *val)
 		return 0;
 	}
 
+	/* kept in application order, whatever order the switch used, so
+	 * that lldpd's reading of the same frame (by type) is the same list */
+	for (i = f->med.policyc; i > 0 && f->med.policyv[i - 1].app > app; i--)
+		f->med.policyv[i] = f->med.policyv[i - 1];
+	++f->med.policyc;
+
 	v = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
-	p = &f->med.policyv[f->med.policyc++];
+	p = &f->med.policyv[i];
+	memset(p, 0, sizeof(*p));
 	p->app = app;
 	p->unknown = (v >> 23) & 1u;
 	p->tagged = (v >> 22) & 1u;
@@ -147,8 +155,10 @@ static int64_t sign_extend(uint64_t v, unsigned width)
  */
 static int decode_coord(struct lldp_frame *f, struct lldp_cur *lci)
 {
-	struct lldp_med_coord *c = &f->med.coord;
+	struct lldp_med_coord coord, *c = &coord;
 	uint8_t b[COORD_LCI_LEN];
+
+	memset(c, 0, sizeof(*c));
 
 	if (lci->left != COORD_LCI_LEN)
 		return lldp_fail(f, "coordinate LCI length %zu, expected %u",
@@ -186,16 +196,19 @@ static int decode_coord(struct lldp_frame *f, struct lldp_cur *lci)
 	if (c->alt_type == LLDP_MED_ALT_NONE)
 		c->altitude = 0.0;
 
+	/* only a whole, valid LCI replaces nothing-yet */
+	f->med.coord = coord;
 	f->med.has_coord = true;
 	return 0;
 }
 
-/* One RFC 4776 CA element; the first of a repeated CAtype wins. */
-static int civic_element(struct lldp_frame *f, uint8_t catype,
-			 struct lldp_cur *v)
+/* One RFC 4776 CA element into c; the first of a repeated CAtype wins. */
+static int civic_element(struct lldp_frame *f, struct lldp_med_civic *c,
+			 uint8_t catype, struct lldp_cur *v)
 {
-	struct lldp_med_civic *c = &f->med.civic;
+	char value[CIVIC_VALUE_MAX + 1];
 	char *aside = NULL;
+	size_t n;
 	int field, err;
 
 	if (catype == CATYPE_LANGUAGE)
@@ -205,7 +218,7 @@ static int civic_element(struct lldp_frame *f, uint8_t catype,
 
 	if (aside) {
 		if (!aside[0])
-			lldp_text_copy(aside, v->p, v->left);
+			lldp_text_copy(aside, sizeof(c->lang), v->p, v->left);
 		return 0;
 	}
 
@@ -215,17 +228,35 @@ static int civic_element(struct lldp_frame *f, uint8_t catype,
 		return 0;
 	}
 
-	if (!v->left || civic_get(&c->civic, field))
+	if (civic_get(&c->civic, field))
 		return 0;
 
-	err = civic_set(&c->civic, field, (const char *)v->p, v->left);
-	if (err == EINVAL)
-		return lldp_fail(f, "civic CAtype %u value is not printable",
-				 catype);
+	/* RFC 4776 says UTF-8; switches send ISO-8859-1 too, and NULs: what
+	 * reaches JSON and the PIDF-LO is valid UTF-8 either way, cut at a
+	 * character boundary to what a civic value may hold */
+	n = wiretext_utf8(value, sizeof(value), v->p, v->left);
+	if (!n)
+		return 0;
+
+	err = civic_set(&c->civic, field, value, n);
 	if (err)
 		(void)lldp_fail(f, "out of memory");
 
 	return err;
+}
+
+/* Zero octets after an LCI: the padding some switches add (Cisco SG200
+ * fills its Location TLV to a fixed size). */
+static bool all_zero(const struct lldp_cur *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->left; i++) {
+		if (c->p[i])
+			return false;
+	}
+
+	return true;
 }
 
 static bool ascii_letter(uint8_t ch)
@@ -233,36 +264,11 @@ static bool ascii_letter(uint8_t ch)
 	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
 }
 
-/* §8.6: LCI length, What, country code, then CA elements. */
-static int decode_civic(struct lldp_frame *f, struct lldp_cur *lci)
+/* The CA elements of an LCI of lcilen octets, What and country read. */
+static int civic_elements(struct lldp_frame *f, struct lldp_med_civic *c,
+			  struct lldp_cur *lci, uint8_t lcilen)
 {
-	struct lldp_med_civic *c = &f->med.civic;
-	uint8_t lcilen, cc[2];
 	int err;
-
-	if (f->med.has_civic)
-		return lldp_fail(f, "duplicate civic address LCI");
-	if (!lldp_cur_u8(lci, &lcilen))
-		return lldp_fail(f, "civic LCI has no length octet");
-	if (lcilen != lci->left)
-		return lldp_fail(f,
-				 "civic LCI length %u, but %zu octets follow",
-				 lcilen, lci->left);
-	if (lcilen < 3)
-		return lldp_fail(f, "civic LCI length %u, expected at least 3",
-				 lcilen);
-
-	if (!lldp_cur_u8(lci, &c->what) || !lldp_cur_mem(lci, cc, sizeof(cc)))
-		return lldp_fail(f, "civic LCI truncated");
-	if (!ascii_letter(cc[0]) || !ascii_letter(cc[1]))
-		return lldp_fail(f, "civic country code is not two letters");
-
-	/* two letters pass civic_set's checks: only ENOMEM is left */
-	err = civic_set(&c->civic, CIVIC_COUNTRY, (const char *)cc, 2);
-	if (err) {
-		(void)lldp_fail(f, "out of memory");
-		return err;
-	}
 
 	/* offsets in messages count from What, as the LCI length does */
 	while (lci->left) {
@@ -281,13 +287,77 @@ static int decode_civic(struct lldp_frame *f, struct lldp_cur *lci)
 					 "the %zu octets left",
 					 catype, calen, lci->left);
 
-		err = civic_element(f, catype, &v);
+		err = civic_element(f, c, catype, &v);
 		if (err)
 			return err;
 	}
 
-	f->med.has_civic = true;
 	return 0;
+}
+
+/*
+ * §8.6: LCI length, What, country code, then CA elements.  Decoded aside
+ * and kept only whole: a bad LCI leaves no half address behind.
+ */
+static int decode_civic(struct lldp_frame *f, struct lldp_cur *loc)
+{
+	struct lldp_med_civic *c;
+	struct lldp_cur lci;
+	uint8_t lcilen, cc[2];
+	int err;
+
+	if (f->med.has_civic)
+		return lldp_fail(f, "duplicate civic address LCI");
+	if (!lldp_cur_u8(loc, &lcilen))
+		return lldp_fail(f, "civic LCI has no length octet");
+	if (lcilen > loc->left)
+		return lldp_fail(f,
+				 "civic LCI length %u, but %zu octets follow",
+				 lcilen, loc->left);
+	if (lcilen < 3)
+		return lldp_fail(f, "civic LCI length %u, expected at least 3",
+				 lcilen);
+	(void)lldp_cur_sub(loc, &lci, lcilen);
+	if (!all_zero(loc))
+		return lldp_fail(f,
+				 "civic LCI length %u, but %zu octets follow",
+				 lcilen, lcilen + loc->left);
+
+	c = mem_zalloc(sizeof(*c), NULL);
+	if (!c) {
+		(void)lldp_fail(f, "out of memory");
+		return ENOMEM;
+	}
+
+	if (!lldp_cur_u8(&lci, &c->what) ||
+	    !lldp_cur_mem(&lci, cc, sizeof(cc))) {
+		err = lldp_fail(f, "civic LCI truncated");
+		goto out;
+	}
+	if (!ascii_letter(cc[0]) || !ascii_letter(cc[1])) {
+		err = lldp_fail(f, "civic country code is not two letters");
+		goto out;
+	}
+
+	/* two letters pass civic_set's checks: only ENOMEM is left */
+	err = civic_set(&c->civic, CIVIC_COUNTRY, (const char *)cc, 2);
+	if (err) {
+		(void)lldp_fail(f, "out of memory");
+		goto out;
+	}
+
+	err = civic_elements(f, c, &lci, lcilen);
+	if (err)
+		goto out;
+
+	f->med.civic = *c; /* the civic address moves into f */
+	memset(&c->civic, 0, sizeof(c->civic));
+	f->med.has_civic = true;
+
+out:
+	civic_reset(&c->civic);
+	mem_deref(c);
+	return err;
 }
 
 static int decode_elin(struct lldp_frame *f, struct lldp_cur *lci)
@@ -371,7 +441,8 @@ static int decode_inventory(struct lldp_frame *f, uint8_t subtype,
 		return 0;
 	}
 
-	lldp_text_copy(field, val->p, val->left);
+	lldp_text_copy(field, sizeof(f->med.inventory.hw_rev), val->p,
+		       val->left);
 	return 0;
 }
 

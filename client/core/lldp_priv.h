@@ -76,8 +76,9 @@ static inline bool lldp_cur_mem(struct lldp_cur *c, uint8_t *dst, size_t n)
 int lldp_fail(struct lldp_frame *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Copy len octets as a display string, control characters as spaces. */
-void lldp_text_copy(char *dst, const uint8_t *src, size_t len);
+/* Copy len octets of a text TLV into dst (size octets) as valid UTF-8
+ * (wiretext_utf8: ISO-8859-1 transcoded, control characters dropped). */
+void lldp_text_copy(char *dst, size_t size, const uint8_t *src, size_t len);
 
 /* Decode the value of an LLDP-MED TLV (after OUI and subtype); tlvlen is
  * the whole TLV length, for messages.  Part of lldp_decode(). */

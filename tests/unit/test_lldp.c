@@ -65,8 +65,6 @@ static void id_subtypes(void **state)
 	/* family 6 (IEEE 802): not IP, so colon hex of it all */
 	{T("\x02\x08\x05\x06\x00\x1b\x2c\xaa\xbb\xcc"), 5, 7,
 	 "06:00:1b:2c:aa:bb:cc"},
-	/* family 1 but 3 octets: colon hex */
-	{T("\x02\x05\x05\x01\xc0\x00\x02"), 5, 4, "01:c0:00:02"},
 	{T("\x02\x05\x06" "eth0"), 6, 4, "eth0"},
 	{T("\x02\x07\x07" "0042-a"), 7, 6, "0042-a"},
 	/* locally assigned, not printable: colon hex */
@@ -166,7 +164,8 @@ static void switch_advertisement(void **state)
 	assert_int_equal(120, f.ttl);
 	assert_string_equal("Desk 4.12", f.port_desc);
 	assert_string_equal("sw-floor4", f.sys_name);
-	assert_string_equal("Switch  rev 2", f.sys_desc);
+	/* control characters are dropped, not made spaces */
+	assert_string_equal("Switchrev 2", f.sys_desc);
 	assert_true(f.has_caps);
 	assert_int_equal(LLDP_CAP_BRIDGE | LLDP_CAP_ROUTER, f.caps);
 	assert_int_equal(LLDP_CAP_BRIDGE, f.caps_enabled);
@@ -430,19 +429,20 @@ static void network_policies(void **state)
 	assert_int_equal(3, f.med.policyc);
 	assert_int_equal(2, f.skipped);
 
+	/* in application order, not the order the switch sent */
 	p = &f.med.policyv[0];
+	assert_int_equal(LLDP_MED_APP_VOICE, p->app);
+	assert_false(p->tagged);
+	assert_int_equal(0, p->vlan);
+	assert_int_equal(0, p->dscp);
+
+	p = &f.med.policyv[1];
 	assert_int_equal(LLDP_MED_APP_SOFTPHONE_VOICE, p->app);
 	assert_true(p->tagged);
 	assert_false(p->unknown);
 	assert_int_equal(4094, p->vlan);
 	assert_int_equal(7, p->priority);
 	assert_int_equal(63, p->dscp);
-
-	p = &f.med.policyv[1];
-	assert_int_equal(LLDP_MED_APP_VOICE, p->app);
-	assert_false(p->tagged);
-	assert_int_equal(0, p->vlan);
-	assert_int_equal(0, p->dscp);
 
 	p = &f.med.policyv[2];
 	assert_int_equal(LLDP_MED_APP_VIDEO_SIGNALING, p->app);
@@ -485,6 +485,81 @@ static void minimal_and_skipped(void **state)
 	decode_ok(&f, FIX(ttl0));
 	assert_int_equal(0, f.ttl);
 	assert_int_equal(0, f.skipped);
+}
+
+/* What real switches send that a strict reading of TIA-1057 refuses: each
+ * is kept whole (../shared/lldp-captures has the real frames). */
+static void real_switch_quirks(void **state)
+{
+	/* clang-format off */
+	/* Cisco SG200: an 11-octet LCI (What 2, "DE", A3 "Berlin") in a
+	 * Location TLV zero-padded to 25 octets of location ID */
+	static const char padded[] = HEAD
+		MED_HDR("\x1e", "\x03") "\x02"
+		"\x0b" "\x02" "DE" "\x03\x06" "Berlin" "\x00\x00\x00"
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+		END;
+	/* a 7-digit ELIN (HP's CLI takes 1..15 digits), and a civic LCI
+	 * in ISO-8859-1: A3 "M\xfcnchen", A6 "Bahnhofstra\xdfe" */
+	static const char latin1[] = HEAD
+		MED_HDR("\x0c", "\x03") "\x03" "5551212"
+		MED_HDR("\x21", "\x03") "\x02"
+		"\x1b" "\x02" "DE" "\x03\x07" "M\xfc" "nchen"
+		"\x06\x0d" "Bahnhofstra\xdf" "e"
+		END;
+	/* Extreme and NX-OS: names with a trailing NUL; a reserved TLV
+	 * type (9) is skipped; no End TLV after the last TLV */
+	static const char nul[] = HEAD
+		"\x0a\x05" "sw-1\0"
+		"\x08\x05" "Gi1\0\0"
+		"\x12\x02" "xy";
+	/* clang-format on */
+	struct lldp_frame f;
+	(void)state;
+
+	memset(&f, 0, sizeof(f));
+
+	decode_ok(&f, FIX(padded));
+	assert_true(f.med.has_civic);
+	assert_string_equal("Berlin", civic_get(&f.med.civic.civic, CIVIC_A3));
+	assert_int_equal(0, f.dropped);
+
+	decode_ok(&f, FIX(latin1));
+	assert_true(f.med.has_elin);
+	assert_string_equal("5551212", f.med.elin);
+	assert_string_equal("M\xc3\xbcnchen",
+			    civic_get(&f.med.civic.civic, CIVIC_A3));
+	assert_string_equal("Bahnhofstra\xc3\x9f"
+			    "e",
+			    civic_get(&f.med.civic.civic, CIVIC_A6));
+
+	decode_ok(&f, FIX(nul));
+	assert_string_equal("sw-1", f.sys_name);
+	assert_string_equal("Gi1", f.port_desc);
+	assert_int_equal(1, f.skipped);
+
+	lldp_frame_reset(&f);
+}
+
+/* One 802.1Q tag between the addresses and the EtherType is skipped. */
+static void vlan_tagged_frame(void **state)
+{
+	/* clang-format off */
+	static const char frame[] =
+		"\x01\x80\xc2\x00\x00\x0e" "\x00\x11\x22\x33\x44\x55"
+		"\x81\x00" "\x00\x01"	/* 802.1Q, VLAN 1 */
+		"\x88\xcc" HEAD END;
+	/* clang-format on */
+	struct lldp_frame f;
+	const char *why = NULL;
+	(void)state;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(0, lldp_decode_ethernet(&f, (const uint8_t *)frame,
+						 sizeof(frame) - 1, &why));
+	assert_string_equal("Gi1/0/7", f.port.text);
+	assert_true(f.has_src);
+	lldp_frame_reset(&f);
 }
 
 static void names(void **state)
@@ -539,6 +614,8 @@ int main(void)
 		cmocka_unit_test(elin),
 		cmocka_unit_test(network_policies),
 		cmocka_unit_test(minimal_and_skipped),
+		cmocka_unit_test(real_switch_quirks),
+		cmocka_unit_test(vlan_tagged_frame),
 		cmocka_unit_test(names),
 		cmocka_unit_test(json_coordinates),
 	};

@@ -10,6 +10,7 @@
 
 #include <re.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -27,6 +28,7 @@
 #include "lldp_json.h"
 #include "lldpctl_lazy.h"
 #include "lldpd_backend.h"
+#include "wiretext.h"
 
 enum { MSG_NEIGHBOURS = 1, MSG_ERROR = 2 };
 
@@ -61,22 +63,82 @@ static void neighbours_destructor(void *arg)
 		lldp_frame_reset(&nb->v[i].f);
 }
 
-static void id_fill(struct lldp_id *id, lldpctl_atom_t *atom,
-		    lldpctl_key_t subtype, lldpctl_key_t value, bool chassis)
-{
-	const uint8_t *buf;
-	size_t len = 0;
+/*
+ * One decoder, two transports: lldpd hands over what it read from the
+ * switch's LLDPDU as atoms, and they are written back into an LLDPDU that
+ * lldp_decode() reads, as it reads frames from the raw socket.  The same
+ * checks apply (a civic LCI with country "F5" is dropped), the same text
+ * clean-up (wiretext), the same JSON.  What lldpd does not pass on is
+ * lost: civic What (written as 2, the client), coordinate resolutions
+ * (written as 0), the digits of a coordinate past what its resolution
+ * gives (lldpd prints them rounded down), octets after a NUL in a string.
+ */
 
-	id->subtype = (uint8_t)lldpctlf.atom_get_int(atom, subtype);
-	buf = lldpctlf.atom_get_buffer(atom, value, &len);
-	if (!buf)
-		return;
-	id->len = len > sizeof(id->raw) ? sizeof(id->raw) : len;
-	memcpy(id->raw, buf, id->len);
-	lldp_id_text(id, chassis);
+/* TLV header (7-bit type, 9-bit length) and value; values over 511
+ * octets cannot be what lldpd read, and are cut. */
+static int tlv_put(struct mbuf *mb, unsigned type, const void *v, size_t n)
+{
+	int err;
+
+	if (n > 511)
+		n = 511;
+	err = mbuf_write_u16(mb, htons((uint16_t)(type << 9 | n)));
+	if (!err && n)
+		err = mbuf_write_mem(mb, v, n);
+	return err;
 }
 
-/* "47.6422N" / "122.1390W" to signed degrees. */
+/* An LLDP-MED TLV (OUI 00-12-BB) of the given subtype and value. */
+static int med_put(struct mbuf *mb, uint8_t subtype, const void *v, size_t n)
+{
+	uint8_t buf[4 + 507] = {0x00, 0x12, 0xbb};
+
+	if (n > sizeof(buf) - 4)
+		n = sizeof(buf) - 4;
+	buf[3] = subtype;
+	if (n)
+		memcpy(buf + 4, v, n);
+	return tlv_put(mb, LLDP_TLV_ORG, buf, 4 + n);
+}
+
+static int str_put(struct mbuf *mb, unsigned type, const char *s)
+{
+	return s && s[0] ? tlv_put(mb, type, s, strlen(s)) : 0;
+}
+
+static int id_put(struct mbuf *mb, unsigned type, lldpctl_atom_t *atom,
+		  lldpctl_key_t subtype, lldpctl_key_t value)
+{
+	uint8_t buf[1 + LLDP_ID_MAX];
+	const uint8_t *id;
+	size_t len = 0;
+
+	buf[0] = (uint8_t)lldpctlf.atom_get_int(atom, subtype);
+	id = lldpctlf.atom_get_buffer(atom, value, &len);
+	if (!id)
+		len = 0;
+	if (len > LLDP_ID_MAX)
+		len = LLDP_ID_MAX;
+	if (len)
+		memcpy(buf + 1, id, len);
+	return tlv_put(mb, type, buf, 1 + len);
+}
+
+/* Bits start..start+count-1 of b (bit 0 the MSB of b[0]) set to v. */
+static void bits_put(uint8_t *b, unsigned start, unsigned count, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < count; i++) {
+		const unsigned bit = start + i;
+		const unsigned on = (v >> (count - 1 - i)) & 1u;
+
+		b[bit / 8] = (uint8_t)((b[bit / 8] & ~(0x80u >> bit % 8)) |
+				       (on << (7 - bit % 8)));
+	}
+}
+
+/* lldpd's "47.6422N" / "122.1390W" / "40.5" to a number. */
 static double degrees(const char *s)
 {
 	double v = 0;
@@ -88,93 +150,283 @@ static double degrees(const char *s)
 	return (hemi == 'S' || hemi == 'W') ? -v : v;
 }
 
-static void location_fill(struct lldp_frame *f, lldpctl_atom_t *loc)
+/* Fixed point with frac fractional bits, as two's complement of width. */
+static uint64_t fixed(double v, unsigned frac, unsigned width)
 {
+	const int64_t raw = (int64_t)llround(ldexp(v, (int)frac));
+
+	return (uint64_t)raw & (((uint64_t)1 << width) - 1);
+}
+
+/* §8.7 coordinate LCI, from lldpd's text (resolutions left 0). */
+static int coord_put(struct mbuf *mb, lldpctl_atom_t *loc)
+{
+	uint8_t b[1 + 16] = {LLDP_MED_LOC_COORD};
+	uint8_t *lci = b + 1;
+
+	bits_put(lci, 6, 34,
+		 fixed(degrees(lldpctlf.atom_get_str(
+			       loc, lldpctl_k_med_location_latitude)),
+		       25, 34));
+	bits_put(lci, 46, 34,
+		 fixed(degrees(lldpctlf.atom_get_str(
+			       loc, lldpctl_k_med_location_longitude)),
+		       25, 34));
+	bits_put(lci, 80, 4,
+		 (uint64_t)lldpctlf.atom_get_int(
+			 loc, lldpctl_k_med_location_altitude_unit) &
+			 0x0f);
+	bits_put(lci, 90, 30,
+		 fixed(degrees(lldpctlf.atom_get_str(
+			       loc, lldpctl_k_med_location_altitude)),
+		       8, 30));
+	lci[15] = (uint8_t)lldpctlf.atom_get_int(loc,
+						 lldpctl_k_med_location_geoid);
+
+	return med_put(mb, LLDP_MED_LOCATION, b, sizeof(b));
+}
+
+/* §8.6 civic LCI: lldpd gives the country and the CA elements. */
+static int civic_put(struct mbuf *mb, lldpctl_atom_t *loc)
+{
+	uint8_t b[2 + 255] = {LLDP_MED_LOC_CIVIC};
+	const char *cc =
+		lldpctlf.atom_get_str(loc, lldpctl_k_med_location_country);
 	lldpctl_atom_t *elems, *el;
 	lldpctl_atom_iter_t *it;
+	size_t n = 2;
+
+	b[n++] = 2; /* What: lldpd does not say; the client */
+	b[n++] = cc && cc[0] ? (uint8_t)cc[0] : 0;
+	b[n++] = cc && cc[0] ? (uint8_t)cc[1] : 0;
+
+	elems = lldpctlf.atom_get(loc, lldpctl_k_med_location_ca_elements);
+	for (el = lldpctl_lazy_first(elems, &it); el;
+	     el = lldpctl_lazy_next(elems, &it, el)) {
+		const char *v = lldpctlf.atom_get_str(
+			el, lldpctl_k_med_civicaddress_value);
+		const size_t len = v ? strlen(v) : 0;
+
+		if (len > 255 || n + 2 + len > sizeof(b))
+			continue;
+		b[n++] = (uint8_t)lldpctlf.atom_get_int(
+			el, lldpctl_k_med_civicaddress_type);
+		b[n++] = (uint8_t)len;
+		memcpy(b + n, v, len);
+		n += len;
+	}
+	lldpctlf.atom_dec_ref(elems);
+
+	b[1] = (uint8_t)(n - 2);
+	return med_put(mb, LLDP_MED_LOCATION, b, n);
+}
+
+static int location_put(struct mbuf *mb, lldpctl_atom_t *loc)
+{
+	uint8_t b[1 + LLDP_MED_ELIN_MAX + 1] = {LLDP_MED_LOC_ELIN};
 	const char *s;
+	size_t n;
 
+	/* lldpd answers an error (negative) for a location it found too
+	 * short itself, and 0 for an empty slot */
 	switch (lldpctlf.atom_get_int(loc, lldpctl_k_med_location_format)) {
-	case LLDP_MED_LOC_COORD:
-		f->med.has_coord = true;
-		f->med.coord.latitude = degrees(lldpctlf.atom_get_str(
-			loc, lldpctl_k_med_location_latitude));
-		f->med.coord.longitude = degrees(lldpctlf.atom_get_str(
-			loc, lldpctl_k_med_location_longitude));
-		s = lldpctlf.atom_get_str(loc, lldpctl_k_med_location_altitude);
-		f->med.coord.altitude = s ? atof(s) : 0;
-		f->med.coord.alt_type =
-			(enum lldp_med_altitude)lldpctlf.atom_get_int(
-				loc, lldpctl_k_med_location_altitude_unit);
-		f->med.coord.datum = (enum lldp_med_datum)lldpctlf.atom_get_int(
-			loc, lldpctl_k_med_location_geoid);
-		break;
-	case LLDP_MED_LOC_CIVIC:
-		f->med.has_civic = true;
-		(void)civic_set_str(
-			&f->med.civic.civic, CIVIC_COUNTRY,
-			lldpctlf.atom_get_str(loc,
-					      lldpctl_k_med_location_country));
-		elems = lldpctlf.atom_get(loc,
-					  lldpctl_k_med_location_ca_elements);
-		for (el = lldpctl_lazy_first(elems, &it); el;
-		     el = lldpctl_lazy_next(elems, &it, el)) {
-			int field = civic_field_by_catype(
-				(unsigned)lldpctlf.atom_get_int(
-					el, lldpctl_k_med_civicaddress_type));
 
-			if (field < 0) {
-				++f->med.civic.unknown;
-				continue;
-			}
-			(void)civic_set_str(
-				&f->med.civic.civic, field,
-				lldpctlf.atom_get_str(
-					el, lldpctl_k_med_civicaddress_value));
-		}
-		lldpctlf.atom_dec_ref(elems);
-		break;
+	case LLDP_MED_LOC_COORD:
+		return coord_put(mb, loc);
+	case LLDP_MED_LOC_CIVIC:
+		return civic_put(mb, loc);
 	case LLDP_MED_LOC_ELIN:
 		s = lldpctlf.atom_get_str(loc, lldpctl_k_med_location_elin);
-		if (s) {
-			f->med.has_elin = true;
-			str_ncpy(f->med.elin, s, sizeof(f->med.elin));
-		}
-		break;
+		/* one octet past the longest: the decoder refuses it */
+		n = s ? strlen(s) : 0;
+		if (n > LLDP_MED_ELIN_MAX + 1)
+			n = LLDP_MED_ELIN_MAX + 1;
+		if (n)
+			memcpy(b + 1, s, n);
+		return med_put(mb, LLDP_MED_LOCATION, b, 1 + n);
 	default:
-		break;
+		return 0;
 	}
 }
 
-static void neighbour_fill(struct lldp_frame *f, lldpctl_atom_t *nb)
+/* §8.4: app type, then U(1) T(1) X(1) VLAN(12) L2 priority(3) DSCP(6). */
+static int policy_put(struct mbuf *mb, lldpctl_atom_t *pol, bool *any)
+{
+	const long app = lldpctlf.atom_get_int(pol, lldpctl_k_med_policy_type);
+	uint32_t v;
+	uint8_t b[4];
+
+	/* lldpd lists every application type; 0 marks an empty slot */
+	if (app < 1 || app > 255)
+		return 0;
+
+	v = (uint32_t)(lldpctlf.atom_get_int(pol,
+					     lldpctl_k_med_policy_unknown) &
+		       1)
+		    << 23 |
+	    (uint32_t)(lldpctlf.atom_get_int(pol, lldpctl_k_med_policy_tagged) &
+		       1)
+		    << 22 |
+	    (uint32_t)(lldpctlf.atom_get_int(pol, lldpctl_k_med_policy_vid) &
+		       0x0fff)
+		    << 9 |
+	    (uint32_t)(lldpctlf.atom_get_int(pol,
+					     lldpctl_k_med_policy_priority) &
+		       7)
+		    << 6 |
+	    (uint32_t)(lldpctlf.atom_get_int(pol, lldpctl_k_med_policy_dscp) &
+		       0x3f);
+	b[0] = (uint8_t)app;
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+	*any = true;
+	return med_put(mb, LLDP_MED_POLICY, b, sizeof(b));
+}
+
+static const struct {
+	lldpctl_key_t key;
+	uint8_t subtype;
+} inventory[] = {
+	{lldpctl_k_chassis_med_inventory_hw, LLDP_MED_HW_REV},
+	{lldpctl_k_chassis_med_inventory_fw, LLDP_MED_FW_REV},
+	{lldpctl_k_chassis_med_inventory_sw, LLDP_MED_SW_REV},
+	{lldpctl_k_chassis_med_inventory_sn, LLDP_MED_SERIAL},
+	{lldpctl_k_chassis_med_inventory_manuf, LLDP_MED_MANUFACTURER},
+	{lldpctl_k_chassis_med_inventory_model, LLDP_MED_MODEL},
+	{lldpctl_k_chassis_med_inventory_asset, LLDP_MED_ASSET},
+};
+
+/*
+ * The LLDP-MED TLVs.  lldpd keeps whether a MED Capabilities TLV came
+ * only as the capabilities and device type it carried, so it is written
+ * when either is non-zero or another MED TLV came (a device type 0 with
+ * inventory, as lldpd 0.x sent); a lone Capabilities TLV of zeros is lost.
+ */
+static int med_tlvs_put(struct mbuf *mb, lldpctl_atom_t *chassis,
+			lldpctl_atom_t *nb)
+{
+	const long type =
+		lldpctlf.atom_get_int(chassis, lldpctl_k_chassis_med_type);
+	const long caps =
+		lldpctlf.atom_get_int(chassis, lldpctl_k_chassis_med_cap);
+	const size_t caps_pos = mb->pos;
+	lldpctl_atom_t *list, *a;
+	lldpctl_atom_iter_t *it;
+	bool any = type > 0 || caps > 0;
+	uint8_t b[3];
+	size_t i;
+	int err = 0;
+
+	list = lldpctlf.atom_get(nb, lldpctl_k_port_med_policies);
+	for (a = lldpctl_lazy_first(list, &it); a && !err;
+	     a = lldpctl_lazy_next(list, &it, a))
+		err = policy_put(mb, a, &any);
+	if (a)
+		lldpctlf.atom_dec_ref(a);
+	lldpctlf.atom_dec_ref(list);
+
+	list = lldpctlf.atom_get(nb, lldpctl_k_port_med_locations);
+	for (a = lldpctl_lazy_first(list, &it); a && !err;
+	     a = lldpctl_lazy_next(list, &it, a)) {
+		const size_t before = mb->pos;
+
+		err = location_put(mb, a);
+		any = any || mb->pos != before;
+	}
+	if (a)
+		lldpctlf.atom_dec_ref(a);
+	lldpctlf.atom_dec_ref(list);
+
+	for (i = 0; i < ARRAY_SIZE(inventory) && !err; i++) {
+		const char *s =
+			lldpctlf.atom_get_str(chassis, inventory[i].key);
+
+		if (!s || !s[0])
+			continue;
+		err = med_put(mb, inventory[i].subtype, s, strlen(s));
+		any = true;
+	}
+
+	if (err || !any)
+		return err;
+
+	/* the Capabilities TLV goes first, as a switch sends it */
+	b[0] = (uint8_t)((unsigned long)(caps > 0 ? caps : 0) >> 8);
+	b[1] = (uint8_t)(caps > 0 ? caps : 0);
+	b[2] = (uint8_t)(type > 0 ? type : 0);
+	{
+		const size_t tail = mb->pos - caps_pos;
+		uint8_t *rest = mem_alloc(tail ? tail : 1, NULL);
+
+		if (!rest)
+			return ENOMEM;
+		memcpy(rest, mb->buf + caps_pos, tail);
+		mb->pos = mb->end = caps_pos;
+		err = med_put(mb, LLDP_MED_CAPS, b, sizeof(b));
+		if (!err && tail)
+			err = mbuf_write_mem(mb, rest, tail);
+		mem_deref(rest);
+	}
+
+	return err;
+}
+
+/* lldpd's neighbour as an LLDPDU, then decoded as the raw path does. */
+static int neighbour_fill(struct lldp_frame *f, lldpctl_atom_t *nb,
+			  const char *ifname)
 {
 	lldpctl_atom_t *chassis = lldpctlf.atom_get(nb, lldpctl_k_port_chassis);
-	lldpctl_atom_t *locs, *loc;
-	lldpctl_atom_iter_t *it;
-	const char *s;
+	const long ttl = lldpctlf.atom_get_int(nb, lldpctl_k_port_ttl);
+	struct mbuf *mb = mbuf_alloc(512);
+	const char *why = NULL;
+	uint16_t ttl16;
+	int err;
 
-	id_fill(&f->chassis, chassis, lldpctl_k_chassis_id_subtype,
-		lldpctl_k_chassis_id, true);
-	id_fill(&f->port, nb, lldpctl_k_port_id_subtype, lldpctl_k_port_id,
-		false);
-	f->ttl = (uint16_t)lldpctlf.atom_get_int(nb, lldpctl_k_port_ttl);
-	s = lldpctlf.atom_get_str(chassis, lldpctl_k_chassis_name);
-	if (s)
-		str_ncpy(f->sys_name, s, sizeof(f->sys_name));
-
-	f->med.device_type = (uint8_t)lldpctlf.atom_get_int(
-		chassis, lldpctl_k_chassis_med_type);
-	f->med.caps = (uint16_t)lldpctlf.atom_get_int(
-		chassis, lldpctl_k_chassis_med_cap);
-	f->med.has_caps = f->med.device_type > 0;
-
-	locs = lldpctlf.atom_get(nb, lldpctl_k_port_med_locations);
-	for (loc = lldpctl_lazy_first(locs, &it); loc;
-	     loc = lldpctl_lazy_next(locs, &it, loc)) {
-		location_fill(f, loc);
+	if (!mb || !chassis) {
+		err = ENOMEM;
+		goto out;
 	}
-	lldpctlf.atom_dec_ref(locs);
-	lldpctlf.atom_dec_ref(chassis);
+
+	ttl16 = htons((uint16_t)(ttl > 0 && ttl <= 0xffff ? ttl : 0));
+	err = id_put(mb, LLDP_TLV_CHASSIS_ID, chassis,
+		     lldpctl_k_chassis_id_subtype, lldpctl_k_chassis_id);
+	if (!err)
+		err = id_put(mb, LLDP_TLV_PORT_ID, nb,
+			     lldpctl_k_port_id_subtype, lldpctl_k_port_id);
+	if (!err)
+		err = tlv_put(mb, LLDP_TLV_TTL, &ttl16, sizeof(ttl16));
+	if (!err)
+		err = str_put(mb, LLDP_TLV_PORT_DESC,
+			      lldpctlf.atom_get_str(nb, lldpctl_k_port_descr));
+	if (!err)
+		err = str_put(
+			mb, LLDP_TLV_SYS_NAME,
+			lldpctlf.atom_get_str(chassis, lldpctl_k_chassis_name));
+	if (!err)
+		err = str_put(mb, LLDP_TLV_SYS_DESC,
+			      lldpctlf.atom_get_str(chassis,
+						    lldpctl_k_chassis_descr));
+	if (!err)
+		err = med_tlvs_put(mb, chassis, nb);
+	if (!err)
+		err = tlv_put(mb, LLDP_TLV_END, NULL, 0);
+	if (err)
+		goto out;
+
+	err = lldp_decode(f, mb->buf, mb->end, &why);
+	if (err)
+		warning("lldp: %s: lldpd's neighbour refused: %s\n", ifname,
+			why);
+	else if (f->dropped)
+		info("lldp: %s: %u malformed TLV%s from lldpd dropped: %s\n",
+		     ifname, f->dropped, f->dropped > 1 ? "s" : "", f->dropbuf);
+
+out:
+	mem_deref(mb);
+	if (chassis)
+		lldpctlf.atom_dec_ref(chassis);
+	return err;
 }
 
 /* Every neighbour lldpd knows, as one list (runs on the worker thread). */
@@ -208,11 +460,14 @@ static struct neighbours *neighbours_fetch(lldpctl_conn_t *conn)
 		for (nb = lldpctl_lazy_first(list, &nb_it);
 		     nb && nbs->n < LLDPD_BACKEND_MAX && name;
 		     nb = lldpctl_lazy_next(list, &nb_it, nb)) {
-			str_ncpy(nbs->v[nbs->n].ifname, name,
-				 sizeof(nbs->v[0].ifname));
+			/* the name as text for netinfo; the kernel's own
+			 * octets for the index */
+			(void)wiretext_utf8(
+				nbs->v[nbs->n].ifname, sizeof(nbs->v[0].ifname),
+				(const uint8_t *)name, strlen(name));
 			nbs->v[nbs->n].ifindex = if_nametoindex(name);
-			neighbour_fill(&nbs->v[nbs->n].f, nb);
-			++nbs->n;
+			if (!neighbour_fill(&nbs->v[nbs->n].f, nb, name))
+				++nbs->n;
 		}
 		lldpctlf.atom_dec_ref(nb);
 		lldpctlf.atom_dec_ref(list);

@@ -164,6 +164,10 @@ static void receive(struct port *p, const uint8_t *buf, size_t len)
 		warning("lldp: %s: frame refused: %s\n", p->ifname, why);
 		return;
 	}
+	if (f.dropped)
+		info("lldp: %s: %u malformed TLV%s dropped, the rest kept: "
+		     "%s\n",
+		     p->ifname, f.dropped, f.dropped > 1 ? "s" : "", f.dropbuf);
 
 	for (i = 0; i < p->nc && !same_msap(&p->nv[i].f, &f); i++)
 		;

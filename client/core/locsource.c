@@ -120,8 +120,8 @@ int locsource_request(struct locsource_request *r, const struct netsnap *snap,
 		r->ap.serving = true;
 		r->ap.has_signal = b->has_signal;
 		r->ap.signal_dbm = b->signal_mbm / 100;
-		/* the printable SSID only when it needed no escapes */
-		if (b->has_ssid && !strchr(b->ssid, '\\') &&
+		/* the SSID only when its text is its octets unchanged */
+		if (b->has_ssid && b->ssid_exact &&
 		    strlen(b->ssid) <= sizeof(r->ap.ssid)) {
 			r->ap.ssid_len = strlen(b->ssid);
 			memcpy(r->ap.ssid, b->ssid, r->ap.ssid_len);

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include "nlattr.h"
 #include "wifi.h"
+#include "wiretext.h"
 #include "netstate.h"
 
 /* The attributes that follow a message's fixed header. */
@@ -55,6 +56,13 @@ static int decode_link(struct net_link *l, const uint8_t *body, size_t len,
 				*errmsg = "IFLA_IFNAME empty or too long";
 				return EBADMSG;
 			}
+			/* Linux allows any octets but '/', ':' and spaces in
+			 * a name: shown and sent as text, so made UTF-8 (the
+			 * kernel is always asked by ifindex) */
+			(void)wiretext_utf8(
+				l->name, sizeof(l->name),
+				(const uint8_t *)a.val,
+				strnlen((const char *)a.val, a.len));
 			break;
 		case IFLA_ADDRESS:
 			if (a.len == 6) {

@@ -92,7 +92,7 @@ int wifi_iface_decode(struct wifi_iface *ifc, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-/* SSID element (ID 0) from information elements, escaped for display. */
+/* SSID element (ID 0) from information elements, as text for display. */
 static int ssid_from_ies(struct wifi_bss *bss, const uint8_t *ie, size_t len,
 			 const char **errmsg)
 {
@@ -100,7 +100,7 @@ static int ssid_from_ies(struct wifi_bss *bss, const uint8_t *ie, size_t len,
 
 	while (off + 2 <= len) {
 		uint8_t id = ie[off], elen = ie[off + 1];
-		size_t i, o = 0;
+		size_t o;
 
 		if (off + 2 + elen > len) {
 			*errmsg = "information element beyond its attribute";
@@ -115,18 +115,12 @@ static int ssid_from_ies(struct wifi_bss *bss, const uint8_t *ie, size_t len,
 			return EBADMSG;
 		}
 
-		for (i = 0; i < elen; i++) {
-			uint8_t ch = ie[off + 2 + i];
-
-			if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-				bss->ssid[o++] = (char)ch;
-			} else {
-				(void)re_snprintf(bss->ssid + o, 5, "\\x%02x",
-						  ch);
-				o += 4;
-			}
-		}
-		bss->ssid[o] = '\0';
+		/* an SSID is any 0..32 octets (802.11): shown as text,
+		 * never trusted to be UTF-8 */
+		o = wiretext_utf8(bss->ssid, sizeof(bss->ssid), ie + off + 2,
+				  elen);
+		bss->ssid_exact =
+			o == elen && !memcmp(bss->ssid, ie + off + 2, elen);
 		bss->has_ssid = true;
 		return 0;
 	}

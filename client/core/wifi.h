@@ -9,12 +9,17 @@ struct wifi_iface {
 	uint32_t iftype; /* NL80211_IFTYPE_* */
 };
 
+#include "wiretext.h"
+
 /* One BSS from a scan dump; only the associated one matters to us. */
 struct wifi_bss {
 	unsigned ifindex;
 	uint8_t bssid[6];
-	char ssid[WIFI_SSID_MAX * 4 + 1]; /* printable: \xNN escapes */
+	/* as text (wiretext_utf8: ISO-8859-1 transcoded, control characters
+	 * dropped); ssid_exact if that is the SSID's octets unchanged */
+	char ssid[WIRETEXT_SIZE(WIFI_SSID_MAX)];
 	bool has_ssid;
+	bool ssid_exact;
 	uint32_t frequency; /* MHz */
 	unsigned channel;   /* 0 if the frequency is not a Wi-Fi channel */
 	int32_t signal_mbm; /* 1/100 dBm */

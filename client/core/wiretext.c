@@ -103,6 +103,26 @@ static uint32_t sequence_value(const uint8_t *s, int n)
 	return cp;
 }
 
+bool wiretext_is_utf8(const uint8_t *src, size_t len)
+{
+	size_t i = 0;
+
+	if (!src || !utf8_shaped(src, len))
+		return !len;
+
+	while (i < len) {
+		const int n = trail_count(src[i]);
+
+		if (sequence_value(src + i, n) == REPLACEMENT &&
+		    !(n == 2 && src[i] == 0xef && src[i + 1] == 0xbf &&
+		      src[i + 2] == 0xbd))
+			return false;
+		i += (size_t)n + 1;
+	}
+
+	return true;
+}
+
 size_t wiretext_utf8(char *dst, size_t size, const uint8_t *src, size_t len)
 {
 	const bool utf8 = src && utf8_shaped(src, len);

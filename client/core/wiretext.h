@@ -4,6 +4,7 @@
 #ifndef LOCPHONE_WIRETEXT_H
 #define LOCPHONE_WIRETEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@
  * without the NUL (0, with nothing written, if size is 0).
  */
 size_t wiretext_utf8(char *dst, size_t size, const uint8_t *src, size_t len);
+
+/* True if the len octets are valid UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF); control characters allowed. */
+bool wiretext_is_utf8(const uint8_t *src, size_t len);
 
 /*
  * The same into a new mem_alloc()ed string that the caller owns; "" for

@@ -10,6 +10,7 @@
 #include <libxml/xmlwriter.h>
 #include "civic.h"
 #include "location.h"
+#include "wiretext.h"
 #include "xmlutil.h"
 
 /*
@@ -125,6 +126,28 @@ static void install_guard(xmlParserCtxt *ctxt, struct guard *g)
 	ctxt->_private = g;
 }
 
+/* An XML declaration with an encoding, or a byte order mark: libxml2
+ * then knows the encoding from the document itself. */
+static bool declares_encoding(const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	if (len >= 2 && (buf[0] == 0xfe || buf[0] == 0xff || buf[0] == 0xef ||
+			 buf[0] == 0x00 || buf[1] == 0x00))
+		return true;
+	if (len < 5 || memcmp(buf, "<?xml", 5))
+		return false;
+
+	for (i = 5; i + 8 <= len && i < 200; i++) {
+		if (buf[i] == '>')
+			return false;
+		if (!memcmp(buf + i, "encoding", 8))
+			return true;
+	}
+
+	return false;
+}
+
 int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 		  const char **errmsg)
 {
@@ -162,6 +185,12 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 
 	install_guard(ctxt, &g);
 	xmlCtxtUseOptions(ctxt, PARSE_OPTIONS);
+
+	/* a document that does not say its encoding is UTF-8 by XML's
+	 * rules; one that is not valid UTF-8 is read as ISO-8859-1 (what
+	 * such servers send) rather than lost */
+	if (!declares_encoding(buf, len) && !wiretext_is_utf8(buf, len))
+		(void)xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_8859_1);
 
 	/* Errors raised without the parser context (encoding conversion)
 	 * go to libxml2's per-thread structured handler, else to stderr:
@@ -296,6 +325,13 @@ int xmlutil_text(char *buf, size_t size, const xmlNode *n)
 
 	err = normalise(buf, size, content);
 	xmlFree(content);
+
+	/* libxml2 gives valid UTF-8, but XML allows C1 controls (U+0085):
+	 * the same clean-up as all wire text, in place (it never grows
+	 * valid UTF-8) */
+	if (err != ENOMEM)
+		(void)wiretext_utf8(buf, size, (const uint8_t *)buf,
+				    strlen(buf));
 	return err;
 }
 

@@ -109,6 +109,7 @@ static void request_with_wifi(void **state)
 	memcpy(snap.wifi.bss.bssid, "\x00\x1a\x2b\x3c\x4d\x5e", 6);
 	str_ncpy(snap.wifi.bss.ssid, "Corp", sizeof(snap.wifi.bss.ssid));
 	snap.wifi.bss.has_ssid = true;
+	snap.wifi.bss.ssid_exact = true;
 	snap.wifi.bss.channel = 36;
 	snap.wifi.bss.has_signal = true;
 	snap.wifi.bss.signal_mbm = -6200;

@@ -116,6 +116,37 @@ static struct netstate *office(void)
 	return &ns;
 }
 
+/* Interface names are any octets but '/', ':' and spaces to Linux: shown
+ * as UTF-8 text (ISO-8859-1 transcoded, control characters dropped). */
+static void interface_names_as_text(void **state)
+{
+	static struct netstate ns;
+	struct dgram d = {.len = 0};
+	struct netsnap snap;
+	const char *why = NULL;
+	bool changed = false;
+	(void)state;
+
+	memset(&ns, 0, sizeof(ns));
+	add_link(&d, 2,
+		 "br\xfc"
+		 "cke",
+		 ARPHRD_ETHER, "02:00:00:00:00:0A", NULL);
+	add_link(&d, 3,
+		 "a\x1b"
+		 "b\xc0\xaf",
+		 ARPHRD_ETHER, "02:00:00:00:00:0B", NULL);
+	assert_int_equal(0, netstate_feed(&ns, d.buf, d.len, &changed, &why));
+
+	netstate_snapshot(&ns, &snap);
+	assert_int_equal(2, snap.ifc);
+	assert_string_equal("br\xc3\xbc"
+			    "cke",
+			    snap.ifs[0].name);
+	/* an overlong "/" is no character: U+FFFD; ESC dropped */
+	assert_string_equal("ab\xef\xbf\xbd", snap.ifs[1].name);
+}
+
 static void office_snapshot(void **state)
 {
 	struct netstate *ns = office();
@@ -393,6 +424,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(office_snapshot),
+		cmocka_unit_test(interface_names_as_text),
 		cmocka_unit_test(json_form),
 		cmocka_unit_test(vpn_takes_default_route),
 		cmocka_unit_test(only_vpn_gives_no_subnet),

@@ -505,6 +505,59 @@ static void parse_doc(struct location *loc, const char *children)
 
 /* RFC 5491: device before tuple before person, whatever the order in
  * the document; alternatives fill in what the first one lacks. */
+/* Civic values are UTF-8 text whatever the LIS sent: a document that is
+ * not UTF-8 and does not say its encoding is read as ISO-8859-1, one that
+ * says it is transcoded by libxml2, and C1 controls (allowed in XML) are
+ * dropped. */
+static void parse_civic_text_encodings(void **state)
+{
+	static const char *const docs[] = {
+		/* raw ISO-8859-1 octets, no declaration */
+		"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\""
+		" xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\""
+		" xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\""
+		" entity=\"pres:a@b\"><tuple id=\"t\"><status><gp:geopriv>"
+		"<gp:location-info><ca:civicAddress><ca:country>DE</ca:country>"
+		"<ca:A3>M\xfcnchen</ca:A3></ca:civicAddress></gp:location-info>"
+		"</gp:geopriv></status></tuple></presence>",
+		/* declared ISO-8859-1 */
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+		"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\""
+		" xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\""
+		" xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\""
+		" entity=\"pres:a@b\"><tuple id=\"t\"><status><gp:geopriv>"
+		"<gp:location-info><ca:civicAddress><ca:country>DE</ca:country>"
+		"<ca:A3>M\xfcnchen</ca:A3></ca:civicAddress></gp:location-info>"
+		"</gp:geopriv></status></tuple></presence>",
+		/* UTF-8 with a C1 control (NEL) as a character reference */
+		"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\""
+		" xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\""
+		" xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\""
+		" entity=\"pres:a@b\"><tuple id=\"t\"><status><gp:geopriv>"
+		"<gp:location-info><ca:civicAddress><ca:country>DE</ca:country>"
+		"<ca:A3>M\xc3\xbcn&#x85;chen</ca:A3></ca:civicAddress>"
+		"</gp:location-info></gp:geopriv></status></tuple></presence>",
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(docs); i++) {
+		struct location loc;
+		const char *errmsg = NULL;
+		int err;
+
+		memset(&loc, 0, sizeof(loc));
+		err = pidf_parse(&loc, (const uint8_t *)docs[i],
+				 strlen(docs[i]), &errmsg);
+		if (err)
+			print_error("doc %zu: %s\n", i, errmsg);
+		assert_int_equal(0, err);
+		assert_string_equal("M\xc3\xbcnchen",
+				    civic_get(&loc.civic, CIVIC_A3));
+		location_reset(&loc);
+	}
+}
+
 static void parse_priority(void **state)
 {
 	static const struct {
@@ -731,6 +784,7 @@ int main(void)
 		cmocka_unit_test(build_refusals),
 		cmocka_unit_test(parse_foreign_documents),
 		cmocka_unit_test(parse_priority),
+		cmocka_unit_test(parse_civic_text_encodings),
 		cmocka_unit_test(parse_shape_variants),
 		cmocka_unit_test(parse_refusals),
 		cmocka_unit_test(hostile_documents),

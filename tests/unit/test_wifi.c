@@ -71,7 +71,7 @@ static void associated_bss(void **state)
 
 static void unassociated_and_odd_ssid(void **state)
 {
-	/* SSID with a NUL and a backslash: shown escaped, never cut */
+	/* SSID with a NUL and a backslash: the NUL dropped, the text kept */
 	static const uint8_t ies[] = {0x00, 0x04, 'a', 0x00, '\\', 'b'};
 	struct dgram d = {.len = 0};
 	struct wifi_bss bss;
@@ -81,7 +81,29 @@ static void unassociated_and_odd_ssid(void **state)
 	scan_result(&d, 3, ies, sizeof(ies), UINT32_MAX, 2437, -8000);
 	assert_int_equal(0, wifi_bss_decode(&bss, d.buf, d.len, &why));
 	assert_false(bss.associated);
-	assert_string_equal("a\\x00\\x5cb", bss.ssid);
+	assert_string_equal("a\\b", bss.ssid);
+	assert_false(bss.ssid_exact);
+
+	/* ISO-8859-1 "Caf\xe9" becomes UTF-8; UTF-8 is kept, exactly */
+	{
+		static const uint8_t latin1[] = {0x00, 0x04, 'C',
+						 'a',  'f',  0xe9};
+		static const uint8_t utf8[] = {0x00, 0x05, 'C', 'a',
+					       'f',  0xc3, 0xa9};
+
+		d.len = 0;
+		scan_result(&d, 3, latin1, sizeof(latin1), UINT32_MAX, 2437,
+			    -8000);
+		assert_int_equal(0, wifi_bss_decode(&bss, d.buf, d.len, &why));
+		assert_string_equal("Caf\xc3\xa9", bss.ssid);
+		assert_false(bss.ssid_exact);
+
+		d.len = 0;
+		scan_result(&d, 3, utf8, sizeof(utf8), UINT32_MAX, 2437, -8000);
+		assert_int_equal(0, wifi_bss_decode(&bss, d.buf, d.len, &why));
+		assert_string_equal("Caf\xc3\xa9", bss.ssid);
+		assert_true(bss.ssid_exact);
+	}
 	assert_int_equal(6, bss.channel);
 }
 

@@ -103,12 +103,28 @@ static void worst_case_fits(void **state)
 	assert_int_equal(EINVAL, wiretext_utf8_dup(&dup, NULL, 1));
 }
 
+/* Strict UTF-8 (what the XML reader needs to know). */
+static void utf8_validity(void **state)
+{
+	(void)state;
+
+	assert_true(wiretext_is_utf8(T("M\xc3\xbcnchen \xef\xbf\xbd")));
+	assert_true(wiretext_is_utf8(T("")));
+	assert_true(wiretext_is_utf8(T("tab\tNUL\0")));
+	assert_false(wiretext_is_utf8(T("M\xfcnchen")));
+	assert_false(wiretext_is_utf8(T("\xc0\xaf")));
+	assert_false(wiretext_is_utf8(T("\xed\xa0\x80")));
+	assert_false(wiretext_is_utf8(T("\xf4\x90\x80\x80")));
+	assert_false(wiretext_is_utf8(T("\xe2\x82")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cleaned),
 		cmocka_unit_test(never_cut_inside_a_character),
 		cmocka_unit_test(worst_case_fits),
+		cmocka_unit_test(utf8_validity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "civic.h"
 #include "lldp.h"
 #include "fingerprint.h"
+#include "wiretext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -15,6 +16,22 @@ static void check_string(const char *s, size_t size)
 {
 	if (memchr(s, '\0', size) == NULL)
 		abort();
+}
+
+/* Text from the frame is valid UTF-8 without control characters. */
+static void check_text(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i, n = strlen(s);
+
+	if (!wiretext_is_utf8(p, n))
+		abort();
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f ||
+		    (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		     p[i + 1] <= 0x9f))
+			abort();
+	}
 }
 
 /* What a successful decode promises. */
@@ -33,6 +50,24 @@ static void check_frame(const struct lldp_frame *f)
 		abort();
 	for (i = 0; i < f->mgmtc; i++)
 		check_string(f->mgmtv[i].text, sizeof(f->mgmtv[i].text));
+
+	check_string(f->port_desc, sizeof(f->port_desc));
+	check_string(f->sys_desc, sizeof(f->sys_desc));
+	check_text(f->sys_name);
+	check_text(f->port_desc);
+	check_text(f->sys_desc);
+	check_text(f->med.inventory.model);
+	check_text(f->med.civic.lang);
+	for (i = 0; i < CIVIC_FIELD_COUNT; i++) {
+		const char *v = civic_get(&f->med.civic.civic, i);
+
+		if (v && (!f->med.has_civic || strlen(v) > CIVIC_VALUE_MAX))
+			abort();
+		if (v)
+			check_text(v);
+	}
+	if (f->dropped && !f->dropbuf[0])
+		abort();
 
 	if (f->med.has_coord && (!(fabs(f->med.coord.latitude) <= 90.0) ||
 				 !(fabs(f->med.coord.longitude) <= 180.0)))
@@ -61,15 +96,21 @@ static void reencode(const struct lldp_frame *f)
 	if (strlen(f->port.text) <= LLDP_ID_MAX)
 		tx.ifname = f->port.text;
 	tx.ttl = f->ttl;
-	tx.sys_name = f->sys_name;
+	/* text made UTF-8 may outgrow what a TLV holds: sent only if not */
+	if (strlen(f->sys_name) <= LLDP_STR_MAX)
+		tx.sys_name = f->sys_name;
 	if (f->med.policyc)
 		tx.policy = &f->med.policyv[0];
-	tx.sw_rev = f->med.inventory.sw_rev;
-	tx.model = f->med.inventory.model;
+	if (strlen(f->med.inventory.sw_rev) <= LLDP_MED_INVENTORY_MAX)
+		tx.sw_rev = f->med.inventory.sw_rev;
+	if (strlen(f->med.inventory.model) <= LLDP_MED_INVENTORY_MAX)
+		tx.model = f->med.inventory.model;
 
+	/* clean text decodes to itself */
 	if (lldp_encode(mb, &tx) ||
 	    lldp_decode_ethernet(&again, mb->buf, mb->end, NULL) ||
-	    strcmp(again.sys_name, f->sys_name) || again.ttl != f->ttl)
+	    strcmp(again.sys_name, tx.sys_name ? f->sys_name : "") ||
+	    again.ttl != f->ttl)
 		abort();
 	lldp_frame_reset(&again);
 

@@ -65,6 +65,13 @@ int locator_set_lis(struct locator *l, const char *primary_url);
  * needs (responseTime emergencyRouting).  Never waits. */
 int locator_refresh(struct locator *l, bool routing);
 
+/*
+ * True when the current choice is an earlier LIS answer kept because the
+ * LIS could not confirm it (it failed; locsource_lis_keep); *error (if
+ * given) then says how it failed, else it is set to NULL.
+ */
+bool locator_stale(const struct locator *l, const char **error);
+
 /* The current choice and why; never NULL (source none when nothing). */
 const struct location *locator_current(const struct locator *l,
 				       const char **reason);

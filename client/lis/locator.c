@@ -21,6 +21,12 @@
 #define FP_SIZE	  17
 #define STATE_MAX (64u * 1024u)
 
+/* After a failed ask the LIS is asked again this soon, then twice as late
+ * each time up to refresh_interval: an outage ends without waiting hours
+ * for the next refresh, and a fleet of phones does not hammer a LIS that
+ * is down. */
+#define RETRY_FIRST_S 15u
+
 /*
  * A LIS answer, kept until it expires, for the exact evidence it was asked
  * with: a move to another switch port in the same network asks again.
@@ -70,6 +76,7 @@ struct locator {
 	enum locsource_keep
 		stale;	   /* current is lis_loc kept through a failure */
 	struct tmr expiry; /* ... until it expires: choose again then */
+	uint32_t retry_s;  /* the next retry after a failure; 0: none */
 	char reason[320];
 	struct list cache;
 	struct list not_here;
@@ -418,6 +425,8 @@ static void answer_location(struct locator *l, enum lis_server server,
 	str_ncpy(l->remembered_fp, l->fp, sizeof(l->remembered_fp));
 }
 
+static void refresh_handler(void *arg);
+
 static void lis_answer(int err, enum lis_server server, uint16_t status,
 		       struct mbuf *body, const char *errtext, void *arg)
 {
@@ -478,6 +487,16 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 	}
 
 out:
+	if (l->lis == LOCSOURCE_LIS_FAILED) {
+		if (!l->retry_s)
+			l->retry_s = RETRY_FIRST_S;
+		tmr_start(&l->refresh,
+			  (uint64_t)MIN(l->retry_s, l->cfg.refresh_s) * 1000,
+			  refresh_handler, l);
+		l->retry_s = MIN(l->retry_s * 2, l->cfg.refresh_s);
+	} else {
+		l->retry_s = 0;
+	}
 	held_response_reset(&resp);
 	decide(l);
 }
@@ -695,8 +714,10 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	} else {
 		/* new evidence on the same network: what the LIS said stands
 		 * while it is asked again; another network starts afresh */
-		if (!l->fp[0] || str_cmp(l->fp, l->lis_fp))
+		if (!l->fp[0] || str_cmp(l->fp, l->lis_fp)) {
 			lis_set(l, LOCSOURCE_LIS_NONE, NULL);
+			l->retry_s = 0;
+		}
 		(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
 		remembered_use(l);
 	}

@@ -6,7 +6,8 @@ that is not HELD, a half answer) and the engine is asked to refresh: the
 location keeps its address and its own timestamp, says the LIS could not
 confirm it, and a 911 call (sipp as the PSAP) carries it by value with
 that timestamp.  After a restart with the LIS failing (503, then a
-certificate from the wrong CA) the remembered answer is used the same way.
+certificate from the wrong CA) the remembered answer is used the same way,
+and the LIS is asked again by itself soon after a failure.
 An answer that expired is kept only as a last resort on the same network;
 another network (a hotel, no LIS) never inherits it."""
 
@@ -208,6 +209,15 @@ def test_restart_keeps_the_answer():
                 "the first refresh after the restart to fail")
             check_kept(loc, first, "restart, 503")
             call_911(s, ctl, first)
+
+            # the LIS back: asked again by itself soon (15 s, then
+            # doubling), not only at the next refresh_interval (4 h)
+            s.lis.set_mode("normal")
+            loc = location(ctl, good, "the LIS to be asked again",
+                           timeout=90)
+            check(loc["obtained_at"] > first["obtained_at"],
+                  f"a new answer: {loc}")
+            first = loc
             s.stop_engine()
 
             # a LIS whose certificate is not from the CA we were given

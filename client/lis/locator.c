@@ -73,10 +73,11 @@ struct locator {
 	struct location lis_loc;
 	char lis_fp[FP_SIZE]; /* the network lis_loc was given for */
 	struct location current;
-	enum locsource_keep
-		stale;	   /* current is lis_loc kept through a failure */
-	struct tmr expiry; /* ... until it expires: choose again then */
-	uint32_t retry_s;  /* the next retry after a failure; 0: none */
+	/* current is lis_loc kept through a failure, until it expires (then
+	 * the expiry timer chooses again) */
+	enum locsource_keep stale;
+	struct tmr expiry;
+	uint32_t retry_s; /* the next retry after a failure; 0: none */
 	char reason[320];
 	struct list cache;
 	struct list not_here;

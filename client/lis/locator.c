@@ -699,7 +699,11 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	}
 	l->q = mem_deref(l->q);
 
-	c = l->vpn ? NULL : cache_find(l, request);
+	/* after a failure on this network the LIS is asked, not the cache:
+	 * the answer stays as it is, said to be unconfirmed */
+	c = l->vpn || (l->lis == LOCSOURCE_LIS_FAILED && lis_kept(l))
+		    ? NULL
+		    : cache_find(l, request);
 	if (c) {
 		location_reset(&l->lis_loc);
 		(void)location_copy(&l->lis_loc, &c->loc);

@@ -4,7 +4,9 @@
  * every refresh interval and on request; caches answers per network
  * fingerprint until they expire; falls back to the switch's LLDP-MED
  * location, then to the person's location for this network (manual);
- * remembers the last good location across restarts.  Nothing
+ * remembers the last good location across restarts.  A LIS that fails
+ * leaves its last answer for this network in force until it expires, and
+ * after that as a last resort (locsource_lis_keep).  Nothing
  * here ever waits: callers get the current answer at once.
  *
  * Include civic.h, lldp.h, wifi.h, netstate.h, location.h, held.h,

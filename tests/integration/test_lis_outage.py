@@ -164,6 +164,17 @@ def test_failures_keep_the_answer():
                 seen.add(loc["confirm_error"])
                 print(f"  {mode}: {loc['reason']}")
 
+            # a change on the same network asks again: still kept
+            s.lis.set_mode("http503")
+            asked = len(s.lis.log_entries(held_only=True))
+            sh("ip", "addr", "add", "10.77.0.3/24", "dev", "eth0",
+               ns=s.phone)
+            loc = location(
+                ctl, lambda l: "503" in (l["confirm_error"] or "") and
+                len(s.lis.log_entries(held_only=True)) > asked,
+                "the LIS asked again after the network change", timeout=30)
+            check_kept(loc, first, "a change on the same network")
+
             rc, out, err = s.eng.cli("location")
             check(rc == 0 and ROOM in out and
                   "confirmed  no: the LIS could not confirm it" in out,

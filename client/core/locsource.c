@@ -10,6 +10,7 @@
 #include "location.h"
 #include "held.h"
 #include "locsource.h"
+#include "rfc3339.h"
 
 /* Room for the words naming a manual location in a reason. */
 #define MANUAL_WORDS_MAX 128
@@ -194,6 +195,29 @@ static int manual_words(char *buf, size_t sz, const char *name)
 	return re_snprintf(buf, sz, "; the location you entered is used");
 }
 
+enum locsource_keep locsource_lis_keep(const struct location *last,
+				       const char *last_fp, const char *fp,
+				       time_t now)
+{
+	if (!location_has_value(last) || !str_isset(fp) || !last_fp ||
+	    strcmp(last_fp, fp))
+		return LOCSOURCE_KEEP_NONE;
+
+	if (!last->expires || last->expires > now)
+		return LOCSOURCE_KEEP_VALID;
+
+	return LOCSOURCE_KEEP_EXPIRED;
+}
+
+/* The earlier LIS answer's worth, when this ask failed. */
+static enum locsource_keep kept(const struct locsource_inputs *in)
+{
+	if (in->vpn || in->lis != LOCSOURCE_LIS_FAILED)
+		return LOCSOURCE_KEEP_NONE;
+
+	return locsource_lis_keep(in->lis_loc, in->lis_fp, in->fp, in->now);
+}
+
 int locsource_choose(struct location *out, char *reason, size_t sz,
 		     const struct locsource_inputs *in)
 {
@@ -208,6 +232,7 @@ int locsource_choose(struct location *out, char *reason, size_t sz,
 	};
 	const char *why, *detail;
 	char manual[MANUAL_WORDS_MAX];
+	enum locsource_keep keep;
 	bool has_manual;
 
 	if (!out || !reason || !in ||
@@ -220,6 +245,7 @@ int locsource_choose(struct location *out, char *reason, size_t sz,
 	manual[0] = '\0';
 	if (has_manual)
 		manual_words(manual, sizeof(manual), in->manual_name);
+	keep = kept(in);
 
 	location_reset(out);
 
@@ -237,6 +263,24 @@ int locsource_choose(struct location *out, char *reason, size_t sz,
 		return location_copy(out, in->lis_loc);
 	}
 
+	/* a failure is no news about where the device is (item 3) */
+	if (keep == LOCSOURCE_KEEP_VALID) {
+		if (in->lis_loc->expires)
+			re_snprintf(reason, sz,
+				    "the LIS could not confirm its answer%s%s%s"
+				    "; it stays in force until %H",
+				    detail ? " (" : "", detail ? detail : "",
+				    detail ? ")" : "", rfc3339_print,
+				    &in->lis_loc->expires);
+		else
+			re_snprintf(reason, sz,
+				    "the LIS could not confirm its answer%s%s%s"
+				    "; it stays in force",
+				    detail ? " (" : "", detail ? detail : "",
+				    detail ? ")" : "");
+		return location_copy(out, in->lis_loc);
+	}
+
 	if (location_has_value(in->lldp_loc)) {
 		re_snprintf(reason, sz,
 			    "%s%s%s%s; the switch's LLDP-MED "
@@ -244,6 +288,17 @@ int locsource_choose(struct location *out, char *reason, size_t sz,
 			    why, detail ? " (" : "", detail ? detail : "",
 			    detail ? ")" : "");
 		return location_copy(out, in->lldp_loc);
+	}
+
+	if (!has_manual && keep == LOCSOURCE_KEEP_EXPIRED) {
+		re_snprintf(reason, sz,
+			    "%s%s%s%s, and the switch sent no location; the "
+			    "LIS's last answer for this network expired at %H "
+			    "and is used as a last resort",
+			    why, detail ? " (" : "", detail ? detail : "",
+			    detail ? ")" : "", rfc3339_print,
+			    &in->lis_loc->expires);
+		return location_copy(out, in->lis_loc);
 	}
 
 	re_snprintf(reason, sz, "%s%s%s%s, and the switch sent no location%s",
@@ -260,6 +315,16 @@ bool locsource_ask(const struct locsource_inputs *in,
 
 	/* on VPN the LIS is never asked, so nothing is awaited */
 	return in->vpn || in->lis != LOCSOURCE_LIS_PENDING;
+}
+
+enum locsource_keep locsource_stale(const struct locsource_inputs *in,
+				    const struct location *chosen)
+{
+	if (!in || !chosen || chosen->source != LOCATION_SOURCE_LIS ||
+	    !location_has_value(chosen))
+		return LOCSOURCE_KEEP_NONE;
+
+	return kept(in);
 }
 
 int locsource_manual(struct location *loc, const struct civic *civic,

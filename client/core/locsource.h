@@ -40,6 +40,26 @@ enum locsource_lis {
 	LOCSOURCE_LIS_FAILED,	/* unreachable, refused, malformed */
 };
 
+/* What the last LIS answer is worth once asking the LIS again failed. */
+enum locsource_keep {
+	LOCSOURCE_KEEP_NONE = 0, /* dropped: none, or another network's */
+	LOCSOURCE_KEEP_VALID,	 /* unexpired: stays in force, unconfirmed */
+	LOCSOURCE_KEEP_EXPIRED,	 /* expired: a last resort, this network only */
+};
+
+/*
+ * Issue 11 item 3: a failing LIS (an HTTP error, a time-out, a body that
+ * is not HELD, a refused certificate) says nothing new about where the
+ * device is, so the answer it gave before stays true until it expires.
+ * last is that answer, last_fp the fingerprint of the network it was given
+ * for, fp the network's now.  A different network (or one not identified,
+ * fp NULL or "") never inherits it: KEEP_NONE.  An answer without an
+ * expiry (0) counts as unexpired, as the cache does.
+ */
+enum locsource_keep locsource_lis_keep(const struct location *last,
+				       const char *last_fp, const char *fp,
+				       time_t now);
+
 /* What the choice is made from; pointers may be NULL (nothing there). */
 struct locsource_inputs {
 	bool attached; /* on a network at all: a gateway or a VPN */
@@ -51,6 +71,11 @@ struct locsource_inputs {
 	/* what the person entered or saved for this network */
 	const struct location *manual_loc;
 	const char *manual_name; /* its saved name, or NULL if unsaved */
+	/* with lis FAILED: lis_loc is an earlier answer, kept as
+	 * locsource_lis_keep says for these */
+	const char *lis_fp; /* the network lis_loc was given for */
+	const char *fp;	    /* this network's fingerprint */
+	time_t now;
 };
 
 /*
@@ -58,8 +83,11 @@ struct locsource_inputs {
  * location, else the person's location for this network (entered, or
  * saved for its fingerprint), else nothing.  On VPN nothing automatic at
  * all, only the person's.  A validated automatic location always wins
- * over a manual one.  Copies the winner into out and writes why into
- * reason (people read it).  Returns 0, EINVAL or ENOMEM.
+ * over a manual one.  When the LIS failed, its earlier unexpired answer
+ * for this network still counts as the LIS answer (unconfirmed), and an
+ * expired one comes after everything else (locsource_lis_keep).  Copies
+ * the winner into out and writes why into reason (people read it).
+ * Returns 0, EINVAL or ENOMEM.
  */
 int locsource_choose(struct location *out, char *reason, size_t sz,
 		     const struct locsource_inputs *in);
@@ -72,6 +100,15 @@ int locsource_choose(struct location *out, char *reason, size_t sz,
  */
 bool locsource_ask(const struct locsource_inputs *in,
 		   const struct location *chosen);
+
+/*
+ * How the chosen location stands with the LIS: KEEP_NONE when it is not
+ * an earlier LIS answer kept through a failure, else KEEP_VALID or
+ * KEEP_EXPIRED (it is then "stale": the LIS could not confirm it, and
+ * in->lis_detail says why).
+ */
+enum locsource_keep locsource_stale(const struct locsource_inputs *in,
+				    const struct location *chosen);
 
 /*
  * A location the person typed in, as a record: civic (copied), an

@@ -64,6 +64,20 @@ int savedloc_alloc(struct savedloc **sp)
 	return err;
 }
 
+enum savedloc_place savedloc_place_change(bool entered,
+					  const char *entered_place,
+					  const char *place)
+{
+	if (!str_isset(place))
+		return SAVEDLOC_PLACE_WAIT;
+	if (entered && !str_isset(entered_place))
+		return SAVEDLOC_PLACE_ADOPT;
+	if (entered && !strcmp(entered_place, place))
+		return SAVEDLOC_PLACE_SAME;
+
+	return SAVEDLOC_PLACE_LEAVE;
+}
+
 bool savedloc_fingerprint_valid(const char *fp)
 {
 	size_t i;
@@ -332,6 +346,39 @@ int savedloc_remember(struct savedloc *s, const char *name, const char *fp)
 
 	network_attach(s, e, n);
 	return 0;
+}
+
+int savedloc_clone(struct savedloc **dp, const struct savedloc *s)
+{
+	const char *fpv[SAVEDLOC_MAX_NETWORKS];
+	struct savedloc *d = NULL;
+	struct le *le;
+	int err;
+
+	if (!dp || !s)
+		return EINVAL;
+
+	err = savedloc_alloc(&d);
+	for (le = s->entries.head; le && !err; le = le->next) {
+		const struct savedloc_entry *e = le->data;
+		size_t fpc = 0;
+		struct le *ne;
+
+		for (ne = e->networks.head; ne && fpc < ARRAY_SIZE(fpv);
+		     ne = ne->next) {
+			const struct savedloc_network *n = ne->data;
+
+			fpv[fpc++] = n->fp;
+		}
+		err = savedloc_put(d, e->name, &e->civic,
+				   e->has_coord ? &e->coord : NULL, fpv, fpc);
+	}
+
+	if (err)
+		mem_deref(d);
+	else
+		*dp = d;
+	return err;
 }
 
 int savedloc_delete(struct savedloc *s, const char *name)

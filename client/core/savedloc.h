@@ -67,6 +67,10 @@ int savedloc_put(struct savedloc *s, const char *name,
  * other location).  ENOENT if there is no such location; else as put. */
 int savedloc_remember(struct savedloc *s, const char *name, const char *fp);
 
+/* A deep copy of s in *dp (the caller's): what a change is made on before
+ * it is written (savedloc_replace).  0, EINVAL or ENOMEM. */
+int savedloc_clone(struct savedloc **dp, const struct savedloc *s);
+
 /* Delete a location and what it was remembered for; ENOENT if absent. */
 int savedloc_delete(struct savedloc *s, const char *name);
 
@@ -83,6 +87,26 @@ const struct savedloc_entry *savedloc_find(const struct savedloc *s,
 
 /* All locations (struct savedloc_entry) in the order they were added. */
 const struct list *savedloc_list(const struct savedloc *s);
+
+/* What becomes of the person's location when the network is named. */
+enum savedloc_place {
+	SAVEDLOC_PLACE_WAIT,  /* no network identified: nothing changes */
+	SAVEDLOC_PLACE_ADOPT, /* entered (and maybe saved) before the network
+			       * was identified: it is this one's, and a
+			       * saved one is remembered for it now */
+	SAVEDLOC_PLACE_SAME,  /* still the network it was entered on */
+	SAVEDLOC_PLACE_LEAVE, /* another network (or nothing entered): not
+			       * used here; this network's saved one is */
+};
+
+/*
+ * Issue 11 item 10: entered says whether the person's location is set,
+ * entered_place is the network it was entered on ("" or NULL: none was
+ * identified then), place the network identified now ("" or NULL: none).
+ */
+enum savedloc_place savedloc_place_change(bool entered,
+					  const char *entered_place,
+					  const char *place);
 
 /* 1 to SAVEDLOC_FP_MAX lower-case hex digits. */
 bool savedloc_fingerprint_valid(const char *fp);
@@ -137,6 +161,18 @@ int savedloc_save(const struct savedloc *s, const char *path);
 /* savedloc_save with a fault-injection hook (NULL: none). */
 int savedloc_save_hooked(const struct savedloc *s, const char *path,
 			 const struct savedloc_save_hook *hook);
+
+/*
+ * The store is the file (issue 11 item 7): write next (a changed copy,
+ * savedloc_clone) to path as savedloc_save_hooked does, and only once path
+ * names it make it *sp (the old store is freed).  A refused write (disk
+ * full, read-only, I/O error, ...) frees next and leaves *sp as it was,
+ * equal to the file; its error is returned.  A failure after the rename
+ * (the directory's fsync) leaves the new contents in the file, so they
+ * become *sp and 0 is returned.  next is always taken over.
+ */
+int savedloc_replace(struct savedloc **sp, struct savedloc *next,
+		     const char *path, const struct savedloc_save_hook *hook);
 
 /*
  * Read the store saved at path into *sp (the caller's).  A missing file is

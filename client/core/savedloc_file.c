@@ -63,8 +63,9 @@ out:
 	return err;
 }
 
-int savedloc_save_hooked(const struct savedloc *s, const char *path,
-			 const struct savedloc_save_hook *hook)
+/* The save; *renamedp says whether path names the new contents. */
+static int save_steps(const struct savedloc *s, const char *path,
+		      const struct savedloc_save_hook *hook, bool *renamedp)
 {
 	struct mbuf *mb = NULL;
 	char *tmp = NULL;
@@ -139,6 +140,40 @@ out:
 		unlink(tmp);
 	mem_deref(tmp);
 	mem_deref(mb);
+	*renamedp = renamed;
+	return err;
+}
+
+int savedloc_save_hooked(const struct savedloc *s, const char *path,
+			 const struct savedloc_save_hook *hook)
+{
+	bool renamed;
+
+	return save_steps(s, path, hook, &renamed);
+}
+
+int savedloc_replace(struct savedloc **sp, struct savedloc *next,
+		     const char *path, const struct savedloc_save_hook *hook)
+{
+	bool renamed = false;
+	int err;
+
+	if (!sp || !next) {
+		mem_deref(next);
+		return EINVAL;
+	}
+
+	err = save_steps(next, path, hook, &renamed);
+
+	/* the file is the truth: once it names the new contents (a late
+	 * failure only makes the rename less durable) they are the store */
+	if (renamed) {
+		mem_deref(*sp);
+		*sp = next;
+		return 0;
+	}
+
+	mem_deref(next);
 	return err;
 }
 

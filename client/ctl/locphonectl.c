@@ -212,7 +212,7 @@ static void print_location(const struct odict *res)
 	const struct odict_entry *prompt = odict_lookup(res, "prompt");
 	const struct odict_entry *civic = odict_lookup(res, "civic");
 	const struct odict_entry *geo = odict_lookup(res, "geo");
-	bool validated = false;
+	bool validated = false, stale = false;
 
 	printf("source     %s\n", str_or(res, "source", "?"));
 	if (civic && civic->type == ODICT_OBJECT && civic->u.odict->lst.head) {
@@ -230,6 +230,10 @@ static void print_location(const struct odict *res)
 	printf("expires    %s\n", str_or(res, "expires", "-"));
 	(void)odict_get_boolean(res, &validated, "validated");
 	printf("validated  %s\n", validated ? "yes" : "no");
+	(void)odict_get_boolean(res, &stale, "stale");
+	if (stale)
+		printf("confirmed  no: the LIS could not confirm it (%s)\n",
+		       str_or(res, "confirm_error", "no reason given"));
 	printf("reason     %s\n", str_or(res, "reason", "-"));
 	if (prompt && prompt->type == ODICT_OBJECT)
 		printf("prompt     %s (location_required %s)\n",

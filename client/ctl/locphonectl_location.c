@@ -179,12 +179,16 @@ static void print_saved(const struct odict *res)
 static void print_choice(const struct odict *res)
 {
 	const char *name = odict_string(res, "name");
-	bool used = false, remembered = false;
+	bool used = false, remembered = false, pending = false;
 
 	if (name) {
 		(void)odict_get_boolean(res, &remembered, "remembered");
+		(void)odict_get_boolean(res, &pending, "remember_pending");
 		printf("saved      %s%s\n", name,
-		       remembered ? ", remembered for this network" : "");
+		       remembered ? ", remembered for this network"
+		       : pending  ? ", will be remembered once the network is "
+				    "known"
+				  : ", not tied to a network");
 	}
 	(void)odict_get_boolean(res, &used, "used");
 	printf("in use     %s\n", used ? "yes" : "no");

@@ -21,6 +21,12 @@
 #define FP_SIZE	  17
 #define STATE_MAX (64u * 1024u)
 
+/* After a failed ask the LIS is asked again this soon, then twice as late
+ * each time up to refresh_interval: an outage ends without waiting hours
+ * for the next refresh, and a fleet of phones does not hammer a LIS that
+ * is down. */
+#define RETRY_FIRST_S 15u
+
 /*
  * A LIS answer, kept until it expires, for the exact evidence it was asked
  * with: a move to another switch port in the same network asks again.
@@ -65,7 +71,13 @@ struct locator {
 	enum locsource_lis lis;
 	char lis_detail[192];
 	struct location lis_loc;
+	char lis_fp[FP_SIZE]; /* the network lis_loc was given for */
 	struct location current;
+	/* current is lis_loc kept through a failure, until it expires (then
+	 * the expiry timer chooses again) */
+	enum locsource_keep stale;
+	struct tmr expiry;
+	uint32_t retry_s; /* the next retry after a failure; 0: none */
 	char reason[320];
 	struct list cache;
 	struct list not_here;
@@ -97,6 +109,7 @@ static void destructor(void *arg)
 	struct locator *l = arg;
 
 	tmr_cancel(&l->refresh);
+	tmr_cancel(&l->expiry);
 	l->q = mem_deref(l->q);
 	mem_deref(l->lc);
 	mem_deref(l->discovered_url);
@@ -168,9 +181,17 @@ static bool not_here_has(const struct locator *l, enum lis_server s)
 	return false;
 }
 
+static void decide(struct locator *l);
+
+static void expiry_handler(void *arg)
+{
+	decide(arg);
+}
+
 /* Choose again; tell the listener if the answer or its reason changed. */
 static void decide(struct locator *l)
 {
+	const time_t now = time(NULL);
 	struct locsource_inputs in = {
 		.attached = l->attached,
 		.vpn = l->vpn,
@@ -180,6 +201,9 @@ static void decide(struct locator *l)
 		.lldp_loc = &l->lldp_loc,
 		.manual_loc = &l->manual,
 		.manual_name = l->manual_name,
+		.lis_fp = l->lis_fp,
+		.fp = l->fp,
+		.now = now,
 	};
 	struct location next;
 	char reason[sizeof(l->reason)];
@@ -188,6 +212,14 @@ static void decide(struct locator *l)
 	if (locsource_choose(&next, reason, sizeof(reason), &in))
 		return;
 	l->ask = locsource_ask(&in, &next);
+	l->stale = locsource_stale(&in, &next);
+
+	/* a kept answer turns into a last resort when it expires */
+	tmr_cancel(&l->expiry);
+	if (l->stale == LOCSOURCE_KEEP_VALID && next.expires > now)
+		tmr_start(&l->expiry,
+			  (uint64_t)(next.expires - now) * 1000 + 500,
+			  expiry_handler, l);
 
 	if (location_equal(&next, &l->current) && !str_cmp(reason, l->reason)) {
 		location_reset(&next);
@@ -327,12 +359,41 @@ out:
 	mem_deref(buf);
 }
 
+/*
+ * The LIS's outcome.  An answer saying it does not know the device ends
+ * the earlier one; a failure (or a query under way) leaves it for
+ * locsource_choose to weigh.
+ */
 static void lis_set(struct locator *l, enum locsource_lis s, const char *detail)
 {
 	l->lis = s;
 	str_ncpy(l->lis_detail, detail ? detail : "", sizeof(l->lis_detail));
-	if (s != LOCSOURCE_LIS_FOUND)
+	if (s != LOCSOURCE_LIS_FOUND && s != LOCSOURCE_LIS_FAILED &&
+	    s != LOCSOURCE_LIS_PENDING) {
 		location_reset(&l->lis_loc);
+		l->lis_fp[0] = '\0';
+	}
+}
+
+/* Is the earlier LIS answer still worth something if this ask fails? */
+static bool lis_kept(const struct locator *l)
+{
+	return locsource_lis_keep(&l->lis_loc, l->lis_fp, l->fp, time(NULL)) !=
+	       LOCSOURCE_KEEP_NONE;
+}
+
+/*
+ * The LIS failed with nothing of this run to keep: the last run's answer
+ * for this network, expired or not, is what locsource_choose weighs.
+ */
+static void lis_failed(struct locator *l, const char *detail)
+{
+	lis_set(l, LOCSOURCE_LIS_FAILED, detail);
+	if (location_has_value(&l->lis_loc) || !l->fp[0] ||
+	    str_cmp(l->fp, l->remembered_fp) ||
+	    location_copy(&l->lis_loc, &l->remembered))
+		return;
+	str_ncpy(l->lis_fp, l->remembered_fp, sizeof(l->lis_fp));
 }
 
 static void answer_location(struct locator *l, enum lis_server server,
@@ -356,6 +417,7 @@ static void answer_location(struct locator *l, enum lis_server server,
 
 	location_reset(&l->lis_loc);
 	location_move(&l->lis_loc, loc);
+	str_ncpy(l->lis_fp, l->fp, sizeof(l->lis_fp));
 	lis_set(l, LOCSOURCE_LIS_FOUND, NULL);
 	cache_put(l, &l->lis_loc);
 	state_save(l, &l->lis_loc);
@@ -363,6 +425,8 @@ static void answer_location(struct locator *l, enum lis_server server,
 	(void)location_copy(&l->remembered, &l->lis_loc);
 	str_ncpy(l->remembered_fp, l->fp, sizeof(l->remembered_fp));
 }
+
+static void refresh_handler(void *arg);
 
 static void lis_answer(int err, enum lis_server server, uint16_t status,
 		       struct mbuf *body, const char *errtext, void *arg)
@@ -376,8 +440,7 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 	memset(&resp, 0, sizeof(resp));
 
 	if (err || !body) {
-		lis_set(l, LOCSOURCE_LIS_FAILED,
-			errtext ? errtext : "no answer");
+		lis_failed(l, errtext ? errtext : "no answer");
 		goto out;
 	}
 
@@ -387,7 +450,7 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 			    "%s answered HTTP %u "
 			    "with a bad HELD body: %s",
 			    lis_client_url(l->lc, server), status, why);
-		lis_set(l, LOCSOURCE_LIS_FAILED, detail);
+		lis_failed(l, detail);
 		goto out;
 	}
 
@@ -420,11 +483,21 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 		re_snprintf(detail, sizeof(detail), "HELD error %s%s%s",
 			    held_error_name(resp.error),
 			    resp.message[0] ? ": " : "", resp.message);
-		lis_set(l, LOCSOURCE_LIS_FAILED, detail);
+		lis_failed(l, detail);
 		break;
 	}
 
 out:
+	if (l->lis == LOCSOURCE_LIS_FAILED) {
+		if (!l->retry_s)
+			l->retry_s = RETRY_FIRST_S;
+		tmr_start(&l->refresh,
+			  (uint64_t)MIN(l->retry_s, l->cfg.refresh_s) * 1000,
+			  refresh_handler, l);
+		l->retry_s = MIN(l->retry_s * 2, l->cfg.refresh_s);
+	} else {
+		l->retry_s = 0;
+	}
 	held_response_reset(&resp);
 	decide(l);
 }
@@ -466,7 +539,9 @@ static int query(struct locator *l, enum held_response_time rt)
 	if (err)
 		return err;
 
-	if (l->lis != LOCSOURCE_LIS_FOUND)
+	/* an answer in hand (or kept through a failure) stands meanwhile */
+	if (l->lis != LOCSOURCE_LIS_FOUND &&
+	    !(l->lis == LOCSOURCE_LIS_FAILED && lis_kept(l)))
 		lis_set(l, LOCSOURCE_LIS_PENDING, NULL);
 	tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
 		  refresh_handler, l);
@@ -513,6 +588,7 @@ static void remembered_use(struct locator *l)
 	location_reset(&l->lis_loc);
 	if (location_copy(&l->lis_loc, &l->remembered))
 		return;
+	str_ncpy(l->lis_fp, l->remembered_fp, sizeof(l->lis_fp));
 	l->lis = LOCSOURCE_LIS_FOUND;
 	str_ncpy(l->lis_detail, "remembered from the last run; asking again",
 		 sizeof(l->lis_detail));
@@ -605,16 +681,33 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 
 	/* the same evidence as last time: the answer stands (or is coming) */
 	if (!l->vpn && already_asked(l, request)) {
+		/* answered before the network was named: it is this one's,
+		 * also for the next run */
+		if (location_has_value(&l->lis_loc) && !l->lis_fp[0] &&
+		    l->fp[0]) {
+			str_ncpy(l->lis_fp, l->fp, sizeof(l->lis_fp));
+			if (!l->remembered_fp[0] &&
+			    location_equal(&l->remembered, &l->lis_loc)) {
+				str_ncpy(l->remembered_fp, l->fp,
+					 sizeof(l->remembered_fp));
+				state_save(l, &l->lis_loc);
+			}
+		}
 		mem_deref(request);
 		decide(l);
 		return;
 	}
 	l->q = mem_deref(l->q);
 
-	c = l->vpn ? NULL : cache_find(l, request);
+	/* after a failure on this network the LIS is asked, not the cache:
+	 * the answer stays as it is, said to be unconfirmed */
+	c = l->vpn || (l->lis == LOCSOURCE_LIS_FAILED && lis_kept(l))
+		    ? NULL
+		    : cache_find(l, request);
 	if (c) {
 		location_reset(&l->lis_loc);
 		(void)location_copy(&l->lis_loc, &c->loc);
+		str_ncpy(l->lis_fp, l->fp, sizeof(l->lis_fp));
 		lis_set(l, LOCSOURCE_LIS_FOUND, NULL);
 		mem_deref(l->asked);
 		l->asked = mem_ref(request);
@@ -624,7 +717,12 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
 		l->asked = mem_deref(l->asked);
 	} else {
-		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
+		/* new evidence on the same network: what the LIS said stands
+		 * while it is asked again; another network starts afresh */
+		if (!l->fp[0] || str_cmp(l->fp, l->lis_fp)) {
+			lis_set(l, LOCSOURCE_LIS_NONE, NULL);
+			l->retry_s = 0;
+		}
 		(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
 		remembered_use(l);
 	}
@@ -687,6 +785,16 @@ int locator_refresh(struct locator *l, bool routing)
 	return err;
 }
 
+bool locator_stale(const struct locator *l, const char **error)
+{
+	const bool stale = l && l->stale != LOCSOURCE_KEEP_NONE;
+
+	if (error)
+		*error = stale ? l->lis_detail : NULL;
+
+	return stale;
+}
+
 const struct location *locator_current(const struct locator *l,
 				       const char **reason)
 {
@@ -714,6 +822,7 @@ int locator_alloc(struct locator **lp, const struct locator_config *cfg,
 	l->changeh = changeh;
 	l->arg = arg;
 	tmr_init(&l->refresh);
+	tmr_init(&l->expiry);
 	str_ncpy(l->reason, "no network yet", sizeof(l->reason));
 
 	if (cfg->lis_enabled)

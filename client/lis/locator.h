@@ -4,7 +4,9 @@
  * every refresh interval and on request; caches answers per network
  * fingerprint until they expire; falls back to the switch's LLDP-MED
  * location, then to the person's location for this network (manual);
- * remembers the last good location across restarts.  Nothing
+ * remembers the last good location across restarts.  A LIS that fails
+ * leaves its last answer for this network in force until it expires, and
+ * after that as a last resort (locsource_lis_keep).  Nothing
  * here ever waits: callers get the current answer at once.
  *
  * Include civic.h, lldp.h, wifi.h, netstate.h, location.h, held.h,
@@ -64,6 +66,13 @@ int locator_set_lis(struct locator *l, const char *primary_url);
 /* Ask the LIS again now; routing: the quick answer an emergency call
  * needs (responseTime emergencyRouting).  Never waits. */
 int locator_refresh(struct locator *l, bool routing);
+
+/*
+ * True when the current choice is an earlier LIS answer kept because the
+ * LIS could not confirm it (it failed; locsource_lis_keep); *error (if
+ * given) then says how it failed, else it is set to NULL.
+ */
+bool locator_stale(const struct locator *l, const char **error);
 
 /* The current choice and why; never NULL (source none when nothing). */
 const struct location *locator_current(const struct locator *l,

@@ -40,17 +40,26 @@ static int cmd_netinfo(const struct odict *args, struct odict *result,
 	return netdisc_json_encode(result, mod.nd);
 }
 
-/* The record's JSON keys plus "reason": the location command and event. */
+/* The record's JSON keys plus "reason", "stale" and "confirm_error": the
+ * location command and event. */
 static int location_encode(struct odict *od)
 {
-	const char *reason = NULL;
+	const char *reason = NULL, *confirm_error = NULL;
 	const struct location *cur = locator_current(mod.loc, &reason);
+	const bool stale = locator_stale(mod.loc, &confirm_error);
 	int err;
 
 	err = location_json_encode(od, cur);
 	if (!err)
 		err = odict_entry_add(od, "reason", ODICT_STRING,
 				      reason ? reason : "");
+	if (!err)
+		err = odict_entry_add(od, "stale", ODICT_BOOL, stale);
+	if (!err && stale && confirm_error)
+		err = odict_entry_add(od, "confirm_error", ODICT_STRING,
+				      confirm_error);
+	else if (!err)
+		err = odict_entry_add(od, "confirm_error", ODICT_NULL);
 	if (!err)
 		err = manual_prompt_encode(od, mod.man);
 

@@ -27,6 +27,10 @@
  * to prove the file survives a crash there (tests/integration). */
 #define KILL_STEP_ENV "LOCPHONE_TEST_SAVE_KILL_STEP"
 
+/* Test only: "STEP:ERROR" (e.g. "write:EIO"), a save that fails there with
+ * that error, as a failing disk would (tests/integration). */
+#define FAIL_STEP_ENV "LOCPHONE_TEST_SAVE_FAIL"
+
 /*
  * How long an unidentified network may stay so before the person is asked
  * anyway.  The gateway's MAC, which most fingerprints rest on, usually
@@ -52,29 +56,77 @@ static void destructor(void *arg)
 	mem_deref(m->name);
 }
 
-static int kill_hook(enum savedloc_save_step step, const char *tmp, void *arg)
+static int test_hook(enum savedloc_save_step step, const char *tmp, void *arg)
 {
 	const struct manual *m = arg;
 	(void)tmp;
 
 	if ((int)step == m->kill_step)
 		(void)raise(SIGKILL);
+	if ((int)step == m->fail_step)
+		return m->fail_err;
 
 	return 0;
 }
 
-/* Write the store; errors are the caller's to report. */
-int manual_store_write(struct manual *m)
+int manual_store_begin(struct manual *m, struct savedloc **nextp)
 {
-	const struct savedloc_save_hook hook = {kill_hook, m};
-
 	if (!m->store || !m->path[0])
 		return EPERM;
 	if (m->frozen)
 		return EROFS;
 
-	return savedloc_save_hooked(m->store, m->path,
-				    m->kill_step >= 0 ? &hook : NULL);
+	return savedloc_clone(nextp, m->store);
+}
+
+int manual_store_commit(struct manual *m, struct savedloc *next)
+{
+	const struct savedloc_save_hook hook = {test_hook, m};
+	const bool hooked = m->kill_step >= 0 || m->fail_step >= 0;
+	int err;
+
+	if (!m->store || !m->path[0]) {
+		mem_deref(next);
+		return EPERM;
+	}
+
+	err = savedloc_replace(&m->store, next, m->path, hooked ? &hook : NULL);
+	if (err)
+		warning("location: cannot write %s (%m); the saved locations "
+			"stay as they were\n",
+			m->path, err);
+
+	return err;
+}
+
+/* Remember what was saved before the network was known for this one. */
+static void pending_tie(struct manual *m)
+{
+	struct savedloc *next = NULL;
+	int err;
+
+	if (!m->tie_pending || !m->name)
+		return;
+
+	err = manual_store_begin(m, &next);
+	if (!err) {
+		err = savedloc_remember(next, m->name, m->place);
+		if (err)
+			mem_deref(next);
+		else
+			err = manual_store_commit(m, next);
+	}
+
+	/* the entry may have gone meanwhile (deleted, forgotten) */
+	if (!err || err == ENOENT || err == EPERM)
+		m->tie_pending = false;
+	else
+		warning("location: \"%s\" could not be remembered for this "
+			"network yet (%m); tried again on the next change\n",
+			m->name, err);
+	if (!err)
+		info("location: \"%s\" is now remembered for this network\n",
+		     m->name);
 }
 
 static void store_load(struct manual *m)
@@ -114,6 +166,7 @@ void manual_entered_clear(struct manual *m)
 	location_reset(&m->entered);
 	m->name = mem_deref(m->name);
 	m->entered_place[0] = '\0';
+	m->tie_pending = false;
 }
 
 /* Is what the person entered for the network the device is on now?  Never
@@ -181,22 +234,27 @@ void manual_network(struct manual *m, const char *place,
 
 	str_ncpy(m->place, place ? place : "", sizeof(m->place));
 
-	if (!m->place[0]) {
+	switch (savedloc_place_change(location_has_value(&m->entered),
+				      m->entered_place, m->place)) {
+	case SAVEDLOC_PLACE_WAIT:
 		/* not identified (yet): wait a moment before asking */
 		if (!m->place_waited && !tmr_isrunning(&m->place_wait))
 			tmr_start(&m->place_wait, PLACE_WAIT_MS,
 				  place_wait_over, m);
-	} else if (location_has_value(&m->entered) && !m->entered_place[0]) {
-		/* typed in before the network was known: it is this one's */
+		break;
+	case SAVEDLOC_PLACE_ADOPT:
 		str_ncpy(m->entered_place, m->place, sizeof(m->entered_place));
-		if (m->name && m->store && !m->frozen &&
-		    !savedloc_remember(m->store, m->name, m->place))
-			(void)manual_store_write(m);
-	} else if (strcmp(m->entered_place, m->place)) {
+		pending_tie(m);
+		break;
+	case SAVEDLOC_PLACE_SAME:
+		pending_tie(m); /* an earlier try was refused */
+		break;
+	case SAVEDLOC_PLACE_LEAVE:
 		manual_entered_clear(m);
 		entry = m->store ? savedloc_lookup(m->store, m->place) : NULL;
 		if (entry)
 			(void)manual_entered_from_entry(m, entry);
+		break;
 	}
 
 	if (m->place[0]) {
@@ -331,6 +389,38 @@ static int kill_step_read(void)
 	return -1;
 }
 
+static void fail_step_read(struct manual *m)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} errs[] = {
+		{"EIO", EIO},
+		{"ENOSPC", ENOSPC},
+		{"EROFS", EROFS},
+		{"EACCES", EACCES},
+	};
+	const char *v = getenv(FAIL_STEP_ENV);
+	const char *colon = v ? strchr(v, ':') : NULL;
+	size_t i, j;
+
+	m->fail_step = -1;
+	for (i = 0; colon && i < ARRAY_SIZE(step_names); i++) {
+		if (strncmp(v, step_names[i], (size_t)(colon - v)) ||
+		    step_names[i][colon - v])
+			continue;
+		for (j = 0; j < ARRAY_SIZE(errs); j++) {
+			if (str_cmp(colon + 1, errs[j].name))
+				continue;
+			warning("location: %s=%s: saves fail (tests only)\n",
+				FAIL_STEP_ENV, v);
+			m->fail_step = (int)i;
+			m->fail_err = errs[j].err;
+			return;
+		}
+	}
+}
+
 int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
 		 const char *saved_file)
 {
@@ -353,6 +443,7 @@ int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
 					   : POLICY_LOCATION_NO);
 	str_ncpy(m->path, saved_file ? saved_file : "", sizeof(m->path));
 	m->kill_step = kill_step_read();
+	fail_step_read(m);
 	tmr_init(&m->place_wait);
 
 	store_load(m);

@@ -84,35 +84,40 @@ static const char *name_arg(const struct odict *args, const char **errmsg)
 	return name;
 }
 
-/* The store, writable, or why not. */
-static int store_usable(const struct manual *m, const char **errmsg)
+/* A copy of the store to change, or why there is none. */
+static int store_begin(struct manual *m, struct savedloc **nextp,
+		       const char **errmsg)
 {
-	if (!m->store || !m->path[0]) {
+	int err = manual_store_begin(m, nextp);
+
+	if (err == EPERM)
 		*errmsg = "remember_locations is no: locations are not kept";
-		return EPERM;
-	}
-	if (m->frozen) {
+	else if (err == EROFS)
 		*errmsg = "the saved locations file could not be read; it is "
 			  "not written over (see the engine log)";
-		return EROFS;
-	}
 
-	return 0;
+	return err;
 }
 
-static int write_or_say(struct manual *m, const char **errmsg)
+/* Write the changed copy; refused, nothing changed (issue 11 item 7). */
+static int commit_or_say(struct manual *m, struct savedloc *next,
+			 const char **errmsg)
 {
-	int err = manual_store_write(m);
+	int err = manual_store_commit(m, next);
 
 	if (err) {
-		warning("location: cannot write %s: %m\n", m->path, err);
-		*errmsg = "the saved locations could not be written (see the "
-			  "engine log)";
+		re_snprintf(m->errbuf, sizeof(m->errbuf),
+			    "the saved locations could not be written (%m); "
+			    "nothing was changed",
+			    err);
+		*errmsg = m->errbuf;
 	}
 
 	return err;
 }
 
+/* "remembered": tied to this network now; "remember_pending": it will be
+ * once the network is identified. */
 static int remembered_encode(struct odict *result, const struct manual *m,
 			     const char *name)
 {
@@ -122,6 +127,9 @@ static int remembered_encode(struct odict *result, const struct manual *m,
 	if (!err)
 		err = odict_entry_add(result, "remembered", ODICT_BOOL,
 				      m->place[0] != '\0');
+	if (!err)
+		err = odict_entry_add(result, "remember_pending", ODICT_BOOL,
+				      m->tie_pending);
 	if (!err)
 		err = choice_encode(result, m);
 
@@ -137,6 +145,7 @@ static int cmd_save(const struct odict *args, struct odict *result,
 	const struct savedloc_entry *old;
 	struct savedloc_coord coord;
 	const char *name = name_arg(args, errmsg);
+	struct savedloc *next = NULL;
 	char *dup = NULL;
 	size_t fpc = 0;
 	struct le *le;
@@ -144,16 +153,16 @@ static int cmd_save(const struct odict *args, struct odict *result,
 
 	if (!name)
 		return EINVAL;
-	err = store_usable(m, errmsg);
-	if (err)
-		return err;
 	if (!manual_entered_here(m)) {
 		*errmsg = "nothing entered on this network: location.set first";
 		return ENOENT;
 	}
+	err = store_begin(m, &next, errmsg);
+	if (err)
+		return err;
 
 	/* the networks it was remembered for stay, this one joins them */
-	old = savedloc_find(m->store, name);
+	old = savedloc_find(next, name);
 	for (le = old ? old->networks.head : NULL; le; le = le->next) {
 		const struct savedloc_network *n = le->data;
 
@@ -172,7 +181,7 @@ static int cmd_save(const struct odict *args, struct odict *result,
 	coord.lon = m->entered.geo.pos.lon;
 	err = str_dup(&dup, name);
 	if (!err)
-		err = savedloc_put(m->store, name, &m->entered.civic,
+		err = savedloc_put(next, name, &m->entered.civic,
 				   m->entered.geo.shape == GEO_POINT ? &coord
 								     : NULL,
 				   fpv, fpc);
@@ -180,8 +189,10 @@ static int cmd_save(const struct odict *args, struct odict *result,
 		*errmsg = "name: 1 to 64 bytes without control characters";
 	else if (err == ENOSPC)
 		*errmsg = "too many saved locations or networks";
-	if (!err)
-		err = write_or_say(m, errmsg);
+	if (err)
+		mem_deref(next);
+	else
+		err = commit_or_say(m, next, errmsg);
 	if (err) {
 		mem_deref(dup);
 		return err;
@@ -189,6 +200,8 @@ static int cmd_save(const struct odict *args, struct odict *result,
 
 	mem_deref(m->name);
 	m->name = dup;
+	/* saved before the network was identified: tied to it once it is */
+	m->tie_pending = !m->place[0];
 	manual_entered_apply(m);
 
 	return remembered_encode(result, m, name);
@@ -201,27 +214,35 @@ static int cmd_use(const struct odict *args, struct odict *result,
 	struct manual *m = arg;
 	const struct savedloc_entry *entry;
 	const char *name = name_arg(args, errmsg);
+	struct savedloc *next = NULL;
 	int err;
 
 	if (!name)
 		return EINVAL;
-	err = store_usable(m, errmsg);
+	err = store_begin(m, &next, errmsg);
 	if (err)
 		return err;
 
 	entry = savedloc_find(m->store, name);
 	if (!entry) {
+		mem_deref(next);
 		*errmsg = "no saved location of that name";
 		return ENOENT;
 	}
 
+	/* used here at once; remembered for this network only once the
+	 * file says so */
 	err = manual_entered_from_entry(m, entry);
 	if (!err && m->place[0]) {
-		err = savedloc_remember(m->store, m->name, m->place);
+		err = savedloc_remember(next, m->name, m->place);
+		next = err ? mem_deref(next) : next;
 		if (err == ENOSPC)
 			*errmsg = "it is remembered for too many networks";
 		if (!err)
-			err = write_or_say(m, errmsg);
+			err = commit_or_say(m, next, errmsg);
+	} else {
+		mem_deref(next);
+		m->tie_pending = !err;
 	}
 	manual_entered_apply(m);
 	if (err)
@@ -329,27 +350,30 @@ static int cmd_delete(const struct odict *args, struct odict *result,
 {
 	struct manual *m = arg;
 	const char *name = name_arg(args, errmsg);
+	struct savedloc *next = NULL;
 	int err;
 
 	if (!name)
 		return EINVAL;
-	err = store_usable(m, errmsg);
+	err = store_begin(m, &next, errmsg);
 	if (err)
 		return err;
 
-	err = savedloc_delete(m->store, name);
+	err = savedloc_delete(next, name);
 	if (err) {
+		mem_deref(next);
 		*errmsg = "no saved location of that name";
 		return err;
 	}
 
-	err = write_or_say(m, errmsg);
+	/* refused: it stays saved, and in use */
+	err = commit_or_say(m, next, errmsg);
+	if (err)
+		return err;
 	if (m->name && !str_cmp(m->name, name)) {
 		manual_entered_clear(m);
 		manual_entered_apply(m);
 	}
-	if (err)
-		return err;
 
 	return choice_encode(result, m);
 }
@@ -359,25 +383,28 @@ static int cmd_forget_all(const struct odict *args, struct odict *result,
 			  const char **errmsg, void *arg)
 {
 	struct manual *m = arg;
+	struct savedloc *next = NULL;
 	int err = 0;
 	(void)args;
 
-	if (m->store) {
-		savedloc_forget_all(m->store);
+	if (m->store && m->path[0]) {
 		/* the person asked: even a file we could not read goes */
-		m->frozen = false;
-		err = write_or_say(m, errmsg);
+		err = savedloc_alloc(&next);
+		if (!err)
+			err = commit_or_say(m, next, errmsg);
+		if (!err)
+			m->frozen = false;
 	} else if (m->path[0] && unlink(m->path) && errno != ENOENT) {
 		err = errno;
 		*errmsg = "the saved locations file could not be removed";
 	}
+	if (err)
+		return err;
 
 	if (m->name) {
 		manual_entered_clear(m);
 		manual_entered_apply(m);
 	}
-	if (err)
-		return err;
 
 	return choice_encode(result, m);
 }

@@ -14,8 +14,13 @@ struct manual {
 	char *name;			   /* its saved name, or NULL */
 	/* the network entered is for; "" : typed while none was known */
 	char entered_place[LOCPROMPT_NETWORK_MAX];
+	/* saved (under name) before the network was known: remembered for
+	 * it once it is (issue 11 item 10) */
+	bool tie_pending;
 	struct locprompt prompt;
 	int kill_step;	   /* -1: none */
+	int fail_step;	   /* -1: none */
+	int fail_err;	   /* ... and the error it fails with */
 	size_t registered; /* commands registered, in command_names order */
 	char errbuf[CIVIC_FIELD_COUNT * CIVIC_PROBLEM_TEXT_MAX];
 };
@@ -34,9 +39,19 @@ int manual_entered_from_entry(struct manual *m,
 /* Tell the locator what was entered, then ask or stop asking. */
 void manual_entered_apply(struct manual *m);
 
-/* Write the store: 0, EPERM (nowhere), EROFS (file unreadable at start)
- * or the error of savedloc_save. */
-int manual_store_write(struct manual *m);
+/*
+ * A change to the saved locations is made on a copy (*nextp, the
+ * caller's) and written by manual_store_commit; nothing in memory changes
+ * unless the file does (issue 11 item 7).  begin returns 0, EPERM
+ * (nowhere to keep anything), EROFS (the file could not be read at start:
+ * never written over) or ENOMEM.
+ */
+int manual_store_begin(struct manual *m, struct savedloc **nextp);
+
+/* Write next (taken over); once the file holds it, it is the store.  A
+ * refused write leaves the store as it was, equal to the file, and says
+ * why in the engine log; its error is returned. */
+int manual_store_commit(struct manual *m, struct savedloc *next);
 
 /* The location.* commands (client/ctl/PROTOCOL.md); unregistering is
  * safe after a partial registration. */

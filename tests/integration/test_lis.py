@@ -3,8 +3,9 @@
 switch, two LIS simulators on HTTPS (a test CA) stand behind it.  The
 engine's HELD request carries its IP, MAC and the switch's chassis/port;
 the wiremap's address for that port comes back; another switch port gives
-another address; the primary down, the secondary answers; both down, the
-switch's LLDP-MED location; a wrong certificate is refused and reported;
+another address; the primary down, the secondary answers; both down, that
+answer stays, unconfirmed; a wrong certificate is refused and reported, and
+with no answer before it the switch's LLDP-MED location is used;
 notLocatable stops the queries on that network."""
 
 import datetime
@@ -127,13 +128,15 @@ def test_lis_answers_and_fails_over():
                      "the secondary LIS to be asked")
             loc = located(ctl, "lis", lambda l: l["civic"].get("FLR") == "4")
 
-            # both down: the switch's own LLDP-MED location
+            # both down: the answer stays until it expires, over the
+            # switch's LLDP-MED location (issue 11; test_lis_outage.py)
             s.lis2.set_mode("http500")
             check(ctl.request("location.refresh")["ok"], "refresh")
-            loc = located(ctl, "lldp-med")
-            check(loc["civic"]["LOC"] == "from the switch" and
-                  "LIS could not be reached" in loc["reason"],
-                  f"fallback: {loc}")
+            kept = located(ctl, "lis", lambda l: l["stale"])
+            check(kept["civic"] == loc["civic"] and
+                  kept["obtained_at"] == loc["obtained_at"] and
+                  "could not confirm" in kept["reason"],
+                  f"kept, unconfirmed: {kept}")
         finally:
             s.close()
 

@@ -477,6 +477,11 @@ def test_modes():
     check(status == 500, f"http500 mode answered {status}")
     check(last_log()["answer"] == "http500", "http500 logged")
 
+    sim.set_mode("http503")
+    status, _, _ = http_call(sim.url, body)
+    check(status == 503, f"http503 mode answered {status}")
+    check(last_log()["answer"] == "http503", "http503 logged")
+
     sim.set_mode("garbage")
     status, ctype, data = http_call(sim.url, body)
     check(status == 200 and ctype == "application/held+xml",

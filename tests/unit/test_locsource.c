@@ -294,6 +294,166 @@ static void choice_order(void **state)
 	lldp_frame_reset(&f);
 }
 
+/* Issue 11 item 3: which LIS answer survives a failed ask. */
+static void lis_keep_rule(void **state)
+{
+	struct location loc;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_HNO, "1"));
+	loc.source = LOCATION_SOURCE_LIS;
+	loc.obtained_at = 1000;
+	loc.expires = 4600;
+
+	/* unexpired, same network: in force */
+	assert_int_equal(LOCSOURCE_KEEP_VALID,
+			 locsource_lis_keep(&loc, "ab12", "ab12", 1001));
+	assert_int_equal(LOCSOURCE_KEEP_VALID,
+			 locsource_lis_keep(&loc, "ab12", "ab12", 4599));
+	/* expired at its expiry, same network: a last resort */
+	assert_int_equal(LOCSOURCE_KEEP_EXPIRED,
+			 locsource_lis_keep(&loc, "ab12", "ab12", 4600));
+	assert_int_equal(LOCSOURCE_KEEP_EXPIRED,
+			 locsource_lis_keep(&loc, "ab12", "ab12", 99999));
+	/* another network never inherits it, fresh or not */
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, "ab12", "cd34", 1001));
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, "ab12", "cd34", 99999));
+	/* nor a network not identified, nor an answer of none */
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, "ab12", "", 1001));
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, "ab12", NULL, 1001));
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, "", "", 1001));
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, NULL, "ab12", 1001));
+	/* no expiry known: as the cache, unexpired */
+	loc.expires = 0;
+	assert_int_equal(LOCSOURCE_KEEP_VALID,
+			 locsource_lis_keep(&loc, "ab12", "ab12", 99999));
+	location_reset(&loc);
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(&loc, "ab12", "ab12", 1001));
+	assert_int_equal(LOCSOURCE_KEEP_NONE,
+			 locsource_lis_keep(NULL, "ab12", "ab12", 1001));
+}
+
+/* What a failed ask leaves chosen, and what it says. */
+struct kept_case {
+	const char *name;
+	enum locsource_lis lis;
+	const char *fp;
+	time_t now;
+	bool lldp, manual, vpn;
+	enum location_source want;
+	enum locsource_keep stale;
+	const char *reason;
+};
+
+static const struct kept_case kept_cases[] = {
+	{"503 before expiry: the answer stays, over the switch",
+	 LOCSOURCE_LIS_FAILED, "ab12", 2000, true, true, false,
+	 LOCATION_SOURCE_LIS, LOCSOURCE_KEEP_VALID,
+	 "the LIS could not confirm its answer (HTTP 503); it stays in force "
+	 "until 1970-01-01T01:16:40Z"},
+	{"expired: the switch first", LOCSOURCE_LIS_FAILED, "ab12", 5000, true,
+	 false, false, LOCATION_SOURCE_LLDP_MED, LOCSOURCE_KEEP_NONE,
+	 "the LIS could not be reached (HTTP 503); the switch's LLDP-MED "
+	 "location is used"},
+	{"expired: the person's location first", LOCSOURCE_LIS_FAILED, "ab12",
+	 5000, false, true, false, LOCATION_SOURCE_MANUAL, LOCSOURCE_KEEP_NONE,
+	 "the LIS could not be reached (HTTP 503), and the switch sent no "
+	 "location; your saved location \"Home\" is used"},
+	{"expired, nothing else: the last resort", LOCSOURCE_LIS_FAILED, "ab12",
+	 5000, false, false, false, LOCATION_SOURCE_LIS, LOCSOURCE_KEEP_EXPIRED,
+	 "the LIS could not be reached (HTTP 503), and the switch sent no "
+	 "location; the LIS's last answer for this network expired at "
+	 "1970-01-01T01:16:40Z and is used as a last resort"},
+	{"another network: nothing inherited", LOCSOURCE_LIS_FAILED, "cd34",
+	 2000, false, false, false, LOCATION_SOURCE_NONE, LOCSOURCE_KEEP_NONE,
+	 "the LIS could not be reached (HTTP 503), and the switch sent no "
+	 "location"},
+	{"another network, expired: nothing", LOCSOURCE_LIS_FAILED, "cd34",
+	 5000, true, false, false, LOCATION_SOURCE_LLDP_MED,
+	 LOCSOURCE_KEEP_NONE,
+	 "the LIS could not be reached (HTTP 503); the switch's LLDP-MED "
+	 "location is used"},
+	{"locationUnknown is an answer, not a failure", LOCSOURCE_LIS_UNKNOWN,
+	 "ab12", 2000, false, false, false, LOCATION_SOURCE_NONE,
+	 LOCSOURCE_KEEP_NONE,
+	 "the LIS does not know this network (HTTP 503), and the switch sent "
+	 "no location"},
+	{"never on VPN", LOCSOURCE_LIS_FAILED, "ab12", 2000, false, false, true,
+	 LOCATION_SOURCE_NONE, LOCSOURCE_KEEP_NONE,
+	 "on VPN: the network cannot say where you are"},
+};
+
+static void kept_choice(void **state)
+{
+	struct location lis, lldp, manual, out;
+	struct civic home;
+	struct lldp_frame f;
+	char reason[320];
+	size_t i;
+	(void)state;
+
+	memset(&lis, 0, sizeof(lis));
+	memset(&lldp, 0, sizeof(lldp));
+	memset(&manual, 0, sizeof(manual));
+	memset(&out, 0, sizeof(out));
+	memset(&home, 0, sizeof(home));
+	switch_frame(&f, true, false);
+	assert_int_equal(0, locsource_from_lldp(&lldp, &f, 1000));
+	lis.source = LOCATION_SOURCE_LIS;
+	lis.validated = true;
+	lis.obtained_at = 1000;
+	lis.expires = 4600;
+	assert_int_equal(0, civic_set_str(&lis.civic, CIVIC_HNO, "1"));
+	assert_int_equal(0, civic_set_str(&home, CIVIC_COUNTRY, "DE"));
+	assert_int_equal(0, locsource_manual(&manual, &home, NULL, 2000));
+
+	for (i = 0; i < ARRAY_SIZE(kept_cases); i++) {
+		const struct kept_case *c = &kept_cases[i];
+		const struct locsource_inputs in = {
+			.attached = true,
+			.vpn = c->vpn,
+			.lis = c->lis,
+			.lis_detail = "HTTP 503",
+			.lis_loc = &lis,
+			.lldp_loc = c->lldp ? &lldp : NULL,
+			.manual_loc = c->manual ? &manual : NULL,
+			.manual_name = "Home",
+			.lis_fp = "ab12",
+			.fp = c->fp,
+			.now = c->now,
+		};
+
+		print_message("case: %s\n", c->name);
+		assert_int_equal(
+			0, locsource_choose(&out, reason, sizeof(reason), &in));
+		assert_int_equal(c->want, out.source);
+		assert_string_equal(c->reason, reason);
+		assert_int_equal(c->stale, locsource_stale(&in, &out));
+		/* a kept answer is the LIS's own, its time untouched */
+		if (c->want == LOCATION_SOURCE_LIS) {
+			assert_true(location_equal(&lis, &out));
+			assert_int_equal(1000, out.obtained_at);
+			assert_false(locsource_ask(&in, &out));
+		}
+	}
+	assert_int_equal(LOCSOURCE_KEEP_NONE, locsource_stale(NULL, &out));
+
+	civic_reset(&home);
+	location_reset(&lis);
+	location_reset(&lldp);
+	location_reset(&manual);
+	location_reset(&out);
+	lldp_frame_reset(&f);
+}
+
 static void manual_record(void **state)
 {
 	const struct geo_pos pos = {47.6397, -122.1283, 0};
@@ -431,6 +591,8 @@ int main(void)
 		cmocka_unit_test(vpn_or_nothing_refused),
 		cmocka_unit_test(lldp_med_record),
 		cmocka_unit_test(choice_order),
+		cmocka_unit_test(lis_keep_rule),
+		cmocka_unit_test(kept_choice),
 		cmocka_unit_test(manual_record),
 		cmocka_unit_test(manual_decode),
 	};

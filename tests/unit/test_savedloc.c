@@ -346,6 +346,71 @@ static void round_trip(void **state)
 	civic_reset(&a);
 }
 
+/* A copy is equal and independent: a change to it leaves the original. */
+static void clone_independent(void **state)
+{
+	struct savedloc_coord coord = {47.6396, -122.1284};
+	struct savedloc *s = NULL, *c = NULL;
+	struct civic home, office;
+	(void)state;
+
+	civic_fill(&home, "12", "Elm");
+	civic_fill(&office, "1", "Microsoft");
+	assert_int_equal(0, savedloc_alloc(&s));
+	assert_int_equal(0, savedloc_put(s, "Home", &home, NULL,
+					 (const char *[]){fp_a, fp_b}, 2));
+	assert_int_equal(0, savedloc_put(s, "Office", &office, &coord,
+					 (const char *[]){fp_c}, 1));
+
+	assert_int_equal(0, savedloc_clone(&c, s));
+	assert_same_store(s, c);
+
+	assert_int_equal(0, savedloc_remember(c, "Office", fp_a));
+	assert_int_equal(0, savedloc_delete(c, "Home"));
+	assert_string_equal("Home", entry_name(savedloc_lookup(s, fp_a)));
+	assert_string_equal("Office", entry_name(savedloc_lookup(c, fp_a)));
+	assert_int_equal(2, list_count(savedloc_list(s)));
+	assert_int_equal(1, list_count(savedloc_list(c)));
+	assert_int_equal(EINVAL, savedloc_clone(NULL, s));
+	assert_int_equal(EINVAL, savedloc_clone(&c, NULL));
+
+	mem_deref(c);
+	mem_deref(s);
+	civic_reset(&home);
+	civic_reset(&office);
+}
+
+/* Issue 11 item 10: a location entered before the network was identified
+ * is that network's once it is. */
+static void place_change_rule(void **state)
+{
+	static const struct {
+		bool entered;
+		const char *entered_place, *place;
+		enum savedloc_place want;
+	} cases[] = {
+		{true, "", "", SAVEDLOC_PLACE_WAIT},
+		{true, "ab", NULL, SAVEDLOC_PLACE_WAIT},
+		{false, "", "", SAVEDLOC_PLACE_WAIT},
+		/* saved in the first seconds: tied once identified */
+		{true, "", "ab", SAVEDLOC_PLACE_ADOPT},
+		{true, NULL, "ab", SAVEDLOC_PLACE_ADOPT},
+		{true, "ab", "ab", SAVEDLOC_PLACE_SAME},
+		/* another network's is never used here */
+		{true, "ab", "cd", SAVEDLOC_PLACE_LEAVE},
+		{false, "", "ab", SAVEDLOC_PLACE_LEAVE},
+		{false, "ab", "ab", SAVEDLOC_PLACE_LEAVE},
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(cases[i].want,
+				 savedloc_place_change(cases[i].entered,
+						       cases[i].entered_place,
+						       cases[i].place));
+}
+
 static void empty_store_round_trip(void **state)
 {
 	struct savedloc *s = NULL, *t = NULL;
@@ -551,6 +616,8 @@ int main(void)
 		cmocka_unit_test(store_full),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(empty_store_round_trip),
+		cmocka_unit_test(clone_independent),
+		cmocka_unit_test(place_change_rule),
 		cmocka_unit_test(decode_refusals),
 		cmocka_unit_test(decode_limits),
 	};

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -270,6 +272,196 @@ static void crash_at_each_step(void **state)
 	}
 }
 
+/* A failure that errno and the step it comes at. */
+struct fail_with {
+	enum savedloc_save_step step;
+	int err;
+};
+
+static int fail_with(enum savedloc_save_step step, const char *tmp, void *arg)
+{
+	const struct fail_with *w = arg;
+	(void)tmp;
+
+	return step == w->step ? w->err : 0;
+}
+
+/* Issue 11 item 7: a refused write changes nothing in memory, so the store
+ * always equals the file, and the next good save does not carry what was
+ * refused.  Disk full, read-only, no permission, I/O error, at each step. */
+static void replace_refused_changes_nothing(void **state)
+{
+	static const int errs[] = {ENOSPC, EROFS, EACCES, EIO};
+	struct fixture *f = *state;
+	struct civic garage;
+	size_t i;
+	char hno[8];
+
+	memset(&garage, 0, sizeof(garage));
+	assert_int_equal(0, civic_set_str(&garage, CIVIC_COUNTRY, "US"));
+	assert_int_equal(0, civic_set_str(&garage, CIVIC_HNO, "3"));
+
+	for (i = 0; i < ARRAY_SIZE(errs); i++) {
+		enum savedloc_save_step step;
+
+		for (step = 0; step < SAVEDLOC_STEP_COUNT; step++) {
+			struct fail_with w = {step, errs[i]};
+			struct savedloc_save_hook hook = {fail_with, &w};
+			struct savedloc *s = NULL, *next = NULL, *was;
+			const bool renamed = step >= SAVEDLOC_STEP_RENAME;
+
+			print_message("%s after step %d\n", strerror(errs[i]),
+				      step);
+			assert_int_equal(0,
+					 savedloc_save(f->old_store, f->path));
+			assert_int_equal(0, savedloc_clone(&s, f->old_store));
+			assert_int_equal(0,
+					 savedloc_clone(&next, f->new_store));
+			was = s;
+
+			assert_int_equal(
+				renamed ? 0 : errs[i],
+				savedloc_replace(&s, next, f->path, &hook));
+			assert_string_equal(
+				renamed ? "14" : "12",
+				home_hno_at(f->path, hno, sizeof(hno)));
+			assert_false(exists(f->tmp));
+			if (!renamed) {
+				/* the very store it was, unchanged */
+				assert_ptr_equal(was, s);
+				assert_int_equal(1,
+						 list_count(savedloc_list(s)));
+				assert_null(savedloc_find(s, "Office"));
+			} else {
+				assert_int_equal(2,
+						 list_count(savedloc_list(s)));
+			}
+
+			/* the next save writes the store, nothing refused */
+			assert_int_equal(0, savedloc_clone(&next, s));
+			assert_int_equal(0,
+					 savedloc_put(next, "Garage", &garage,
+						      NULL, NULL, 0));
+			assert_int_equal(
+				0, savedloc_replace(&s, next, f->path, NULL));
+			{
+				struct savedloc_error e;
+				struct savedloc *disk = NULL;
+
+				assert_int_equal(
+					0, savedloc_load(&disk, f->path, &e));
+				assert_int_equal(
+					renamed ? 3 : 2,
+					list_count(savedloc_list(disk)));
+				assert_non_null(savedloc_find(disk, "Garage"));
+				assert_true(renamed ==
+					    (savedloc_find(disk, "Office") !=
+					     NULL));
+				mem_deref(disk);
+			}
+			mem_deref(s);
+		}
+	}
+
+	assert_int_equal(EINVAL, savedloc_replace(NULL, NULL, f->path, NULL));
+	civic_reset(&garage);
+}
+
+/* In a child with its own mount namespace: a tiny tmpfs at dir, filled,
+ * then read-only.  Returns 0, or the number of the check that failed. */
+static int real_failures_child(struct fixture *f)
+{
+	char filler[400], buf[4096], hno[8];
+	struct savedloc *s = NULL, *next = NULL, *was;
+	struct savedloc_error e;
+	struct savedloc *disk = NULL;
+	int fd, err;
+
+	memset(buf, 'x', sizeof(buf));
+	if (unshare(CLONE_NEWNS) ||
+	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 1;
+	if (mount("tmpfs", f->dir, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=16k,mode=0700"))
+		return 2;
+	if (savedloc_save(f->old_store, f->path) ||
+	    savedloc_clone(&s, f->old_store))
+		return 3;
+
+	/* the disk fills up */
+	snprintf(filler, sizeof(filler), "%s/filler", f->dir);
+	fd = open(filler, O_WRONLY | O_CREAT, 0600);
+	if (fd < 0)
+		return 4;
+	while (write(fd, buf, sizeof(buf)) > 0)
+		;
+	err = errno;
+	close(fd);
+	if (err != ENOSPC)
+		return 5;
+
+	was = s;
+	if (savedloc_clone(&next, f->new_store))
+		return 6;
+	err = savedloc_replace(&s, next, f->path, NULL);
+	if (err != ENOSPC || s != was || list_count(savedloc_list(s)) != 1)
+		return 7;
+	if (savedloc_load(&disk, f->path, &e) ||
+	    list_count(savedloc_list(disk)) != 1 ||
+	    str_cmp(civic_get(&savedloc_find(disk, "Home")->civic, CIVIC_HNO),
+		    "12"))
+		return 8;
+	disk = mem_deref(disk);
+	if (exists(f->tmp))
+		return 9;
+
+	/* room again, but read-only */
+	if (unlink(filler) ||
+	    mount(NULL, f->dir, NULL, MS_REMOUNT | MS_RDONLY, NULL))
+		return 10;
+	if (savedloc_clone(&next, f->new_store))
+		return 11;
+	err = savedloc_replace(&s, next, f->path, NULL);
+	if (err != EROFS || s != was || list_count(savedloc_list(s)) != 1)
+		return 12;
+
+	/* writable again: the store as it was goes through */
+	if (mount(NULL, f->dir, NULL, MS_REMOUNT, NULL) ||
+	    savedloc_clone(&next, s) ||
+	    savedloc_replace(&s, next, f->path, NULL) ||
+	    str_cmp(home_hno_at(f->path, hno, sizeof(hno)), "12"))
+		return 13;
+
+	mem_deref(s);
+	return 0;
+}
+
+/* The same with the kernel's own ENOSPC and EROFS (root: a private mount
+ * namespace with a tmpfs of 16 KiB). */
+static void replace_real_disk_full_and_read_only(void **state)
+{
+	struct fixture *f = *state;
+	int status = 0;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		if (getenv("CI") && !strcmp(getenv("CI"), "true"))
+			fail_msg("CI=true: this test must run as root");
+		print_message("skipped: needs root for a mount namespace\n");
+		skip();
+	}
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(real_failures_child(f));
+	assert_int_equal(pid, waitpid(pid, &status, 0));
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status))
+		fail_msg("check %d in the mount namespace failed",
+			 WEXITSTATUS(status));
+}
+
 struct bad_file {
 	const char *name;
 	const char *data; /* NULL: SAVEDLOC_MAX_SIZE + 1 spaces */
@@ -389,6 +581,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(failure_at_each_step, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(replace_refused_changes_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			replace_real_disk_full_and_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(crash_at_each_step, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(corrupt_files_set_aside, setup,

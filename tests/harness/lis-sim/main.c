@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"  --log FILE              append one JSON line per request\n"
 	"  --mode MODE             normal | slow:MS | http500 | refuse |\n"
 	"                          locationUnknown | notLocatable | garbage |\n"
-	"                          truncated\n"
+	"                          truncated | http503\n"
 	"  --ready-file PATH       write bound ports here once listening\n"
 	"  --uri-base URL          location URIs are URL/loc/<id>\n"
 	"  --name NAME             provider name in the PIDF-LO\n";

@@ -13,6 +13,7 @@ static const char *const names[SIMMODE_KIND_COUNT] = {
 	[SIMMODE_NOT_LOCATABLE] = "notLocatable",
 	[SIMMODE_GARBAGE] = "garbage",
 	[SIMMODE_TRUNCATED] = "truncated",
+	[SIMMODE_HTTP503] = "http503",
 };
 
 static bool is_blank(char c)

@@ -9,6 +9,7 @@ enum simmode_kind {
 	SIMMODE_NOT_LOCATABLE,	  /* HELD error notLocatable */
 	SIMMODE_GARBAGE,	  /* 200 with a body that is not XML */
 	SIMMODE_TRUNCATED, /* half the answer, then the connection closes */
+	SIMMODE_HTTP503,   /* HTTP 503 to everything (an outage) */
 	SIMMODE_KIND_COUNT
 };
 
@@ -21,7 +22,7 @@ struct simmode {
 };
 
 /* Decode "normal", "slow:250", "http500", "refuse", "locationUnknown",
- * "notLocatable", "garbage" or "truncated" (surrounding blanks allowed).
+ * "notLocatable", "garbage", "truncated" or "http503" (surrounding blanks allowed).
  * Returns 0 and sets *mode, or EINVAL. */
 int simmode_decode(struct simmode *mode, const struct pl *pl);
 

@@ -545,6 +545,10 @@ static int mode_apply(const struct simserver *srv, struct answer *a)
 		return answer_text(a, 500, "Internal Server Error", "http500",
 				   "simulated LIS failure");
 
+	case SIMMODE_HTTP503:
+		return answer_text(a, 503, "Service Unavailable", "http503",
+				   "simulated LIS outage");
+
 	case SIMMODE_REFUSE:
 		/* a connection accepted just before the listeners closed */
 		a->close = true;

@@ -160,6 +160,20 @@ static const char *alert(const struct launcher *l)
 	return l->audio_alert[0] ? l->audio_alert : player(l);
 }
 
+/*
+ * The e911 module's "lpaudio" opens the configured device for every call and
+ * keeps an emergency call going with silence when it cannot (issue 11):
+ * baresip gets "lpaudio,MODULE,DEVICE".  baresip keeps at most 127 bytes
+ * of a device name; a longer one is given as it is, without the fallback.
+ */
+#define AUDIO_WRAPPER	 "lpaudio"
+#define AUDIO_DEVICE_MAX 127
+
+static bool wrapped(const char *setting)
+{
+	return strlen(AUDIO_WRAPPER) + 1 + strlen(setting) <= AUDIO_DEVICE_MAX;
+}
+
 /* Stock modules to load, without duplicates, in load order. */
 static size_t stock_modules(const char *namev[], char bufv[][40], size_t max,
 			    const struct launcher *l)
@@ -238,6 +252,13 @@ int launcher_check(const struct launcher *l)
 		err = err ? err : e;
 	}
 
+	if (!wrapped(source(l)) || !wrapped(player(l)))
+		re_fprintf(stderr,
+			   "locphoned: audio device names over %u bytes: an "
+			   "emergency call ends if the device fails\n",
+			   AUDIO_DEVICE_MAX - (unsigned)strlen(AUDIO_WRAPPER) -
+				   1);
+
 	return err ? err : file_check("libsipbody", l->sipbody, R_OK);
 }
 
@@ -254,12 +275,15 @@ int launcher_config_print(struct mbuf *mb, const struct launcher *l)
 			  "# baresip config written by locphoned %s from %s.\n"
 			  "# Regenerated at every start: edit locphone.conf.\n"
 			  "poll_method\t\tepoll\n"
-			  "audio_player\t\t%s\n"
-			  "audio_source\t\t%s\n"
+			  "audio_player\t\t%s%s\n"
+			  "audio_source\t\t%s%s\n"
 			  "audio_alert\t\t%s\n"
 			  "module_path\t\t%s/modules\n",
-			  LOCPHONE_VERSION, l->config_dir, player(l), source(l),
-			  alert(l), l->runtime_dir);
+			  LOCPHONE_VERSION, l->config_dir,
+			  wrapped(player(l)) ? AUDIO_WRAPPER "," : "",
+			  player(l),
+			  wrapped(source(l)) ? AUDIO_WRAPPER "," : "",
+			  source(l), alert(l), l->runtime_dir);
 	if (!err && l->sip_listen[0])
 		err = mbuf_printf(mb, "sip_listen\t\t%s\n", l->sip_listen);
 

@@ -432,6 +432,10 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	err = e911_audio_init(m);
+	if (err)
+		return err;
+
 	if (!e911_hook_active(m))
 		warning("e911: *** libsipbody is not loaded: emergency "
 			"INVITEs cannot carry the PIDF-LO by value; the "
@@ -449,6 +453,7 @@ static int module_close(void)
 	struct e911 *m = &e911;
 	size_t i;
 
+	e911_audio_close();
 	uag_event_unregister(ua_event_handler);
 	bus_event_unlisten(bus_event_handler);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)

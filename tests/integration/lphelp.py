@@ -418,8 +418,11 @@ class Engine:
     """locphoned running the real baresip, with a private config."""
 
     def __init__(self, workdir, accounts, conf="", extra_env=None,
-                 args=(), netns=None, wrap=()):
+                 args=(), netns=None, wrap=(), default_audio=False):
+        """default_audio: leave audio_player/audio_source unset (ALSA's
+        default device) instead of the silent aubridge,nil."""
         self.dir = workdir
+        self.default_audio = default_audio
         self.cfg = os.path.join(workdir, "config")
         self.rt = os.path.join(workdir, "runtime")
         os.makedirs(self.cfg, exist_ok=True)
@@ -462,9 +465,10 @@ class Engine:
             # to the host's network: no gateway probe, no LLDP
             listen = (f"0.0.0.0:{self.sip_port}" if netns
                       else f"127.0.0.1:{self.sip_port}")
-            f.write(f"sip_listen {listen}\n"
-                    "audio_player aubridge,nil\n"
-                    "audio_source aubridge,nil\n"
+            audio = ("" if self.default_audio else
+                     "audio_player aubridge,nil\n"
+                     "audio_source aubridge,nil\n")
+            f.write(f"sip_listen {listen}\n" + audio
                     + ("" if netns else "gateway_probe no\nlldp_tx no\n")
                     + conf)
 

@@ -99,6 +99,8 @@ struct list *uag_list(void);
 struct ua *uag_find_aor(const char *aor);
 struct ua *uag_current(void);
 const char *uag_event_str(enum ua_event ev);
+/* The SIP stack every user agent shares (libre's struct sip). */
+struct sip *uag_sip(void);
 
 int ua_connect(struct ua *ua, struct call **callp, const char *from_uri,
 	       const char *req_uri, enum vidmode vmode);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <time.h>
 #include <dirent.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +19,9 @@
 /* Our baresip modules, loaded after the stock ones.  ctrl comes last: its
  * socket is how clients (and tests) know the engine is up, so it must not
  * answer while the other modules are still starting. */
+/* How long a new engine waits for a stopping one to exit. */
+#define LAUNCHER_STOP_WAIT_MS 5000
+
 static const char *const own_modules[] = {"location", "e911", "ctrl"};
 
 static int bad_value(const struct kvconf_entry *e, const char *why)
@@ -499,26 +504,90 @@ static int modules_link(const struct launcher *l, const char *dir)
 	return err;
 }
 
-/* True if an engine answers on the runtime dir's control socket. */
-static bool engine_running(const struct launcher *l)
+static int ctl_connect(const struct launcher *l)
 {
 	struct sockaddr_un sun;
-	bool running;
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (re_snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/ctl.sock",
 			l->runtime_dir) < 0)
-		return false;
+		return -1;
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
+		return -1;
+
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		(void)close(fd);
+		return -1;
+	}
+
+	return fd;
+}
+
+/* Whether the engine on fd says it is stopping (its status "state"). */
+static bool engine_stopping(int fd)
+{
+	static const char req[] = "{\"id\":1,\"cmd\":\"status\"}\n";
+	char buf[4096];
+	size_t len = 0;
+
+	if (write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1))
 		return false;
 
-	running = 0 == connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	while (len < sizeof(buf) - 1 && !memchr(buf, '\n', len)) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pfd, 1, 2000) <= 0)
+			return false;
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			return false;
+		len += (size_t)n;
+	}
+
+	buf[len] = '\0';
+	return NULL != strstr(buf, "\"state\":\"stopping\"");
+}
+
+/*
+ * True if an engine answers on the runtime dir's control socket.  One
+ * that is stopping is waited for (it exits within about 2 s, see ctrl):
+ * a restart must not leave the phone without an engine.
+ */
+static bool engine_running(const struct launcher *l)
+{
+	struct timespec pause = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000};
+	unsigned waited_ms = 0;
+	bool stopping;
+	int fd;
+
+	fd = ctl_connect(l);
+	if (fd < 0)
+		return false;
+
+	stopping = engine_stopping(fd);
 	(void)close(fd);
-	return running;
+	if (!stopping)
+		return true;
+
+	re_fprintf(stderr,
+		   "locphoned: the engine on %s is stopping; waiting "
+		   "for it\n",
+		   l->runtime_dir);
+	while (waited_ms < LAUNCHER_STOP_WAIT_MS) {
+		(void)nanosleep(&pause, NULL);
+		waited_ms += 20;
+		fd = ctl_connect(l);
+		if (fd < 0)
+			return false;
+		(void)close(fd);
+	}
+
+	return true;
 }
 
 int launcher_prepare(const struct launcher *l)

@@ -418,13 +418,15 @@ class Engine:
     """locphoned running the real baresip, with a private config."""
 
     def __init__(self, workdir, accounts, conf="", extra_env=None,
-                 args=(), netns=None, wrap=(), default_audio=False):
+                 args=(), netns=None, wrap=(), default_audio=False,
+                 runtime_dir=None):
         """default_audio: leave audio_player/audio_source unset (ALSA's
-        default device) instead of the silent aubridge,nil."""
+        default device) instead of the silent aubridge,nil.  runtime_dir:
+        another engine's, to start in its place."""
         self.dir = workdir
         self.default_audio = default_audio
         self.cfg = os.path.join(workdir, "config")
-        self.rt = os.path.join(workdir, "runtime")
+        self.rt = runtime_dir or os.path.join(workdir, "runtime")
         os.makedirs(self.cfg, exist_ok=True)
         with open(os.path.join(self.cfg, "accounts"), "w") as f:
             f.write(accounts)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <poll.h>
@@ -69,6 +70,14 @@ static int audio_value(char *dst, size_t sz, const struct kvconf_entry *e)
 	return copy_value(dst, sz, e);
 }
 
+static int abs_path(char *dst, size_t sz, const struct kvconf_entry *e)
+{
+	if (e->value[0] != '/')
+		return bad_value(e, "an absolute path is needed");
+
+	return copy_value(dst, sz, e);
+}
+
 static int extra_module(struct launcher *l, const struct kvconf_entry *e)
 {
 	const char *v = e->value;
@@ -115,6 +124,11 @@ int launcher_settings(struct launcher *l, const struct kvconf *kv)
 		} else if (0 == str_cmp(e->key, "audio_alert")) {
 			err = audio_value(l->audio_alert,
 					  sizeof(l->audio_alert), e);
+		} else if (0 == str_cmp(e->key, "sip_ca_file")) {
+			err = abs_path(l->sip_ca_file, sizeof(l->sip_ca_file),
+				       e);
+		} else if (0 == str_cmp(e->key, "sip_ca_dir")) {
+			err = abs_path(l->sip_ca_dir, sizeof(l->sip_ca_dir), e);
 		} else if (0 == str_cmp(e->key, "extra_module")) {
 			err = extra_module(l, e);
 		}
@@ -256,6 +270,18 @@ int launcher_check(const struct launcher *l)
 		e = file_check("locphone module", path, R_OK);
 		err = err ? err : e;
 	}
+
+	/* not fatal: SIP over TLS is refused, every other call goes out */
+	if (l->sip_ca_file[0] && access(l->sip_ca_file, R_OK))
+		re_fprintf(stderr,
+			   "locphoned: sip_ca_file %s: %s: SIP over TLS will "
+			   "be refused\n",
+			   l->sip_ca_file, strerror(errno));
+	if (l->sip_ca_dir[0] && access(l->sip_ca_dir, R_OK | X_OK))
+		re_fprintf(stderr,
+			   "locphoned: sip_ca_dir %s: %s: SIP over TLS will "
+			   "be refused\n",
+			   l->sip_ca_dir, strerror(errno));
 
 	if (!wrapped(source(l)) || !wrapped(player(l)))
 		re_fprintf(stderr,
@@ -639,4 +665,25 @@ int launcher_prepare(const struct launcher *l)
 
 	re_snprintf(path, sizeof(path), "%s/baresip/accounts", l->runtime_dir);
 	return accounts_copy(l, path);
+}
+
+/* libsipbody (sipbody_tls.c) verifies SIP TLS servers against these; with
+ * neither set, against the system's store.  Set or cleared here so that
+ * the settings, not whatever the caller's environment holds, decide. */
+int launcher_environment(const struct launcher *l)
+{
+	static const char *const names[] = {"LOCPHONE_SIP_CA_FILE",
+					    "LOCPHONE_SIP_CA_DIR"};
+	const char *values[] = {l->sip_ca_file, l->sip_ca_dir};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		int r = values[i][0] ? setenv(names[i], values[i], 1)
+				     : unsetenv(names[i]);
+
+		if (r)
+			return errno;
+	}
+
+	return 0;
 }

@@ -1,9 +1,11 @@
 /* ctrl_calls: accounts and calls on the control socket (status, dial, ...). */
 
 #include <re.h>
+#include <dlfcn.h>
 #include <string.h>
 #include "baresip-abi.h"
 #include "bus.h"
+#include "sipbody.h"
 #include "locphone-config.h"
 #include "ctrl_calls.h"
 
@@ -15,6 +17,7 @@ struct regstate {
 	const struct ua *ua;
 	const char *state;
 	char *reason;
+	unsigned tls_seq; /* libsipbody's TLS refusals already told */
 };
 
 static struct list regstates;
@@ -636,10 +639,42 @@ int ctrl_calls_command(const char *cmd, const struct odict *args,
 	return ENOENT;
 }
 
+/*
+ * A registration failed over TLS: libre only says "Protocol error" when
+ * the server's certificate was refused (libsipbody checks it); the refusal
+ * since the last one told for this account, for its host if there is one,
+ * says why.
+ */
+static const struct sipbody_tls_failure *tls_refusal(struct regstate *rs)
+{
+	sipbody_tls_failures_h *get = (sipbody_tls_failures_h *)dlsym(
+		RTLD_DEFAULT, SIPBODY_SYM_TLS_FAILURES);
+	const struct sipbody_tls_failure *fv = NULL, *pick = NULL;
+	size_t fc = 0, i;
+	unsigned total;
+
+	if (!get)
+		return NULL;
+
+	total = get(&fv, &fc);
+	for (i = 0; i < fc && fv[i].seq > rs->tls_seq; i++) {
+		if (!pick)
+			pick = &fv[i];
+		if (strstr(ua_aor(rs->ua), fv[i].host)) {
+			pick = &fv[i];
+			break;
+		}
+	}
+	rs->tls_seq = total;
+
+	return pick;
+}
+
 static void registration_event(struct ua *ua, const char *state,
 			       const char *reason)
 {
 	struct regstate *rs = regstate_find(ua);
+	const struct sipbody_tls_failure *tls = NULL;
 	struct odict *ev = NULL;
 
 	if (!rs) {
@@ -650,9 +685,18 @@ static void registration_event(struct ua *ua, const char *state,
 		list_append(&regstates, &rs->le, rs);
 	}
 
+	if (!str_cmp(state, "failed"))
+		tls = tls_refusal(rs);
+
 	rs->state = state;
 	rs->reason = mem_deref(rs->reason);
-	if (str_isset(reason))
+	if (tls)
+		(void)re_sdprintf(&rs->reason,
+				  "%s: TLS: the certificate of %s was refused "
+				  "(%s)",
+				  str_isset(reason) ? reason : "failed",
+				  tls->host, tls->reason);
+	else if (str_isset(reason))
 		(void)str_dup(&rs->reason, reason);
 
 	if (odict_alloc(&ev, 4))

@@ -122,7 +122,10 @@ def test_black_holed_registrar():
                 print(f"# SIGTERM -> old engine gone {t_exit:.2f}s, new "
                       f"engine ready {t_ready:.2f}s, its 911 INVITE at the "
                       f"PSAP {t_invite:.2f}s")
-                ctl2.wait_event("call.established", timeout=20)
+                # the redial may come before ctl2 subscribed: ask
+                wait_for(lambda: [c for c in ctl2.request("calls")["result"]
+                                  ["calls"] if c["state"] == "established"],
+                         20, "the new engine's 911 call to be answered")
                 check(ctl2.request("hangup")["ok"], "hangup")
                 log = open(eng.log.name, errors="replace").read()
                 check("closing them" in log,

@@ -57,9 +57,6 @@ static struct {
 	start_tcp_fn *start_tcp;
 	ssl_new_fn *ssl_new;
 
-	char host[256];	   /* the next hop's host, inside sip_transp_send */
-	bool in_start;	   /* inside tls_start_tcp for that connection */
-	SSL *ssl;	   /* what SSL_new made there */
 	SSL_CTX *ctx_done; /* trust anchors loaded into this one */
 	bool ca_failed;
 
@@ -68,6 +65,14 @@ static struct {
 	unsigned failc;
 	unsigned failures; /* ever */
 } T;
+
+/* Per thread: libcurl (the LIS client) may make SSL objects on another
+ * thread while baresip's opens a SIP connection. */
+static _Thread_local struct {
+	char host[256]; /* the next hop's host, inside sip_transp_send */
+	bool in_start;	/* inside tls_start_tcp for that connection */
+	SSL *ssl;	/* what SSL_new made there */
+} C;
 
 static void resolve(void)
 {
@@ -183,8 +188,8 @@ SSL *SSL_new(SSL_CTX *ctx)
 		return NULL;
 
 	ssl = T.ssl_new(ctx);
-	if (ssl && T.in_start && !T.ssl)
-		T.ssl = ssl;
+	if (ssl && C.in_start && !C.ssl)
+		C.ssl = ssl;
 
 	return ssl;
 }
@@ -192,7 +197,7 @@ SSL *SSL_new(SSL_CTX *ctx)
 int tls_start_tcp(struct tls_conn **ptc, struct tls *tls, struct tcp_conn *tcp,
 		  int layer)
 {
-	bool outgoing = T.host[0] && !T.in_start;
+	bool outgoing = C.host[0] && !C.in_start;
 	int err;
 
 	resolve();
@@ -202,22 +207,22 @@ int tls_start_tcp(struct tls_conn **ptc, struct tls *tls, struct tcp_conn *tcp,
 	if (!outgoing)
 		return T.start_tcp(ptc, tls, tcp, layer);
 
-	T.in_start = true;
-	T.ssl = NULL;
+	C.in_start = true;
+	C.ssl = NULL;
 	err = T.start_tcp(ptc, tls, tcp, layer);
-	T.in_start = false;
+	C.in_start = false;
 
-	if (!err && T.ssl)
-		ssl_verify_setup(T.ssl, T.host);
+	if (!err && C.ssl)
+		ssl_verify_setup(C.ssl, C.host);
 	else if (!err) {
 		/* an SSL we cannot reach: better no connection than one
 		 * nobody checked */
-		failure_add(T.host, "the TLS connection could not be set up "
+		failure_add(C.host, "the TLS connection could not be set up "
 				    "for verification");
 		*ptc = mem_deref(*ptc);
 		err = EPROTO;
 	}
-	T.ssl = NULL;
+	C.ssl = NULL;
 
 	return err;
 }
@@ -262,9 +267,9 @@ int sip_transp_send(struct sip_connqent **qentp, struct sip *sip, void *sock,
 		return T.transp_send(qentp, sip, sock, tp, dst, mb, transph,
 				     arg);
 
-	next_hop_host(T.host, sizeof(T.host), mb);
+	next_hop_host(C.host, sizeof(C.host), mb);
 	err = T.transp_send(qentp, sip, sock, tp, dst, mb, transph, arg);
-	T.host[0] = '\0';
+	C.host[0] = '\0';
 
 	return err;
 }

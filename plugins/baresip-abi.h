@@ -99,6 +99,8 @@ struct list *uag_list(void);
 struct ua *uag_find_aor(const char *aor);
 struct ua *uag_current(void);
 const char *uag_event_str(enum ua_event ev);
+/* The SIP stack every user agent shares (libre's struct sip). */
+struct sip *uag_sip(void);
 
 int ua_connect(struct ua *ua, struct call **callp, const char *from_uri,
 	       const char *req_uri, enum vidmode vmode);
@@ -138,5 +140,64 @@ void call_set_custom_hdrs(struct call *call, const struct list *hdrs);
 /* SIP MESSAGE (text/plain) to peer through the user agent's account. */
 int message_send(struct ua *ua, const char *peer, const char *msg,
 		 sip_resp_h *resph, void *arg);
+
+/* Audio devices (1.0.0's ausrc/auplay).  A device object ("st") starts
+ * with a pointer to what registered it, as baresip's base class has. */
+struct ausrc;
+struct auplay;
+struct ausrc_st;
+struct auplay_st;
+struct media_ctx;
+struct audio;
+
+struct ausrc_prm {
+	uint32_t srate;
+	uint8_t ch;
+	uint32_t ptime; /* ms */
+	int fmt;	/* enum aufmt */
+};
+
+struct auplay_prm {
+	uint32_t srate;
+	uint8_t ch;
+	uint32_t ptime; /* ms */
+	int fmt;	/* enum aufmt */
+};
+
+/* Samples; timestamp in microseconds (AUDIO_TIMEBASE). */
+struct auframe {
+	int fmt;
+	void *sampv;
+	size_t sampc;
+	uint64_t timestamp;
+};
+
+/* Read and error handlers may be called from the device's thread. */
+typedef void(ausrc_read_h)(struct auframe *af, void *arg);
+typedef void(ausrc_error_h)(int err, const char *str, void *arg);
+typedef int(ausrc_alloc_h)(struct ausrc_st **stp, const struct ausrc *ausrc,
+			   struct media_ctx **ctx, struct ausrc_prm *prm,
+			   const char *device, ausrc_read_h *rh,
+			   ausrc_error_h *errh, void *arg);
+typedef void(auplay_write_h)(void *sampv, size_t sampc, void *arg);
+typedef int(auplay_alloc_h)(struct auplay_st **stp, const struct auplay *ap,
+			    struct auplay_prm *prm, const char *device,
+			    auplay_write_h *wh, void *arg);
+
+struct list *baresip_ausrcl(void);
+struct list *baresip_auplayl(void);
+int ausrc_register(struct ausrc **asp, struct list *ausrcl, const char *name,
+		   ausrc_alloc_h *alloch);
+int ausrc_alloc(struct ausrc_st **stp, struct list *ausrcl,
+		struct media_ctx **ctx, const char *name, struct ausrc_prm *prm,
+		const char *device, ausrc_read_h *rh, ausrc_error_h *errh,
+		void *arg);
+int auplay_register(struct auplay **pp, struct list *auplayl, const char *name,
+		    auplay_alloc_h *alloch);
+int auplay_alloc(struct auplay_st **stp, struct list *auplayl, const char *name,
+		 struct auplay_prm *prm, const char *device, auplay_write_h *wh,
+		 void *arg);
+/* The call's audio stream: what an audio source gets as its arg. */
+struct audio *call_audio(const struct call *call);
 
 #endif

@@ -135,6 +135,28 @@ static gchar *emergency_text(LpWindow *self, GVariant *msg)
 			       number ? number : "?");
 }
 
+/* emergency.audio: what cannot be heard goes on the banner's second line,
+ * under what emergency.started put there; it goes when all works again. */
+static void emergency_audio(LpWindow *self, GVariant *msg)
+{
+	GtkLabel *label = GTK_LABEL(self->emergency_banner);
+	const char *text = ctlmsg_str(msg, "text");
+	gboolean mic = ctlmsg_bool(msg, "microphone");
+	gboolean spk = ctlmsg_bool(msg, "speaker");
+	g_autofree gchar *first = g_strdup(gtk_label_get_text(label));
+	g_autofree gchar *line = NULL;
+	gchar *nl = first ? strchr(first, '\n') : NULL;
+
+	if (nl)
+		*nl = '\0';
+	if (mic && spk)
+		line = g_strdup(first);
+	else
+		line = g_strdup_printf("%s\n%s", first, text ? text : "");
+	gtk_label_set_text(label, line);
+	gtk_widget_show(self->emergency_banner);
+}
+
 static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 {
 	if (!g_strcmp0(name, "registration")) {
@@ -145,6 +167,8 @@ static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 
 		gtk_label_set_text(GTK_LABEL(self->emergency_banner), text);
 		gtk_widget_show(self->emergency_banner);
+	} else if (!g_strcmp0(name, "emergency.audio")) {
+		emergency_audio(self, msg);
 	} else if (!g_strcmp0(name, "emergency.ended")) {
 		gtk_widget_hide(self->emergency_banner);
 	} else if (g_str_has_prefix(name, "call.") ||

@@ -11,6 +11,7 @@
 #include "locphonectl.h"
 
 #define REQUEST_TIMEOUT_MS 10000
+#define RESTART_WAIT_MS	   10000
 
 void usage(FILE *f)
 {
@@ -91,7 +92,10 @@ static void print_status(const struct odict *res)
 			       str_or(e->u.odict, "registration", "?"),
 			       reason ? " - " : "", reason ? reason : "");
 		}
-		if (!acc->u.odict->lst.head)
+		if (!acc->u.odict->lst.head &&
+		    !str_cmp(odict_string(res, "state"), "stopping"))
+			printf("engine stopping: its accounts are closed\n");
+		else if (!acc->u.odict->lst.head)
 			printf("no accounts configured\n");
 	}
 
@@ -403,6 +407,46 @@ static int connect_engine(struct ctlclient **clp, const struct opts *o)
 	return EXIT_OK;
 }
 
+/* A dial refused by a stopping engine: its replacement is moments away. */
+static bool refused_stopping(const char *cmd, const struct odict *reply)
+{
+	bool ok = true;
+
+	(void)odict_get_boolean(reply, &ok, "ok");
+	return !ok && 0 == str_cmp(cmd, "dial") &&
+	       0 == strncmp(str_or(reply, "error", ""), "stopping:", 9);
+}
+
+/* Dial again on the engine that replaces a stopping one (ctrl's stop
+ * bound plus the new engine's start: RESTART_WAIT_MS is generous). */
+static int redial(const struct opts *o, const char *cmd,
+		  const struct odict *args, struct odict **replyp)
+{
+	struct timespec pause = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
+	unsigned waited = 0;
+
+	fprintf(stderr, "locphonectl: the engine is stopping; dialling on "
+			"the one that replaces it\n");
+	while (waited < RESTART_WAIT_MS) {
+		struct ctlclient *cl = NULL;
+
+		(void)nanosleep(&pause, NULL);
+		waited += 100;
+		if (ctlclient_connect(&cl, o->socket))
+			continue;
+		*replyp = mem_deref(*replyp);
+		if (!ctlclient_request(cl, cmd, args, REQUEST_TIMEOUT_MS,
+				       replyp) &&
+		    !refused_stopping(cmd, *replyp)) {
+			mem_deref(cl);
+			return 0;
+		}
+		mem_deref(cl);
+	}
+
+	return ETIMEDOUT;
+}
+
 int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 {
 	struct ctlclient *cl = NULL;
@@ -414,6 +458,11 @@ int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 		return rc;
 
 	err = ctlclient_request(cl, cmd, args, REQUEST_TIMEOUT_MS, &reply);
+	if (!err && refused_stopping(cmd, reply)) {
+		cl = mem_deref(cl);
+		(void)redial(o, cmd, args, &reply);
+		err = reply ? 0 : ETIMEDOUT;
+	}
 	if (err) {
 		fprintf(stderr,
 			"locphonectl: %s: no answer from the engine: "

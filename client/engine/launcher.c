@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <time.h>
 #include <dirent.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +20,9 @@
 /* Our baresip modules, loaded after the stock ones.  ctrl comes last: its
  * socket is how clients (and tests) know the engine is up, so it must not
  * answer while the other modules are still starting. */
+/* How long a new engine waits for a stopping one to exit. */
+#define LAUNCHER_STOP_WAIT_MS 5000
+
 static const char *const own_modules[] = {"location", "e911", "ctrl"};
 
 static int bad_value(const struct kvconf_entry *e, const char *why)
@@ -60,6 +66,14 @@ static int audio_value(char *dst, size_t sz, const struct kvconf_entry *e)
 	if (!n || n > 32 || strcspn(e->value, "/. \t") < n)
 		return bad_value(e,
 				 "must be MODULE,DEVICE (e.g. alsa,default)");
+
+	return copy_value(dst, sz, e);
+}
+
+static int abs_path(char *dst, size_t sz, const struct kvconf_entry *e)
+{
+	if (e->value[0] != '/')
+		return bad_value(e, "an absolute path is needed");
 
 	return copy_value(dst, sz, e);
 }
@@ -110,6 +124,11 @@ int launcher_settings(struct launcher *l, const struct kvconf *kv)
 		} else if (0 == str_cmp(e->key, "audio_alert")) {
 			err = audio_value(l->audio_alert,
 					  sizeof(l->audio_alert), e);
+		} else if (0 == str_cmp(e->key, "sip_ca_file")) {
+			err = abs_path(l->sip_ca_file, sizeof(l->sip_ca_file),
+				       e);
+		} else if (0 == str_cmp(e->key, "sip_ca_dir")) {
+			err = abs_path(l->sip_ca_dir, sizeof(l->sip_ca_dir), e);
 		} else if (0 == str_cmp(e->key, "extra_module")) {
 			err = extra_module(l, e);
 		}
@@ -158,6 +177,20 @@ static const char *source(const struct launcher *l)
 static const char *alert(const struct launcher *l)
 {
 	return l->audio_alert[0] ? l->audio_alert : player(l);
+}
+
+/*
+ * The e911 module's "lpaudio" opens the configured device for every call and
+ * keeps an emergency call going with silence when it cannot (issue 11):
+ * baresip gets "lpaudio,MODULE,DEVICE".  baresip keeps at most 127 bytes
+ * of a device name; a longer one is given as it is, without the fallback.
+ */
+#define AUDIO_WRAPPER	 "lpaudio"
+#define AUDIO_DEVICE_MAX 127
+
+static bool wrapped(const char *setting)
+{
+	return strlen(AUDIO_WRAPPER) + 1 + strlen(setting) <= AUDIO_DEVICE_MAX;
 }
 
 /* Stock modules to load, without duplicates, in load order. */
@@ -238,6 +271,25 @@ int launcher_check(const struct launcher *l)
 		err = err ? err : e;
 	}
 
+	/* not fatal: SIP over TLS is refused, every other call goes out */
+	if (l->sip_ca_file[0] && access(l->sip_ca_file, R_OK))
+		re_fprintf(stderr,
+			   "locphoned: sip_ca_file %s: %s: SIP over TLS will "
+			   "be refused\n",
+			   l->sip_ca_file, strerror(errno));
+	if (l->sip_ca_dir[0] && access(l->sip_ca_dir, R_OK | X_OK))
+		re_fprintf(stderr,
+			   "locphoned: sip_ca_dir %s: %s: SIP over TLS will "
+			   "be refused\n",
+			   l->sip_ca_dir, strerror(errno));
+
+	if (!wrapped(source(l)) || !wrapped(player(l)))
+		re_fprintf(stderr,
+			   "locphoned: audio device names over %u bytes: an "
+			   "emergency call ends if the device fails\n",
+			   AUDIO_DEVICE_MAX - (unsigned)strlen(AUDIO_WRAPPER) -
+				   1);
+
 	return err ? err : file_check("libsipbody", l->sipbody, R_OK);
 }
 
@@ -254,12 +306,15 @@ int launcher_config_print(struct mbuf *mb, const struct launcher *l)
 			  "# baresip config written by locphoned %s from %s.\n"
 			  "# Regenerated at every start: edit locphone.conf.\n"
 			  "poll_method\t\tepoll\n"
-			  "audio_player\t\t%s\n"
-			  "audio_source\t\t%s\n"
+			  "audio_player\t\t%s%s\n"
+			  "audio_source\t\t%s%s\n"
 			  "audio_alert\t\t%s\n"
 			  "module_path\t\t%s/modules\n",
-			  LOCPHONE_VERSION, l->config_dir, player(l), source(l),
-			  alert(l), l->runtime_dir);
+			  LOCPHONE_VERSION, l->config_dir,
+			  wrapped(player(l)) ? AUDIO_WRAPPER "," : "",
+			  player(l),
+			  wrapped(source(l)) ? AUDIO_WRAPPER "," : "",
+			  source(l), alert(l), l->runtime_dir);
 	if (!err && l->sip_listen[0])
 		err = mbuf_printf(mb, "sip_listen\t\t%s\n", l->sip_listen);
 
@@ -475,26 +530,90 @@ static int modules_link(const struct launcher *l, const char *dir)
 	return err;
 }
 
-/* True if an engine answers on the runtime dir's control socket. */
-static bool engine_running(const struct launcher *l)
+static int ctl_connect(const struct launcher *l)
 {
 	struct sockaddr_un sun;
-	bool running;
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (re_snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/ctl.sock",
 			l->runtime_dir) < 0)
-		return false;
+		return -1;
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
+		return -1;
+
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		(void)close(fd);
+		return -1;
+	}
+
+	return fd;
+}
+
+/* Whether the engine on fd says it is stopping (its status "state"). */
+static bool engine_stopping(int fd)
+{
+	static const char req[] = "{\"id\":1,\"cmd\":\"status\"}\n";
+	char buf[4096];
+	size_t len = 0;
+
+	if (write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1))
 		return false;
 
-	running = 0 == connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	while (len < sizeof(buf) - 1 && !memchr(buf, '\n', len)) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pfd, 1, 2000) <= 0)
+			return false;
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			return false;
+		len += (size_t)n;
+	}
+
+	buf[len] = '\0';
+	return NULL != strstr(buf, "\"state\":\"stopping\"");
+}
+
+/*
+ * True if an engine answers on the runtime dir's control socket.  One
+ * that is stopping is waited for (it exits within about 2 s, see ctrl):
+ * a restart must not leave the phone without an engine.
+ */
+static bool engine_running(const struct launcher *l)
+{
+	struct timespec pause = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000};
+	unsigned waited_ms = 0;
+	bool stopping;
+	int fd;
+
+	fd = ctl_connect(l);
+	if (fd < 0)
+		return false;
+
+	stopping = engine_stopping(fd);
 	(void)close(fd);
-	return running;
+	if (!stopping)
+		return true;
+
+	re_fprintf(stderr,
+		   "locphoned: the engine on %s is stopping; waiting "
+		   "for it\n",
+		   l->runtime_dir);
+	while (waited_ms < LAUNCHER_STOP_WAIT_MS) {
+		(void)nanosleep(&pause, NULL);
+		waited_ms += 20;
+		fd = ctl_connect(l);
+		if (fd < 0)
+			return false;
+		(void)close(fd);
+	}
+
+	return true;
 }
 
 int launcher_prepare(const struct launcher *l)
@@ -546,4 +665,25 @@ int launcher_prepare(const struct launcher *l)
 
 	re_snprintf(path, sizeof(path), "%s/baresip/accounts", l->runtime_dir);
 	return accounts_copy(l, path);
+}
+
+/* libsipbody (sipbody_tls.c) verifies SIP TLS servers against these; with
+ * neither set, against the system's store.  Set or cleared here so that
+ * the settings, not whatever the caller's environment holds, decide. */
+int launcher_environment(const struct launcher *l)
+{
+	static const char *const names[] = {"LOCPHONE_SIP_CA_FILE",
+					    "LOCPHONE_SIP_CA_DIR"};
+	const char *values[] = {l->sip_ca_file, l->sip_ca_dir};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		int r = values[i][0] ? setenv(names[i], values[i], 1)
+				     : unsetenv(names[i]);
+
+		if (r)
+			return errno;
+	}
+
+	return 0;
 }

@@ -20,6 +20,8 @@ struct launcher {
 	char audio_player[256];
 	char audio_source[LAUNCHER_PATH_MAX];
 	char audio_alert[256];
+	char sip_ca_file[LAUNCHER_PATH_MAX]; /* SIP TLS trust anchors; */
+	char sip_ca_dir[LAUNCHER_PATH_MAX];  /* neither: the system's */
 
 	/* modules in load order: stock names ("g711") or absolute paths */
 	const char *modules[LAUNCHER_MAX_MODULES];
@@ -34,6 +36,9 @@ struct launcher {
  * keys the launcher does not know belong to the modules and are left alone.
  */
 int launcher_settings(struct launcher *l, const struct kvconf *kv);
+
+/* The environment libsipbody reads inside baresip (the SIP CA). */
+int launcher_environment(const struct launcher *l);
 
 /* Check that baresip, its modules, ours and libsipbody.so are there. */
 int launcher_check(const struct launcher *l);

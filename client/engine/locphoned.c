@@ -295,6 +295,8 @@ int main(int argc, char *argv[])
 		err = launcher_prepare(&l);
 	if (!err)
 		err = preload_set(l.sipbody);
+	if (!err)
+		err = launcher_environment(&l);
 	if (err)
 		goto out;
 

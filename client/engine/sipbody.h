@@ -18,6 +18,22 @@
 #define SIPBODY_SYM_ACTIVE	"sipbody_active"
 #define SIPBODY_SYM_ARM_REQUEST "sipbody_arm_request"
 
+#define SIPBODY_SYM_TLS_FAILURES "sipbody_tls_failures"
+
+/* A SIP TLS server certificate refused (sipbody_tls.c). */
+struct sipbody_tls_failure {
+	unsigned seq; /* 1, 2, ... in the order they happened */
+	char host[256];
+	char reason[160]; /* OpenSSL's words, e.g. "hostname mismatch" */
+};
+
+/*
+ * The latest refusals, newest first (*fv, *fc of them, at most 8; valid
+ * until the next TLS connection); returns how many there have been.
+ */
+typedef unsigned(sipbody_tls_failures_h)(const struct sipbody_tls_failure **fv,
+					 size_t *fc);
+
 /* Largest part accepted (a PIDF-LO is a few kB). */
 #define SIPBODY_MAX_PART (64u * 1024u)
 #define SIPBODY_MAX_HDRS (4u * 1024u)
@@ -90,3 +106,5 @@ unsigned sipbody_arm(const char *to_uri, const char *hdrs,
 unsigned sipbody_arm_request(const struct sipbody_request *rq);
 void sipbody_release(unsigned handle);
 bool sipbody_active(void);
+unsigned sipbody_tls_failures(const struct sipbody_tls_failure **fv,
+			      size_t *fc);

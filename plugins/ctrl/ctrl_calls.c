@@ -1,9 +1,11 @@
 /* ctrl_calls: accounts and calls on the control socket (status, dial, ...). */
 
 #include <re.h>
+#include <dlfcn.h>
 #include <string.h>
 #include "baresip-abi.h"
 #include "bus.h"
+#include "sipbody.h"
 #include "locphone-config.h"
 #include "ctrl_calls.h"
 
@@ -15,6 +17,7 @@ struct regstate {
 	const struct ua *ua;
 	const char *state;
 	char *reason;
+	unsigned tls_seq; /* libsipbody's TLS refusals already told */
 };
 
 static struct list regstates;
@@ -31,6 +34,19 @@ struct reject {
 };
 
 static struct list rejects;
+
+/*
+ * Stopping (SIGTERM, /quit): baresip un-REGISTERs and waits for every SIP
+ * transaction to end, 32 s with a silent registrar, while the phone can
+ * place no call and a new engine cannot start.  After STOP_UNREGISTER_MS
+ * the SIP stack is closed by force (its exit follows at once); should
+ * anything still hold it, the main loop is stopped STOP_LAST_MS later.
+ */
+#define STOP_UNREGISTER_MS 1000
+#define STOP_LAST_MS	   500
+
+static bool stopping;
+static struct tmr tmr_stop;
 
 static void regstate_destructor(void *arg)
 {
@@ -182,6 +198,9 @@ static int cmd_status(const struct odict *args, struct odict *result,
 
 	err = odict_entry_add(result, "version", ODICT_STRING,
 			      LOCPHONE_VERSION);
+	if (!err)
+		err = odict_entry_add(result, "state", ODICT_STRING,
+				      stopping ? "stopping" : "running");
 	if (err)
 		return err;
 
@@ -352,6 +371,13 @@ static int cmd_dial(const struct odict *args, struct odict *result,
 		return EINVAL;
 	}
 	target = uri ? uri->u.str : num->u.str;
+
+	/* the accounts are gone; the next engine is moments away */
+	if (stopping) {
+		*errmsg = "stopping: the engine is shutting down; dial on the "
+			  "engine that replaces it";
+		return ESHUTDOWN;
+	}
 
 	/* emergency numbers are the e911 module's (if it is loaded) */
 	err = e911_dial(args, result, errmsg, &call);
@@ -613,10 +639,42 @@ int ctrl_calls_command(const char *cmd, const struct odict *args,
 	return ENOENT;
 }
 
+/*
+ * A registration failed over TLS: libre only says "Protocol error" when
+ * the server's certificate was refused (libsipbody checks it); the refusal
+ * since the last one told for this account, for its host if there is one,
+ * says why.
+ */
+static const struct sipbody_tls_failure *tls_refusal(struct regstate *rs)
+{
+	sipbody_tls_failures_h *get = (sipbody_tls_failures_h *)dlsym(
+		RTLD_DEFAULT, SIPBODY_SYM_TLS_FAILURES);
+	const struct sipbody_tls_failure *fv = NULL, *pick = NULL;
+	size_t fc = 0, i;
+	unsigned total;
+
+	if (!get)
+		return NULL;
+
+	total = get(&fv, &fc);
+	for (i = 0; i < fc && fv[i].seq > rs->tls_seq; i++) {
+		if (!pick)
+			pick = &fv[i];
+		if (strstr(ua_aor(rs->ua), fv[i].host)) {
+			pick = &fv[i];
+			break;
+		}
+	}
+	rs->tls_seq = total;
+
+	return pick;
+}
+
 static void registration_event(struct ua *ua, const char *state,
 			       const char *reason)
 {
 	struct regstate *rs = regstate_find(ua);
+	const struct sipbody_tls_failure *tls = NULL;
 	struct odict *ev = NULL;
 
 	if (!rs) {
@@ -627,9 +685,18 @@ static void registration_event(struct ua *ua, const char *state,
 		list_append(&regstates, &rs->le, rs);
 	}
 
+	if (!str_cmp(state, "failed"))
+		tls = tls_refusal(rs);
+
 	rs->state = state;
 	rs->reason = mem_deref(rs->reason);
-	if (str_isset(reason))
+	if (tls)
+		(void)re_sdprintf(&rs->reason,
+				  "%s: TLS: the certificate of %s was refused "
+				  "(%s)",
+				  str_isset(reason) ? reason : "failed",
+				  tls->host, tls->reason);
+	else if (str_isset(reason))
 		(void)str_dup(&rs->reason, reason);
 
 	if (odict_alloc(&ev, 4))
@@ -711,12 +778,50 @@ static bool psap_may_call(void)
 	return open;
 }
 
+static void stop_last(void *arg)
+{
+	(void)arg;
+	warning("ctrl: the SIP stack did not close: leaving the main loop\n");
+	re_cancel();
+}
+
+static void stop_force(void *arg)
+{
+	(void)arg;
+	warning("ctrl: SIP transactions still open %u ms after the stop "
+		"(registrar not answering?): closing them\n",
+		STOP_UNREGISTER_MS);
+	tmr_start(&tmr_stop, STOP_LAST_MS, stop_last, NULL);
+	sip_close(uag_sip(), true);
+}
+
+/* The first user agent's shutdown: the engine is stopping. */
+static void stop_begin(void)
+{
+	struct odict *ev = NULL;
+
+	if (stopping)
+		return;
+
+	stopping = true;
+	tmr_start(&tmr_stop, STOP_UNREGISTER_MS, stop_force, NULL);
+	if (odict_alloc(&ev, 2))
+		return;
+	if (!odict_entry_add(ev, "unregister_ms", ODICT_INT,
+			     (int64_t)STOP_UNREGISTER_MS))
+		bus_event_emit("engine.stopping", ev);
+	mem_deref(ev);
+}
+
 static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 			     const char *prm, void *arg)
 {
 	(void)arg;
 
 	switch (ev) {
+	case UA_EVENT_SHUTDOWN:
+		stop_begin();
+		break;
 	case UA_EVENT_REGISTERING:
 		registration_event(ua, "registering", NULL);
 		break;
@@ -763,6 +868,8 @@ int ctrl_calls_init(void)
 void ctrl_calls_close(void)
 {
 	uag_event_unregister(ua_event_handler);
+	tmr_cancel(&tmr_stop);
+	stopping = false;
 	list_flush(&regstates);
 	list_flush(&rejects);
 }

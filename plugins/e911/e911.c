@@ -1,6 +1,7 @@
 /* e911: baresip module placing emergency calls with location (issue 5). */
 
 #include <re.h>
+#include <dlfcn.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,6 +113,52 @@ static void policy_files_load(struct e911 *m)
 	mem_deref(admin);
 }
 
+/* An emergency route's TLS server whose certificate libsipbody refused:
+ * that route cannot carry a call (issue 11 item 4). */
+static int tls_diagnostics(const struct e911 *m, struct odict *diags,
+			   unsigned *ip)
+{
+	sipbody_tls_failures_h *get = (sipbody_tls_failures_h *)dlsym(
+		RTLD_DEFAULT, SIPBODY_SYM_TLS_FAILURES);
+	const char *const keys[] = {"emergency_route", "emergency_proxy",
+				    "emergency_route_secondary",
+				    "emergency_proxy_secondary"};
+	const char *const vals[] = {m->policy.emergency_route,
+				    m->policy.emergency_proxy,
+				    m->policy.emergency_route_secondary,
+				    m->policy.emergency_proxy_secondary};
+	const struct sipbody_tls_failure *fv = NULL;
+	size_t fc = 0, i, k;
+	int err = 0;
+
+	if (get)
+		(void)get(&fv, &fc);
+
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		for (i = 0; !err && i < fc; i++) {
+			char key[16], *text = NULL;
+
+			if (!vals[k] || !fv[i].host[0] ||
+			    !strstr(vals[k], fv[i].host))
+				continue;
+			err = re_sdprintf(&text,
+					  "%s: %s: TLS: the certificate of %s "
+					  "was refused (%s): emergency calls "
+					  "cannot go this way",
+					  keys[k], vals[k], fv[i].host,
+					  fv[i].reason);
+			(void)re_snprintf(key, sizeof(key), "%u", (*ip)++);
+			if (!err)
+				err = odict_entry_add(diags, key, ODICT_STRING,
+						      text);
+			mem_deref(text);
+			break; /* the newest says it */
+		}
+	}
+
+	return err;
+}
+
 static int cmd_policy(const struct odict *args, struct odict *result,
 		      const char **errmsg, void *arg)
 {
@@ -139,6 +186,10 @@ static int cmd_policy(const struct odict *args, struct odict *result,
 		if (err)
 			goto out;
 	}
+
+	err = tls_diagnostics(m, diags, &i);
+	if (err)
+		goto out;
 
 	err = odict_entry_add(result, "policy", ODICT_OBJECT, pol);
 	if (!err)
@@ -432,6 +483,10 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	err = e911_audio_init(m);
+	if (err)
+		return err;
+
 	if (!e911_hook_active(m))
 		warning("e911: *** libsipbody is not loaded: emergency "
 			"INVITEs cannot carry the PIDF-LO by value; the "
@@ -449,6 +504,7 @@ static int module_close(void)
 	struct e911 *m = &e911;
 	size_t i;
 
+	e911_audio_close();
 	uag_event_unregister(ua_event_handler);
 	bus_event_unlisten(bus_event_handler);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)

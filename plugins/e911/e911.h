@@ -133,6 +133,10 @@ int e911_invite_encode(struct odict *od, const struct e911_call *ec);
 int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
 		 const char **errmsg);
 
+/* e911_audio.c: the "lpaudio" source and player */
+int e911_audio_init(struct e911 *m);
+void e911_audio_close(void);
+
 /* e911_notify.c */
 void e911_notify_desk(struct e911_call *ec);
 void e911_hold_others(struct e911_call *ec);

@@ -226,11 +226,13 @@ class Sipp:
             self.out.close()
 
 
-def make_test_ca(workdir, ip="127.0.0.1", prefix=""):
+def make_test_ca(workdir, ip="127.0.0.1", prefix="", ca_prefix=None):
     """A throwaway CA and a server certificate for ip it signed, made with
-    openssl in workdir (file names start with prefix).  Returns (CA PEM
-    file, PEM file with the server certificate and key, as
-    locphone-lis-sim --cert wants)."""
+    openssl in workdir (file names start with prefix; with ca_prefix, the
+    CA an earlier call made under that prefix signs instead).  Returns
+    (CA PEM file, PEM file with the server certificate and key, as
+    locphone-lis-sim --cert wants); the certificate and key alone are
+    PREFIXsrv.pem and PREFIXsrv.key."""
     def ossl(*args):
         res = subprocess.run(["openssl", *args], cwd=workdir,
                              capture_output=True, text=True, timeout=60)
@@ -239,8 +241,10 @@ def make_test_ca(workdir, ip="127.0.0.1", prefix=""):
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
           "-nodes"]
     p = prefix
-    ossl("req", "-x509", *ec, "-keyout", f"{p}ca.key", "-out", f"{p}ca.pem",
-         "-days", "2", "-subj", "/CN=locphone test CA")
+    c = p if ca_prefix is None else ca_prefix
+    if ca_prefix is None:
+        ossl("req", "-x509", *ec, "-keyout", f"{p}ca.key", "-out",
+             f"{p}ca.pem", "-days", "2", "-subj", "/CN=locphone test CA")
     ossl("req", *ec, "-keyout", f"{p}srv.key", "-out", f"{p}srv.csr",
          "-subj", f"/CN={ip}")
     with open(os.path.join(workdir, f"{p}srv.ext"), "w") as f:
@@ -250,15 +254,15 @@ def make_test_ca(workdir, ip="127.0.0.1", prefix=""):
                 "extendedKeyUsage=serverAuth\n"
                 "subjectKeyIdentifier=hash\n"
                 "authorityKeyIdentifier=keyid\n")
-    ossl("x509", "-req", "-in", f"{p}srv.csr", "-CA", f"{p}ca.pem",
-         "-CAkey", f"{p}ca.key", "-CAcreateserial", "-out", f"{p}srv.pem",
+    ossl("x509", "-req", "-in", f"{p}srv.csr", "-CA", f"{c}ca.pem",
+         "-CAkey", f"{c}ca.key", "-CAcreateserial", "-out", f"{p}srv.pem",
          "-days", "2", "-extfile", f"{p}srv.ext")
     bundle = os.path.join(workdir, f"{p}srv-bundle.pem")
     with open(bundle, "w") as out:
         for name in (f"{p}srv.pem", f"{p}srv.key"):
             with open(os.path.join(workdir, name)) as f:
                 out.write(f.read())
-    return os.path.join(workdir, f"{p}ca.pem"), bundle
+    return os.path.join(workdir, f"{c}ca.pem"), bundle
 
 
 class LisSim:
@@ -418,10 +422,15 @@ class Engine:
     """locphoned running the real baresip, with a private config."""
 
     def __init__(self, workdir, accounts, conf="", extra_env=None,
-                 args=(), netns=None, wrap=()):
+                 args=(), netns=None, wrap=(), default_audio=False,
+                 runtime_dir=None):
+        """default_audio: leave audio_player/audio_source unset (ALSA's
+        default device) instead of the silent aubridge,nil.  runtime_dir:
+        another engine's, to start in its place."""
         self.dir = workdir
+        self.default_audio = default_audio
         self.cfg = os.path.join(workdir, "config")
-        self.rt = os.path.join(workdir, "runtime")
+        self.rt = runtime_dir or os.path.join(workdir, "runtime")
         os.makedirs(self.cfg, exist_ok=True)
         with open(os.path.join(self.cfg, "accounts"), "w") as f:
             f.write(accounts)
@@ -462,9 +471,10 @@ class Engine:
             # to the host's network: no gateway probe, no LLDP
             listen = (f"0.0.0.0:{self.sip_port}" if netns
                       else f"127.0.0.1:{self.sip_port}")
-            f.write(f"sip_listen {listen}\n"
-                    "audio_player aubridge,nil\n"
-                    "audio_source aubridge,nil\n"
+            audio = ("" if self.default_audio else
+                     "audio_player aubridge,nil\n"
+                     "audio_source aubridge,nil\n")
+            f.write(f"sip_listen {listen}\n" + audio
                     + ("" if netns else "gateway_probe no\nlldp_tx no\n")
                     + conf)
 

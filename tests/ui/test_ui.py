@@ -531,7 +531,32 @@ def scenario_places_use(phone):
     phone.press("Close", places)
 
 
+def scenario_emergency_audio(phone):
+    """j. No microphone or speaker can be opened: the 911 call still goes
+    up, and the banner says under its first line that neither side can
+    hear the other; it goes with the call."""
+    phone.registered()
+    enter_address(phone)
+    phone.type_into("Number", "911")
+    phone.press("Call")
+    banner = phone.find("Emergency banner", "label")
+    want = ("\nthe dispatcher cannot hear you and you cannot hear the "
+            "dispatcher: no microphone, no speaker")
+    first = ("Emergency call to 911 — location sent (by value): "
+             + ADDRESS_WORDS)
+    wait_for(lambda: banner.showing and banner.text == first + want, 20,
+             f"the banner to end with {want!r} (reads {banner.text!r})")
+    phone.label_is("Call state", "outgoing, established")
+    check(banner.showing and banner.text == first + want,
+          f"with the call up the banner reads {banner.text!r}")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-emergency-audio.png"))
+    phone.press("Hang up")
+    wait_for(lambda: not banner.showing, 20, "the banner to go")
+
+
 SCENARIOS = {
+    "emergency-audio": scenario_emergency_audio,
     "account": scenario_account,
     "address": scenario_address,
     "emergency": scenario_emergency,
@@ -547,6 +572,8 @@ SCENARIOS = {
 # Settings a scenario needs in the engine's locphone.conf.
 SCENARIO_CONF = {
     "prompt": "location_required disclaimer\n",
+    # ALSA devices that exist nowhere, sound card or not
+    "emergency-audio": "audio_player alsa,hw:99\naudio_source alsa,hw:99\n",
 }
 
 

@@ -87,7 +87,7 @@ static void on_engine_disconnected(LpWindow *self)
 	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine not running");
 	gtk_label_set_text(GTK_LABEL(self->account_label), "");
 	gtk_label_set_text(GTK_LABEL(self->registration_label), "");
-	gtk_widget_hide(self->emergency_banner);
+	lp_window_emergency_hide(self);
 	lp_window_calls_clear(self);
 	lp_window_location_clear(self);
 }
@@ -107,46 +107,64 @@ static void registration_event(LpWindow *self, GVariant *msg)
 	gtk_label_set_text(GTK_LABEL(self->registration_label), state);
 }
 
-/* "Emergency call to 911 — location sent (by value): 1 Main St, ..." */
-static gchar *emergency_text(LpWindow *self, GVariant *msg)
+/* What the banner says of an emergency call object's "emergency"
+ * (PROTOCOL.md), in the caller's words: what the dispatcher was given. */
+static gchar *emergency_text(GVariant *em)
 {
-	const char *number = ctlmsg_str(msg, "number");
-	const char *how = ctlmsg_str(msg, "location");
-	const char *kind = g_strcmp0(ctlmsg_str(msg, "class"), "test")
-				   ? "Emergency call"
-				   : "Test emergency call";
-	g_autofree gchar *words = NULL;
+	const char *number = ctlmsg_str(em, "number");
+	const char *sent = ctlmsg_str(em, "location_sent");
+	const char *summary = ctlmsg_str(em, "location_summary");
+	g_autofree gchar *kind = NULL;
 
 	if (!number)
-		number = ctlmsg_str(msg, "dialled");
-	if (!g_strcmp0(how, "by-value")) {
-		words = self->location ? locwords_record(self->location) : NULL;
-		return g_strdup_printf(
-			"%s to %s — location sent (by value): %s", kind,
-			number ? number : "?",
-			words ? words : "(not in words)");
-	}
-	if (!g_strcmp0(how, "by-reference"))
-		return g_strdup_printf("%s to %s — location sent (by "
-				       "reference)",
-				       kind, number ? number : "?");
+		number = ctlmsg_str(em, "dialled");
+	kind = g_strcmp0(ctlmsg_str(em, "class"), "test")
+		       ? g_strdup_printf("Emergency call to %s",
+					 number ? number : "?")
+		       : g_strdup_printf("Test call to %s (not an emergency)",
+					 number ? number : "?");
 
-	return g_strdup_printf("%s to %s — no location available", kind,
-			       number ? number : "?");
+	if (g_strcmp0(sent, "none") && summary && *summary)
+		return g_strdup_printf("%s — The dispatcher received: %s", kind,
+				       summary);
+	if (!g_strcmp0(sent, "by-reference"))
+		return g_strdup_printf("%s — The dispatcher received your "
+				       "location from the network",
+				       kind);
+
+	return g_strdup_printf("%s — No location was sent: tell the "
+			       "dispatcher where you are",
+			       kind);
+}
+
+void lp_window_emergency_show(LpWindow *self, GVariant *em)
+{
+	g_autofree gchar *text = NULL;
+
+	g_return_if_fail(LP_IS_WINDOW(self));
+	g_return_if_fail(em != NULL);
+
+	text = emergency_text(em);
+	if (g_strcmp0(gtk_label_get_text(GTK_LABEL(self->emergency_banner)),
+		      text))
+		gtk_label_set_text(GTK_LABEL(self->emergency_banner), text);
+	gtk_widget_show(self->emergency_banner);
+}
+
+void lp_window_emergency_hide(LpWindow *self)
+{
+	g_return_if_fail(LP_IS_WINDOW(self));
+
+	gtk_widget_hide(self->emergency_banner);
 }
 
 static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 {
 	if (!g_strcmp0(name, "registration")) {
 		registration_event(self, msg);
-	} else if (!g_strcmp0(name, "emergency.started") ||
-		   !g_strcmp0(name, "emergency.failover")) {
-		g_autofree gchar *text = emergency_text(self, msg);
-
-		gtk_label_set_text(GTK_LABEL(self->emergency_banner), text);
-		gtk_widget_show(self->emergency_banner);
 	} else if (!g_strcmp0(name, "emergency.ended")) {
-		gtk_widget_hide(self->emergency_banner);
+		/* shown from the call objects, which say what was sent */
+		lp_window_emergency_hide(self);
 	} else if (g_str_has_prefix(name, "call.") ||
 		   !g_strcmp0(name, "emergency.callback")) {
 		lp_window_call_event(self, name, msg);

@@ -88,14 +88,30 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 	const char *id = ctlmsg_str(call, "id");
 	const char *peer = ctlmsg_str(call, "peer");
 	const char *name = ctlmsg_str(call, "peer_name");
+	g_autoptr(GVariant) em = ctlmsg_obj(call, "emergency");
 	g_autofree gchar *state = state_text(call);
 	g_autofree gchar *row_name = NULL;
+	g_autofree gchar *who = NULL;
 
+	/* an emergency call reads as one, apart from any other call */
+	if (em) {
+		const char *number = ctlmsg_str(em, "number");
+
+		who = g_strdup_printf(g_strcmp0(ctlmsg_str(em, "class"), "test")
+					      ? "Emergency call to %s"
+					      : "Test call to %s",
+				      number ? number : "?");
+		lp_window_emergency_show(self, em);
+	} else {
+		who = g_strdup(name && *name ? name : (peer ? peer : "?"));
+	}
+	gtk_style_context_add_class(
+		gtk_widget_get_style_context(row_widget(row, "row")),
+		em ? "emergency-call" : "ordinary-call");
 	row_name = g_strdup_printf("Call with %s", peer ? peer : "?");
 	atk_object_set_name(gtk_widget_get_accessible(row_widget(row, "row")),
 			    row_name);
-	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")),
-			   name && *name ? name : (peer ? peer : "?"));
+	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")), who);
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "state_label")), state);
 	gtk_widget_set_visible(row_widget(row, "answer_button"),
 			       ringing_in(call));
@@ -218,15 +234,24 @@ void lp_window_calls_clear(LpWindow *self)
 
 void lp_window_calls_replace(LpWindow *self, GVariant *calls)
 {
+	gboolean emergency = FALSE;
 	GVariantIter iter;
 	GVariant *v;
 
 	lp_window_calls_clear(self);
 	g_variant_iter_init(&iter, calls);
 	while (g_variant_iter_loop(&iter, "v", &v)) {
-		if (g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
-			call_show(self, v, TRUE);
+		g_autoptr(GVariant) em = NULL;
+
+		if (!g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
+			continue;
+		em = ctlmsg_obj(v, "emergency");
+		emergency = emergency || em;
+		call_show(self, v, TRUE);
 	}
+	/* the engine lists no emergency call: none is going on */
+	if (!emergency)
+		lp_window_emergency_hide(self);
 }
 
 void lp_window_calls_init(LpWindow *self)

@@ -27,6 +27,10 @@ struct _LpWindow {
 	GtkWidget *location_reason_label;
 };
 
+/* window.c: the emergency banner for a call object's "emergency". */
+void lp_window_emergency_show(LpWindow *self, GVariant *em);
+void lp_window_emergency_hide(LpWindow *self);
+
 /* window_calls.c: the calls list follows call.* events and "calls". */
 void lp_window_calls_init(LpWindow *self);
 void lp_window_calls_replace(LpWindow *self, GVariant *calls);

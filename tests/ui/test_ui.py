@@ -29,6 +29,9 @@ ADDRESS = {
     "Postcode": ("PC", "98052"),
 }
 ADDRESS_WORDS = "1 Microsoft Way, Floor 3, Room 3.141, Redmond, WA 98052, US"
+# The same address as the engine words what an emergency call carried
+# (PROTOCOL.md call "emergency" location_summary).
+ENGINE_WORDS = "1 Microsoft Way, room 3.141, Redmond, WA, 98052, US, floor 3"
 # A second place, saved under another name (places-use).
 HOME = {
     "Country": ("country", "US"),
@@ -293,12 +296,13 @@ def scenario_emergency(phone):
     phone.type_into("Number", "911")
     phone.press("Call")
     banner = phone.find("Emergency banner", "label")
-    want = ("Emergency call to 911 — location sent (by value): "
-            + ADDRESS_WORDS)
+    want = ("Emergency call to 911 — The dispatcher received: "
+            + ENGINE_WORDS)
     wait_for(lambda: banner.showing and banner.text == want, 20,
              f"the emergency banner {want!r} (reads {banner.text!r})")
     phone.desktop.screenshot(os.path.join(
         BUILD, "meson-logs", "ui-emergency-banner.png"))
+    phone.label_is("Peer", "Emergency call to 911")
     wait_for(lambda: phone.psap.requests("INVITE"), 20,
              "the PSAP's INVITE")
     ctl = phone.engine.ctl(subscribe=False)
@@ -312,6 +316,38 @@ def scenario_emergency(phone):
     psapcheck.check_by_value(
         phone.psap.requests("INVITE")[0], record,
         request_uri=f"sip:911@127.0.0.1:{phone.psap.port}")
+
+
+def scenario_emergency_restart(phone):
+    """A 911 call is up when the UI is killed; the UI started again shows
+    the emergency banner with what the dispatcher received, and the call
+    as the emergency call; the banner goes when the call ends."""
+    phone.registered()
+    enter_address(phone)
+    phone.type_into("Number", "911")
+    phone.press("Call")
+    banner = phone.find("Emergency banner", "label")
+    want = ("Emergency call to 911 — The dispatcher received: "
+            + ENGINE_WORDS)
+    wait_for(lambda: banner.showing and banner.text == want, 20,
+             f"the emergency banner {want!r} (reads {banner.text!r})")
+    phone.label_is("Call state", "outgoing, established", timeout=20)
+
+    phone.ui.proc.kill()
+    phone.ui.proc.wait()
+    phone.ui.log.close()
+    phone.ui = App(phone.engine.socket, phone.wd)
+    phone.app = wait_for(phone._app_node, 30, "the new UI on the AT-SPI bus")
+    banner = phone.find("Emergency banner", "label")
+    wait_for(lambda: banner.showing and banner.text == want, 20,
+             f"the banner after the restart {want!r} (reads "
+             f"{banner.text!r})")
+    phone.label_is("Peer", "Emergency call to 911")
+    phone.label_is("Call state", "outgoing, established")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-emergency-restarted.png"))
+    phone.press("Hang up")
+    wait_for(lambda: not banner.showing, 20, "the banner to go")
 
 
 def scenario_call(phone):
@@ -535,6 +571,7 @@ SCENARIOS = {
     "account": scenario_account,
     "address": scenario_address,
     "emergency": scenario_emergency,
+    "emergency-restart": scenario_emergency_restart,
     "call": scenario_call,
     "reconnect": scenario_reconnect,
     "prompt": scenario_prompt,

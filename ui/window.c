@@ -12,6 +12,18 @@ static gpointer window_ref(LpWindow *self)
 	return g_object_ref(self);
 }
 
+/* While a call is up, typed digits and the keypad go to it as tones and
+ * Call places nothing: a second call is never started by accident. */
+static void controls_update(LpWindow *self)
+{
+	gboolean in_call = lp_window_active_call(self) != NULL;
+
+	gtk_widget_set_sensitive(self->call_button, !in_call);
+	gtk_entry_set_placeholder_text(GTK_ENTRY(self->number_entry),
+				       in_call ? "Keys go to the call"
+					       : "Number or SIP address");
+}
+
 static void account_show(LpWindow *self, GVariant *account)
 {
 	const char *aor = ctlmsg_str(account, "aor");
@@ -59,6 +71,7 @@ static void on_calls(GVariant *reply, gpointer data)
 					       G_VARIANT_TYPE("av"));
 	if (calls)
 		lp_window_calls_replace(self, calls);
+	controls_update(self);
 }
 
 static void on_location(GVariant *reply, gpointer data)
@@ -90,6 +103,7 @@ static void on_engine_disconnected(LpWindow *self)
 	lp_window_emergency_hide(self);
 	lp_window_calls_clear(self);
 	lp_window_location_clear(self);
+	controls_update(self);
 }
 
 static void registration_event(LpWindow *self, GVariant *msg)
@@ -168,6 +182,7 @@ static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 	} else if (g_str_has_prefix(name, "call.") ||
 		   !g_strcmp0(name, "emergency.callback")) {
 		lp_window_call_event(self, name, msg);
+		controls_update(self);
 	} else if (g_str_has_prefix(name, "location.")) {
 		lp_window_location_event(self, name, msg);
 	}
@@ -186,6 +201,69 @@ static void on_dial_reply(GVariant *reply, gpointer data)
 		gtk_entry_set_text(GTK_ENTRY(self->number_entry), "");
 }
 
+static void on_dtmf_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	const char *error = ctlmsg_str(reply, "error");
+
+	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
+			   error ? error : "");
+}
+
+/* Keys of the keypad or the keyboard during a call: PROTOCOL.md dtmf. */
+static void tones_send(LpWindow *self, const char *call, const char *keys)
+{
+	lp_engine_request(self->engine, "dtmf",
+			  g_variant_new_parsed("{'call': <%s>, 'digits': <%s>}",
+					       call, keys),
+			  on_dtmf_reply, window_ref(self));
+}
+
+static gboolean is_tone_key(char c)
+{
+	return g_ascii_isdigit(c) || c == '*' || c == '#' ||
+	       (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd');
+}
+
+/* Text typed into the number entry while a call is up becomes tones. */
+static void on_number_insert(GtkEditable *editable, const gchar *text,
+			     gint length, gint *position, gpointer data)
+{
+	LpWindow *self = data;
+	const char *call = lp_window_active_call(self);
+	g_autoptr(GString) keys = NULL;
+	gint i;
+	(void)position;
+
+	if (!call)
+		return;
+	g_signal_stop_emission_by_name(editable, "insert-text");
+	keys = g_string_new(NULL);
+	for (i = 0; i < length && text[i]; i++) {
+		if (is_tone_key(text[i]))
+			g_string_append_c(keys, text[i]);
+	}
+	if (keys->len)
+		tones_send(self, call, keys->str);
+}
+
+static void on_key_clicked(GtkButton *button)
+{
+	LpWindow *self = LP_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(button)));
+	const char *key = gtk_button_get_label(button);
+	const char *call = lp_window_active_call(self);
+	gint end;
+
+	if (call) {
+		tones_send(self, call, key);
+		return;
+	}
+	end = gtk_entry_get_text_length(GTK_ENTRY(self->number_entry));
+	gtk_editable_insert_text(GTK_EDITABLE(self->number_entry), key, -1,
+				 &end);
+	gtk_editable_set_position(GTK_EDITABLE(self->number_entry), end);
+}
+
 /* PROTOCOL.md dial: digits as "number", anything else as a "uri". */
 static void dial(LpWindow *self)
 {
@@ -193,7 +271,7 @@ static void dial(LpWindow *self)
 	g_autofree gchar *target = g_strstrip(g_strdup(text));
 	GVariantDict args;
 
-	if (!*target)
+	if (!*target || lp_window_active_call(self))
 		return;
 	g_variant_dict_init(&args, NULL);
 	g_variant_dict_insert(&args, strchr(target, ':') ? "uri" : "number",
@@ -258,6 +336,7 @@ static void lp_window_dispose(GObject *object)
 	g_clear_pointer(&self->calls, g_hash_table_destroy);
 	g_clear_pointer(&self->callbacks, g_hash_table_destroy);
 	g_clear_pointer(&self->held, g_hash_table_destroy);
+	g_clear_handle_id(&self->tick, g_source_remove);
 
 	G_OBJECT_CLASS(lp_window_parent_class)->dispose(object);
 }
@@ -275,6 +354,7 @@ static void lp_window_class_init(LpWindowClass *klass)
 	gtk_widget_class_bind_template_child(wc, LpWindow, account_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, registration_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, number_entry);
+	gtk_widget_class_bind_template_child(wc, LpWindow, call_button);
 	gtk_widget_class_bind_template_child(wc, LpWindow, dnd_toggle);
 	gtk_widget_class_bind_template_child(wc, LpWindow, dial_error_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, calls_list);
@@ -285,6 +365,7 @@ static void lp_window_class_init(LpWindowClass *klass)
 					     location_reason_label);
 	gtk_widget_class_bind_template_callback(wc, on_number_activate);
 	gtk_widget_class_bind_template_callback(wc, on_call_clicked);
+	gtk_widget_class_bind_template_callback(wc, on_key_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_dnd_toggled);
 	gtk_widget_class_bind_template_callback(wc, on_set_address_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_saved_places_clicked);
@@ -295,6 +376,9 @@ static void lp_window_init(LpWindow *self)
 	gtk_widget_init_template(GTK_WIDGET(self));
 	lp_window_calls_init(self);
 	lp_window_location_clear(self);
+	g_signal_connect(self->number_entry, "insert-text",
+			 G_CALLBACK(on_number_insert), self);
+	self->tick = g_timeout_add_seconds(1, lp_window_calls_tick, self);
 }
 
 LpWindow *lp_window_new(GtkApplication *app, LpEngine *engine)

@@ -1,9 +1,11 @@
-/* LpWindow's calls list: one row per call, Answer and Hang up. */
+/* LpWindow's calls list: one row per call, with its in-call controls. */
 
 #include "window_priv.h"
 #include "ctlmsg.h"
 
 #define ROW_CALL_ID "locphone-call-id"
+#define ROW_STATE   "locphone-state"
+#define ROW_SINCE   "locphone-since" /* monotonic µs it was established */
 
 static GtkWidget *row_widget(GtkBuilder *row, const char *id)
 {
@@ -35,6 +37,58 @@ static void on_answer_clicked(GtkWidget *button)
 	call_request(button, "answer");
 }
 
+static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call);
+
+/* The reply to mute/hold carries the call as it is now: the toggles show
+ * what the engine did, not what was asked (an emergency call is never
+ * held). */
+static void on_toggle_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	g_autoptr(GVariant) call = result ? ctlmsg_obj(result, "call") : NULL;
+	const char *error = ctlmsg_str(reply, "error");
+	const char *id;
+	GtkBuilder *row;
+
+	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
+			   error ? error : "");
+	id = call ? ctlmsg_str(call, "id") : NULL;
+	row = id ? g_hash_table_lookup(self->calls, id) : NULL;
+	if (row)
+		row_fill(self, row, call);
+}
+
+static void toggle_request(GtkToggleButton *button, const char *on,
+			   const char *off)
+{
+	LpWindow *self = LP_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(button)));
+	const char *id = g_object_get_data(G_OBJECT(button), ROW_CALL_ID);
+
+	lp_engine_request(self->engine,
+			  gtk_toggle_button_get_active(button) ? on : off,
+			  g_variant_new_parsed("{'call': <%s>}", id),
+			  on_toggle_reply, g_object_ref(self));
+}
+
+static void on_mute_toggled(GtkToggleButton *button)
+{
+	toggle_request(button, "mute", "unmute");
+}
+
+static void on_hold_toggled(GtkToggleButton *button)
+{
+	toggle_request(button, "hold", "resume");
+}
+
+/* Shows the engine's state on a toggle without asking the engine. */
+static void toggle_show(GtkWidget *button, gboolean active, GCallback h)
+{
+	g_signal_handlers_block_by_func(button, h, NULL);
+	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(button), active);
+	g_signal_handlers_unblock_by_func(button, h, NULL);
+}
+
 static void on_hangup_clicked(GtkWidget *button)
 {
 	call_request(button, "hangup");
@@ -44,17 +98,21 @@ static GtkBuilder *row_new(LpWindow *self, const char *id)
 {
 	GtkBuilder *row =
 		gtk_builder_new_from_resource("/org/locphone/ui/call-row.ui");
-	GtkWidget *answer = row_widget(row, "answer_button");
-	GtkWidget *hangup = row_widget(row, "hangup_button");
+	static const char *const buttons[] = {"answer_button", "hangup_button",
+					      "mute_button", "hold_button"};
+	gsize i;
 
-	g_object_set_data_full(G_OBJECT(answer), ROW_CALL_ID, g_strdup(id),
-			       g_free);
-	g_object_set_data_full(G_OBJECT(hangup), ROW_CALL_ID, g_strdup(id),
-			       g_free);
-	g_signal_connect(answer, "clicked", G_CALLBACK(on_answer_clicked),
-			 NULL);
-	g_signal_connect(hangup, "clicked", G_CALLBACK(on_hangup_clicked),
-			 NULL);
+	for (i = 0; i < G_N_ELEMENTS(buttons); i++)
+		g_object_set_data_full(G_OBJECT(row_widget(row, buttons[i])),
+				       ROW_CALL_ID, g_strdup(id), g_free);
+	g_signal_connect(row_widget(row, "answer_button"), "clicked",
+			 G_CALLBACK(on_answer_clicked), NULL);
+	g_signal_connect(row_widget(row, "hangup_button"), "clicked",
+			 G_CALLBACK(on_hangup_clicked), NULL);
+	g_signal_connect(row_widget(row, "mute_button"), "toggled",
+			 G_CALLBACK(on_mute_toggled), NULL);
+	g_signal_connect(row_widget(row, "hold_button"), "toggled",
+			 G_CALLBACK(on_hold_toggled), NULL);
 	gtk_container_add(GTK_CONTAINER(self->calls_list),
 			  row_widget(row, "row"));
 	g_hash_table_insert(self->calls, g_strdup(id), row);
@@ -80,6 +138,87 @@ static gboolean ringing_in(GVariant *call)
 {
 	return !g_strcmp0(ctlmsg_str(call, "direction"), "incoming") &&
 	       !g_strcmp0(ctlmsg_str(call, "state"), "incoming");
+}
+
+/* "4:05": minutes and seconds since the call was answered. */
+static void timer_show(GtkBuilder *row)
+{
+	const gint64 *since = g_object_get_data(G_OBJECT(row), ROW_SINCE);
+	g_autofree gchar *text = NULL;
+	gint64 s;
+
+	if (!since)
+		return;
+	s = (g_get_monotonic_time() - *since) / G_USEC_PER_SEC;
+	text = g_strdup_printf("%" G_GINT64_FORMAT ":%02d", s / 60,
+			       (int)(s % 60));
+	gtk_label_set_text(GTK_LABEL(row_widget(row, "timer_label")), text);
+}
+
+/* What a call in its state can do: Answer or Decline while it rings in;
+ * Mute, Hold and the timer once it is established (no Hold for an
+ * emergency call, which the engine never holds). */
+static void row_controls(GtkBuilder *row, GVariant *call, gboolean emergency)
+{
+	const char *state = ctlmsg_str(call, "state");
+	gboolean up = !g_strcmp0(state, "established");
+	gboolean ringing = ringing_in(call);
+	GtkWidget *hangup = row_widget(row, "hangup_button");
+	const char *end = ringing ? "Decline" : "Hang up";
+	gint64 duration;
+
+	g_object_set_data_full(G_OBJECT(row), ROW_STATE, g_strdup(state),
+			       g_free);
+	gtk_button_set_label(GTK_BUTTON(hangup), end);
+	atk_object_set_name(gtk_widget_get_accessible(hangup), end);
+	gtk_widget_set_visible(row_widget(row, "mute_button"), up);
+	gtk_widget_set_visible(row_widget(row, "hold_button"),
+			       up && !emergency);
+	toggle_show(row_widget(row, "mute_button"), ctlmsg_bool(call, "muted"),
+		    G_CALLBACK(on_mute_toggled));
+	toggle_show(row_widget(row, "hold_button"),
+		    ctlmsg_bool(call, "on_hold"), G_CALLBACK(on_hold_toggled));
+
+	if (up && !g_object_get_data(G_OBJECT(row), ROW_SINCE)) {
+		gint64 *since = g_new(gint64, 1);
+
+		if (!g_variant_lookup(call, "duration", "x", &duration))
+			duration = 0;
+		*since = g_get_monotonic_time() - duration * G_USEC_PER_SEC;
+		g_object_set_data_full(G_OBJECT(row), ROW_SINCE, since, g_free);
+	}
+	gtk_widget_set_visible(row_widget(row, "timer_label"), up);
+	timer_show(row);
+}
+
+gboolean lp_window_calls_tick(gpointer data)
+{
+	LpWindow *self = data;
+	GHashTableIter iter;
+	gpointer row;
+
+	g_hash_table_iter_init(&iter, self->calls);
+	while (g_hash_table_iter_next(&iter, NULL, &row))
+		timer_show(row);
+
+	return G_SOURCE_CONTINUE;
+}
+
+const char *lp_window_active_call(LpWindow *self)
+{
+	GHashTableIter iter;
+	gpointer id, row;
+
+	g_return_val_if_fail(LP_IS_WINDOW(self), NULL);
+
+	g_hash_table_iter_init(&iter, self->calls);
+	while (g_hash_table_iter_next(&iter, &id, &row)) {
+		if (!g_strcmp0(g_object_get_data(G_OBJECT(row), ROW_STATE),
+			       "established"))
+			return id;
+	}
+
+	return NULL;
 }
 
 /* A call object (PROTOCOL.md) into its row. */
@@ -112,6 +251,7 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 	atk_object_set_name(gtk_widget_get_accessible(row_widget(row, "row")),
 			    row_name);
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")), who);
+	row_controls(row, call, em != NULL);
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "state_label")), state);
 	gtk_widget_set_visible(row_widget(row, "answer_button"),
 			       ringing_in(call));
@@ -120,6 +260,7 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 }
 
 static void call_show(LpWindow *self, GVariant *call, gboolean confirmed);
+
 
 /* The "calls" reply after a held call's call.incoming: the engine had
  * decided by then (events of that moment come before the reply), so a

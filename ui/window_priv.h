@@ -13,12 +13,14 @@ struct _LpWindow {
 	GHashTable *held;      /* incoming Call-IDs not shown yet (dnd) */
 	GtkWidget *prompt;     /* the open prompt or disclaimer, or NULL */
 	gboolean dnd_update;   /* setting the toggle from the engine's state */
+	guint tick;	       /* the calls' timers */
 
 	GtkWidget *emergency_banner;
 	GtkWidget *engine_label;
 	GtkWidget *account_label;
 	GtkWidget *registration_label;
 	GtkWidget *number_entry;
+	GtkWidget *call_button;
 	GtkWidget *dnd_toggle;
 	GtkWidget *dial_error_label;
 	GtkWidget *calls_list;
@@ -36,6 +38,10 @@ void lp_window_calls_init(LpWindow *self);
 void lp_window_calls_replace(LpWindow *self, GVariant *calls);
 void lp_window_call_event(LpWindow *self, const char *name, GVariant *msg);
 void lp_window_calls_clear(LpWindow *self);
+/* The Call-ID of an established call (where keys go), or NULL. */
+const char *lp_window_active_call(LpWindow *self);
+/* Once a second: the calls' timers. */
+gboolean lp_window_calls_tick(gpointer data);
 
 /* window_location.c: the location panel, the prompt and the disclaimer. */
 void lp_window_location_show(LpWindow *self, GVariant *record);

@@ -11,8 +11,8 @@ from uisession import App, Desktop, need_desktop
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "integration"))
-from lphelp import (BUILD, Engine, Failure, Sipp, Workdir,  # noqa: E402
-                    check, need, wait_for)
+from lphelp import (BUILD, DTMF_EVENT, Engine, Failure,  # noqa: E402
+                    RtpSink, Sipp, Workdir, check, need, wait_for)
 import psapcheck  # noqa: E402
 
 # What the person types into the set-address dialog: accessible name of
@@ -57,8 +57,13 @@ class Phone:
     def __init__(self, wd, desktop, conf=""):
         self.wd = wd
         self.desktop = desktop
-        self.pbx = Sipp(wd, "pbx.xml", "pbx")
-        self.psap = Sipp(wd, "pbx.xml", "psap")
+        # both far ends accept telephone-events; their RTP is read here
+        self.pbx_rtp, self.psap_rtp = RtpSink(), RtpSink()
+        self.pbx = Sipp(wd, "pbx_dtmf.xml", "pbx",
+                        extra=("-key", "rtp_port", str(self.pbx_rtp.port)))
+        self.psap = Sipp(wd, "pbx_dtmf.xml", "psap",
+                         extra=("-key", "rtp_port",
+                                str(self.psap_rtp.port)))
         self.aor = f"sip:alice@127.0.0.1:{self.pbx.port}"
         policy = os.path.join(wd, "policy.conf")
         with open(policy, "w") as f:
@@ -173,6 +178,8 @@ class Phone:
             finally:
                 self.pbx.stop()
                 self.psap.stop()
+                self.pbx_rtp.close()
+                self.psap_rtp.close()
                 for caller in self.callers:
                     caller.stop()
 
@@ -350,6 +357,63 @@ def scenario_emergency_restart(phone):
     wait_for(lambda: not banner.showing, 20, "the banner to go")
 
 
+def scenario_incall(phone):
+    """An ordinary call, then a 911 call: digits typed into the number
+    entry and pressed on the keypad during the call reach the far end as
+    telephone-events and never place a second call; Mute and Hold act on
+    the engine's call; a 911 call has Mute but no Hold."""
+    phone.registered()
+    phone.type_into("Number", "5551234")
+    phone.press("Call")
+    phone.label_is("Call state", "outgoing, established", timeout=20)
+    call = phone.find("Call", "push button")
+    wait_for(lambda: not call.sensitive, 10, "Call to be off during a call")
+
+    entry = phone.find("Number", "text")
+    entry.click()
+    wait_for(lambda: entry.focused, 10, "focus in Number")
+    dogtail.rawinput.typeText("12#")
+    dogtail.rawinput.pressKey("Return")
+    phone.press("Key 5")
+    got = phone.pbx_rtp.events(4, 20)
+    check(got == [DTMF_EVENT[d] for d in "12#5"],
+          f"the PBX got the keys as telephone-events: {got}")
+    check(entry.text == "", f"the digits went to the call: {entry.text!r}")
+    check(len(phone.pbx.requests("INVITE")) == 1, "no second call")
+    check(len(phone.calls()) == 1, f"one call: {phone.calls()}")
+
+    phone.find("Mute", "toggle button").doActionNamed("click")
+    wait_for(lambda: phone.calls()[0]["muted"], 10, "the engine to mute")
+    phone.find("Hold", "toggle button").doActionNamed("click")
+    wait_for(lambda: phone.calls()[0]["on_hold"], 10, "the call held")
+    phone.label_is("Call state", "outgoing, established, on hold")
+    phone.find("Hold", "toggle button").doActionNamed("click")
+    wait_for(lambda: not phone.calls()[0]["on_hold"], 10, "resumed")
+    phone.find("Call duration", "label")
+    phone.press("Hang up")
+    wait_for(lambda: call.sensitive, 10, "Call back on after the call")
+
+    phone.type_into("Number", "911")
+    phone.press("Call")
+    phone.label_is("Peer", "Emergency call to 911", timeout=20)
+    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.press("Key 9")
+    got = phone.psap_rtp.events(1, 20)
+    check(got == [DTMF_EVENT["9"]], f"the PSAP's menu got 9: {got}")
+    mute = phone.find("Mute", "toggle button")
+    check(mute.showing, "Mute is offered on the 911 call")
+    holds = [n for n in phone.app.findChildren(
+        dogtail.predicate.GenericPredicate(name="Hold",
+                                           roleName="toggle button"))
+             if n.showing]
+    check(not holds, "no Hold on an emergency call")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-incall-911.png"))
+    phone.press("Hang up")
+    wait_for(lambda: not phone.calls(), 20, "the 911 call to end")
+    check(len(phone.psap.requests("INVITE")) == 1, "one 911 INVITE")
+
+
 def scenario_call(phone):
     """d. An ordinary call is listed with its state; Hang up ends it."""
     phone.registered()
@@ -499,7 +563,8 @@ def scenario_dnd(phone):
         row = caller_row(phone, caller)
         events.until(lambda: events.rows_built(mark), 10,
                      f"the event of a row built (saw {events.seen})")
-        phone.press("Hang up", row)
+        # a call ringing in is declined, not hung up
+        phone.press("Decline", row)
         wait_for(lambda: calls.childCount == 0, 20,
                  "the call to leave the list")
     finally:
@@ -572,6 +637,7 @@ SCENARIOS = {
     "address": scenario_address,
     "emergency": scenario_emergency,
     "emergency-restart": scenario_emergency_restart,
+    "incall": scenario_incall,
     "call": scenario_call,
     "reconnect": scenario_reconnect,
     "prompt": scenario_prompt,

@@ -18,12 +18,19 @@ static void on_prompt_destroy(GtkWidget *dialog, LpWindow *self)
 		self->prompt = NULL;
 }
 
-/* One prompt or disclaimer at a time, from prompts.ui. */
+/* One prompt or disclaimer at a time, from prompts.ui: only the dialog
+ * asked for is built (the builder owns nothing once it is shown). */
 static GtkWidget *prompt_open(LpWindow *self, const char *id)
 {
-	g_autoptr(GtkBuilder) b =
-		gtk_builder_new_from_resource("/org/locphone/ui/prompts.ui");
-	GtkWidget *dialog = GTK_WIDGET(gtk_builder_get_object(b, id));
+	g_autoptr(GtkBuilder) b = gtk_builder_new();
+	gchar *ids[] = {(gchar *)id, NULL};
+	g_autoptr(GError) error = NULL;
+	GtkWidget *dialog;
+
+	if (!gtk_builder_add_objects_from_resource(
+		    b, "/org/locphone/ui/prompts.ui", ids, &error))
+		g_error("prompts.ui: %s", error->message);
+	dialog = GTK_WIDGET(gtk_builder_get_object(b, id));
 
 	prompt_close(self);
 	gtk_window_set_transient_for(GTK_WINDOW(dialog), GTK_WINDOW(self));
@@ -45,7 +52,9 @@ static void on_prompt_response(GtkDialog *dialog, gint response, LpWindow *self)
 							   self->engine, why);
 
 		gtk_widget_show(address);
-	} else if (response == GTK_RESPONSE_REJECT) {
+	} else {
+		/* Dismiss, Escape and the close button alike: the engine
+		 * must know, or it keeps asking a prompt nobody sees */
 		lp_engine_request(self->engine, "location.dismiss", NULL, NULL,
 				  NULL);
 	}
@@ -56,8 +65,14 @@ static void prompt_show(LpWindow *self, const char *reason)
 {
 	GtkWidget *dialog = prompt_open(self, "prompt_dialog");
 
-	if (reason) {
-		g_object_set(dialog, "secondary-text", reason, NULL);
+	/* the prompt's own explanation stays; the engine's reason follows */
+	if (reason && *reason) {
+		g_autofree gchar *explained = NULL;
+		g_autofree gchar *text = NULL;
+
+		g_object_get(dialog, "secondary-text", &explained, NULL);
+		text = g_strdup_printf("%s\n\nWhy: %s", explained, reason);
+		g_object_set(dialog, "secondary-text", text, NULL);
 		g_object_set_data_full(G_OBJECT(dialog), "reason",
 				       g_strdup(reason), g_free);
 	}
@@ -69,11 +84,12 @@ static void prompt_show(LpWindow *self, const char *reason)
 static void on_disclaimer_response(GtkDialog *dialog, gint response,
 				   LpWindow *self)
 {
+	(void)response;
 	gtk_widget_destroy(GTK_WIDGET(dialog));
-	if (response == GTK_RESPONSE_ACCEPT)
-		lp_engine_request(self->engine,
-				  "location.acknowledge-disclaimer", NULL, NULL,
-				  NULL);
+	/* the disclaimer has one answer: closing it (Escape, the close
+	 * button) is having read it, or the engine would show it again */
+	lp_engine_request(self->engine, "location.acknowledge-disclaimer", NULL,
+			  NULL, NULL);
 }
 
 /* location.disclaimer: what emergency calls will lack, to acknowledge. */

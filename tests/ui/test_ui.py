@@ -446,7 +446,7 @@ def scenario_reconnect(phone):
 
 def scenario_prompt(phone):
     """f. location_required disclaimer: the UI asks where the person is;
-    Dismiss shows the engine's disclaimer, Acknowledge acknowledges it."""
+    Dismiss shows the engine's disclaimer, I understand acknowledges it."""
     phone.registered()
     prompt = phone.find("Location prompt", "alert", timeout=20)
     phone.press("Dismiss", prompt)
@@ -458,9 +458,41 @@ def scenario_prompt(phone):
     wait_for(lambda: disclaimer.findChildren(
         lambda n: n.roleName == "label" and n.text == text, isLambda=True),
         10, f"the disclaimer dialog to show {text!r}")
-    phone.press("Acknowledge", disclaimer)
+    phone.press("I understand", disclaimer)
     wait_for(lambda: ctl.request("location")["result"]["prompt"]["state"]
              == "acknowledged", 10, "the engine to hear the acknowledgement")
+    ctl.close()
+    wait_for(lambda: not phone.app.findChildren(
+        lambda n: n.roleName == "alert", isLambda=True), 10,
+        "the disclaimer to close")
+
+
+def scenario_prompt_escape(phone):
+    """Escape on the prompt is a dismissal the engine hears; the prompt
+    kept its explanation with the engine's reason below; Escape on the
+    disclaimer acknowledges it."""
+    phone.registered()
+    prompt = phone.find("Location prompt", "alert", timeout=20)
+    ctl = phone.engine.ctl(subscribe=False)
+    reason = ctl.request("location")["result"]["prompt"]["reason"]
+    want = ("The phone cannot tell where it is. An emergency call sends "
+            f"the address you enter to the dispatcher.\n\nWhy: {reason}")
+    explained = wait_for(lambda: prompt.findChildren(
+        lambda n: n.roleName == "label" and n.text == want, isLambda=True),
+        10, f"the prompt to explain {want!r}")
+    # without a window manager, keys go to the window under the pointer
+    explained[0].click()
+    dogtail.rawinput.pressKey("Escape")
+    disclaimer = phone.find("Location disclaimer", "alert", timeout=20)
+    check(ctl.request("location")["result"]["prompt"]["state"] ==
+          "disclaimer", "Escape dismissed the prompt in the engine")
+    text = wait_for(lambda: disclaimer.findChildren(
+        lambda n: n.roleName == "label" and n.showing, isLambda=True),
+        10, "the disclaimer's text")
+    text[0].click()
+    dogtail.rawinput.pressKey("Escape")
+    wait_for(lambda: ctl.request("location")["result"]["prompt"]["state"]
+             == "acknowledged", 10, "Escape acknowledged the disclaimer")
     ctl.close()
     wait_for(lambda: not phone.app.findChildren(
         lambda n: n.roleName == "alert", isLambda=True), 10,
@@ -641,6 +673,7 @@ SCENARIOS = {
     "call": scenario_call,
     "reconnect": scenario_reconnect,
     "prompt": scenario_prompt,
+    "prompt-escape": scenario_prompt_escape,
     "incoming": scenario_incoming,
     "dnd": scenario_dnd,
     "callback": scenario_callback,
@@ -650,6 +683,7 @@ SCENARIOS = {
 # Settings a scenario needs in the engine's locphone.conf.
 SCENARIO_CONF = {
     "prompt": "location_required disclaimer\n",
+    "prompt-escape": "location_required disclaimer\n",
 }
 
 

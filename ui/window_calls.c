@@ -3,9 +3,10 @@
 #include "window_priv.h"
 #include "ctlmsg.h"
 
-#define ROW_CALL_ID "locphone-call-id"
-#define ROW_STATE   "locphone-state"
-#define ROW_SINCE   "locphone-since" /* monotonic µs it was established */
+#define ROW_CALL_ID   "locphone-call-id"
+#define ROW_STATE     "locphone-state"
+#define ROW_SINCE     "locphone-since" /* monotonic µs it was established */
+#define ROW_EMERGENCY "locphone-emergency" /* on an emergency call's Hang up */
 
 static GtkWidget *row_widget(GtkBuilder *row, const char *id)
 {
@@ -89,9 +90,46 @@ static void toggle_show(GtkWidget *button, gboolean active, GCallback h)
 	g_signal_handlers_unblock_by_func(button, h, NULL);
 }
 
+static void on_end_emergency_response(GtkDialog *dialog, gint response,
+				      GtkWidget *button)
+{
+	gtk_widget_destroy(GTK_WIDGET(dialog));
+	if (response == GTK_RESPONSE_ACCEPT)
+		call_request(button, "hangup");
+	g_object_unref(button);
+}
+
+/* An emergency call is ended only when the person says so twice: a
+ * dispatcher may still need them on the line. */
 static void on_hangup_clicked(GtkWidget *button)
 {
-	call_request(button, "hangup");
+	GtkWidget *dialog;
+
+	if (!g_object_get_data(G_OBJECT(button), ROW_EMERGENCY)) {
+		call_request(button, "hangup");
+		return;
+	}
+
+	dialog = gtk_message_dialog_new(
+		GTK_WINDOW(gtk_widget_get_toplevel(button)),
+		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+		GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
+		"End the emergency call?");
+	gtk_message_dialog_format_secondary_text(
+		GTK_MESSAGE_DIALOG(dialog),
+		"The dispatcher may still need you on the line. If you hang "
+		"up by mistake, they may call you back.");
+	gtk_dialog_add_buttons(GTK_DIALOG(dialog), "_Stay on the line",
+			       GTK_RESPONSE_REJECT, "_End the call",
+			       GTK_RESPONSE_ACCEPT, NULL);
+	gtk_dialog_set_default_response(GTK_DIALOG(dialog),
+					GTK_RESPONSE_REJECT);
+	atk_object_set_name(gtk_widget_get_accessible(dialog),
+			    "End the emergency call?");
+	g_signal_connect(dialog, "response",
+			 G_CALLBACK(on_end_emergency_response),
+			 g_object_ref(button));
+	gtk_widget_show(dialog);
 }
 
 static GtkBuilder *row_new(LpWindow *self, const char *id)
@@ -169,6 +207,8 @@ static void row_controls(GtkBuilder *row, GVariant *call, gboolean emergency)
 
 	g_object_set_data_full(G_OBJECT(row), ROW_STATE, g_strdup(state),
 			       g_free);
+	g_object_set_data(G_OBJECT(hangup), ROW_EMERGENCY,
+			  GINT_TO_POINTER(emergency));
 	gtk_button_set_label(GTK_BUTTON(hangup), end);
 	atk_object_set_name(gtk_widget_get_accessible(hangup), end);
 	gtk_widget_set_visible(row_widget(row, "mute_button"), up);

@@ -131,6 +131,18 @@ class Phone:
         wait_for(lambda: entry.text == text, 10,
                  f"{name} to hold {text!r} (holds {entry.text!r})")
 
+    def end_emergency_call(self):
+        """Hang up on the emergency call: the UI asks first; Stay on the
+        line keeps the call, End the call ends it."""
+        self.press("Hang up")
+        ask = self.find("End the emergency call?", "alert")
+        self.press("Stay on the line", ask)
+        wait_for(lambda: not ask.showing or ask.dead, 10, "the question")
+        check(len(self.calls()) == 1, "Stay on the line kept the call")
+        self.press("Hang up")
+        ask = self.find("End the emergency call?", "alert")
+        self.press("End the call", ask)
+
     def call_from(self, scenario):
         """sipp calling the engine once with scenario (a path, or a name
         in tests/integration/scenarios)."""
@@ -316,7 +328,7 @@ def scenario_emergency(phone):
     record = ctl.request("location")["result"]
     ctl.close()
     phone.label_is("Call state", "outgoing, established")
-    phone.press("Hang up")
+    phone.end_emergency_call()
     wait_for(lambda: not banner.showing, 20, "the banner to go")
     wait_for(lambda: phone.psap.requests("BYE"), 20, "the PSAP's BYE")
     # the INVITE is read whole once a later message is in sipp's trace
@@ -353,7 +365,7 @@ def scenario_emergency_restart(phone):
     phone.label_is("Call state", "outgoing, established")
     phone.desktop.screenshot(os.path.join(
         BUILD, "meson-logs", "ui-emergency-restarted.png"))
-    phone.press("Hang up")
+    phone.end_emergency_call()
     wait_for(lambda: not banner.showing, 20, "the banner to go")
 
 
@@ -409,7 +421,7 @@ def scenario_incall(phone):
     check(not holds, "no Hold on an emergency call")
     phone.desktop.screenshot(os.path.join(
         BUILD, "meson-logs", "ui-incall-911.png"))
-    phone.press("Hang up")
+    phone.end_emergency_call()
     wait_for(lambda: not phone.calls(), 20, "the 911 call to end")
     check(len(phone.psap.requests("INVITE")) == 1, "one 911 INVITE")
 
@@ -614,7 +626,7 @@ def scenario_callback(phone):
     banner = phone.find("Emergency banner", "label")
     wait_for(lambda: banner.showing, 20, "the emergency banner")
     phone.label_is("Call state", "outgoing, established", timeout=20)
-    phone.press("Hang up")
+    phone.end_emergency_call()
     wait_for(lambda: not banner.showing, 20, "the banner to go")
     wait_for(lambda: phone.psap.requests("BYE"), 20, "the PSAP's BYE")
     tick_dnd(phone, True)

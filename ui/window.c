@@ -374,6 +374,10 @@ static void lp_window_class_init(LpWindowClass *klass)
 static void lp_window_init(LpWindow *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
+	/* a notification: screen readers speak it as it appears, by its
+	 * name, which is its text (WCAG 2.5.3) */
+	atk_object_set_role(gtk_widget_get_accessible(self->emergency_banner),
+			    ATK_ROLE_NOTIFICATION);
 	lp_window_calls_init(self);
 	lp_window_location_clear(self);
 	g_signal_connect(self->number_entry, "insert-text",

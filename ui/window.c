@@ -83,6 +83,15 @@ static void on_location(GVariant *reply, gpointer data)
 		lp_window_location_show(self, result);
 }
 
+static void on_netinfo(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+
+	if (result)
+		lp_window_network_show(self, result);
+}
+
 static void on_engine_connected(LpWindow *self)
 {
 	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine running");
@@ -92,6 +101,8 @@ static void on_engine_connected(LpWindow *self)
 	lp_engine_request(self->engine, "calls", NULL, on_calls,
 			  window_ref(self));
 	lp_engine_request(self->engine, "location", NULL, on_location,
+			  window_ref(self));
+	lp_engine_request(self->engine, "netinfo", NULL, on_netinfo,
 			  window_ref(self));
 }
 
@@ -185,6 +196,8 @@ static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 		controls_update(self);
 	} else if (g_str_has_prefix(name, "location.")) {
 		lp_window_location_event(self, name, msg);
+	} else if (!g_strcmp0(name, "network.changed")) {
+		lp_window_network_show(self, msg);
 	}
 }
 
@@ -325,6 +338,54 @@ static void on_saved_places_clicked(LpWindow *self)
 	lp_window_open_places_dialog(self);
 }
 
+static void on_refresh_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	const char *error = ctlmsg_str(reply, "error");
+
+	if (result)
+		lp_window_location_show(self, result);
+	gtk_label_set_text(GTK_LABEL(self->location_reason_label),
+			   error ? error
+				 : gtk_label_get_text(GTK_LABEL(
+					   self->location_reason_label)));
+}
+
+/* Update: ask the LIS again now (PROTOCOL.md location.refresh). */
+static void on_update_clicked(LpWindow *self)
+{
+	lp_engine_request(self->engine, "location.refresh", NULL,
+			  on_refresh_reply, window_ref(self));
+}
+
+/* Stable names for the tests and for assistive technology scripts: the
+ * accessible names are the labels' own text. */
+static void accessible_ids_set(LpWindow *self)
+{
+	const struct {
+		GtkWidget *w;
+		const char *id;
+	} ids[] = {
+		{self->emergency_banner, "emergency-banner"},
+		{self->engine_label, "engine-status"},
+		{self->account_label, "account"},
+		{self->registration_label, "registration"},
+		{self->number_entry, "number"},
+		{self->dial_error_label, "call-error"},
+		{self->location_label, "location"},
+		{self->location_source_label, "location-source"},
+		{self->location_updated_label, "location-updated"},
+		{self->location_reason_label, "location-reason"},
+		{self->network_label, "network-details"},
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(ids); i++)
+		atk_object_set_accessible_id(
+			gtk_widget_get_accessible(ids[i].w), ids[i].id);
+}
+
 static void lp_window_dispose(GObject *object)
 {
 	LpWindow *self = LP_WINDOW(object);
@@ -363,6 +424,10 @@ static void lp_window_class_init(LpWindowClass *klass)
 					     location_source_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow,
 					     location_reason_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow,
+					     location_updated_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, network_label);
+	gtk_widget_class_bind_template_callback(wc, on_update_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_number_activate);
 	gtk_widget_class_bind_template_callback(wc, on_call_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_key_clicked);
@@ -378,8 +443,11 @@ static void lp_window_init(LpWindow *self)
 	 * name, which is its text (WCAG 2.5.3) */
 	atk_object_set_role(gtk_widget_get_accessible(self->emergency_banner),
 			    ATK_ROLE_NOTIFICATION);
+	accessible_ids_set(self);
 	lp_window_calls_init(self);
 	lp_window_location_clear(self);
+	/* typed digits go to the number from the start */
+	gtk_widget_grab_focus(self->number_entry);
 	g_signal_connect(self->number_entry, "insert-text",
 			 G_CALLBACK(on_number_insert), self);
 	self->tick = g_timeout_add_seconds(1, lp_window_calls_tick, self);

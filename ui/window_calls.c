@@ -1,5 +1,7 @@
 /* LpWindow's calls list: one row per call, with its in-call controls. */
 
+#include <string.h>
+
 #include "window_priv.h"
 #include "ctlmsg.h"
 
@@ -134,6 +136,15 @@ static void on_hangup_clicked(GtkWidget *button)
 
 static GtkBuilder *row_new(LpWindow *self, const char *id)
 {
+	static const struct {
+		const char *widget;
+		const char *id;
+	} ids[] = {
+		{"peer_label", "peer"},
+		{"state_label", "call-state"},
+		{"timer_label", "call-duration"},
+		{"callback_label", "psap-callback"},
+	};
 	GtkBuilder *row =
 		gtk_builder_new_from_resource("/org/locphone/ui/call-row.ui");
 	static const char *const buttons[] = {"answer_button", "hangup_button",
@@ -143,6 +154,11 @@ static GtkBuilder *row_new(LpWindow *self, const char *id)
 	for (i = 0; i < G_N_ELEMENTS(buttons); i++)
 		g_object_set_data_full(G_OBJECT(row_widget(row, buttons[i])),
 				       ROW_CALL_ID, g_strdup(id), g_free);
+	for (i = 0; i < G_N_ELEMENTS(ids); i++)
+		atk_object_set_accessible_id(
+			gtk_widget_get_accessible(
+				row_widget(row, ids[i].widget)),
+			ids[i].id);
 	g_signal_connect(row_widget(row, "answer_button"), "clicked",
 			 G_CALLBACK(on_answer_clicked), NULL);
 	g_signal_connect(row_widget(row, "hangup_button"), "clicked",
@@ -158,18 +174,73 @@ static GtkBuilder *row_new(LpWindow *self, const char *id)
 	return row;
 }
 
-/* "incoming, ringing, on hold" */
+/* The call's state in words: "Calling", "Incoming call", "Connected, on
+ * hold" (PROTOCOL.md call states). */
 static gchar *state_text(GVariant *call)
 {
-	const char *dir = ctlmsg_str(call, "direction");
+	static const struct {
+		const char *state;
+		const char *out; /* an outgoing call in that state */
+		const char *in;	 /* an incoming one */
+	} words[] = {
+		{"incoming", "Incoming call", "Incoming call"},
+		{"outgoing", "Calling", "Answering"},
+		{"ringing", "Ringing at the other end", "Incoming call"},
+		{"early", "Ringing at the other end", "Answering"},
+		{"established", "Connected", "Connected"},
+		{"terminated", "Ended", "Ended"},
+	};
+	gboolean out = !g_strcmp0(ctlmsg_str(call, "direction"), "outgoing");
 	const char *state = ctlmsg_str(call, "state");
+	const char *text = "Starting";
+	gsize i;
 
-	/* the engine's state of a call ringing here is "incoming" */
-	if (!g_strcmp0(state, "incoming"))
-		state = "ringing";
+	for (i = 0; i < G_N_ELEMENTS(words); i++) {
+		if (!g_strcmp0(state, words[i].state))
+			text = out ? words[i].out : words[i].in;
+	}
 
-	return g_strdup_printf("%s, %s%s", dir ? dir : "?", state ? state : "?",
+	return g_strdup_printf("%s%s", text,
 			       ctlmsg_bool(call, "on_hold") ? ", on hold" : "");
+}
+
+/* Who the call is with: the display name, else the number or address of
+ * a SIP or tel URI without its scheme, port and parameters. */
+static gchar *peer_text(GVariant *call)
+{
+	const char *name = ctlmsg_str(call, "peer_name");
+	const char *peer = ctlmsg_str(call, "peer");
+	g_autofree gchar *rest = NULL;
+	gchar *at, *cut;
+
+	if (name && *name)
+		return g_strdup(name);
+	if (!peer)
+		return g_strdup("Unknown caller");
+	if (g_str_has_prefix(peer, "sip:") || g_str_has_prefix(peer, "tel:"))
+		peer += 4;
+	else if (g_str_has_prefix(peer, "sips:"))
+		peer += 5;
+	rest = g_strdup(peer);
+	cut = strpbrk(rest, ";?>");
+	if (cut)
+		*cut = '\0';
+	at = strchr(rest, '@');
+	if (at) {
+		/* a number at the PBX reads as the number */
+		gboolean digits = at > rest;
+		const char *p;
+
+		for (p = rest; p < at; p++)
+			digits = digits && (g_ascii_isdigit(*p) || *p == '+' ||
+					    *p == '*' || *p == '#');
+		if (digits)
+			*at = '\0';
+		else if ((cut = strchr(at, ':')))
+			*cut = '\0';
+	}
+
+	return g_strdup(rest);
 }
 
 static gboolean ringing_in(GVariant *call)
@@ -202,7 +273,7 @@ static void row_controls(GtkBuilder *row, GVariant *call, gboolean emergency)
 	gboolean up = !g_strcmp0(state, "established");
 	gboolean ringing = ringing_in(call);
 	GtkWidget *hangup = row_widget(row, "hangup_button");
-	const char *end = ringing ? "Decline" : "Hang up";
+	const char *end = ringing ? "_Decline" : "_Hang up";
 	gint64 duration;
 
 	g_object_set_data_full(G_OBJECT(row), ROW_STATE, g_strdup(state),
@@ -210,7 +281,7 @@ static void row_controls(GtkBuilder *row, GVariant *call, gboolean emergency)
 	g_object_set_data(G_OBJECT(hangup), ROW_EMERGENCY,
 			  GINT_TO_POINTER(emergency));
 	gtk_button_set_label(GTK_BUTTON(hangup), end);
-	atk_object_set_name(gtk_widget_get_accessible(hangup), end);
+	gtk_button_set_use_underline(GTK_BUTTON(hangup), TRUE);
 	gtk_widget_set_visible(row_widget(row, "mute_button"), up);
 	gtk_widget_set_visible(row_widget(row, "hold_button"),
 			       up && !emergency);
@@ -266,7 +337,6 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 {
 	const char *id = ctlmsg_str(call, "id");
 	const char *peer = ctlmsg_str(call, "peer");
-	const char *name = ctlmsg_str(call, "peer_name");
 	g_autoptr(GVariant) em = ctlmsg_obj(call, "emergency");
 	g_autofree gchar *state = state_text(call);
 	g_autofree gchar *row_name = NULL;
@@ -282,7 +352,7 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 				      number ? number : "?");
 		lp_window_emergency_show(self, em);
 	} else {
-		who = g_strdup(name && *name ? name : (peer ? peer : "?"));
+		who = peer_text(call);
 	}
 	gtk_style_context_add_class(
 		gtk_widget_get_style_context(row_widget(row, "row")),

@@ -27,6 +27,8 @@ struct _LpWindow {
 	GtkWidget *location_label;
 	GtkWidget *location_source_label;
 	GtkWidget *location_reason_label;
+	GtkWidget *location_updated_label;
+	GtkWidget *network_label;
 };
 
 /* window.c: the emergency banner for a call object's "emergency". */
@@ -47,5 +49,6 @@ gboolean lp_window_calls_tick(gpointer data);
 void lp_window_location_show(LpWindow *self, GVariant *record);
 void lp_window_location_event(LpWindow *self, const char *name, GVariant *msg);
 void lp_window_location_clear(LpWindow *self);
+void lp_window_network_show(LpWindow *self, GVariant *netinfo);
 void lp_window_open_address_dialog(LpWindow *self);
 void lp_window_open_places_dialog(LpWindow *self);

@@ -6,6 +6,7 @@ PBX and the PSAP.  One scenario per run: test_ui.py SCENARIO."""
 
 import os
 import sys
+import traceback
 
 from uisession import App, Desktop, need_desktop
 
@@ -48,6 +49,14 @@ UI_SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                             "scenarios")
 
 dogtail = None  # imported once the desktop's buses are in the environment
+
+
+def accessible_id(node):
+    """The AT-SPI accessible id the UI gave node, or None."""
+    try:
+        return node.get_accessible_id() or None
+    except Exception:  # gone, or not an accessible of ours
+        return None
 
 
 class Phone:
@@ -102,29 +111,43 @@ class Phone:
             return root.findChild(pred, retry=False, requireResult=False)
         return wait_for(look, timeout, f"{role} '{name}' in the UI")
 
-    def label_is(self, name, want, timeout=15):
-        """Wait until the label named name shows exactly want."""
-        node = self.find(name, "label")
-        try:
-            wait_for(lambda: node.text == want, timeout,
-                     f"the {name} label to read {want!r}")
-        except Failure:
-            raise Failure(f"the {name} label reads {node.text!r}, "
-                          f"want {want!r}")
+    def by_id(self, ident, parent=None, timeout=15):
+        """The node with accessible id ident below parent (the UI): the
+        value labels' names are their text, so they are found by id."""
+        root = parent or self.app
 
-    def label_is_in(self, parent, name, want, timeout=15):
-        """Wait until the label named name below parent shows want."""
-        node = self.find(name, "label", parent)
-        wait_for(lambda: node.text == want, timeout,
-                 f"the {name} label to read {want!r} (reads {node.text!r})")
+        def look():
+            found = root.findChildren(lambda n: accessible_id(n) == ident,
+                                      isLambda=True)
+            return found[0] if found else None
+        return wait_for(look, timeout, f"the node with id {ident!r}")
+
+    def label_is(self, ident, want, timeout=15):
+        """Wait until the label with accessible id ident shows exactly
+        want; its accessible name must be that text too."""
+        self.label_is_in(None, ident, want, timeout)
+
+    def label_is_in(self, parent, ident, want, timeout=15):
+        node = self.by_id(ident, parent)
+        try:
+            wait_for(lambda: node.text == want and node.name == want,
+                     timeout, f"the {ident} label to read {want!r}")
+        except Failure:
+            raise Failure(f"the {ident} label reads {node.text!r} (named "
+                          f"{node.name!r}), want {want!r}")
 
     def press(self, name, parent=None):
         """Press a button through its accessible action."""
         self.find(name, "push button", parent).doActionNamed("click")
 
     def type_into(self, name, text, parent=None):
-        """Click into the entry named name, type text on the keyboard."""
-        entry = self.find(name, "text", parent)
+        """Click into the entry named name (or with that accessible id),
+        type text on the keyboard."""
+        root = parent or self.app
+        entry = wait_for(lambda: (root.findChildren(
+            lambda n: n.roleName == "text" and
+            (n.name == name or accessible_id(n) == name), isLambda=True)
+            or [None])[0], 15, f"the entry {name!r}")
         entry.click()
         wait_for(lambda: entry.focused, 10, f"focus in {name}")
         dogtail.rawinput.typeText(text)
@@ -175,9 +198,9 @@ class Phone:
             ctl.close()
 
     def registered(self):
-        self.label_is("Engine status", "Engine running")
-        self.label_is("Account", self.aor)
-        self.label_is("Registration", "registered")
+        self.label_is("engine-status", "Engine running")
+        self.label_is("account", self.aor)
+        self.label_is("registration", "registered")
 
     def close(self, scenario):
         self.desktop.screenshot(os.path.join(
@@ -205,8 +228,8 @@ class Phone:
 
 class UiEvents:
     """The UI's AT-SPI events, recorded from now on: the accessible names
-    it gives (a calls-list row, built from call-row.ui, names its Answer
-    button "Answer") and the ticks of check boxes.  Events come in the
+    it gives (a calls-list row, built from call-row.ui, is named "Call"
+    first) and the ticks of check boxes.  Events come in the
     order the UI sent them; they are read (the GLib main context pumped)
     only in until()."""
 
@@ -247,7 +270,7 @@ class UiEvents:
     def rows_built(self, since=0):
         """The calls-list rows the UI built since event number since."""
         return [e for e in self.seen[since:]
-                if e[0].startswith(self.NAMED) and e[1] == "Answer"]
+                if e[0].startswith(self.NAMED) and e[1] == "Call"]
 
     def announced(self, since=0):
         """The text of the notifications the UI showed (screen readers
@@ -306,8 +329,9 @@ def scenario_address(phone):
     want = {element: value for element, value in ADDRESS.values()}
     check(loc["civic"] == want, f"the engine's civic {loc['civic']}")
     check(loc["source"] == "manual", f"source {loc['source']}")
-    phone.label_is("Location", ADDRESS_WORDS)
-    phone.label_is("Location source", "Source: manual (Manual)")
+    phone.label_is("location", ADDRESS_WORDS)
+    phone.label_is("location-source",
+                   "Entered by you — not verified by the network")
 
     # saved under the name typed; Saved places lists it, Delete deletes
     saved = ctl.request("location.list")["result"]["locations"]
@@ -334,7 +358,7 @@ def scenario_emergency(phone):
     enter_address(phone)
     events = UiEvents(phone)
     try:
-        phone.type_into("Number", "911")
+        phone.type_into("number", "911")
         phone.press("Call")
         banner = phone.banner()
         want = ("Emergency call to 911 — The dispatcher received: "
@@ -349,13 +373,13 @@ def scenario_emergency(phone):
         events.close()
     phone.desktop.screenshot(os.path.join(
         BUILD, "meson-logs", "ui-emergency-banner.png"))
-    phone.label_is("Peer", "Emergency call to 911")
+    phone.label_is("peer", "Emergency call to 911")
     wait_for(lambda: phone.psap.requests("INVITE"), 20,
              "the PSAP's INVITE")
     ctl = phone.engine.ctl(subscribe=False)
     record = ctl.request("location")["result"]
     ctl.close()
-    phone.label_is("Call state", "outgoing, established")
+    phone.label_is("call-state", "Connected")
     phone.end_emergency_call()
     wait_for(lambda: not banner.showing, 20, "the banner to go")
     wait_for(lambda: phone.psap.requests("BYE"), 20, "the PSAP's BYE")
@@ -371,14 +395,14 @@ def scenario_emergency_restart(phone):
     as the emergency call; the banner goes when the call ends."""
     phone.registered()
     enter_address(phone)
-    phone.type_into("Number", "911")
+    phone.type_into("number", "911")
     phone.press("Call")
     banner = phone.banner()
     want = ("Emergency call to 911 — The dispatcher received: "
             + ENGINE_WORDS)
     wait_for(lambda: banner.showing and banner.text == want, 20,
              f"the emergency banner {want!r} (reads {banner.text!r})")
-    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.label_is("call-state", "Connected", timeout=20)
 
     phone.ui.proc.kill()
     phone.ui.proc.wait()
@@ -389,8 +413,8 @@ def scenario_emergency_restart(phone):
     wait_for(lambda: banner.showing and banner.text == want, 20,
              f"the banner after the restart {want!r} (reads "
              f"{banner.text!r})")
-    phone.label_is("Peer", "Emergency call to 911")
-    phone.label_is("Call state", "outgoing, established")
+    phone.label_is("peer", "Emergency call to 911")
+    phone.label_is("call-state", "Connected")
     phone.desktop.screenshot(os.path.join(
         BUILD, "meson-logs", "ui-emergency-restarted.png"))
     phone.end_emergency_call()
@@ -403,13 +427,13 @@ def scenario_incall(phone):
     telephone-events and never place a second call; Mute and Hold act on
     the engine's call; a 911 call has Mute but no Hold."""
     phone.registered()
-    phone.type_into("Number", "5551234")
+    phone.type_into("number", "5551234")
     phone.press("Call")
-    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.label_is("call-state", "Connected", timeout=20)
     call = phone.find("Call", "push button")
     wait_for(lambda: not call.sensitive, 10, "Call to be off during a call")
 
-    entry = phone.find("Number", "text")
+    entry = phone.by_id("number")
     entry.click()
     wait_for(lambda: entry.focused, 10, "focus in Number")
     dogtail.rawinput.typeText("12#")
@@ -426,17 +450,17 @@ def scenario_incall(phone):
     wait_for(lambda: phone.calls()[0]["muted"], 10, "the engine to mute")
     phone.find("Hold", "toggle button").doActionNamed("click")
     wait_for(lambda: phone.calls()[0]["on_hold"], 10, "the call held")
-    phone.label_is("Call state", "outgoing, established, on hold")
+    phone.label_is("call-state", "Connected, on hold")
     phone.find("Hold", "toggle button").doActionNamed("click")
     wait_for(lambda: not phone.calls()[0]["on_hold"], 10, "resumed")
-    phone.find("Call duration", "label")
+    phone.by_id("call-duration")
     phone.press("Hang up")
     wait_for(lambda: call.sensitive, 10, "Call back on after the call")
 
-    phone.type_into("Number", "911")
+    phone.type_into("number", "911")
     phone.press("Call")
-    phone.label_is("Peer", "Emergency call to 911", timeout=20)
-    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.label_is("peer", "Emergency call to 911", timeout=20)
+    phone.label_is("call-state", "Connected", timeout=20)
     phone.press("Key 9")
     got = phone.psap_rtp.events(1, 20)
     check(got == [DTMF_EVENT["9"]], f"the PSAP's menu got 9: {got}")
@@ -454,14 +478,51 @@ def scenario_incall(phone):
     check(len(phone.psap.requests("INVITE")) == 1, "one 911 INVITE")
 
 
+def scenario_a11y(phone):
+    """What a screen reader meets: every showing label's accessible name
+    holds its visible text (WCAG 2.5.3), every button has a name, the
+    values are labelled by their captions, and the focus starts in the
+    number entry, so typed digits land there."""
+    phone.registered()
+    bad = []
+    for node in phone.app.findChildren(
+            lambda n: n.showing and n.roleName in (
+                "label", "push button", "toggle button", "check box",
+                "notification"), isLambda=True):
+        if node.roleName in ("label", "notification"):
+            if node.text and node.text not in node.name:
+                bad.append(f"label {node.text!r} named {node.name!r}")
+        elif not node.name:
+            bad.append(f"a {node.roleName} without a name")
+    check(not bad, f"names without their text: {bad}")
+
+    for ident, caption in (("account", "Account:"),
+                           ("registration", "Registration:")):
+        node = phone.by_id(ident)
+        check(node.labeller is not None and
+              node.labeller.text == caption,
+              f"{ident} is labelled by {caption!r}: {node.labeller}")
+    entry = phone.by_id("number")
+    check(entry.labeller is not None and "Number" in entry.labeller.text,
+          f"the number entry's label: {entry.labeller}")
+
+    # without a window manager the window under the pointer has the keys;
+    # nothing is clicked that takes the focus itself
+    phone.by_id("engine-status").click()
+    wait_for(lambda: entry.focused, 10, "the focus in the number entry")
+    dogtail.rawinput.typeText("5551234")
+    wait_for(lambda: entry.text == "5551234", 10,
+             f"typed digits in the number entry (holds {entry.text!r})")
+
+
 def scenario_call(phone):
     """d. An ordinary call is listed with its state; Hang up ends it."""
     phone.registered()
-    phone.type_into("Number", "5551234")
+    phone.type_into("number", "5551234")
     phone.press("Call")
     phone.find(f"Call with sip:5551234@127.0.0.1:{phone.pbx.port}",
                "list item")
-    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.label_is("call-state", "Connected", timeout=20)
     check(not phone.psap.requests("INVITE"), "the PSAP was not called")
     phone.press("Hang up")
     calls = phone.find("Calls", "list box")
@@ -476,8 +537,8 @@ def scenario_reconnect(phone):
     the same socket: the UI reconnects and shows the account again."""
     phone.registered()
     phone.engine.stop()
-    phone.label_is("Engine status", "Engine not running")
-    phone.label_is("Account", "")
+    phone.label_is("engine-status", "Engine not running")
+    phone.label_is("account", "")
     check(phone.ui.alive(), "the UI survived the engine's exit")
     phone.engine = phone.start_engine()
     phone.registered()
@@ -550,7 +611,7 @@ def answer_and_hang_up(phone, caller, row):
     sipp got the 200); Hang up ends it (sipp got the BYE and exits 0)."""
     answer = phone.find("Answer", "push button", row)
     wait_for(lambda: answer.showing, 10, "the Answer button to show")
-    phone.label_is_in(row, "Call state", "incoming, ringing")
+    phone.label_is_in(row, "call-state", "Incoming call")
     check(not any(m.startswith("SIP/2.0 200") for m in caller.messages()),
           "sipp got no 200 before Answer")
     answer.doActionNamed("click")
@@ -562,7 +623,7 @@ def answer_and_hang_up(phone, caller, row):
                          m.split("CSeq:", 1)[-1].split("\n", 1)[0]
                          for m in caller.messages()), 20,
              "sipp to get the 200 for its INVITE")
-    phone.label_is_in(row, "Call state", "incoming, established")
+    phone.label_is_in(row, "call-state", "Connected")
     wait_for(lambda: not answer.showing, 10, "Answer to go once answered")
     phone.press("Hang up", row)
     calls = phone.find("Calls", "list box")
@@ -583,7 +644,7 @@ def scenario_incoming(phone):
     wait_for(lambda: [c for c in phone.calls()
                       if c["state"] == "incoming"], 10,
              "the engine to list the call ringing")
-    mark = phone.find("PSAP callback", "label", row)
+    mark = phone.by_id("psap-callback", row)
     check(not mark.showing, "no emergency call: no callback mark")
     answer_and_hang_up(phone, caller, row)
 
@@ -649,18 +710,18 @@ def scenario_callback(phone):
     callback; Answer works."""
     phone.registered()
     enter_address(phone)
-    phone.type_into("Number", "911")
+    phone.type_into("number", "911")
     phone.press("Call")
     banner = phone.banner()
     wait_for(lambda: banner.showing, 20, "the emergency banner")
-    phone.label_is("Call state", "outgoing, established", timeout=20)
+    phone.label_is("call-state", "Connected", timeout=20)
     phone.end_emergency_call()
     wait_for(lambda: not banner.showing, 20, "the banner to go")
     wait_for(lambda: phone.psap.requests("BYE"), 20, "the PSAP's BYE")
     tick_dnd(phone, True)
     caller = phone.call_from(os.path.join(UI_SCENARIOS, "answered.xml"))
     row = caller_row(phone, caller)
-    mark = phone.find("PSAP callback", "label", row)
+    mark = phone.by_id("psap-callback", row)
     wait_for(lambda: mark.showing, 10, "the possible-callback mark")
     check(mark.text == "Possible callback from the emergency service",
           f"the mark reads {mark.text!r}")
@@ -678,9 +739,9 @@ def scenario_places_use(phone):
     engine's location, and the panel shows it."""
     phone.registered()
     enter_address(phone, save_as="Office")
-    phone.label_is("Location", ADDRESS_WORDS)
+    phone.label_is("location", ADDRESS_WORDS)
     enter_address(phone, save_as="Home", address=HOME)
-    phone.label_is("Location", HOME_WORDS)
+    phone.label_is("location", HOME_WORDS)
     ctl = phone.engine.ctl(subscribe=False)
     try:
         listed = ctl.request("location.list")["result"]
@@ -699,8 +760,9 @@ def scenario_places_use(phone):
               f"the engine's location {loc['source']} {loc['civic']}")
     finally:
         ctl.close()
-    phone.label_is("Location", ADDRESS_WORDS)
-    phone.label_is("Location source", "Source: manual (Manual)")
+    phone.label_is("location", ADDRESS_WORDS)
+    phone.label_is("location-source",
+                   "Entered by you — not verified by the network")
     phone.press("Close", places)
 
 
@@ -710,6 +772,7 @@ SCENARIOS = {
     "emergency": scenario_emergency,
     "emergency-restart": scenario_emergency_restart,
     "incall": scenario_incall,
+    "a11y": scenario_a11y,
     "call": scenario_call,
     "reconnect": scenario_reconnect,
     "prompt": scenario_prompt,
@@ -757,6 +820,10 @@ def main():
         return 0
     except Failure as e:
         print(f"FAIL - ui {name}: {e}")
+        return 1
+    except Exception:  # a bug of the test itself: say where
+        traceback.print_exc(file=sys.stdout)
+        print(f"FAIL - ui {name}: the test raised")
         return 1
     finally:
         desktop.close()

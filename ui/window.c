@@ -176,6 +176,62 @@ void lp_window_emergency_show(LpWindow *self, GVariant *em)
 	gtk_widget_show(self->emergency_banner);
 }
 
+static void on_notifier_appeared(GDBusConnection *bus, const gchar *name,
+				 const gchar *owner, gpointer data)
+{
+	LpWindow *self = data;
+	(void)bus;
+	(void)name;
+	(void)owner;
+
+	self->can_notify = TRUE;
+}
+
+static void on_notifier_vanished(GDBusConnection *bus, const gchar *name,
+				 gpointer data)
+{
+	LpWindow *self = data;
+	(void)bus;
+	(void)name;
+
+	self->can_notify = FALSE;
+}
+
+/* While the window is not in front, a desktop notification and the
+ * window raised: an incoming call, or the location prompt. */
+void lp_window_attention(LpWindow *self, const char *id, const char *title,
+			 const char *body)
+{
+	GApplication *app;
+	g_autoptr(GNotification) n = NULL;
+
+	g_return_if_fail(LP_IS_WINDOW(self));
+
+	app = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(self)));
+	if (gtk_window_is_active(GTK_WINDOW(self)) || !app)
+		return;
+	gtk_window_present(GTK_WINDOW(self));
+	/* GLib only warns when nothing on the bus shows notifications */
+	if (!self->can_notify)
+		return;
+	n = g_notification_new(title);
+	if (body)
+		g_notification_set_body(n, body);
+	g_notification_set_priority(n, G_NOTIFICATION_PRIORITY_HIGH);
+	g_application_send_notification(app, id, n);
+}
+
+void lp_window_attention_end(LpWindow *self, const char *id)
+{
+	GtkApplication *app;
+
+	g_return_if_fail(LP_IS_WINDOW(self));
+
+	app = gtk_window_get_application(GTK_WINDOW(self));
+	if (app && self->can_notify)
+		g_application_withdraw_notification(G_APPLICATION(app), id);
+}
+
 void lp_window_emergency_hide(LpWindow *self)
 {
 	g_return_if_fail(LP_IS_WINDOW(self));
@@ -398,6 +454,7 @@ static void lp_window_dispose(GObject *object)
 	g_clear_pointer(&self->callbacks, g_hash_table_destroy);
 	g_clear_pointer(&self->held, g_hash_table_destroy);
 	g_clear_handle_id(&self->tick, g_source_remove);
+	g_clear_handle_id(&self->notify_watch, g_bus_unwatch_name);
 
 	G_OBJECT_CLASS(lp_window_parent_class)->dispose(object);
 }
@@ -451,6 +508,11 @@ static void lp_window_init(LpWindow *self)
 	g_signal_connect(self->number_entry, "insert-text",
 			 G_CALLBACK(on_number_insert), self);
 	self->tick = g_timeout_add_seconds(1, lp_window_calls_tick, self);
+	/* GLib's freedesktop backend: a notification server must be there */
+	self->notify_watch = g_bus_watch_name(
+		G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",
+		G_BUS_NAME_WATCHER_FLAGS_NONE, on_notifier_appeared,
+		on_notifier_vanished, self, NULL);
 }
 
 LpWindow *lp_window_new(GtkApplication *app, LpEngine *engine)

@@ -418,15 +418,29 @@ static void call_show(LpWindow *self, GVariant *call, gboolean confirmed)
 				  g_object_ref(self));
 		return;
 	}
-	if (!row)
+	if (!row) {
 		row = row_new(self, id);
+		if (ringing_in(call)) {
+			g_autofree gchar *nid = g_strdup_printf("call-%s", id);
+			g_autofree gchar *who = peer_text(call);
+
+			lp_window_attention(self, nid, "Incoming call", who);
+		}
+	}
 	row_fill(self, row, call);
+	if (!ringing_in(call)) {
+		g_autofree gchar *nid = g_strdup_printf("call-%s", id);
+
+		lp_window_attention_end(self, nid);
+	}
 }
 
 static void call_remove(LpWindow *self, const char *id)
 {
 	GtkBuilder *row = g_hash_table_lookup(self->calls, id);
+	g_autofree gchar *nid = g_strdup_printf("call-%s", id);
 
+	lp_window_attention_end(self, nid);
 	g_hash_table_remove(self->held, id);
 	g_hash_table_remove(self->callbacks, id);
 	if (!row)

@@ -43,6 +43,7 @@ static GtkWidget *prompt_open(LpWindow *self, const char *id)
 
 static void on_prompt_response(GtkDialog *dialog, gint response, LpWindow *self)
 {
+	lp_window_attention_end(self, "location-prompt");
 	const char *reason = g_object_get_data(G_OBJECT(dialog), "reason");
 	g_autofree gchar *why = g_strdup(reason);
 
@@ -79,6 +80,9 @@ static void prompt_show(LpWindow *self, const char *reason)
 	g_signal_connect(dialog, "response", G_CALLBACK(on_prompt_response),
 			 self);
 	gtk_widget_show(dialog);
+	lp_window_attention(self, "location-prompt", "Where are you?",
+			    "Emergency calls need your address: the phone "
+			    "cannot tell where it is.");
 }
 
 static void on_disclaimer_response(GtkDialog *dialog, gint response,
@@ -144,7 +148,7 @@ static const char *source_words(GVariant *record)
 			return words[i].words;
 	}
 
-	return "Not known";
+	return "Nothing found automatically";
 }
 
 /* "Updated at 14:05" (today) or "Updated on 2024-05-01 at 14:05", in the

@@ -14,6 +14,8 @@ struct _LpWindow {
 	GtkWidget *prompt;     /* the open prompt or disclaimer, or NULL */
 	gboolean dnd_update;   /* setting the toggle from the engine's state */
 	guint tick;	       /* the calls' timers */
+	guint notify_watch;    /* a notification server on the bus */
+	gboolean can_notify;
 
 	GtkWidget *emergency_banner;
 	GtkWidget *engine_label;
@@ -34,6 +36,10 @@ struct _LpWindow {
 /* window.c: the emergency banner for a call object's "emergency". */
 void lp_window_emergency_show(LpWindow *self, GVariant *em);
 void lp_window_emergency_hide(LpWindow *self);
+/* A notification (id) and the window raised, when it is not in front. */
+void lp_window_attention(LpWindow *self, const char *id, const char *title,
+			 const char *body);
+void lp_window_attention_end(LpWindow *self, const char *id);
 
 /* window_calls.c: the calls list follows call.* events and "calls". */
 void lp_window_calls_init(LpWindow *self);

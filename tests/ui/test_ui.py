@@ -515,6 +515,27 @@ def scenario_a11y(phone):
              f"typed digits in the number entry (holds {entry.text!r})")
 
 
+def scenario_notify(phone):
+    """With the window not in front (the pointer away from it, so it has
+    no keyboard), an incoming call sends a desktop notification (Debian's
+    notification-daemon receives it) and raises the window."""
+    import pyatspi
+    notified = phone.desktop.notified
+    phone.registered()
+    dogtail.rawinput.absoluteMotion(1010, 750)
+    window = phone.app.findChildren(lambda n: n.roleName == "frame",
+                                    isLambda=True)[0]
+    wait_for(lambda: not window.getState().contains(
+        pyatspi.STATE_ACTIVE), 10, "the window to lose the keyboard")
+    caller = phone.call_from("caller.xml")
+    row = caller_row(phone, caller)
+    wait_for(lambda: "Incoming call" in notified(), 20,
+             f"a notification for the call (saw {notified()})")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-notify.png"))
+    phone.press("Decline", row)
+
+
 def scenario_call(phone):
     """d. An ordinary call is listed with its state; Hang up ends it."""
     phone.registered()
@@ -773,6 +794,7 @@ SCENARIOS = {
     "emergency-restart": scenario_emergency_restart,
     "incall": scenario_incall,
     "a11y": scenario_a11y,
+    "notify": scenario_notify,
     "call": scenario_call,
     "reconnect": scenario_reconnect,
     "prompt": scenario_prompt,
@@ -793,13 +815,18 @@ SCENARIO_CONF = {
 def main():
     global dogtail
     name = sys.argv[1] if len(sys.argv) > 1 else ""
-    if name not in SCENARIOS:
-        print(f"usage: test_ui.py {'|'.join(SCENARIOS)}")
+    wm = sys.argv[2:] == ["--wm"]
+    if name not in SCENARIOS or sys.argv[2:] not in ([], ["--wm"]):
+        print(f"usage: test_ui.py {'|'.join(SCENARIOS)} [--wm]")
         return 64
     need("sipp")
     need_desktop()
     desktop = Desktop()
     try:
+        if wm:
+            desktop.window_manager()
+        if name == "notify":
+            desktop.notified = desktop.notifications()
         import dogtail.config
         dogtail.config.config.logDebugToFile = False
         dogtail.config.config.logDebugToStdOut = False

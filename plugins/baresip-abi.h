@@ -137,6 +137,20 @@ bool call_is_onhold(const struct call *call);
  * into the INVITE sent after UA_EVENT_CALL_LOCAL_SDP. */
 void call_set_custom_hdrs(struct call *call, const struct list *hdrs);
 
+/* In-call audio.  A DTMF digit is pressed with its character ('0'-'9',
+ * '*', '#', 'A'-'D') and released with KEYCODE_REL; baresip sends it as
+ * RFC 4733 telephone-events for as long as it is held, and only where the
+ * far end's SDP accepted telephone-event.  audio_mute sends silence. */
+#define KEYCODE_REL (0x04)
+struct audio;
+struct stream;
+struct audio *call_audio(const struct call *call);
+int call_send_digit(struct call *call, char key);
+void audio_mute(struct audio *a, bool muted);
+bool audio_ismuted(const struct audio *a);
+struct stream *audio_strm(const struct audio *au);
+struct sdp_media *stream_sdpmedia(const struct stream *strm);
+
 /* SIP MESSAGE (text/plain) to peer through the user agent's account. */
 int message_send(struct ua *ua, const char *peer, const char *msg,
 		 sip_resp_h *resph, void *arg);

@@ -12,6 +12,18 @@ static gpointer window_ref(LpWindow *self)
 	return g_object_ref(self);
 }
 
+/* While a call is up, typed digits and the keypad go to it as tones and
+ * Call places nothing: a second call is never started by accident. */
+static void controls_update(LpWindow *self)
+{
+	gboolean in_call = lp_window_active_call(self) != NULL;
+
+	gtk_widget_set_sensitive(self->call_button, !in_call);
+	gtk_entry_set_placeholder_text(GTK_ENTRY(self->number_entry),
+				       in_call ? "Keys go to the call"
+					       : "Number or SIP address");
+}
+
 static void account_show(LpWindow *self, GVariant *account)
 {
 	const char *aor = ctlmsg_str(account, "aor");
@@ -59,6 +71,7 @@ static void on_calls(GVariant *reply, gpointer data)
 					       G_VARIANT_TYPE("av"));
 	if (calls)
 		lp_window_calls_replace(self, calls);
+	controls_update(self);
 }
 
 static void on_location(GVariant *reply, gpointer data)
@@ -68,6 +81,15 @@ static void on_location(GVariant *reply, gpointer data)
 
 	if (result)
 		lp_window_location_show(self, result);
+}
+
+static void on_netinfo(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+
+	if (result)
+		lp_window_network_show(self, result);
 }
 
 static void on_engine_connected(LpWindow *self)
@@ -80,6 +102,8 @@ static void on_engine_connected(LpWindow *self)
 			  window_ref(self));
 	lp_engine_request(self->engine, "location", NULL, on_location,
 			  window_ref(self));
+	lp_engine_request(self->engine, "netinfo", NULL, on_netinfo,
+			  window_ref(self));
 }
 
 static void on_engine_disconnected(LpWindow *self)
@@ -87,9 +111,10 @@ static void on_engine_disconnected(LpWindow *self)
 	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine not running");
 	gtk_label_set_text(GTK_LABEL(self->account_label), "");
 	gtk_label_set_text(GTK_LABEL(self->registration_label), "");
-	gtk_widget_hide(self->emergency_banner);
+	lp_window_emergency_hide(self);
 	lp_window_calls_clear(self);
 	lp_window_location_clear(self);
+	controls_update(self);
 }
 
 static void registration_event(LpWindow *self, GVariant *msg)
@@ -107,75 +132,159 @@ static void registration_event(LpWindow *self, GVariant *msg)
 	gtk_label_set_text(GTK_LABEL(self->registration_label), state);
 }
 
-/* "Emergency call to 911 — location sent (by value): 1 Main St, ..." */
-static gchar *emergency_text(LpWindow *self, GVariant *msg)
+/* What the banner says of an emergency call object's "emergency"
+ * (PROTOCOL.md), in the caller's words: what the dispatcher was given. */
+static gchar *emergency_text(GVariant *em)
 {
-	const char *number = ctlmsg_str(msg, "number");
-	const char *how = ctlmsg_str(msg, "location");
-	const char *kind = g_strcmp0(ctlmsg_str(msg, "class"), "test")
-				   ? "Emergency call"
-				   : "Test emergency call";
-	g_autofree gchar *words = NULL;
+	const char *number = ctlmsg_str(em, "number");
+	const char *sent = ctlmsg_str(em, "location_sent");
+	const char *summary = ctlmsg_str(em, "location_summary");
+	g_autofree gchar *kind = NULL;
 
 	if (!number)
-		number = ctlmsg_str(msg, "dialled");
-	if (!g_strcmp0(how, "by-value")) {
-		words = self->location ? locwords_record(self->location) : NULL;
-		return g_strdup_printf(
-			"%s to %s — location sent (by value): %s", kind,
-			number ? number : "?",
-			words ? words : "(not in words)");
-	}
-	if (!g_strcmp0(how, "by-reference"))
-		return g_strdup_printf("%s to %s — location sent (by "
-				       "reference)",
-				       kind, number ? number : "?");
+		number = ctlmsg_str(em, "dialled");
+	kind = g_strcmp0(ctlmsg_str(em, "class"), "test")
+		       ? g_strdup_printf("Emergency call to %s",
+					 number ? number : "?")
+		       : g_strdup_printf("Test call to %s (not an emergency)",
+					 number ? number : "?");
 
-	return g_strdup_printf("%s to %s — no location available", kind,
-			       number ? number : "?");
+	if (g_strcmp0(sent, "none") && summary && *summary)
+		return g_strdup_printf("%s — The dispatcher received: %s", kind,
+				       summary);
+	if (!g_strcmp0(sent, "by-reference"))
+		return g_strdup_printf("%s — The dispatcher received your "
+				       "location from the network",
+				       kind);
+
+	return g_strdup_printf("%s — No location was sent: tell the "
+			       "dispatcher where you are",
+			       kind);
+}
+
+/* The banner: what the call carried, then any audio trouble. */
+static void banner_render(LpWindow *self)
+{
+	g_autofree gchar *text =
+		self->banner_audio
+			? g_strdup_printf("%s\n%s", self->banner_main,
+					  self->banner_audio)
+			: g_strdup(self->banner_main);
+
+	if (g_strcmp0(gtk_label_get_text(GTK_LABEL(self->emergency_banner)),
+		      text))
+		gtk_label_set_text(GTK_LABEL(self->emergency_banner), text);
+	gtk_widget_show(self->emergency_banner);
+}
+
+void lp_window_emergency_show(LpWindow *self, GVariant *em)
+{
+	g_autofree gchar *text = NULL;
+
+	g_return_if_fail(LP_IS_WINDOW(self));
+	g_return_if_fail(em != NULL);
+
+	text = emergency_text(em);
+	g_free(self->banner_main);
+	self->banner_main = g_steal_pointer(&text);
+	banner_render(self);
 }
 
 /* emergency.audio: what cannot be heard goes on the banner's second line,
- * under what emergency.started put there; it goes when all works again. */
+ * under what the call carried; it goes when all works again. */
 static void emergency_audio(LpWindow *self, GVariant *msg)
 {
-	GtkLabel *label = GTK_LABEL(self->emergency_banner);
 	const char *text = ctlmsg_str(msg, "text");
-	gboolean mic = ctlmsg_bool(msg, "microphone");
-	gboolean spk = ctlmsg_bool(msg, "speaker");
-	g_autofree gchar *first = g_strdup(gtk_label_get_text(label));
-	g_autofree gchar *line = NULL;
-	gchar *nl = first ? strchr(first, '\n') : NULL;
 
-	if (nl)
-		*nl = '\0';
-	if (mic && spk)
-		line = g_strdup(first);
-	else
-		line = g_strdup_printf("%s\n%s", first, text ? text : "");
-	gtk_label_set_text(label, line);
-	gtk_widget_show(self->emergency_banner);
+	g_clear_pointer(&self->banner_audio, g_free);
+	if (!(ctlmsg_bool(msg, "microphone") && ctlmsg_bool(msg, "speaker")))
+		self->banner_audio = g_strdup(text ? text : "");
+	if (self->banner_main)
+		banner_render(self);
+}
+
+static void on_notifier_appeared(GDBusConnection *bus, const gchar *name,
+				 const gchar *owner, gpointer data)
+{
+	LpWindow *self = data;
+	(void)bus;
+	(void)name;
+	(void)owner;
+
+	self->can_notify = TRUE;
+}
+
+static void on_notifier_vanished(GDBusConnection *bus, const gchar *name,
+				 gpointer data)
+{
+	LpWindow *self = data;
+	(void)bus;
+	(void)name;
+
+	self->can_notify = FALSE;
+}
+
+/* While the window is not in front, a desktop notification and the
+ * window raised: an incoming call, or the location prompt. */
+void lp_window_attention(LpWindow *self, const char *id, const char *title,
+			 const char *body)
+{
+	GApplication *app;
+	g_autoptr(GNotification) n = NULL;
+
+	g_return_if_fail(LP_IS_WINDOW(self));
+
+	app = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(self)));
+	if (gtk_window_is_active(GTK_WINDOW(self)) || !app)
+		return;
+	gtk_window_present(GTK_WINDOW(self));
+	/* GLib only warns when nothing on the bus shows notifications */
+	if (!self->can_notify)
+		return;
+	n = g_notification_new(title);
+	if (body)
+		g_notification_set_body(n, body);
+	g_notification_set_priority(n, G_NOTIFICATION_PRIORITY_HIGH);
+	g_application_send_notification(app, id, n);
+}
+
+void lp_window_attention_end(LpWindow *self, const char *id)
+{
+	GtkApplication *app;
+
+	g_return_if_fail(LP_IS_WINDOW(self));
+
+	app = gtk_window_get_application(GTK_WINDOW(self));
+	if (app && self->can_notify)
+		g_application_withdraw_notification(G_APPLICATION(app), id);
+}
+
+void lp_window_emergency_hide(LpWindow *self)
+{
+	g_return_if_fail(LP_IS_WINDOW(self));
+
+	gtk_widget_hide(self->emergency_banner);
+	g_clear_pointer(&self->banner_main, g_free);
+	g_clear_pointer(&self->banner_audio, g_free);
 }
 
 static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 {
 	if (!g_strcmp0(name, "registration")) {
 		registration_event(self, msg);
-	} else if (!g_strcmp0(name, "emergency.started") ||
-		   !g_strcmp0(name, "emergency.failover")) {
-		g_autofree gchar *text = emergency_text(self, msg);
-
-		gtk_label_set_text(GTK_LABEL(self->emergency_banner), text);
-		gtk_widget_show(self->emergency_banner);
 	} else if (!g_strcmp0(name, "emergency.audio")) {
 		emergency_audio(self, msg);
 	} else if (!g_strcmp0(name, "emergency.ended")) {
-		gtk_widget_hide(self->emergency_banner);
+		/* shown from the call objects, which say what was sent */
+		lp_window_emergency_hide(self);
 	} else if (g_str_has_prefix(name, "call.") ||
 		   !g_strcmp0(name, "emergency.callback")) {
 		lp_window_call_event(self, name, msg);
+		controls_update(self);
 	} else if (g_str_has_prefix(name, "location.")) {
 		lp_window_location_event(self, name, msg);
+	} else if (!g_strcmp0(name, "network.changed")) {
+		lp_window_network_show(self, msg);
 	}
 }
 
@@ -192,6 +301,69 @@ static void on_dial_reply(GVariant *reply, gpointer data)
 		gtk_entry_set_text(GTK_ENTRY(self->number_entry), "");
 }
 
+static void on_dtmf_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	const char *error = ctlmsg_str(reply, "error");
+
+	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
+			   error ? error : "");
+}
+
+/* Keys of the keypad or the keyboard during a call: PROTOCOL.md dtmf. */
+static void tones_send(LpWindow *self, const char *call, const char *keys)
+{
+	lp_engine_request(self->engine, "dtmf",
+			  g_variant_new_parsed("{'call': <%s>, 'digits': <%s>}",
+					       call, keys),
+			  on_dtmf_reply, window_ref(self));
+}
+
+static gboolean is_tone_key(char c)
+{
+	return g_ascii_isdigit(c) || c == '*' || c == '#' ||
+	       (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd');
+}
+
+/* Text typed into the number entry while a call is up becomes tones. */
+static void on_number_insert(GtkEditable *editable, const gchar *text,
+			     gint length, gint *position, gpointer data)
+{
+	LpWindow *self = data;
+	const char *call = lp_window_active_call(self);
+	g_autoptr(GString) keys = NULL;
+	gint i;
+	(void)position;
+
+	if (!call)
+		return;
+	g_signal_stop_emission_by_name(editable, "insert-text");
+	keys = g_string_new(NULL);
+	for (i = 0; i < length && text[i]; i++) {
+		if (is_tone_key(text[i]))
+			g_string_append_c(keys, text[i]);
+	}
+	if (keys->len)
+		tones_send(self, call, keys->str);
+}
+
+static void on_key_clicked(GtkButton *button)
+{
+	LpWindow *self = LP_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(button)));
+	const char *key = gtk_button_get_label(button);
+	const char *call = lp_window_active_call(self);
+	gint end;
+
+	if (call) {
+		tones_send(self, call, key);
+		return;
+	}
+	end = gtk_entry_get_text_length(GTK_ENTRY(self->number_entry));
+	gtk_editable_insert_text(GTK_EDITABLE(self->number_entry), key, -1,
+				 &end);
+	gtk_editable_set_position(GTK_EDITABLE(self->number_entry), end);
+}
+
 /* PROTOCOL.md dial: digits as "number", anything else as a "uri". */
 static void dial(LpWindow *self)
 {
@@ -199,7 +371,7 @@ static void dial(LpWindow *self)
 	g_autofree gchar *target = g_strstrip(g_strdup(text));
 	GVariantDict args;
 
-	if (!*target)
+	if (!*target || lp_window_active_call(self))
 		return;
 	g_variant_dict_init(&args, NULL);
 	g_variant_dict_insert(&args, strchr(target, ':') ? "uri" : "number",
@@ -253,6 +425,54 @@ static void on_saved_places_clicked(LpWindow *self)
 	lp_window_open_places_dialog(self);
 }
 
+static void on_refresh_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	const char *error = ctlmsg_str(reply, "error");
+
+	if (result)
+		lp_window_location_show(self, result);
+	gtk_label_set_text(GTK_LABEL(self->location_reason_label),
+			   error ? error
+				 : gtk_label_get_text(GTK_LABEL(
+					   self->location_reason_label)));
+}
+
+/* Update: ask the LIS again now (PROTOCOL.md location.refresh). */
+static void on_update_clicked(LpWindow *self)
+{
+	lp_engine_request(self->engine, "location.refresh", NULL,
+			  on_refresh_reply, window_ref(self));
+}
+
+/* Stable names for the tests and for assistive technology scripts: the
+ * accessible names are the labels' own text. */
+static void accessible_ids_set(LpWindow *self)
+{
+	const struct {
+		GtkWidget *w;
+		const char *id;
+	} ids[] = {
+		{self->emergency_banner, "emergency-banner"},
+		{self->engine_label, "engine-status"},
+		{self->account_label, "account"},
+		{self->registration_label, "registration"},
+		{self->number_entry, "number"},
+		{self->dial_error_label, "call-error"},
+		{self->location_label, "location"},
+		{self->location_source_label, "location-source"},
+		{self->location_updated_label, "location-updated"},
+		{self->location_reason_label, "location-reason"},
+		{self->network_label, "network-details"},
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(ids); i++)
+		atk_object_set_accessible_id(
+			gtk_widget_get_accessible(ids[i].w), ids[i].id);
+}
+
 static void lp_window_dispose(GObject *object)
 {
 	LpWindow *self = LP_WINDOW(object);
@@ -261,9 +481,13 @@ static void lp_window_dispose(GObject *object)
 		g_signal_handlers_disconnect_by_data(self->engine, self);
 	g_clear_object(&self->engine);
 	g_clear_pointer(&self->location, g_variant_unref);
+	g_clear_pointer(&self->banner_main, g_free);
+	g_clear_pointer(&self->banner_audio, g_free);
 	g_clear_pointer(&self->calls, g_hash_table_destroy);
 	g_clear_pointer(&self->callbacks, g_hash_table_destroy);
 	g_clear_pointer(&self->held, g_hash_table_destroy);
+	g_clear_handle_id(&self->tick, g_source_remove);
+	g_clear_handle_id(&self->notify_watch, g_bus_unwatch_name);
 
 	G_OBJECT_CLASS(lp_window_parent_class)->dispose(object);
 }
@@ -281,6 +505,7 @@ static void lp_window_class_init(LpWindowClass *klass)
 	gtk_widget_class_bind_template_child(wc, LpWindow, account_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, registration_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, number_entry);
+	gtk_widget_class_bind_template_child(wc, LpWindow, call_button);
 	gtk_widget_class_bind_template_child(wc, LpWindow, dnd_toggle);
 	gtk_widget_class_bind_template_child(wc, LpWindow, dial_error_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, calls_list);
@@ -289,8 +514,13 @@ static void lp_window_class_init(LpWindowClass *klass)
 					     location_source_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow,
 					     location_reason_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow,
+					     location_updated_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, network_label);
+	gtk_widget_class_bind_template_callback(wc, on_update_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_number_activate);
 	gtk_widget_class_bind_template_callback(wc, on_call_clicked);
+	gtk_widget_class_bind_template_callback(wc, on_key_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_dnd_toggled);
 	gtk_widget_class_bind_template_callback(wc, on_set_address_clicked);
 	gtk_widget_class_bind_template_callback(wc, on_saved_places_clicked);
@@ -299,8 +529,23 @@ static void lp_window_class_init(LpWindowClass *klass)
 static void lp_window_init(LpWindow *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
+	/* a notification: screen readers speak it as it appears, by its
+	 * name, which is its text (WCAG 2.5.3) */
+	atk_object_set_role(gtk_widget_get_accessible(self->emergency_banner),
+			    ATK_ROLE_NOTIFICATION);
+	accessible_ids_set(self);
 	lp_window_calls_init(self);
 	lp_window_location_clear(self);
+	/* typed digits go to the number from the start */
+	gtk_widget_grab_focus(self->number_entry);
+	g_signal_connect(self->number_entry, "insert-text",
+			 G_CALLBACK(on_number_insert), self);
+	self->tick = g_timeout_add_seconds(1, lp_window_calls_tick, self);
+	/* GLib's freedesktop backend: a notification server must be there */
+	self->notify_watch = g_bus_watch_name(
+		G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",
+		G_BUS_NAME_WATCHER_FLAGS_NONE, on_notifier_appeared,
+		on_notifier_vanished, self, NULL);
 }
 
 LpWindow *lp_window_new(GtkApplication *app, LpEngine *engine)

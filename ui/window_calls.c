@@ -1,9 +1,14 @@
-/* LpWindow's calls list: one row per call, Answer and Hang up. */
+/* LpWindow's calls list: one row per call, with its in-call controls. */
+
+#include <string.h>
 
 #include "window_priv.h"
 #include "ctlmsg.h"
 
-#define ROW_CALL_ID "locphone-call-id"
+#define ROW_CALL_ID   "locphone-call-id"
+#define ROW_STATE     "locphone-state"
+#define ROW_SINCE     "locphone-since" /* monotonic µs it was established */
+#define ROW_EMERGENCY "locphone-emergency" /* on an emergency call's Hang up */
 
 static GtkWidget *row_widget(GtkBuilder *row, const char *id)
 {
@@ -35,26 +40,133 @@ static void on_answer_clicked(GtkWidget *button)
 	call_request(button, "answer");
 }
 
+static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call);
+
+/* The reply to mute/hold carries the call as it is now: the toggles show
+ * what the engine did, not what was asked (an emergency call is never
+ * held). */
+static void on_toggle_reply(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	g_autoptr(GVariant) call = result ? ctlmsg_obj(result, "call") : NULL;
+	const char *error = ctlmsg_str(reply, "error");
+	const char *id;
+	GtkBuilder *row;
+
+	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
+			   error ? error : "");
+	id = call ? ctlmsg_str(call, "id") : NULL;
+	row = id ? g_hash_table_lookup(self->calls, id) : NULL;
+	if (row)
+		row_fill(self, row, call);
+}
+
+static void toggle_request(GtkToggleButton *button, const char *on,
+			   const char *off)
+{
+	LpWindow *self = LP_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(button)));
+	const char *id = g_object_get_data(G_OBJECT(button), ROW_CALL_ID);
+
+	lp_engine_request(self->engine,
+			  gtk_toggle_button_get_active(button) ? on : off,
+			  g_variant_new_parsed("{'call': <%s>}", id),
+			  on_toggle_reply, g_object_ref(self));
+}
+
+static void on_mute_toggled(GtkToggleButton *button)
+{
+	toggle_request(button, "mute", "unmute");
+}
+
+static void on_hold_toggled(GtkToggleButton *button)
+{
+	toggle_request(button, "hold", "resume");
+}
+
+/* Shows the engine's state on a toggle without asking the engine. */
+static void toggle_show(GtkWidget *button, gboolean active, GCallback h)
+{
+	g_signal_handlers_block_by_func(button, h, NULL);
+	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(button), active);
+	g_signal_handlers_unblock_by_func(button, h, NULL);
+}
+
+static void on_end_emergency_response(GtkDialog *dialog, gint response,
+				      GtkWidget *button)
+{
+	gtk_widget_destroy(GTK_WIDGET(dialog));
+	if (response == GTK_RESPONSE_ACCEPT)
+		call_request(button, "hangup");
+	g_object_unref(button);
+}
+
+/* An emergency call is ended only when the person says so twice: a
+ * dispatcher may still need them on the line. */
 static void on_hangup_clicked(GtkWidget *button)
 {
-	call_request(button, "hangup");
+	GtkWidget *dialog;
+
+	if (!g_object_get_data(G_OBJECT(button), ROW_EMERGENCY)) {
+		call_request(button, "hangup");
+		return;
+	}
+
+	dialog = gtk_message_dialog_new(
+		GTK_WINDOW(gtk_widget_get_toplevel(button)),
+		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+		GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
+		"End the emergency call?");
+	gtk_message_dialog_format_secondary_text(
+		GTK_MESSAGE_DIALOG(dialog),
+		"The dispatcher may still need you on the line. If you hang "
+		"up by mistake, they may call you back.");
+	gtk_dialog_add_buttons(GTK_DIALOG(dialog), "_Stay on the line",
+			       GTK_RESPONSE_REJECT, "_End the call",
+			       GTK_RESPONSE_ACCEPT, NULL);
+	gtk_dialog_set_default_response(GTK_DIALOG(dialog),
+					GTK_RESPONSE_REJECT);
+	atk_object_set_name(gtk_widget_get_accessible(dialog),
+			    "End the emergency call?");
+	g_signal_connect(dialog, "response",
+			 G_CALLBACK(on_end_emergency_response),
+			 g_object_ref(button));
+	gtk_widget_show(dialog);
 }
 
 static GtkBuilder *row_new(LpWindow *self, const char *id)
 {
+	static const struct {
+		const char *widget;
+		const char *id;
+	} ids[] = {
+		{"peer_label", "peer"},
+		{"state_label", "call-state"},
+		{"timer_label", "call-duration"},
+		{"callback_label", "psap-callback"},
+	};
 	GtkBuilder *row =
 		gtk_builder_new_from_resource("/org/locphone/ui/call-row.ui");
-	GtkWidget *answer = row_widget(row, "answer_button");
-	GtkWidget *hangup = row_widget(row, "hangup_button");
+	static const char *const buttons[] = {"answer_button", "hangup_button",
+					      "mute_button", "hold_button"};
+	gsize i;
 
-	g_object_set_data_full(G_OBJECT(answer), ROW_CALL_ID, g_strdup(id),
-			       g_free);
-	g_object_set_data_full(G_OBJECT(hangup), ROW_CALL_ID, g_strdup(id),
-			       g_free);
-	g_signal_connect(answer, "clicked", G_CALLBACK(on_answer_clicked),
-			 NULL);
-	g_signal_connect(hangup, "clicked", G_CALLBACK(on_hangup_clicked),
-			 NULL);
+	for (i = 0; i < G_N_ELEMENTS(buttons); i++)
+		g_object_set_data_full(G_OBJECT(row_widget(row, buttons[i])),
+				       ROW_CALL_ID, g_strdup(id), g_free);
+	for (i = 0; i < G_N_ELEMENTS(ids); i++)
+		atk_object_set_accessible_id(
+			gtk_widget_get_accessible(
+				row_widget(row, ids[i].widget)),
+			ids[i].id);
+	g_signal_connect(row_widget(row, "answer_button"), "clicked",
+			 G_CALLBACK(on_answer_clicked), NULL);
+	g_signal_connect(row_widget(row, "hangup_button"), "clicked",
+			 G_CALLBACK(on_hangup_clicked), NULL);
+	g_signal_connect(row_widget(row, "mute_button"), "toggled",
+			 G_CALLBACK(on_mute_toggled), NULL);
+	g_signal_connect(row_widget(row, "hold_button"), "toggled",
+			 G_CALLBACK(on_hold_toggled), NULL);
 	gtk_container_add(GTK_CONTAINER(self->calls_list),
 			  row_widget(row, "row"));
 	g_hash_table_insert(self->calls, g_strdup(id), row);
@@ -62,18 +174,73 @@ static GtkBuilder *row_new(LpWindow *self, const char *id)
 	return row;
 }
 
-/* "incoming, ringing, on hold" */
+/* The call's state in words: "Calling", "Incoming call", "Connected, on
+ * hold" (PROTOCOL.md call states). */
 static gchar *state_text(GVariant *call)
 {
-	const char *dir = ctlmsg_str(call, "direction");
+	static const struct {
+		const char *state;
+		const char *out; /* an outgoing call in that state */
+		const char *in;	 /* an incoming one */
+	} words[] = {
+		{"incoming", "Incoming call", "Incoming call"},
+		{"outgoing", "Calling", "Answering"},
+		{"ringing", "Ringing at the other end", "Incoming call"},
+		{"early", "Ringing at the other end", "Answering"},
+		{"established", "Connected", "Connected"},
+		{"terminated", "Ended", "Ended"},
+	};
+	gboolean out = !g_strcmp0(ctlmsg_str(call, "direction"), "outgoing");
 	const char *state = ctlmsg_str(call, "state");
+	const char *text = "Starting";
+	gsize i;
 
-	/* the engine's state of a call ringing here is "incoming" */
-	if (!g_strcmp0(state, "incoming"))
-		state = "ringing";
+	for (i = 0; i < G_N_ELEMENTS(words); i++) {
+		if (!g_strcmp0(state, words[i].state))
+			text = out ? words[i].out : words[i].in;
+	}
 
-	return g_strdup_printf("%s, %s%s", dir ? dir : "?", state ? state : "?",
+	return g_strdup_printf("%s%s", text,
 			       ctlmsg_bool(call, "on_hold") ? ", on hold" : "");
+}
+
+/* Who the call is with: the display name, else the number or address of
+ * a SIP or tel URI without its scheme, port and parameters. */
+static gchar *peer_text(GVariant *call)
+{
+	const char *name = ctlmsg_str(call, "peer_name");
+	const char *peer = ctlmsg_str(call, "peer");
+	g_autofree gchar *rest = NULL;
+	gchar *at, *cut;
+
+	if (name && *name)
+		return g_strdup(name);
+	if (!peer)
+		return g_strdup("Unknown caller");
+	if (g_str_has_prefix(peer, "sip:") || g_str_has_prefix(peer, "tel:"))
+		peer += 4;
+	else if (g_str_has_prefix(peer, "sips:"))
+		peer += 5;
+	rest = g_strdup(peer);
+	cut = strpbrk(rest, ";?>");
+	if (cut)
+		*cut = '\0';
+	at = strchr(rest, '@');
+	if (at) {
+		/* a number at the PBX reads as the number */
+		gboolean digits = at > rest;
+		const char *p;
+
+		for (p = rest; p < at; p++)
+			digits = digits && (g_ascii_isdigit(*p) || *p == '+' ||
+					    *p == '*' || *p == '#');
+		if (digits)
+			*at = '\0';
+		else if ((cut = strchr(at, ':')))
+			*cut = '\0';
+	}
+
+	return g_strdup(rest);
 }
 
 static gboolean ringing_in(GVariant *call)
@@ -82,20 +249,119 @@ static gboolean ringing_in(GVariant *call)
 	       !g_strcmp0(ctlmsg_str(call, "state"), "incoming");
 }
 
+/* "4:05": minutes and seconds since the call was answered. */
+static void timer_show(GtkBuilder *row)
+{
+	const gint64 *since = g_object_get_data(G_OBJECT(row), ROW_SINCE);
+	g_autofree gchar *text = NULL;
+	gint64 s;
+
+	if (!since)
+		return;
+	s = (g_get_monotonic_time() - *since) / G_USEC_PER_SEC;
+	text = g_strdup_printf("%" G_GINT64_FORMAT ":%02d", s / 60,
+			       (int)(s % 60));
+	gtk_label_set_text(GTK_LABEL(row_widget(row, "timer_label")), text);
+}
+
+/* What a call in its state can do: Answer or Decline while it rings in;
+ * Mute, Hold and the timer once it is established (no Hold for an
+ * emergency call, which the engine never holds). */
+static void row_controls(GtkBuilder *row, GVariant *call, gboolean emergency)
+{
+	const char *state = ctlmsg_str(call, "state");
+	gboolean up = !g_strcmp0(state, "established");
+	gboolean ringing = ringing_in(call);
+	GtkWidget *hangup = row_widget(row, "hangup_button");
+	const char *end = ringing ? "_Decline" : "_Hang up";
+	gint64 duration;
+
+	g_object_set_data_full(G_OBJECT(row), ROW_STATE, g_strdup(state),
+			       g_free);
+	g_object_set_data(G_OBJECT(hangup), ROW_EMERGENCY,
+			  GINT_TO_POINTER(emergency));
+	gtk_button_set_label(GTK_BUTTON(hangup), end);
+	gtk_button_set_use_underline(GTK_BUTTON(hangup), TRUE);
+	gtk_widget_set_visible(row_widget(row, "mute_button"), up);
+	gtk_widget_set_visible(row_widget(row, "hold_button"),
+			       up && !emergency);
+	toggle_show(row_widget(row, "mute_button"), ctlmsg_bool(call, "muted"),
+		    G_CALLBACK(on_mute_toggled));
+	toggle_show(row_widget(row, "hold_button"),
+		    ctlmsg_bool(call, "on_hold"), G_CALLBACK(on_hold_toggled));
+
+	if (up && !g_object_get_data(G_OBJECT(row), ROW_SINCE)) {
+		gint64 *since = g_new(gint64, 1);
+
+		if (!g_variant_lookup(call, "duration", "x", &duration))
+			duration = 0;
+		*since = g_get_monotonic_time() - duration * G_USEC_PER_SEC;
+		g_object_set_data_full(G_OBJECT(row), ROW_SINCE, since, g_free);
+	}
+	gtk_widget_set_visible(row_widget(row, "timer_label"), up);
+	timer_show(row);
+}
+
+gboolean lp_window_calls_tick(gpointer data)
+{
+	LpWindow *self = data;
+	GHashTableIter iter;
+	gpointer row;
+
+	g_hash_table_iter_init(&iter, self->calls);
+	while (g_hash_table_iter_next(&iter, NULL, &row))
+		timer_show(row);
+
+	return G_SOURCE_CONTINUE;
+}
+
+const char *lp_window_active_call(LpWindow *self)
+{
+	GHashTableIter iter;
+	gpointer id, row;
+
+	g_return_val_if_fail(LP_IS_WINDOW(self), NULL);
+
+	g_hash_table_iter_init(&iter, self->calls);
+	while (g_hash_table_iter_next(&iter, &id, &row)) {
+		if (!g_strcmp0(g_object_get_data(G_OBJECT(row), ROW_STATE),
+			       "established"))
+			return id;
+	}
+
+	return NULL;
+}
+
 /* A call object (PROTOCOL.md) into its row. */
 static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 {
 	const char *id = ctlmsg_str(call, "id");
 	const char *peer = ctlmsg_str(call, "peer");
-	const char *name = ctlmsg_str(call, "peer_name");
+	g_autoptr(GVariant) em = ctlmsg_obj(call, "emergency");
 	g_autofree gchar *state = state_text(call);
 	g_autofree gchar *row_name = NULL;
+	g_autofree gchar *who = NULL;
 
+	/* an emergency call reads as one, apart from any other call */
+	if (em) {
+		const char *number = ctlmsg_str(em, "number");
+
+		who = g_strdup_printf(g_strcmp0(ctlmsg_str(em, "class"), "test")
+					      ? "Emergency call to %s"
+					      : "Test call to %s",
+				      number ? number : "?");
+		lp_window_emergency_show(self, em);
+	} else {
+		who = peer_text(call);
+	}
+	gtk_style_context_add_class(
+		gtk_widget_get_style_context(row_widget(row, "row")),
+		em ? "emergency-call" : "ordinary-call");
 	row_name = g_strdup_printf("Call with %s", peer ? peer : "?");
 	atk_object_set_name(gtk_widget_get_accessible(row_widget(row, "row")),
 			    row_name);
-	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")),
-			   name && *name ? name : (peer ? peer : "?"));
+	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")), who);
+	row_controls(row, call, em != NULL);
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "state_label")), state);
 	gtk_widget_set_visible(row_widget(row, "answer_button"),
 			       ringing_in(call));
@@ -104,6 +370,7 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 }
 
 static void call_show(LpWindow *self, GVariant *call, gboolean confirmed);
+
 
 /* The "calls" reply after a held call's call.incoming: the engine had
  * decided by then (events of that moment come before the reply), so a
@@ -151,15 +418,29 @@ static void call_show(LpWindow *self, GVariant *call, gboolean confirmed)
 				  g_object_ref(self));
 		return;
 	}
-	if (!row)
+	if (!row) {
 		row = row_new(self, id);
+		if (ringing_in(call)) {
+			g_autofree gchar *nid = g_strdup_printf("call-%s", id);
+			g_autofree gchar *who = peer_text(call);
+
+			lp_window_attention(self, nid, "Incoming call", who);
+		}
+	}
 	row_fill(self, row, call);
+	if (!ringing_in(call)) {
+		g_autofree gchar *nid = g_strdup_printf("call-%s", id);
+
+		lp_window_attention_end(self, nid);
+	}
 }
 
 static void call_remove(LpWindow *self, const char *id)
 {
 	GtkBuilder *row = g_hash_table_lookup(self->calls, id);
+	g_autofree gchar *nid = g_strdup_printf("call-%s", id);
 
+	lp_window_attention_end(self, nid);
 	g_hash_table_remove(self->held, id);
 	g_hash_table_remove(self->callbacks, id);
 	if (!row)
@@ -218,15 +499,24 @@ void lp_window_calls_clear(LpWindow *self)
 
 void lp_window_calls_replace(LpWindow *self, GVariant *calls)
 {
+	gboolean emergency = FALSE;
 	GVariantIter iter;
 	GVariant *v;
 
 	lp_window_calls_clear(self);
 	g_variant_iter_init(&iter, calls);
 	while (g_variant_iter_loop(&iter, "v", &v)) {
-		if (g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
-			call_show(self, v, TRUE);
+		g_autoptr(GVariant) em = NULL;
+
+		if (!g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
+			continue;
+		em = ctlmsg_obj(v, "emergency");
+		emergency = emergency || em;
+		call_show(self, v, TRUE);
 	}
+	/* the engine lists no emergency call: none is going on */
+	if (!emergency)
+		lp_window_emergency_hide(self);
 }
 
 void lp_window_calls_init(LpWindow *self)

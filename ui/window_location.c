@@ -18,12 +18,19 @@ static void on_prompt_destroy(GtkWidget *dialog, LpWindow *self)
 		self->prompt = NULL;
 }
 
-/* One prompt or disclaimer at a time, from prompts.ui. */
+/* One prompt or disclaimer at a time, from prompts.ui: only the dialog
+ * asked for is built (the builder owns nothing once it is shown). */
 static GtkWidget *prompt_open(LpWindow *self, const char *id)
 {
-	g_autoptr(GtkBuilder) b =
-		gtk_builder_new_from_resource("/org/locphone/ui/prompts.ui");
-	GtkWidget *dialog = GTK_WIDGET(gtk_builder_get_object(b, id));
+	g_autoptr(GtkBuilder) b = gtk_builder_new();
+	gchar *ids[] = {(gchar *)id, NULL};
+	g_autoptr(GError) error = NULL;
+	GtkWidget *dialog;
+
+	if (!gtk_builder_add_objects_from_resource(
+		    b, "/org/locphone/ui/prompts.ui", ids, &error))
+		g_error("prompts.ui: %s", error->message);
+	dialog = GTK_WIDGET(gtk_builder_get_object(b, id));
 
 	prompt_close(self);
 	gtk_window_set_transient_for(GTK_WINDOW(dialog), GTK_WINDOW(self));
@@ -36,6 +43,7 @@ static GtkWidget *prompt_open(LpWindow *self, const char *id)
 
 static void on_prompt_response(GtkDialog *dialog, gint response, LpWindow *self)
 {
+	lp_window_attention_end(self, "location-prompt");
 	const char *reason = g_object_get_data(G_OBJECT(dialog), "reason");
 	g_autofree gchar *why = g_strdup(reason);
 
@@ -45,7 +53,9 @@ static void on_prompt_response(GtkDialog *dialog, gint response, LpWindow *self)
 							   self->engine, why);
 
 		gtk_widget_show(address);
-	} else if (response == GTK_RESPONSE_REJECT) {
+	} else {
+		/* Dismiss, Escape and the close button alike: the engine
+		 * must know, or it keeps asking a prompt nobody sees */
 		lp_engine_request(self->engine, "location.dismiss", NULL, NULL,
 				  NULL);
 	}
@@ -56,24 +66,34 @@ static void prompt_show(LpWindow *self, const char *reason)
 {
 	GtkWidget *dialog = prompt_open(self, "prompt_dialog");
 
-	if (reason) {
-		g_object_set(dialog, "secondary-text", reason, NULL);
+	/* the prompt's own explanation stays; the engine's reason follows */
+	if (reason && *reason) {
+		g_autofree gchar *explained = NULL;
+		g_autofree gchar *text = NULL;
+
+		g_object_get(dialog, "secondary-text", &explained, NULL);
+		text = g_strdup_printf("%s\n\nWhy: %s", explained, reason);
+		g_object_set(dialog, "secondary-text", text, NULL);
 		g_object_set_data_full(G_OBJECT(dialog), "reason",
 				       g_strdup(reason), g_free);
 	}
 	g_signal_connect(dialog, "response", G_CALLBACK(on_prompt_response),
 			 self);
 	gtk_widget_show(dialog);
+	lp_window_attention(self, "location-prompt", "Where are you?",
+			    "Emergency calls need your address: the phone "
+			    "cannot tell where it is.");
 }
 
 static void on_disclaimer_response(GtkDialog *dialog, gint response,
 				   LpWindow *self)
 {
+	(void)response;
 	gtk_widget_destroy(GTK_WIDGET(dialog));
-	if (response == GTK_RESPONSE_ACCEPT)
-		lp_engine_request(self->engine,
-				  "location.acknowledge-disclaimer", NULL, NULL,
-				  NULL);
+	/* the disclaimer has one answer: closing it (Escape, the close
+	 * button) is having read it, or the engine would show it again */
+	lp_engine_request(self->engine, "location.acknowledge-disclaimer", NULL,
+			  NULL, NULL);
 }
 
 /* location.disclaimer: what emergency calls will lack, to acknowledge. */
@@ -107,26 +127,130 @@ static void prompt_follow(LpWindow *self, GVariant *record)
 	}
 }
 
+/* Where the location came from, for a person deciding how far to trust
+ * it (PROTOCOL.md "location" source). */
+static const char *source_words(GVariant *record)
+{
+	static const struct {
+		const char *source;
+		const char *words;
+	} words[] = {
+		{"lis", "From your network"},
+		{"lldp-med", "From the switch your phone is plugged into"},
+		{"dhcp", "From your network (DHCP)"},
+		{"manual", "Entered by you — not verified by the network"},
+	};
+	const char *src = ctlmsg_str(record, "source");
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(words); i++) {
+		if (!g_strcmp0(src, words[i].source))
+			return words[i].words;
+	}
+
+	return "Nothing found automatically";
+}
+
+/* "Updated at 14:05" (today) or "Updated on 2024-05-01 at 14:05", in the
+ * local time zone; NULL without a time. */
+static gchar *updated_words(GVariant *record)
+{
+	const char *at = ctlmsg_str(record, "obtained_at");
+	g_autoptr(GDateTime) utc = NULL;
+	g_autoptr(GDateTime) local = NULL;
+	g_autoptr(GDateTime) now = g_date_time_new_now_local();
+
+	utc = at ? g_date_time_new_from_iso8601(at, NULL) : NULL;
+	if (!utc)
+		return NULL;
+	local = g_date_time_to_local(utc);
+	if (g_date_time_get_year(local) == g_date_time_get_year(now) &&
+	    g_date_time_get_day_of_year(local) ==
+		    g_date_time_get_day_of_year(now))
+		return g_date_time_format(local, "Updated at %H:%M");
+
+	return g_date_time_format(local, "Updated on %Y-%m-%d at %H:%M");
+}
+
 void lp_window_location_show(LpWindow *self, GVariant *record)
 {
 	g_autofree gchar *words = locwords_record(record);
-	g_autofree gchar *source = NULL;
-	const char *src = ctlmsg_str(record, "source");
-	const char *method = ctlmsg_str(record, "method");
+	g_autofree gchar *updated = updated_words(record);
 	const char *reason = ctlmsg_str(record, "reason");
 
 	g_clear_pointer(&self->location, g_variant_unref);
 	self->location = g_variant_ref(record);
 
-	source = method ? g_strdup_printf("Source: %s (%s)", src ? src : "?",
-					  method)
-			: g_strdup_printf("Source: %s", src ? src : "?");
 	gtk_label_set_text(GTK_LABEL(self->location_label),
-			   words ? words : "Unknown");
-	gtk_label_set_text(GTK_LABEL(self->location_source_label), source);
+			   words ? words : "Not known");
+	gtk_label_set_text(GTK_LABEL(self->location_source_label),
+			   source_words(record));
+	gtk_label_set_text(GTK_LABEL(self->location_updated_label),
+			   updated ? updated : "");
+	gtk_widget_set_visible(self->location_updated_label, updated != NULL);
 	gtk_label_set_text(GTK_LABEL(self->location_reason_label),
 			   reason ? reason : "");
 	prompt_follow(self, record);
+}
+
+/* The first interface's switch, as "Switch sw1, port Gi1/0/7". */
+static void switch_words(GString *out, GVariant *netinfo)
+{
+	g_autoptr(GVariant) lldp = ctlmsg_obj(netinfo, "lldp");
+	g_autoptr(GVariant) first = NULL;
+	g_autoptr(GVariant) chassis = NULL;
+	g_autoptr(GVariant) port = NULL;
+	const char *name, *port_text;
+	GVariantIter iter;
+	GVariant *v;
+
+	if (!lldp)
+		return;
+	g_variant_iter_init(&iter, lldp);
+	if (!g_variant_iter_next(&iter, "{&sv}", NULL, &v))
+		return;
+	first = v;
+	if (!g_variant_is_of_type(first, G_VARIANT_TYPE_VARDICT))
+		return;
+
+	chassis = ctlmsg_obj(first, "chassis_id");
+	port = ctlmsg_obj(first, "port_id");
+	name = ctlmsg_str(first, "system_name");
+	if (!name)
+		name = ctlmsg_str(chassis, "value");
+	port_text = ctlmsg_str(first, "port_description");
+	if (!port_text)
+		port_text = ctlmsg_str(port, "value");
+	g_string_append_printf(out, "Switch %s, port %s\n", name ? name : "?",
+			       port_text ? port_text : "?");
+}
+
+void lp_window_network_show(LpWindow *self, GVariant *netinfo)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GVariant) wifi = ctlmsg_obj(netinfo, "wifi");
+	const char *subnet = ctlmsg_str(netinfo, "subnet");
+	const char *site = ctlmsg_str(netinfo, "site");
+
+	switch_words(out, netinfo);
+	if (wifi)
+		g_string_append_printf(
+			out, "Wi-Fi %s, access point %s\n",
+			ctlmsg_str(wifi, "ssid") ? ctlmsg_str(wifi, "ssid")
+						 : "(hidden)",
+			ctlmsg_str(wifi, "bssid") ? ctlmsg_str(wifi, "bssid")
+						  : "?");
+	if (subnet)
+		g_string_append_printf(out, "Subnet %s\n", subnet);
+	if (ctlmsg_bool(netinfo, "vpn"))
+		g_string_append(out, "On VPN: the tunnel is not used to find "
+				     "you\n");
+	if (site)
+		g_string_append_printf(out, "Network site %s\n", site);
+	if (out->len)
+		g_string_truncate(out, out->len - 1);
+	gtk_label_set_text(GTK_LABEL(self->network_label),
+			   out->len ? out->str : "Nothing known yet");
 }
 
 void lp_window_location_event(LpWindow *self, const char *name, GVariant *msg)
@@ -143,9 +267,11 @@ void lp_window_location_clear(LpWindow *self)
 {
 	g_clear_pointer(&self->location, g_variant_unref);
 	prompt_close(self);
-	gtk_label_set_text(GTK_LABEL(self->location_label), "Unknown");
+	gtk_label_set_text(GTK_LABEL(self->location_label), "Not known");
 	gtk_label_set_text(GTK_LABEL(self->location_source_label), "");
+	gtk_label_set_text(GTK_LABEL(self->location_updated_label), "");
 	gtk_label_set_text(GTK_LABEL(self->location_reason_label), "");
+	gtk_label_set_text(GTK_LABEL(self->network_label), "Nothing known yet");
 }
 
 void lp_window_open_address_dialog(LpWindow *self)

@@ -214,10 +214,19 @@ int civic_print(struct re_printf *pf, const struct civic *c)
 	static const enum civic_field street[] = {
 		CIVIC_HNO, CIVIC_HNS, CIVIC_PRD, CIVIC_PRM,
 		CIVIC_RD,  CIVIC_STS, CIVIC_POD, CIVIC_POM};
-	static const enum civic_field singles[] = {
-		CIVIC_BLD, CIVIC_UNIT, CIVIC_ROOM, CIVIC_SEAT,
-		CIVIC_LOC, CIVIC_A5,   CIVIC_A4,   CIVIC_A3,
-		CIVIC_A2,  CIVIC_A1,   CIVIC_PC,   CIVIC_COUNTRY};
+	/* the parts inside a building say what they are: "3.141" alone
+	 * could be anything to the person reading it */
+	static const struct {
+		enum civic_field f;
+		const char *prefix;
+	} singles[] = {
+		{CIVIC_BLD, ""},       {CIVIC_UNIT, "unit "},
+		{CIVIC_ROOM, "room "}, {CIVIC_SEAT, "seat "},
+		{CIVIC_LOC, ""},       {CIVIC_A5, ""},
+		{CIVIC_A4, ""},	       {CIVIC_A3, ""},
+		{CIVIC_A2, ""},	       {CIVIC_A1, ""},
+		{CIVIC_PC, ""},	       {CIVIC_COUNTRY, ""},
+	};
 	bool first = true;
 	size_t i;
 	int err;
@@ -226,8 +235,15 @@ int civic_print(struct re_printf *pf, const struct civic *c)
 		return 0;
 
 	err = print_group(pf, c, street, ARRAY_SIZE(street), &first);
-	for (i = 0; i < ARRAY_SIZE(singles) && !err; i++)
-		err = print_group(pf, c, &singles[i], 1, &first);
+	for (i = 0; i < ARRAY_SIZE(singles) && !err; i++) {
+		const char *v = c->v[singles[i].f];
+
+		if (!v)
+			continue;
+		err = re_hprintf(pf, "%s%s%s", first ? "" : ", ",
+				 singles[i].prefix, v);
+		first = false;
+	}
 
 	if (!err && c->v[CIVIC_FLR])
 		err = re_hprintf(pf, "%sfloor %s", first ? "" : ", ",

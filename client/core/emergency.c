@@ -584,11 +584,16 @@ static int geo_words(struct re_printf *pf, const struct geo *g)
 	return err;
 }
 
-static int location_words(struct re_printf *pf, const struct location *loc)
+int emergency_place_print(struct re_printf *pf, const struct location *loc)
 {
-	bool civic = !civic_is_empty(&loc->civic);
+	bool civic;
 	char a[32], b[32];
 	int err = 0;
+
+	if (!pf || !loc)
+		return EINVAL;
+
+	civic = !civic_is_empty(&loc->civic);
 
 	if (civic)
 		err = civic_print(pf, &loc->civic);
@@ -606,6 +611,13 @@ static int location_words(struct re_printf *pf, const struct location *loc)
 		else if (!err)
 			err = geo_words(pf, &loc->geo);
 	}
+
+	return err;
+}
+
+static int location_words(struct re_printf *pf, const struct location *loc)
+{
+	int err = emergency_place_print(pf, loc);
 
 	if (!err)
 		err = re_hprintf(pf, " (");

@@ -152,6 +152,12 @@ struct emergency_notice {
 	const struct location *loc; /* NULL or empty: no location */
 };
 
+/* Where, in words for people: the civic address on one line
+ * ("1 Microsoft Way, Redmond, WA, US, floor 3"), then the coordinates
+ * ("Circle at 47.640068, -122.129858, within 50 m"), either alone when only
+ * one is known.  Prints nothing for a record without either. */
+int emergency_place_print(struct re_printf *pf, const struct location *loc);
+
 /*
  * The notification as plain text: who called which number when, and the
  * location in words (the civic address on one line, coordinates with the

@@ -24,6 +24,8 @@ void usage(FILE *f)
 		"one)\n"
 		"  answer [CALL-ID]       answer a ringing call\n"
 		"  calls                  list calls\n"
+		"  dtmf DIGITS [CALL-ID]  send tones (0-9 * # A-D) on a call\n"
+		"  mute|unmute [CALL-ID]  stop or restart sending your voice\n"
 		"  dnd on|off             do not disturb (PSAP callbacks still "
 		"ring)\n"
 		"  netinfo                what the device is attached to\n"
@@ -66,9 +68,24 @@ const char *str_or(const struct odict *od, const char *key, const char *dflt)
 
 static void print_call(const struct odict *call)
 {
-	printf("%-11s %-8s %s  (%s)\n", str_or(call, "state", "?"),
+	const struct odict_entry *em =
+		odict_get_type(call, ODICT_OBJECT, "emergency");
+	bool muted = false;
+
+	(void)odict_get_boolean(call, &muted, "muted");
+	printf("%-11s %-8s %s  (%s)%s\n", str_or(call, "state", "?"),
 	       str_or(call, "direction", "?"), str_or(call, "peer", "?"),
-	       str_or(call, "id", "?"));
+	       str_or(call, "id", "?"), muted ? " muted" : "");
+	if (!em)
+		return;
+	printf("  %s call to %s, location %s%s%s\n",
+	       !str_cmp(odict_string(em->u.odict, "class"), "test")
+		       ? "test emergency"
+		       : "emergency",
+	       str_or(em->u.odict, "number", "?"),
+	       str_or(em->u.odict, "location_sent", "?"),
+	       odict_string(em->u.odict, "location_summary") ? ": " : "",
+	       str_or(em->u.odict, "location_summary", ""));
 }
 
 static void print_status(const struct odict *res)
@@ -358,6 +375,10 @@ static void print_result(const char *cmd, const struct odict *res)
 		return;
 	}
 
+	if (0 == str_cmp(cmd, "dtmf"))
+		printf("sending %s as telephone-events on:\n",
+		       str_or(res, "digits", "?"));
+
 	e = odict_lookup(res, "call");
 	if (e && e->type == ODICT_OBJECT) {
 		print_call(e->u.odict);
@@ -592,9 +613,15 @@ static int command(const struct opts *o, int argc, char *argv[])
 
 		err = args_one(&args, uri ? "uri" : "number", argv[1]);
 	} else if ((0 == str_cmp(cmd, "hangup") ||
-		    0 == str_cmp(cmd, "answer")) &&
+		    0 == str_cmp(cmd, "answer") || 0 == str_cmp(cmd, "mute") ||
+		    0 == str_cmp(cmd, "unmute")) &&
 		   argc <= 2) {
 		err = args_one(&args, "call", argc == 2 ? argv[1] : NULL);
+	} else if (0 == str_cmp(cmd, "dtmf") && (argc == 2 || argc == 3)) {
+		err = args_one(&args, "call", argc == 3 ? argv[2] : NULL);
+		if (!err)
+			err = odict_entry_add(args, "digits", ODICT_STRING,
+					      argv[1]);
 	} else if (0 == str_cmp(cmd, "emergency") && argc >= 2 &&
 		   0 == str_cmp(argv[1], "preview") && argc <= 3) {
 		err = args_one(&args, "number", argc == 3 ? argv[2] : NULL);

@@ -8,6 +8,7 @@
 #include "sipbody.h"
 #include "locphone-config.h"
 #include "ctrl_calls.h"
+#include "ctrl_incall.h"
 
 #define MAX_TARGET 256
 
@@ -104,13 +105,42 @@ static const char *call_state_name(enum call_state st)
 	}
 }
 
-/* {"id", "peer", "direction", "state", "on_hold", "duration", "account"} */
+/* The e911 module's "emergency" object for an emergency call, so that a
+ * client connecting during the call still knows what it is (issue 15
+ * item 1); nothing when it is an ordinary call or e911 is not loaded. */
+static int emergency_add(struct odict *od, const struct call *call)
+{
+	struct odict *args = NULL, *res = NULL;
+	const struct odict_entry *em;
+	const char *errmsg = NULL;
+	int err;
+
+	err = odict_alloc(&args, 2);
+	if (!err)
+		err = odict_alloc(&res, 4);
+	if (!err)
+		err = odict_entry_add(args, "call", ODICT_STRING,
+				      call_id(call) ? call_id(call) : "");
+	if (!err && !bus_command_call("e911.call_info", args, res, &errmsg)) {
+		em = odict_get_type(res, ODICT_OBJECT, "emergency");
+		if (em)
+			err = odict_entry_add(od, "emergency", ODICT_OBJECT,
+					      em->u.odict);
+	}
+
+	mem_deref(args);
+	mem_deref(res);
+	return err;
+}
+
+/* {"id", "peer", "direction", "state", "on_hold", "muted", "duration",
+ *  "account", "emergency"} */
 static int call_encode(struct odict **odp, const struct call *call)
 {
 	struct odict *od;
 	int err;
 
-	err = odict_alloc(&od, 8);
+	err = odict_alloc(&od, 12);
 	if (err)
 		return err;
 
@@ -139,12 +169,19 @@ static int call_encode(struct odict **odp, const struct call *call)
 	err = odict_entry_add(od, "on_hold", ODICT_BOOL, call_is_onhold(call));
 	if (err)
 		goto out;
+	err = odict_entry_add(od, "muted", ODICT_BOOL,
+			      audio_ismuted(call_audio(call)));
+	if (err)
+		goto out;
 	err = odict_entry_add(od, "duration", ODICT_INT,
 			      (int64_t)call_duration(call));
 	if (err)
 		goto out;
 	err = odict_entry_add(od, "account", ODICT_STRING,
 			      ua_aor(call_get_ua(call)));
+	if (err)
+		goto out;
+	err = emergency_add(od, call);
 
 out:
 	if (err)
@@ -154,7 +191,7 @@ out:
 	return err;
 }
 
-static int add_call(struct odict *od, const char *key, const struct call *call)
+int ctrl_call_add(struct odict *od, const char *key, const struct call *call)
 {
 	struct odict *c = NULL;
 	int err;
@@ -168,7 +205,7 @@ static int add_call(struct odict *od, const char *key, const struct call *call)
 	return err;
 }
 
-static struct call *call_lookup(const char *id, struct ua **uap)
+struct call *ctrl_call_lookup(const char *id, struct ua **uap)
 {
 	struct le *le;
 
@@ -329,7 +366,7 @@ static int e911_dial(const struct odict *args, struct odict *result,
 	if (!handled)
 		goto out;
 
-	*callp = call_lookup(odict_string(er, "call_id"), &ua);
+	*callp = ctrl_call_lookup(odict_string(er, "call_id"), &ua);
 	if (!*callp) {
 		/* placed, then failed at once: e911 has said so in events */
 		*errmsg = "the emergency call ended at once; see the "
@@ -397,14 +434,14 @@ static int cmd_dial(const struct odict *args, struct odict *result,
 		}
 	}
 
-	err = add_call(result, "call", call);
+	err = ctrl_call_add(result, "call", call);
 	if (err)
 		return err;
 
 	{
 		struct odict *ev = NULL;
 
-		if (!odict_alloc(&ev, 4) && !add_call(ev, "call", call))
+		if (!odict_alloc(&ev, 4) && !ctrl_call_add(ev, "call", call))
 			bus_event_emit("call.outgoing", ev);
 		mem_deref(ev);
 	}
@@ -427,13 +464,13 @@ static int cmd_hangup(const struct odict *args, struct odict *result,
 	}
 	id = e ? e->u.str : NULL;
 
-	call = call_lookup(id, &ua);
+	call = ctrl_call_lookup(id, &ua);
 	if (!call) {
 		*errmsg = id ? "no such call" : "no call to hang up";
 		return ENOENT;
 	}
 
-	err = add_call(result, "call", call);
+	err = ctrl_call_add(result, "call", call);
 	if (err)
 		return err;
 
@@ -456,7 +493,7 @@ static int cmd_answer(const struct odict *args, struct odict *result,
 	}
 
 	if (e) {
-		call = call_lookup(e->u.str, &ua);
+		call = ctrl_call_lookup(e->u.str, &ua);
 	} else {
 		/* the oldest call still ringing in */
 		for (le = list_head(uag_list()); le && !call; le = le->next) {
@@ -485,7 +522,7 @@ static int cmd_answer(const struct odict *args, struct odict *result,
 		return err;
 	}
 
-	return add_call(result, "call", call);
+	return ctrl_call_add(result, "call", call);
 }
 
 /* EPERM from the e911 module if the call may not be held or
@@ -528,7 +565,7 @@ static int call_hold_set(const struct odict *args, struct odict *result,
 		return EINVAL;
 	}
 
-	call = call_lookup(e ? e->u.str : NULL, &ua);
+	call = ctrl_call_lookup(e ? e->u.str : NULL, &ua);
 	if (!call || call_state(call) != CALL_STATE_ESTABLISHED) {
 		*errmsg = "no established call";
 		return ENOENT;
@@ -548,7 +585,7 @@ static int call_hold_set(const struct odict *args, struct odict *result,
 		return err;
 	}
 
-	err = add_call(result, "call", call);
+	err = ctrl_call_add(result, "call", call);
 	if (!err)
 		err = odict_entry_add(result, "on_hold", ODICT_BOOL,
 				      call_is_onhold(call));
@@ -589,7 +626,7 @@ static int cmd_calls(const struct odict *args, struct odict *result,
 			char key[16];
 
 			(void)re_snprintf(key, sizeof(key), "%u", i++);
-			err = add_call(calls, key, cle->data);
+			err = ctrl_call_add(calls, key, cle->data);
 			if (err)
 				goto out;
 		}
@@ -636,7 +673,7 @@ int ctrl_calls_command(const char *cmd, const struct odict *args,
 			return commands[i].h(args, result, errmsg);
 	}
 
-	return ENOENT;
+	return ctrl_incall_command(cmd, args, result, errmsg);
 }
 
 /*
@@ -715,7 +752,7 @@ static void call_event(const char *name, struct call *call, const char *prm)
 
 	if (odict_alloc(&ev, 4))
 		return;
-	if (!add_call(ev, "call", call) &&
+	if (!ctrl_call_add(ev, "call", call) &&
 	    (!str_isset(prm) ||
 	     !odict_entry_add(ev, "reason", ODICT_STRING, prm)))
 		bus_event_emit(name, ev);
@@ -735,7 +772,7 @@ static void reject_now(void *arg)
 {
 	struct reject *r = arg;
 	struct ua *ua = NULL;
-	struct call *call = call_lookup(r->id, &ua);
+	struct call *call = ctrl_call_lookup(r->id, &ua);
 
 	if (call && call_state(call) == CALL_STATE_INCOMING) {
 		call_event("call.rejected", call, "do not disturb");
@@ -870,6 +907,7 @@ void ctrl_calls_close(void)
 	uag_event_unregister(ua_event_handler);
 	tmr_cancel(&tmr_stop);
 	stopping = false;
+	ctrl_incall_close();
 	list_flush(&regstates);
 	list_flush(&rejects);
 }

@@ -232,6 +232,61 @@ struct ua *e911_ua_choose(const struct e911 *m, const char *asked)
 	return ua;
 }
 
+/* The emergency call whose current or last attempt has this Call-ID. */
+static const struct e911_call *e911_call_by_id(const struct e911 *m,
+					       const char *id)
+{
+	struct le *le;
+
+	if (!id)
+		return NULL;
+
+	LIST_FOREACH(&m->calls, le)
+	{
+		const struct e911_call *ec = le->data;
+
+		if ((ec->call && !str_cmp(call_id(ec->call), id)) ||
+		    !str_cmp(ec->call_id, id))
+			return ec;
+	}
+
+	return NULL;
+}
+
+/* {"id", "class", "number", "dialled", "location_sent",
+ *  "location_summary"}: what a client needs to show an emergency call. */
+int e911_call_encode(struct odict **odp, const struct e911_call *ec)
+{
+	struct odict *em = NULL;
+	int err;
+
+	err = odict_alloc(&em, 8);
+	if (!err)
+		err = odict_entry_add(em, "id", ODICT_INT, (int64_t)ec->id);
+	if (!err)
+		err = odict_entry_add(em, "class", ODICT_STRING,
+				      dial_class_name(ec->dial.cls));
+	if (!err)
+		err = odict_entry_add(em, "number", ODICT_STRING,
+				      ec->dial.number);
+	if (!err)
+		err = odict_entry_add(em, "dialled", ODICT_STRING,
+				      ec->dial.dialled);
+	if (!err)
+		err = odict_entry_add(
+			em, "location_sent", ODICT_STRING,
+			emergency_conveyance_name(ec->conveyance));
+	if (!err && ec->place)
+		err = odict_entry_add(em, "location_summary", ODICT_STRING,
+				      ec->place);
+
+	if (err)
+		mem_deref(em);
+	else
+		*odp = em;
+	return err;
+}
+
 /*
  * The INVITE is out with the location as it was (its real timestamp in the
  * PIDF-LO); if that is stale or missing, ask the LIS now for the quick
@@ -289,22 +344,37 @@ static int cmd_dial(const struct odict *args, struct odict *result,
 
 	location_refresh_if_stale(m);
 
-	err = odict_alloc(&em, 8);
-	if (!err)
-		err = odict_entry_add(em, "id", ODICT_INT, (int64_t)ec->id);
-	if (!err)
-		err = odict_entry_add(em, "class", ODICT_STRING,
-				      dial_class_name(d.cls));
-	if (!err)
-		err = odict_entry_add(em, "number", ODICT_STRING, d.number);
-	if (!err)
-		err = odict_entry_add(em, "dialled", ODICT_STRING, d.dialled);
+	err = e911_call_encode(&em, ec);
 	if (!err)
 		err = odict_entry_add(result, "handled", ODICT_BOOL, true);
 	if (!err)
 		err = odict_entry_add(result, "call_id", ODICT_STRING,
 				      call_id(ec->call) ? call_id(ec->call)
 							: "");
+	if (!err)
+		err = odict_entry_add(result, "emergency", ODICT_OBJECT, em);
+
+	mem_deref(em);
+	return err;
+}
+
+/* "e911.call_info" {"call": ID}: the call's "emergency" object, or ENOENT
+ * when it is not (or no longer) an emergency call; ctrl adds it to every
+ * call object it sends. */
+static int cmd_call_info(const struct odict *args, struct odict *result,
+			 const char **errmsg, void *arg)
+{
+	const struct e911_call *ec =
+		e911_call_by_id(arg, odict_string(args, "call"));
+	struct odict *em = NULL;
+	int err;
+
+	if (!ec) {
+		*errmsg = "not an emergency call";
+		return ENOENT;
+	}
+
+	err = e911_call_encode(&em, ec);
 	if (!err)
 		err = odict_entry_add(result, "emergency", ODICT_OBJECT, em);
 
@@ -323,20 +393,12 @@ static int cmd_preview(const struct odict *args, struct odict *result,
 static int cmd_call_check(const struct odict *args, struct odict *result,
 			  const char **errmsg, void *arg)
 {
-	struct e911 *m = arg;
-	const char *id = odict_string(args, "call");
-	struct le *le;
 	(void)result;
 
-	LIST_FOREACH(&m->calls, le)
-	{
-		const struct e911_call *ec = le->data;
-
-		if (ec->call && id && !str_cmp(call_id(ec->call), id)) {
-			*errmsg = "an emergency call cannot be put on hold or "
-				  "transferred";
-			return EPERM;
-		}
+	if (e911_call_by_id(arg, odict_string(args, "call"))) {
+		*errmsg = "an emergency call cannot be put on hold or "
+			  "transferred";
+		return EPERM;
 	}
 
 	return 0;
@@ -456,6 +518,7 @@ static const struct {
 	{"e911.dial", cmd_dial},
 	{"e911.preview", cmd_preview},
 	{"e911.call_check", cmd_call_check},
+	{"e911.call_info", cmd_call_info},
 };
 
 static int module_init(void)

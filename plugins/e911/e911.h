@@ -91,7 +91,8 @@ struct e911_call {
 	char cid[EMERGENCY_URI_MAX];
 	enum emergency_conveyance conveyance; /* of the current attempt */
 	char *loc_uri;			      /* by reference, if any */
-	char *hdrs; /* sent with the current attempt */
+	char *place; /* the location in words as it was sent; NULL: none */
+	char *hdrs;  /* sent with the current attempt */
 	char *part_hdrs;
 	unsigned hook; /* sipbody handle, 0: none */
 	bool hooked;   /* the body hook carries this attempt */
@@ -110,6 +111,7 @@ struct e911_call {
 
 /* e911.c */
 struct ua *e911_ua_choose(const struct e911 *m, const char *asked);
+int e911_call_encode(struct odict **odp, const struct e911_call *ec);
 
 /* e911_call.c */
 int e911_call_alloc(struct e911_call **ecp, struct e911 *m, struct ua *ua,

@@ -27,6 +27,7 @@ static void e911_call_destructor(void *arg)
 	list_unlink(&ec->le);
 	mem_deref(ec->pidf);
 	mem_deref(ec->loc_uri);
+	mem_deref(ec->place);
 	mem_deref(ec->hdrs);
 	mem_deref(ec->part_hdrs);
 	mem_deref(ec->why_retry);

@@ -163,6 +163,13 @@ int e911_invite_prepare(struct e911_call *ec)
 	else
 		ec->conveyance = EMERGENCY_LOCATION_NONE;
 
+	/* what the dispatcher is given, in words for the caller's screen;
+	 * losing it only loses the words */
+	if (ec->conveyance != EMERGENCY_LOCATION_NONE &&
+	    location_has_value(&m->loc) &&
+	    re_sdprintf(&ec->place, "%H", emergency_place_print, &m->loc))
+		ec->place = NULL;
+
 	return err;
 }
 

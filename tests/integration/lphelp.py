@@ -4,9 +4,11 @@ and waiting for events with deadlines instead of sleeps."""
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -162,6 +164,56 @@ def plain_baresip_conf(engine_rt, dest, accounts=""):
         f.writelines(lines)
     with open(os.path.join(dest, "accounts"), "w") as f:
         f.write(accounts)
+
+
+# RFC 4733 §3.2: the event codes of the DTMF digits
+DTMF_EVENT = {**{str(d): d for d in range(10)}, "*": 10, "#": 11,
+         "A": 12, "B": 13, "C": 14, "D": 15}
+TELEPHONE_EVENT_PT = 101  # as scenarios/pbx_dtmf.xml's answer maps it
+
+
+class RtpSink:
+    """The far end's audio port: reads the RTP the phone sends."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.payload_types = set()
+
+    def events(self, want, timeout):
+        """The digits of the telephone-events received, in order, each
+        once (RFC 4733 §2.5.1: the packets of one event share its RTP
+        timestamp; the end packets are sent three times), until want of
+        them have ended or timeout passes."""
+        ended, seen = [], set()
+        deadline = time.monotonic() + timeout
+        while len(ended) < want:
+            left = deadline - time.monotonic()
+            check(left > 0, f"{want} telephone-events within {timeout}s: "
+                  f"ended {ended}, payload types {self.payload_types}")
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if not ready:
+                continue
+            pkt = self.sock.recv(2048)
+            check(len(pkt) >= 12 and pkt[0] >> 6 == 2,
+                  f"an RTP packet: {pkt[:16].hex()}")
+            pt = pkt[1] & 0x7f
+            self.payload_types.add(pt)
+            if pt != TELEPHONE_EVENT_PT:
+                continue
+            ts = struct.unpack("!I", pkt[4:8])[0]
+            check(len(pkt) >= 16, f"a telephone-event payload: {pkt.hex()}")
+            event, flags, duration = struct.unpack("!BBH", pkt[12:16])
+            if flags & 0x80 and ts not in seen:
+                seen.add(ts)
+                check(duration > 0, f"event {event} has a duration")
+                ended.append(event)
+        return ended
+
+    def close(self):
+        self.sock.close()
+
 
 
 class Sipp:

@@ -3,6 +3,7 @@ session bus of our own, the AT-SPI bus and registry, and GTK with its
 accessibility bridge; then the real locphone UI on an engine's socket."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from lphelp import (BUILD, Failure, check, skip_missing,  # noqa: E402
 LOCPHONE_UI = os.path.join(BUILD, "ui", "locphone")
 AT_SPI_BUS = "/usr/libexec/at-spi-bus-launcher"
 AT_SPI_REGISTRY = "/usr/libexec/at-spi2-registryd"
+NOTIFICATION_DAEMON = "/usr/lib/notification-daemon/notification-daemon"
 
 
 def need_desktop():
@@ -106,6 +108,40 @@ class Desktop:
              "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
             capture_output=True, text=True)
         return "boolean true" in res.stdout
+
+    def notifications(self):
+        """Debian's notification-daemon on the session bus, and a
+        dbus-monitor recording every Notify call made to it; returns a
+        function that lists the summaries notified so far."""
+        trace = os.path.join(self.dir, "notify.trace")
+        out = open(trace, "w")
+        self._spawn(["dbus-monitor", "--session",
+                     "type='method_call',interface="
+                     "'org.freedesktop.Notifications',member='Notify'"],
+                    stdout=out)
+        self._spawn([NOTIFICATION_DAEMON], stdout=self.log)
+        wait_for(lambda: self._bus_has("org.freedesktop.Notifications"),
+                 30, "notification-daemon on the session bus")
+
+        def summaries():
+            out.flush()
+            text = open(trace, errors="replace").read()
+            found = []
+            # Notify(app_name, replaces_id, icon, summary, body, ...)
+            for call in text.split("method call")[1:]:
+                strings = re.findall(r'^\s*string "(.*)"$', call, re.M)
+                if len(strings) >= 3:
+                    found.append(strings[2])
+            return found
+        return summaries
+
+    def window_manager(self):
+        """openbox on the display: the UI under a real window manager."""
+        self._spawn(["openbox", "--sm-disable"], stdout=self.log)
+        wait_for(lambda: subprocess.run(
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+            capture_output=True, text=True).stdout.count("window id") > 0,
+            15, "openbox to manage the display")
 
     def screenshot(self, path):
         """The whole screen as PNG (ImageMagick's import)."""

@@ -450,6 +450,47 @@ static void test_notice(void **state)
 	mem_deref(s);
 }
 
+/* The location in words for the caller's screen: parts inside a building
+ * say what they are; coordinates alone; nothing for an empty record. */
+static void test_place_words(void **state)
+{
+	struct location loc;
+	char *s = NULL;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	assert_int_equal(0, re_sdprintf(&s, "%H", emergency_place_print, &loc));
+	assert_string_equal("", s);
+	s = mem_deref(s);
+
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_COUNTRY, "US"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_A3, "Redmond"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_RD, "Microsoft"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_STS, "Way"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_HNO, "1"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_ROOM, "3.141"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_UNIT, "B"));
+	assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_FLR, "3"));
+	assert_int_equal(0, re_sdprintf(&s, "%H", emergency_place_print, &loc));
+	assert_string_equal("1 Microsoft Way, unit B, room 3.141, Redmond, US, "
+			    "floor 3",
+			    s);
+	s = mem_deref(s);
+	location_reset(&loc);
+
+	loc.geo.shape = GEO_POINT;
+	loc.geo.crs = GEO_CRS_2D;
+	loc.geo.pos.lat = -33.856784;
+	loc.geo.pos.lon = 151.215297;
+	assert_int_equal(0, re_sdprintf(&s, "%H", emergency_place_print, &loc));
+	assert_string_equal("Point at -33.856784, 151.215297", s);
+	s = mem_deref(s);
+
+	assert_int_equal(EINVAL,
+			 re_sdprintf(&s, "%H", emergency_place_print, NULL));
+	mem_deref(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_part_headers_and_ids),
 		cmocka_unit_test(test_device_id),
 		cmocka_unit_test(test_notice),
+		cmocka_unit_test(test_place_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

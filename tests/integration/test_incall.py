@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""In-call controls for every client (issue 15 item 1): DTMF digits reach
+the far end as RFC 4733 telephone-events, on an emergency call too (a
+PSAP's menu); a far end that did not accept telephone-events gets none and
+the request is refused; mute and unmute; and every call object, in `calls`
+as in events, says that a call is an emergency call, so a client that
+connects during it knows."""
+
+import os
+import sys
+
+from lphelp import (BUILD, DTMF_EVENT as EVENT, Engine, RtpSink, Sipp,
+                    Workdir, check, need, run)
+
+FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
+
+RECORD = {
+    "source": "lis",
+    "civic": {"country": "US", "A1": "WA", "A3": "Redmond", "RD": "163rd",
+              "STS": "Ave", "HNO": "3910", "FLR": "2"},
+    "geo": None,
+    "method": "Wiremap", "provided_by": None,
+    "obtained_at": "2024-05-01T12:00:00Z",
+    "expires": "2099-05-02T12:00:00Z",
+    "validated": True, "uris": [], "elin": None,
+}
+
+def engine(wd, sipp):
+    return Engine(wd, f"<sip:alice@127.0.0.1:{sipp.port}>;regint=0\n",
+                  conf=f"extra_module {FIXTURE}\n"
+                       "test_dial_strings 933\n")
+
+
+def dial_established(ctl, number):
+    r = ctl.request("dial", {"number": number})
+    check(r["ok"], f"dial {number}: {r}")
+    return ctl.wait_event("call.established")["call"]
+
+
+def hang_up(ctl):
+    check(ctl.request("hangup")["ok"], "hangup")
+    ctl.wait_event("call.closed")
+
+
+def test_dtmf_and_mute():
+    """Digits on an ordinary call arrive as telephone-events in order;
+    bad digits and a call that is not there are refused; mute and unmute
+    show in the reply and in `calls`."""
+    with Workdir() as wd:
+        rtp = RtpSink()
+        pbx = Sipp(wd, "pbx_dtmf.xml", "pbx",
+                   extra=("-key", "rtp_port", str(rtp.port)))
+        eng = None
+        try:
+            eng = engine(wd, pbx)
+            ctl = eng.ctl()
+
+            r = ctl.request("dtmf", {"digits": "1"})
+            check(not r["ok"] and "no established call" in r["error"],
+                  f"dtmf without a call: {r}")
+
+            call = dial_established(ctl, "5551234")
+            check(call["muted"] is False and "emergency" not in call,
+                  f"an ordinary call: {call}")
+
+            rc, out, err = eng.cli("dtmf", "1#9")
+            check(rc == 0 and "1#9" in out, f"locphonectl dtmf: {rc} "
+                  f"{out} {err}")
+            r = ctl.request("dtmf", {"digits": "*0d", "call": call["id"]})
+            check(r["ok"] and r["result"]["method"] == "rfc4733" and
+                  r["result"]["digits"] == "*0D", f"dtmf *0d: {r}")
+            got = rtp.events(6, 20)
+            check(got == [EVENT[d] for d in "1#9*0D"],
+                  f"telephone-events in order: {got}")
+
+            for bad in ("", "12x", "1" * 33):
+                r = ctl.request("dtmf", {"digits": bad})
+                check(not r["ok"] and "digits" in r["error"],
+                      f"dtmf {bad!r} refused: {r}")
+            r = ctl.request("dtmf", {"digits": "1", "call": "nope"})
+            check(not r["ok"], f"dtmf on no such call: {r}")
+
+            r = ctl.request("mute")
+            check(r["ok"] and r["result"]["muted"] is True and
+                  r["result"]["call"]["muted"] is True, f"mute: {r}")
+            calls = ctl.request("calls")["result"]["calls"]
+            check(calls[0]["muted"] is True, f"calls while muted: {calls}")
+            rc, out, err = eng.cli("calls")
+            check(rc == 0 and "muted" in out, f"locphonectl calls: {out}")
+            rc, out, err = eng.cli("unmute")
+            check(rc == 0, f"locphonectl unmute: {rc} {err}")
+            calls = ctl.request("calls")["result"]["calls"]
+            check(calls[0]["muted"] is False, f"calls unmuted: {calls}")
+
+            hang_up(ctl)
+            r = ctl.request("mute")
+            check(not r["ok"], f"mute without a call: {r}")
+            eng.stop()
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+            rtp.close()
+
+
+def test_dtmf_refused_without_telephone_event():
+    """pbx.xml answers with PCMU only: no tones can reach it, and the
+    request says so instead of pretending."""
+    with Workdir() as wd:
+        pbx = Sipp(wd, "pbx.xml", "pbx")
+        eng = None
+        try:
+            eng = engine(wd, pbx)
+            ctl = eng.ctl()
+            dial_established(ctl, "5551234")
+            rc, out, err = eng.cli("dtmf", "5")
+            check(rc == 1 and "telephone-event" in err,
+                  f"dtmf to a far end without telephone-event: {rc} {err}")
+            hang_up(ctl)
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+
+
+def test_emergency_in_every_call_object():
+    """A 911 call's call objects carry `emergency` in events, in `calls`
+    and for a client that connects during the call; the PSAP's menu can
+    be answered with DTMF; a 933 test call says test; an ordinary call
+    has none."""
+    with Workdir() as wd:
+        rtp = RtpSink()
+        pbx = Sipp(wd, "pbx_dtmf.xml", "pbx",
+                   extra=("-key", "rtp_port", str(rtp.port)))
+        eng = None
+        try:
+            eng = engine(wd, pbx)
+            ctl = eng.ctl()
+            r = ctl.request("test.location", RECORD)
+            check(r["ok"], f"test.location: {r}")
+
+            call = dial_established(ctl, "911")
+            em = call.get("emergency")
+            check(em and em["class"] == "emergency" and
+                  em["number"] == "911" and
+                  em["location_sent"] == "by-value",
+                  f"call.established of a 911 call: {call}")
+            check("3910 163rd Ave" in em.get("location_summary", "") and
+                  "Redmond" in em["location_summary"],
+                  f"location_summary in words: {em}")
+
+            late = eng.ctl()  # a UI started during the call
+            calls = late.request("calls")["result"]["calls"]
+            check(len(calls) == 1 and calls[0]["emergency"] == em,
+                  f"calls for a late client: {calls}")
+            rc, out, err = eng.cli("calls")
+            check(rc == 0 and "emergency call to 911, location by-value: "
+                  "3910 163rd Ave" in out, f"locphonectl calls: {out}")
+
+            r = ctl.request("dtmf", {"digits": "2"})
+            check(r["ok"], f"dtmf on the emergency call: {r}")
+            check(rtp.events(1, 20) == [EVENT["2"]],
+                  "the PSAP's menu got the digit")
+
+            hang_up(ctl)
+            ctl.wait_event("emergency.ended")
+
+            call = dial_established(ctl, "933")
+            check(call.get("emergency", {}).get("class") == "test",
+                  f"a 933 test call: {call}")
+            hang_up(ctl)
+            ctl.wait_event("emergency.ended")
+
+            call = dial_established(ctl, "5551234")
+            check("emergency" not in call, f"an ordinary call: {call}")
+            calls = ctl.request("calls")["result"]["calls"]
+            check("emergency" not in calls[0], f"calls: {calls}")
+            hang_up(ctl)
+            eng.stop()
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+            rtp.close()
+
+
+if __name__ == "__main__":
+    need("sipp")
+    sys.exit(run([test_dtmf_and_mute,
+                  test_dtmf_refused_without_telephone_event,
+                  test_emergency_in_every_call_object]))

@@ -263,6 +263,9 @@ int location_json_encode(struct odict *od, const struct location *loc)
 	err = add_string_or_null(od, "provided_by", loc->provided_by);
 	if (err)
 		return err;
+	err = add_string_or_null(od, "provided_by_xml", loc->provided_by_xml);
+	if (err)
+		return err;
 	err = add_time(od, "obtained_at", loc->obtained_at);
 	if (err)
 		return err;
@@ -551,6 +554,11 @@ static int decode_fields(struct location *loc, const struct odict *od,
 	err = read_string(loc, od, "provided_by", location_set_provided_by);
 	if (err)
 		return err;
+	*what = "provided_by_xml";
+	err = read_string(loc, od, "provided_by_xml",
+			  location_set_provided_by_xml);
+	if (err)
+		return err;
 	*what = "elin";
 	err = read_string(loc, od, "elin", location_set_elin);
 	if (err)
@@ -588,6 +596,7 @@ int location_json_decode(struct location *loc, const struct odict *od,
 		{"geo", "bad \"geo\""},
 		{"method", "bad \"method\""},
 		{"provided_by", "bad \"provided_by\""},
+		{"provided_by_xml", "bad \"provided_by_xml\""},
 		{"elin", "bad \"elin\""},
 		{"obtained_at", "bad \"obtained_at\""},
 		{"expires", "bad \"expires\""},

@@ -6,6 +6,7 @@
 #include "civic.h"
 #include "location.h"
 #include "pidf.h"
+#include "xsdcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,7 +58,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mb = mbuf_alloc(4096);
 	if (!mb || pidf_build(mb, &loc, &p))
 		abort();
+	xsdcheck_or_abort(XSDCHECK_PIDF, mb->buf, mb->end);
 	if (pidf_parse(&again, mb->buf, mb->end, NULL))
+		abort();
+
+	/* provided-by goes out as the LIS's elements only: its text comes
+	 * back as theirs (or not at all) */
+	if ((loc.provided_by_xml != NULL) != (again.provided_by_xml != NULL))
+		abort();
+	if (location_set_provided_by(&loc, again.provided_by))
 		abort();
 	if (!location_equal(&loc, &again))
 		abort();

@@ -251,7 +251,7 @@ def test_response_content():
                          "PC": "98052"}, f"civic {civic(doc)}")
     gp = geopriv(doc)
     check(gp.findtext("gp:usage-rules/gbp:retransmission-allowed",
-                      namespaces=NS) == "yes", "retransmission-allowed")
+                      namespaces=NS) == "true", "retransmission-allowed")
     check(gp.findtext("gp:provided-by/sim:provider/sim:name",
                       namespaces=NS) == "locphone-lis-sim", "provided-by")
     device = doc.find("pidf:presence/dm:device", NS)

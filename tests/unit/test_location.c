@@ -243,6 +243,14 @@ static void json_round_trip_every_shape(void **state)
 		struct location in, out;
 
 		locsample_record(&in, &gv[i]);
+		/* the LIS's provided-by elements travel too (the e911
+		 * module gets the record as JSON) */
+		if (i % 2)
+			assert_int_equal(0,
+					 location_set_provided_by_xml(
+						 &in, "<p:x xmlns:p=\"urn:p\" "
+						      "a=\"1/2\">\"q\" &amp; "
+						      "\xc3\xbc</p:x>"));
 		json_round_trip_text(&out, &in, text, sizeof(text));
 		assert_true(location_equal(&in, &out));
 		location_reset(&in);
@@ -253,8 +261,10 @@ static void json_round_trip_every_shape(void **state)
 static void json_keys_and_values(void **state)
 {
 	static const char *const keys[] = {
-		"source",      "civic",	  "geo",       "method", "provided_by",
-		"obtained_at", "expires", "validated", "uris",	 "elin"};
+		"source",      "civic",	      "geo",
+		"method",      "provided_by", "provided_by_xml",
+		"obtained_at", "expires",     "validated",
+		"uris",	       "elin"};
 	struct geo gv[LOCSAMPLE_SHAPES];
 	size_t n = ARRAY_SIZE(gv), i;
 	static char text[4096];
@@ -327,6 +337,15 @@ static void json_decode_refusals(void **state)
 		{"{\"source\":\"lis\",\"uris\":[{\"uri\":\"a b\"}]}",
 		 "bad \"uris\""},
 		{"{\"source\":\"lis\",\"elin\":\"12ab\"}", "bad \"elin\""},
+		/* it would go into the PIDF-LO as it is: text, a missing
+		 * namespace or a broken element are refused */
+		{"{\"source\":\"lis\",\"provided_by_xml\":\"lis.example\"}",
+		 "bad \"provided_by_xml\""},
+		{"{\"source\":\"lis\",\"provided_by_xml\":\"<a>x</a>\"}",
+		 "bad \"provided_by_xml\""},
+		{"{\"source\":\"lis\",\"provided_by_xml\":"
+		 "\"<a xmlns=\\\"urn:a\\\"></gp:provided-by>\"}",
+		 "bad \"provided_by_xml\""},
 	};
 	struct location loc;
 	size_t i;

@@ -219,13 +219,24 @@ bool location_text_valid(const char *s, size_t len);
  */
 int location_json_encode(struct odict *od, const struct location *loc);
 
+/* Longest text location_num_format() writes, with its NUL. */
+#define LOCATION_NUM_LEN 40
+
 /*
- * Add v as a JSON number that prints right to six decimals: libre writes
- * doubles with %f, which truncates (47.3 would come out as 47.299999), so
- * half a unit of the sixth decimal is added away from zero.  For every
- * coordinate and distance locphone puts into JSON.
+ * Write v in plain decimal ("47.640068", "-122.129858", "15") with the
+ * digits it was given: rounded to 15 significant digits (at most 17
+ * decimals), trailing zeros dropped.  A number read from text of up to
+ * 15 significant digits comes out as that text (up to trailing zeros),
+ * independent of the C locale.  EINVAL for values that are not finite or
+ * beyond +-1e15.
  */
+int location_num_format(char *buf, size_t size, double v);
+
+/* Add v as a JSON number (ODICT_DOUBLE).  Print such dictionaries with
+ * json_out_odict() (ctlproto.h), which writes location_num_format()'s digits; libre's
+ * json_encode_odict() cuts every double to six decimals. */
 int location_json_number_add(struct odict *od, const char *key, double v);
+
 
 /*
  * Read a record written by location_json_encode() (saved state).  Every

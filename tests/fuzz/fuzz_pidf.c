@@ -6,6 +6,7 @@
 #include "civic.h"
 #include "location.h"
 #include "pidf.h"
+#include "ctlproto.h"
 #include "xsdcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,7 +20,7 @@ static void check_json(const struct location *loc)
 
 	memset(&again, 0, sizeof(again));
 	if (odict_alloc(&od, 16) || location_json_encode(od, loc) ||
-	    re_sdprintf(&text, "%H", json_encode_odict, od) ||
+	    re_sdprintf(&text, "%H", json_out_odict, od) ||
 	    json_decode_odict(&back, 16, text, strlen(text), 8) ||
 	    location_json_decode(&again, back, NULL))
 		abort();

@@ -193,6 +193,62 @@ static void round_trip_precise_numbers(void **state)
 	mem_deref(mb);
 }
 
+/* The coordinates go out with the digits they came with, from a LIS's
+ * PIDF-LO or a record (issue 11 item 8). */
+static void numbers_as_given(void **state)
+{
+	static const char *const pos[] = {
+		"47.640068 -122.129858",
+		"47.64006812 -122.12985799",
+		"-33.8567844 151.2152967",
+		"47.6 -122.3",
+	};
+	struct mbuf *in = mbuf_alloc(1024), *out = mbuf_alloc(2048);
+	struct location loc;
+	char text[128], want[128];
+	size_t i;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	for (i = 0; i < ARRAY_SIZE(pos); i++) {
+		mbuf_rewind(in);
+		mbuf_printf(in,
+			    "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
+			    "xmlns:gp=\"urn:ietf:params:xml:ns:pidf:"
+			    "geopriv10\" xmlns:gml=\"http://www.opengis.net/"
+			    "gml\" entity=\"pres:a@example.com\"><tuple "
+			    "id=\"t\"><status><gp:geopriv><gp:location-info>"
+			    "<gml:Point srsName=\"urn:ogc:def:crs:EPSG::"
+			    "4326\"><gml:pos>%s</gml:pos></gml:Point>"
+			    "</gp:location-info><gp:usage-rules/>"
+			    "</gp:geopriv></status></tuple></presence>",
+			    pos[i]);
+		assert_int_equal(0, pidf_parse(&loc, in->buf, in->end, NULL));
+		mbuf_rewind(out);
+		assert_int_equal(0, pidf_build(out, &loc, &params));
+		xmltest_string(text, sizeof(text), out->buf, out->end,
+			       "string(//gml:pos)");
+		assert_string_equal(pos[i], text);
+		location_reset(&loc);
+	}
+
+	/* a record's numbers (a person's, the fixture's) */
+	loc.geo.shape = GEO_CIRCLE;
+	loc.geo.crs = GEO_CRS_2D;
+	loc.geo.pos.lat = 47.640068;
+	loc.geo.pos.lon = -122.129858;
+	loc.geo.radius = 30;
+	mbuf_rewind(out);
+	assert_int_equal(0, pidf_build(out, &loc, &params));
+	xmltest_string(text, sizeof(text), out->buf, out->end,
+		       "string(//gml:pos)");
+	re_snprintf(want, sizeof(want), "47.640068 -122.129858");
+	assert_string_equal(want, text);
+
+	mem_deref(in);
+	mem_deref(out);
+}
+
 /* The whole document for a small civic location, byte for byte. */
 static void build_is_deterministic(void **state)
 {
@@ -797,6 +853,7 @@ int main(void)
 		cmocka_unit_test(round_trip_every_shape),
 		cmocka_unit_test(round_trip_precise_numbers),
 		cmocka_unit_test(provided_by_kept),
+		cmocka_unit_test(numbers_as_given),
 		cmocka_unit_test(build_is_deterministic),
 		cmocka_unit_test(build_structure),
 		cmocka_unit_test(build_microsoft_profile),

@@ -15,6 +15,7 @@ import sys
 
 from lphelp import (Engine, LisSim, Sipp, Topology, Workdir, check,
                     make_test_ca, need, need_root, run, sh, wait_for)
+import psapcheck
 
 HOME_GW = "10.77.0.1"
 HOTEL_GW = "10.88.0.1"
@@ -254,6 +255,8 @@ def test_emergency_call_carries_manual():
             check(rc == 0, f"set: {err}")
             ctl.wait_event("location.changed",
                            pred=lambda e: e["source"] == "manual")
+            psapcheck.check_preview(s.eng, "<ca:HNO>1</ca:HNO>",
+                                    "<gp:method>Manual</gp:method>")
             r = ctl.request("dial", {"number": "911"})
             check(r["ok"], f"dial: {r}")
             ev = ctl.wait_event("emergency.started")
@@ -267,6 +270,7 @@ def test_emergency_call_carries_manual():
                 psap.stop()
             s.close()
         invite = psap.requests("INVITE")[0]
+        check(psapcheck.pidf_part(invite), "the INVITE carries a PIDF-LO")
         check("<gp:method>Manual</gp:method>" in invite and
               "<ca:HNO>1</ca:HNO>" in invite and
               "<ca:country>US</ca:country>" in invite,

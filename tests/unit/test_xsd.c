@@ -440,8 +440,10 @@ static void sim_doc(const uint8_t *buf, size_t len, bool pidf, const char *what,
 		if (err)
 			print_error("%s: %s\n", what, why);
 		assert_int_equal(0, err);
-		if (!location_has_value(&resp.loc))
+		if (!location_has_value(&resp.loc)) {
+			held_response_reset(&resp);
 			return;
+		}
 		location_move(&loc, &resp.loc);
 	}
 	held_response_reset(&resp);

@@ -2,6 +2,8 @@
 
 #include <re.h>
 #include <string.h>
+#include "civic.h"
+#include "location.h"
 #include "ctlproto.h"
 
 int ctl_framer_feed(struct mbuf *rx, const uint8_t *data, size_t len,
@@ -141,7 +143,7 @@ out:
 
 static int encode_line(struct mbuf *mb, const struct odict *od)
 {
-	return mbuf_printf(mb, "%H\n", json_encode_odict, od);
+	return mbuf_printf(mb, "%H\n", json_out_odict, od);
 }
 
 int ctl_reply_encode(struct mbuf *mb, int64_t id, const struct odict *result,
@@ -241,4 +243,71 @@ const char *ctl_arg_str(const struct odict *args, const char *key)
 	const struct odict_entry *e = odict_get_type(args, ODICT_STRING, key);
 
 	return e ? e->u.str : NULL;
+}
+
+/* The JSON writer. */
+
+static int value_out(struct re_printf *pf, const struct odict_entry *e);
+
+static int container_out(struct re_printf *pf, const struct odict *od,
+			 bool array)
+{
+	struct le *le;
+	int err;
+
+	err = re_hprintf(pf, array ? "[" : "{");
+	for (le = od ? od->lst.head : NULL; le && !err; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (le != od->lst.head)
+			err = re_hprintf(pf, ",");
+		if (!err && !array)
+			err = re_hprintf(pf, "\"%H\":", utf8_encode, e->key);
+		if (!err)
+			err = value_out(pf, e);
+	}
+
+	return err ? err : re_hprintf(pf, array ? "]" : "}");
+}
+
+static int value_out(struct re_printf *pf, const struct odict_entry *e)
+{
+	char num[LOCATION_NUM_LEN];
+
+	switch (e->type) {
+
+	case ODICT_OBJECT:
+		return container_out(pf, e->u.odict, false);
+
+	case ODICT_ARRAY:
+		return container_out(pf, e->u.odict, true);
+
+	case ODICT_STRING:
+		return re_hprintf(pf, "\"%H\"", utf8_encode, e->u.str);
+
+	case ODICT_INT:
+		return re_hprintf(pf, "%lld", (long long)e->u.integer);
+
+	case ODICT_DOUBLE:
+		/* JSON has no NaN or infinity */
+		if (location_num_format(num, sizeof(num), e->u.dbl))
+			return re_hprintf(pf, "null");
+		return re_hprintf(pf, "%s%s", num,
+				  strchr(num, '.') ? "" : ".0");
+
+	case ODICT_BOOL:
+		return re_hprintf(pf, "%s", e->u.boolean ? "true" : "false");
+
+	case ODICT_NULL:
+	default:
+		return re_hprintf(pf, "null");
+	}
+}
+
+int json_out_odict(struct re_printf *pf, const struct odict *od)
+{
+	if (!pf)
+		return EINVAL;
+
+	return container_out(pf, od, false);
 }

@@ -44,3 +44,11 @@ int ctl_event_encode(struct mbuf *mb, const char *name,
 
 /* Argument helpers: typed lookups that fail cleanly on the wrong type. */
 const char *ctl_arg_str(const struct odict *args, const char *key);
+
+/*
+ * A re_printf handler writing od as JSON like libre's json_encode_odict()
+ * (same escaping, no whitespace), except doubles: location_num_format()'s
+ * digits with a decimal point ("47.640068", "40.0") instead of "%f".
+ * For every JSON locphone writes.
+ */
+int json_out_odict(struct re_printf *pf, const struct odict *od);

@@ -27,39 +27,12 @@ static const double pow10_exact[] = {
 
 int gml_num_format(char *buf, size_t size, double v)
 {
-	char frac[9];
-	int64_t scaled;
-	uint64_t mag, ip, fp;
-	int i;
-
 	if (!buf || !isfinite(v) || fabs(v) > 1e9)
 		return EINVAL;
 
-	scaled = llround(v * 1e8);
-	mag = scaled < 0 ? (uint64_t)-scaled : (uint64_t)scaled;
-	ip = mag / 100000000u;
-	fp = mag % 100000000u;
-
-	if (!fp) {
-		return re_snprintf(buf, size, "%s%llu", scaled < 0 ? "-" : "",
-				   (unsigned long long)ip) < 0
-			       ? EINVAL
-			       : 0;
-	}
-
-	for (i = 7; i >= 0; i--) {
-		frac[i] = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	frac[8] = '\0';
-	for (i = 7; i > 0 && frac[i] == '0'; i--)
-		frac[i] = '\0';
-
-	if (re_snprintf(buf, size, "%s%llu.%s", scaled < 0 ? "-" : "",
-			(unsigned long long)ip, frac) < 0)
-		return EINVAL;
-
-	return 0;
+	/* the digits the record was given (issue 11 item 8): a LIS's or a
+	 * person's 47.640068 goes out as 47.640068 */
+	return location_num_format(buf, size, v);
 }
 
 static bool is_digit(char c)

@@ -6,9 +6,10 @@
 #define GML_NUM_LEN 32
 
 /*
- * Write v with up to eight decimals and no trailing zeros ("38.89773",
- * "-77.0365", "15"), independent of the C locale.  Returns 0, or EINVAL
- * for values that are not finite or beyond +-1e9.
+ * Write v as location_num_format() does (the digits it was given, 15
+ * significant at most, no trailing zeros: "38.89773", "-77.0365", "15"),
+ * independent of the C locale.  Returns 0, or EINVAL for values that are
+ * not finite or beyond +-1e9.
  */
 int gml_num_format(char *buf, size_t size, double v);
 

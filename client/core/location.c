@@ -3,8 +3,11 @@
 #include <re.h>
 #include <math.h>
 #include <string.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 #include "civic.h"
 #include "location.h"
+#include "xmlutil.h"
 
 /* Numbers closer than this are the same (location_json_encode() keeps
  * six decimals). */
@@ -271,6 +274,7 @@ void location_reset(struct location *loc)
 	civic_reset(&loc->civic);
 	mem_deref(loc->method);
 	mem_deref(loc->provided_by);
+	mem_deref(loc->provided_by_xml);
 	mem_deref(loc->elin);
 	for (i = 0; i < loc->uric && i < LOCATION_URI_MAX; i++)
 		mem_deref(loc->uriv[i].uri);
@@ -437,6 +441,15 @@ int location_set_provided_by(struct location *loc, const char *text)
 			line_valid);
 }
 
+int location_set_provided_by_xml(struct location *loc, const char *xml)
+{
+	if (!loc)
+		return EINVAL;
+
+	return set_text(&loc->provided_by_xml, xml, LOCATION_PROVIDER_XML_MAX,
+			xmlutil_foreign_valid);
+}
+
 int location_set_elin(struct location *loc, const char *elin)
 {
 	if (!loc)
@@ -493,6 +506,9 @@ int location_copy(struct location *dst, const struct location *src)
 	err = location_set_provided_by(&tmp, src->provided_by);
 	if (err)
 		goto out;
+	err = location_set_provided_by_xml(&tmp, src->provided_by_xml);
+	if (err)
+		goto out;
 	err = location_set_elin(&tmp, src->elin);
 	if (err)
 		goto out;
@@ -539,6 +555,7 @@ bool location_equal(const struct location *a, const struct location *b)
 
 	if (!str_same(a->method, b->method) ||
 	    !str_same(a->provided_by, b->provided_by) ||
+	    !str_same(a->provided_by_xml, b->provided_by_xml) ||
 	    !str_same(a->elin, b->elin))
 		return false;
 

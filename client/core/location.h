@@ -86,7 +86,9 @@ enum location_source {
 #define LOCATION_URI_LEN_MAX	  512 /* longest URI we keep */
 #define LOCATION_METHOD_LEN_MAX	  32  /* IANA method tokens are short */
 #define LOCATION_PROVIDER_LEN_MAX 256 /* provided_by text */
-#define LOCATION_ELIN_LEN_MAX	  25  /* TIA-1057 ELIN: 10..25 digits [U] */
+/* provided_by_xml: the LIS's gp:provided-by content; more is dropped */
+#define LOCATION_PROVIDER_XML_MAX 2048
+#define LOCATION_ELIN_LEN_MAX	  25 /* TIA-1057 ELIN: 10..25 digits [U] */
 
 /* A location URI (RFC 5985 locationURI) and when it stops being valid. */
 struct location_uri {
@@ -112,6 +114,10 @@ struct location {
 	struct geo geo;	   /* geo.shape GEO_NONE: no geodetic location */
 	char *method;	   /* IANA method token: "Wiremap", "LLDP-MED", ... */
 	char *provided_by; /* who determined it (a LIS host, a switch) */
+	/* the elements of the gp:provided-by received from the LIS, each
+	 * declaring its namespaces (RFC 4119: elements from another
+	 * namespace); written back into the PIDF-LO as they came */
+	char *provided_by_xml;
 	time_t obtained_at;
 	time_t expires;
 	bool validated; /* the provider vouches for it (not typed in) */
@@ -181,6 +187,16 @@ int location_set_method(struct location *loc, const char *method);
 int location_set_provided_by(struct location *loc, const char *text);
 int location_set_elin(struct location *loc, const char *elin);
 
+/*
+ * Set provided_by_xml to a copy of xml (NULL or "" clears it): one or
+ * more elements, each in a namespace other than RFC 4119's geopriv10
+ * (the schema's ##other), declaring every prefix it uses, at most
+ * LOCATION_PROVIDER_XML_MAX bytes, without DOCTYPE, processing
+ * instructions or text outside the elements.  EINVAL otherwise: what is
+ * kept can go into a PIDF-LO unchecked.
+ */
+int location_set_provided_by_xml(struct location *loc, const char *xml);
+
 /* Append a copy of a location URI (no whitespace or control characters,
  * at most LOCATION_URI_LEN_MAX).  EOVERFLOW once LOCATION_URI_MAX are
  * held, EINVAL for a malformed URI. */
@@ -192,7 +208,7 @@ bool location_text_valid(const char *s, size_t len);
 
 /*
  * Add the record to od as the keys source, civic, geo, method,
- * provided_by, obtained_at, expires, validated, uris and elin.  Unset
+ * provided_by, provided_by_xml, obtained_at, expires, validated, uris and elin.  Unset
  * values are JSON null; civic is an object keyed by RFC 5139 element
  * names; geo an object with shape, crs (4326/4979), lat, lon, alt, radius,
  * ... and points ([[lat, lon(, alt)], ...]) in degrees and metres, south
@@ -203,13 +219,24 @@ bool location_text_valid(const char *s, size_t len);
  */
 int location_json_encode(struct odict *od, const struct location *loc);
 
+/* Longest text location_num_format() writes, with its NUL. */
+#define LOCATION_NUM_LEN 40
+
 /*
- * Add v as a JSON number that prints right to six decimals: libre writes
- * doubles with %f, which truncates (47.3 would come out as 47.299999), so
- * half a unit of the sixth decimal is added away from zero.  For every
- * coordinate and distance locphone puts into JSON.
+ * Write v in plain decimal ("47.640068", "-122.129858", "15") with the
+ * digits it was given: rounded to 15 significant digits (at most 17
+ * decimals), trailing zeros dropped.  A number read from text of up to
+ * 15 significant digits comes out as that text (up to trailing zeros),
+ * independent of the C locale.  EINVAL for values that are not finite or
+ * beyond +-1e15.
  */
+int location_num_format(char *buf, size_t size, double v);
+
+/* Add v as a JSON number (ODICT_DOUBLE).  Print such dictionaries with
+ * json_out_odict() (ctlproto.h), which writes location_num_format()'s digits; libre's
+ * json_encode_odict() cuts every double to six decimals. */
 int location_json_number_add(struct odict *od, const char *key, double v);
+
 
 /*
  * Read a record written by location_json_encode() (saved state).  Every

@@ -7,15 +7,81 @@
 #include "location.h"
 #include "rfc3339.h"
 
-/*
- * libre prints ODICT_DOUBLE with "%f", which truncates to six decimals
- * (47.3 comes out as 47.299999).  Adding half a unit of the sixth decimal
- * turns the truncation into rounding to nearest.
- */
+static const uint64_t pow10_u64[] = {
+	1ull,
+	10ull,
+	100ull,
+	1000ull,
+	10000ull,
+	100000ull,
+	1000000ull,
+	10000000ull,
+	100000000ull,
+	1000000000ull,
+	10000000000ull,
+	100000000000ull,
+	1000000000000ull,
+	10000000000000ull,
+	100000000000000ull,
+	1000000000000000ull,
+	10000000000000000ull,
+	100000000000000000ull,
+};
+
+#define NUM_SIG_DIGITS	 15
+#define NUM_MAX_DECIMALS 17
+
+int location_num_format(char *buf, size_t size, double v)
+{
+	const double a = fabs(v);
+	char frac[NUM_MAX_DECIMALS + 1];
+	uint64_t mag, ip, fp;
+	int e = 0, d, i;
+
+	if (!buf || !isfinite(v) || a > 1e15)
+		return EINVAL;
+
+	/* e: the decimal exponent of the leading digit */
+	if (a >= 1.0) {
+		while (e < 15 && a >= (double)pow10_u64[e + 1])
+			e++;
+	} else if (a > 0.0) {
+		while (e > -NUM_MAX_DECIMALS && a * (double)pow10_u64[-e] < 1.0)
+			e--;
+	}
+
+	d = NUM_SIG_DIGITS - 1 - e;
+	if (d < 0)
+		d = 0;
+	if (d > NUM_MAX_DECIMALS)
+		d = NUM_MAX_DECIMALS;
+
+	/* a decimal of <= 15 digits, as its nearest double, scaled: the
+	 * product is within 0.25 of the integer, so rounding finds it */
+	mag = (uint64_t)llround(a * (double)pow10_u64[d]);
+	ip = mag / pow10_u64[d];
+	fp = mag % pow10_u64[d];
+
+	for (i = d - 1; i >= 0; i--) {
+		frac[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	frac[d] = '\0';
+	for (i = d - 1; i >= 0 && frac[i] == '0'; i--)
+		frac[i] = '\0';
+
+	if (re_snprintf(buf, size, "%s%llu%s%s", v < 0 && mag ? "-" : "",
+			(unsigned long long)ip, frac[0] ? "." : "", frac) < 0)
+		return EINVAL;
+
+	return 0;
+}
+
 int location_json_number_add(struct odict *od, const char *key, double v)
 {
-	return odict_entry_add(od, key, ODICT_DOUBLE, v + copysign(0.5e-6, v));
+	return odict_entry_add(od, key, ODICT_DOUBLE, v);
 }
+
 
 static int add_string_or_null(struct odict *od, const char *key, const char *s)
 {
@@ -261,6 +327,9 @@ int location_json_encode(struct odict *od, const struct location *loc)
 	if (err)
 		return err;
 	err = add_string_or_null(od, "provided_by", loc->provided_by);
+	if (err)
+		return err;
+	err = add_string_or_null(od, "provided_by_xml", loc->provided_by_xml);
 	if (err)
 		return err;
 	err = add_time(od, "obtained_at", loc->obtained_at);
@@ -551,6 +620,11 @@ static int decode_fields(struct location *loc, const struct odict *od,
 	err = read_string(loc, od, "provided_by", location_set_provided_by);
 	if (err)
 		return err;
+	*what = "provided_by_xml";
+	err = read_string(loc, od, "provided_by_xml",
+			  location_set_provided_by_xml);
+	if (err)
+		return err;
 	*what = "elin";
 	err = read_string(loc, od, "elin", location_set_elin);
 	if (err)
@@ -588,6 +662,7 @@ int location_json_decode(struct location *loc, const struct odict *od,
 		{"geo", "bad \"geo\""},
 		{"method", "bad \"method\""},
 		{"provided_by", "bad \"provided_by\""},
+		{"provided_by_xml", "bad \"provided_by_xml\""},
 		{"elin", "bad \"elin\""},
 		{"obtained_at", "bad \"obtained_at\""},
 		{"expires", "bad \"expires\""},

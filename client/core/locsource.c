@@ -1,6 +1,7 @@
 /* locsource: discovery results to HELD requests and location records. */
 
 #include <re.h>
+#include <math.h>
 #include <string.h>
 #include "civic.h"
 #include "civic_validate.h"
@@ -134,6 +135,28 @@ int locsource_request(struct locsource_request *r, const struct netsnap *snap,
 	return 0;
 }
 
+/*
+ * LLDP-MED sends degrees in steps of 2^-25 and metres in steps of 2^-8
+ * (RFC 6225): the 47.6423 typed into the switch arrives as 47.64229998.
+ * The shortest decimal within one step of what arrived is what the
+ * switch was given (one step: whether the switch rounded or truncated),
+ * so that is what the record keeps.
+ */
+static double fixed_point_decimal(double v, double step)
+{
+	double scale = 1.0;
+	int d;
+
+	for (d = 0; d <= 9; d++, scale *= 10.0) {
+		const double r = round(v * scale) / scale;
+
+		if (fabs(r - v) <= step)
+			return r;
+	}
+
+	return v;
+}
+
 int locsource_from_lldp(struct location *loc, const struct lldp_frame *f,
 			time_t now)
 {
@@ -158,11 +181,14 @@ int locsource_from_lldp(struct location *loc, const struct lldp_frame *f,
 		const struct lldp_med_coord *c = &f->med.coord;
 
 		loc->geo.shape = GEO_POINT;
-		loc->geo.pos.lat = c->latitude;
-		loc->geo.pos.lon = c->longitude;
+		loc->geo.pos.lat =
+			fixed_point_decimal(c->latitude, ldexp(1.0, -25));
+		loc->geo.pos.lon =
+			fixed_point_decimal(c->longitude, ldexp(1.0, -25));
 		if (c->alt_type == LLDP_MED_ALT_METRES) {
 			loc->geo.crs = GEO_CRS_3D;
-			loc->geo.pos.alt = c->altitude;
+			loc->geo.pos.alt = fixed_point_decimal(c->altitude,
+							       ldexp(1.0, -8));
 		} else {
 			loc->geo.crs = GEO_CRS_2D;
 		}

@@ -43,8 +43,9 @@ struct pidf_params {
 				  element ids unique per call */
 	time_t timestamp;	 /* dm:timestamp; 0: loc->obtained_at */
 	time_t retention_expiry; /* gbp:retention-expiry */
-	bool retransmission_allowed; /* gbp:retransmission-allowed; "yes"
-					for emergency calls */
+	bool retransmission_allowed; /* gbp:retransmission-allowed, written
+					"true"/"false"; true for emergency
+					calls */
 
 	/* PIDF_PROFILE_MICROSOFT only; the extension element is written
 	 * when conference_uri or location_policy_tag is set */
@@ -56,9 +57,10 @@ struct pidf_params {
 /*
  * Append a PIDF-LO document for loc to mb.  The same input gives the same
  * bytes.  RFC 5491 profile: one dm:device per location (the civic address
- * first, then the geodetic shape), each with its own gp:geopriv holding
- * gp:location-info, gp:usage-rules, gp:method and gp:provided-by when
- * known, then dm:deviceID and dm:timestamp.  Microsoft profile: one tuple
+ * first, then the geodetic shape; a tuple each when there is no
+ * device_id, which dm:device requires), each with its own gp:geopriv holding
+ * gp:location-info, gp:usage-rules, gp:method and gp:provided-by (the
+ * record's provided_by_xml, left out without it), then dm:deviceID and dm:timestamp.  Microsoft profile: one tuple
  * with the civic address (or, lacking one, the shape) in
  * status/gp:geopriv, then the ms:msftE911PidfExtn element and timestamp.
  * Returns 0; ENOENT if loc holds neither civic nor geodetic location;
@@ -75,7 +77,8 @@ int pidf_build(struct mbuf *mb, const struct location *loc,
  * first dm:person; whichever of civic/geodetic that element lacks is
  * taken from later elements of the same kind (alternative descriptions
  * of the same place, RFC 5491 rule 2).  Fills civic, geo (every RFC 5491
- * shape, confidence), method, provided_by (its text), obtained_at (the
+ * shape, confidence), method, provided_by (its text) and provided_by_xml
+ * (its elements, when they can go out valid), obtained_at (the
  * element's timestamp) and usage; source, validated, expires, elin and
  * uris stay empty for the caller to set.
  *

@@ -112,10 +112,11 @@ static void write_geopriv(struct xmlw *x, const struct location *loc,
 	}
 	xmlw_end(x);
 
-	/* RFC 6442 erratum 4236: "yes"/"no", not xs:boolean words */
+	/* RFC 4119's schema types it xs:boolean; the "yes"/"no" of its
+	 * prose and examples (errata 1535, 1771) fails validation */
 	xmlw_start(x, "gp:usage-rules");
 	xmlw_elem(x, "gbp:retransmission-allowed",
-		  p->retransmission_allowed ? "yes" : "no");
+		  p->retransmission_allowed ? "true" : "false");
 	if (p->retention_expiry)
 		write_time(x, "gbp:retention-expiry", p->retention_expiry);
 	xmlw_end(x);
@@ -123,29 +124,58 @@ static void write_geopriv(struct xmlw *x, const struct location *loc,
 	if (loc->method)
 		xmlw_elem(x, "gp:method", loc->method);
 
-	/* RFC 6442's examples put plain text here; whether the RFC 4119
-	 * schema wants element content instead is [U] */
-	if (loc->provided_by)
-		xmlw_elem(x, "gp:provided-by", loc->provided_by);
+	/* RFC 4119: provided-by holds elements of another namespace, so
+	 * only the LIS's elements as received go here; a provider known
+	 * only as text (a switch's name, a LIS URL) is left out */
+	if (loc->provided_by_xml) {
+		xmlw_start(x, "gp:provided-by");
+		xmlw_raw(x, loc->provided_by_xml);
+		xmlw_end(x);
+	}
 
 	xmlw_end(x);
 }
 
+/* RFC 4119's form: tuple/status/gp:geopriv, then the tuple's
+ * timestamp. */
+static void write_tuple(struct xmlw *x, const struct location *loc,
+			struct parts parts, const struct pidf_params *p,
+			time_t ts, unsigned idx)
+{
+	char id[ID_SEED_MAX + 16];
+
+	make_id(id, sizeof(id), "t", p->id_seed, idx);
+
+	xmlw_start(x, "tuple");
+	xmlw_attr(x, "id", id);
+	xmlw_start(x, "status");
+	write_geopriv(x, loc, parts, p);
+	xmlw_end(x);
+	if (ts)
+		write_time(x, "timestamp", ts);
+	xmlw_end(x);
+}
+
 /* RFC 5491: measured location goes in dm:device, then dm:deviceID and
- * dm:timestamp (RFC 4479 order). */
+ * dm:timestamp (RFC 4479 order).  RFC 4479's schema requires the
+ * deviceID: without one the location goes in a tuple instead. */
 static void write_device(struct xmlw *x, const struct location *loc,
 			 struct parts parts, const struct pidf_params *p,
 			 time_t ts, unsigned idx)
 {
 	char id[ID_SEED_MAX + 16];
 
+	if (!p->device_id) {
+		write_tuple(x, loc, parts, p, ts, idx);
+		return;
+	}
+
 	make_id(id, sizeof(id), "d", p->id_seed, idx);
 
 	xmlw_start(x, "dm:device");
 	xmlw_attr(x, "id", id);
 	write_geopriv(x, loc, parts, p);
-	if (p->device_id)
-		xmlw_elem(x, "dm:deviceID", p->device_id);
+	xmlw_elem(x, "dm:deviceID", p->device_id);
 	if (ts)
 		write_time(x, "dm:timestamp", ts);
 	xmlw_end(x);
@@ -203,7 +233,7 @@ static void write_root(struct xmlw *x, const struct location *loc,
 
 	xmlw_start(x, "presence");
 	xmlw_attr(x, "xmlns", PIDF_NS_PIDF);
-	if (!ms)
+	if (!ms && p->device_id)
 		xmlw_attr(x, "xmlns:dm", PIDF_NS_DM);
 	xmlw_attr(x, "xmlns:gp", PIDF_NS_GP);
 	xmlw_attr(x, "xmlns:gbp", PIDF_NS_GBP);

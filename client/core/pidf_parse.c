@@ -199,7 +199,8 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 			continue;
 
 		if (0 == strcmp(name, "retransmission-allowed")) {
-			/* "yes"/"no" (erratum 4236); xs:boolean seen too */
+			/* the schema's xs:boolean, and the "yes"/"no" of
+			 * RFC 4119's prose that LISes send */
 			if (xmlutil_text(buf, sizeof(buf), n))
 				buf[0] = '\0';
 			if (!strcmp(buf, "yes") || !strcmp(buf, "true") ||
@@ -221,6 +222,28 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 	return 0;
 }
 
+/*
+ * The elements of gp:provided-by as received, to go back out in the
+ * PIDF-LO we send (RFC 4119: elements from another namespace).  Whatever
+ * could not go out valid (text only, elements in no namespace, too big,
+ * an undeclared prefix) is dropped here: the text stays in provided_by.
+ * Only ENOMEM is an error.
+ */
+static int read_provider_xml(struct location *loc, const xmlNode *pb)
+{
+	char *xml = NULL;
+	int err;
+
+	err = xmlutil_foreign_dump(&xml, pb, PIDF_NS_GP,
+				   LOCATION_PROVIDER_XML_MAX);
+	if (err)
+		return err == ENOMEM ? ENOMEM : 0;
+
+	err = location_set_provided_by_xml(loc, xml);
+	mem_deref(xml);
+	return err == ENOMEM ? ENOMEM : 0;
+}
+
 static int read_provenance(struct location *loc, const xmlNode *gp,
 			   const char **errmsg)
 {
@@ -238,14 +261,19 @@ static int read_provenance(struct location *loc, const xmlNode *gp,
 				    "bad gp:method");
 	}
 
+	/* who located it never costs the location: text too long is cut
+	 * (at a character), anything unusable dropped */
 	n = xmlutil_child(gp, PIDF_NS_GP, "provided-by");
 	if (n) {
 		err = xmlutil_text(buf, sizeof(buf), n);
-		if (!err)
+		if (!err || err == EOVERFLOW)
 			err = location_set_provided_by(loc, buf);
+		if (err == ENOMEM)
+			return fail(errmsg, ENOMEM, "out of memory");
+
+		err = read_provider_xml(loc, n);
 		if (err)
-			return fail(errmsg, err == ENOMEM ? ENOMEM : EBADMSG,
-				    "bad gp:provided-by");
+			return fail(errmsg, err, "out of memory");
 	}
 
 	return read_usage(&loc->usage, gp, errmsg);

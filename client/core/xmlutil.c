@@ -355,6 +355,150 @@ int xmlutil_attr(char *buf, size_t size, const xmlNode *n, const char *name)
 	return err;
 }
 
+static bool name_bound(const xmlChar *name, const xmlNs *ns)
+{
+	/* libxml2 keeps an undeclared prefix in the name, without ns */
+	return ns || !strchr((const char *)name, ':');
+}
+
+/* Elements and text only, every prefix bound, to any depth the parser
+ * allowed. */
+static bool subtree_clean(const xmlNode *n)
+{
+	const xmlAttr *a;
+
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE)
+			continue;
+		if (n->type != XML_ELEMENT_NODE || !name_bound(n->name, n->ns))
+			return false;
+		for (a = n->properties; a; a = a->next) {
+			if (!name_bound(a->name, a->ns))
+				return false;
+		}
+		if (!subtree_clean(n->children))
+			return false;
+	}
+
+	return true;
+}
+
+static bool is_foreign(const xmlNode *n, const char *own_ns)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       n->ns->href[0] && strcmp((const char *)n->ns->href, own_ns);
+}
+
+/* RFC 4119's namespace: provided-by content must come from another */
+#define GEOPRIV10_NS "urn:ietf:params:xml:ns:pidf:geopriv10"
+
+bool xmlutil_foreign_valid(const char *s, size_t len)
+{
+	static const char open[] = "<r>", close[] = "</r>";
+	const xmlNode *n;
+	xmlDoc *doc = NULL;
+	struct mbuf *mb;
+	bool ok = false, any = false;
+
+	if (!s || !len || !location_text_valid(s, len) || memchr(s, 0, len))
+		return false;
+
+	mb = mbuf_alloc(len + sizeof(open) + sizeof(close));
+	if (!mb)
+		return false;
+
+	/* the wrapper has no namespace declarations: each element must
+	 * declare its own, as xmlutil_foreign_dump() writes them; a
+	 * fragment that closed the wrapper early leaves the document
+	 * malformed */
+	if (mbuf_write_str(mb, open) ||
+	    mbuf_write_mem(mb, (const uint8_t *)s, len) ||
+	    mbuf_write_str(mb, close))
+		goto out;
+
+	if (xmlutil_parse(&doc, mb->buf, mb->end, mb->end, NULL))
+		goto out;
+
+	n = xmlDocGetRootElement(doc);
+	if (!n || n->next || n->prev)
+		goto out;
+	for (n = n->children; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE) {
+			const xmlChar *c;
+
+			for (c = n->content; c && *c; c++) {
+				if (!is_space(*c))
+					goto out;
+			}
+			continue;
+		}
+		if (!is_foreign(n, GEOPRIV10_NS))
+			goto out;
+		any = true;
+	}
+
+	ok = any && subtree_clean(xmlDocGetRootElement(doc)->children);
+
+out:
+	if (doc)
+		xmlFreeDoc(doc);
+	mem_deref(mb);
+	return ok;
+}
+
+int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
+			 size_t max)
+{
+	xmlBuffer *buf = NULL;
+	xmlDoc *doc = NULL;
+	const xmlNode *n;
+	bool any = false;
+	int err = 0;
+
+	if (!strp || !parent || !own_ns)
+		return EINVAL;
+
+	buf = xmlBufferCreate();
+	doc = xmlNewDoc(BAD_CAST "1.0");
+	if (!buf || !doc) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	for (n = parent->children; n && !err; n = n->next) {
+		xmlNode *copy;
+
+		if (!is_foreign(n, own_ns))
+			continue;
+
+		/* a copy outside the original tree declares, on itself,
+		 * every namespace it uses that an ancestor declared */
+		copy = xmlDocCopyNode((xmlNode *)n, doc, 1);
+		if (!copy) {
+			err = ENOMEM;
+			break;
+		}
+		if (xmlNodeDump(buf, doc, copy, 0, 0) < 0)
+			err = ENOMEM;
+		xmlFreeNode(copy);
+		any = true;
+		if (!err && (size_t)xmlBufferLength(buf) > max)
+			err = EOVERFLOW;
+	}
+
+	if (!err && !any)
+		err = ENOENT;
+	if (!err)
+		err = str_dup(strp, (const char *)xmlBufferContent(buf));
+
+out:
+	if (doc)
+		xmlFreeDoc(doc);
+	if (buf)
+		xmlBufferFree(buf);
+	return err;
+}
+
 /* The writer. */
 
 void xmlw_fail(struct xmlw *x, int err)
@@ -423,6 +567,18 @@ void xmlw_text(struct xmlw *x, const char *text)
 {
 	if (value_ok(x, text))
 		check(x, xmlTextWriterWriteString(x->w, BAD_CAST text));
+}
+
+void xmlw_raw(struct xmlw *x, const char *xml)
+{
+	if (x->err)
+		return;
+	if (!xml || !xmlutil_foreign_valid(xml, strlen(xml))) {
+		xmlw_fail(x, EINVAL);
+		return;
+	}
+
+	check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST xml));
 }
 
 void xmlw_end(struct xmlw *x)

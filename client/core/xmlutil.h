@@ -47,6 +47,25 @@ int xmlutil_text(char *buf, size_t size, const xmlNode *n);
 int xmlutil_attr(char *buf, size_t size, const xmlNode *n, const char *name);
 
 /*
+ * Serialise the element children of parent that are in a namespace other
+ * than own_ns (RFC 4119 provided-by: ##other), each declaring the
+ * namespaces it uses, into a new string *strp (mem_deref).  Returns 0,
+ * ENOENT if parent has no such child, EOVERFLOW if the text would exceed
+ * max bytes, ENOMEM.
+ */
+int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
+			 size_t max);
+
+/*
+ * True if s (len bytes) is what xmlutil_foreign_dump() produces and may
+ * go into our documents as it is: valid UTF-8, one or more elements each
+ * in a namespace other than RFC 4119's geopriv10, every prefix declared,
+ * nothing but whitespace between them, no comments, processing
+ * instructions or DOCTYPE.
+ */
+bool xmlutil_foreign_valid(const char *s, size_t len);
+
+/*
  * A writer that produces indented UTF-8 XML into an mbuf.  Every text and
  * attribute value is checked (valid UTF-8, no control characters XML 1.0
  * forbids) and escaped.  The calls between xmlw_begin() and xmlw_finish()
@@ -72,6 +91,10 @@ void xmlw_attr(struct xmlw *x, const char *name, const char *value);
 
 /* Escaped text content; EINVAL for bad text. */
 void xmlw_text(struct xmlw *x, const char *text);
+
+/* Markup written as it is: only text xmlutil_foreign_valid() accepts
+ * (EINVAL otherwise). */
+void xmlw_raw(struct xmlw *x, const char *xml);
 
 /* Close the innermost open element. */
 void xmlw_end(struct xmlw *x);

@@ -219,7 +219,7 @@ int ctlclient_request(struct ctlclient *cl, const char *cmd,
 	if (!err && args)
 		err = odict_entry_add(req, "args", ODICT_OBJECT, args);
 	if (!err)
-		err = mbuf_printf(mb, "%H\n", json_encode_odict, req);
+		err = mbuf_printf(mb, "%H\n", json_out_odict, req);
 	if (!err)
 		err = send_all(cl->fd, mb->buf, mb->end);
 	if (err)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "ctlproto.h"
 #include "ctlclient.h"
 #include "locphonectl.h"
 
@@ -167,7 +168,7 @@ static void print_lldp(const struct odict *res)
 		}
 		if (loc && odict_lookup(loc->u.odict, "coordinates"))
 			re_printf("           LLDP-MED coordinates: %H\n",
-				  json_encode_odict,
+				  json_out_odict,
 				  odict_lookup(loc->u.odict, "coordinates")
 					  ->u.odict);
 		if (loc && odict_string(loc->u.odict, "elin"))
@@ -243,7 +244,7 @@ static void print_location(const struct odict *res)
 	}
 	if (geo && geo->type == ODICT_OBJECT) {
 		printf("geo       ");
-		re_printf(" %H\n", json_encode_odict, geo->u.odict);
+		re_printf(" %H\n", json_out_odict, geo->u.odict);
 	}
 	printf("method     %s\n", str_or(res, "method", "-"));
 	printf("provided   %s\n", str_or(res, "provided_by", "-"));
@@ -314,7 +315,7 @@ static void print_policy(const struct odict *res)
 	printf("# user file %s, administrator's file %s\n",
 	       str_or(res, "user_file", "?"), str_or(res, "admin_file", "?"));
 	if (pol && pol->type == ODICT_OBJECT)
-		re_printf("%H\n", json_encode_odict, pol->u.odict);
+		re_printf("%H\n", json_out_odict, pol->u.odict);
 	for (le = diags && diags->type == ODICT_ARRAY ? diags->u.odict->lst.head
 						      : NULL;
 	     le; le = le->next) {
@@ -386,7 +387,7 @@ static void print_result(const char *cmd, const struct odict *res)
 	}
 
 	/* anything else: the JSON itself is the clearest form */
-	re_printf("%H\n", json_encode_odict, res);
+	re_printf("%H\n", json_out_odict, res);
 }
 
 static int print_reply(const char *cmd, const struct odict *reply,
@@ -398,7 +399,7 @@ static int print_reply(const char *cmd, const struct odict *reply,
 	(void)odict_get_boolean(reply, &ok, "ok");
 
 	if (o->json)
-		re_printf("%H\n", json_encode_odict, reply);
+		re_printf("%H\n", json_out_odict, reply);
 
 	if (!ok) {
 		fprintf(stderr, "locphonectl: %s: %s\n", cmd,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include "civic.h"
+#include "ctlproto.h"
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
@@ -258,7 +259,7 @@ static void state_save(const struct locator *l, const struct location *loc)
 	if (!err && !mb)
 		err = ENOMEM;
 	if (!err)
-		err = mbuf_printf(mb, "%H\n", json_encode_odict, od);
+		err = mbuf_printf(mb, "%H\n", json_out_odict, od);
 	if (err)
 		goto out;
 

@@ -7,13 +7,19 @@
 #include "location.h"
 #include "held.h"
 #include "pidf.h"
+#include "xsdcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* both profiles, with and without a device ID */
 	const struct pidf_params p = {
+		.profile = size % 2 ? PIDF_PROFILE_MICROSOFT
+				    : PIDF_PROFILE_RFC5491,
 		.entity = "sip:fuzz@example.com",
+		.device_id = size % 4 < 2 ? "mac:001122334455" : NULL,
+		.conference_uri = size % 3 ? NULL : "sip:desk@example.com",
 		.retransmission_allowed = true,
 	};
 	struct held_response resp;
@@ -38,8 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mb = mbuf_alloc(4096);
 	if (!mb || odict_alloc(&od, 16))
 		abort();
-	if (location_has_value(&resp.loc) && pidf_build(mb, &resp.loc, &p))
-		abort();
+	if (location_has_value(&resp.loc)) {
+		if (pidf_build(mb, &resp.loc, &p))
+			abort();
+		xsdcheck_or_abort(XSDCHECK_PIDF, mb->buf, mb->end);
+	}
 	if (location_json_encode(od, &resp.loc))
 		abort();
 

@@ -6,6 +6,8 @@
 #include "civic.h"
 #include "location.h"
 #include "pidf.h"
+#include "ctlproto.h"
+#include "xsdcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,7 +20,7 @@ static void check_json(const struct location *loc)
 
 	memset(&again, 0, sizeof(again));
 	if (odict_alloc(&od, 16) || location_json_encode(od, loc) ||
-	    re_sdprintf(&text, "%H", json_encode_odict, od) ||
+	    re_sdprintf(&text, "%H", json_out_odict, od) ||
 	    json_decode_odict(&back, 16, text, strlen(text), 8) ||
 	    location_json_decode(&again, back, NULL))
 		abort();
@@ -57,7 +59,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mb = mbuf_alloc(4096);
 	if (!mb || pidf_build(mb, &loc, &p))
 		abort();
+	xsdcheck_or_abort(XSDCHECK_PIDF, mb->buf, mb->end);
 	if (pidf_parse(&again, mb->buf, mb->end, NULL))
+		abort();
+
+	/* provided-by goes out as the LIS's elements only: its text comes
+	 * back as theirs (or not at all) */
+	if ((loc.provided_by_xml != NULL) != (again.provided_by_xml != NULL))
+		abort();
+	if (location_set_provided_by(&loc, again.provided_by))
 		abort();
 	if (!location_equal(&loc, &again))
 		abort();

@@ -25,6 +25,8 @@ RECORD = {
             "lon": -122.129858, "radius": 30},
     "method": "Wiremap",
     "provided_by": "lis.example.com",
+    "provided_by_xml": '<lis:provider xmlns:lis="urn:example:lis">'
+                       '<lis:name>lis.example.com</lis:name></lis:provider>',
     "obtained_at": "2024-05-01T12:00:00Z",
     "expires": "2099-05-02T12:00:00Z",  # fresh: a stale one is refreshed
     "validated": True,
@@ -551,8 +553,11 @@ def test_preview():
                           f"Content-ID: <{aor}>",
                           "<ca:HNO>3910</ca:HNO>", "<tuple id="):
                 check(words in out, f"{words!r} in the preview:\n{out}")
-            rc, out, err = eng.cli("--json", "emergency", "preview")
-            check(rc == 0 and '"pidf"' in out, "JSON preview")
+            psapcheck.check_preview(eng, "<ca:HNO>3910</ca:HNO>",
+                                    'xmlns:lis="urn:example:lis"')
+            # geodetic only, in the Microsoft form too
+            set_location(eng.ctl(), RECORD_GEO)
+            psapcheck.check_preview(eng, "<gml:Point", "-33.856784")
         finally:
             eng.stop()
             pbx.stop()

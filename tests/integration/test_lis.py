@@ -18,6 +18,7 @@ import sys
 from lphelp import (Engine, LisSim, Topology, Workdir, check, make_test_ca,
                     need, need_root, run, sh, wait_for)
 from test_lldp_switch import Switch
+import psapcheck
 
 LIS_IP = "10.77.0.1"
 
@@ -66,7 +67,9 @@ class Site:
                      "lis_timeout_ms 1500\n" + conf)
 
     def start(self, wd, conf=None):
-        self.eng = Engine(wd, "", netns=self.phone,
+        # an account that never registers: enough for the preview
+        self.eng = Engine(wd, "<sip:alice@10.77.0.1>;regint=0\n",
+                          netns=self.phone,
                           conf=self.conf if conf is None else conf)
         return self.eng.ctl()
 
@@ -110,6 +113,9 @@ def test_lis_answers_and_fails_over():
                   "background queries ask for dispatch precision")
             rc, out, err = s.eng.cli("location")
             check(rc == 0 and "3105" in out, f"locphonectl location: {out}")
+            # civic from the LIS: valid, with the LIS's own provided-by
+            psapcheck.check_preview(s.eng, "<ca:ROOM>3105</ca:ROOM>",
+                                    'xmlns:sim="urn:x-locphone:lis-sim"')
 
             # another switch port: the other address, after one debounce
             ctl.events.clear()
@@ -152,6 +158,11 @@ def test_wrong_certificate_refused():
                           lambda l: "could not be reached" in l["reason"])
             check("certificate" in loc["reason"].lower(),
                   f"the refusal is reported: {loc['reason']}")
+            # civic from LLDP-MED: valid, no provided-by (only a name)
+            pidf = psapcheck.check_preview(
+                s.eng, "<ca:LOC>from the switch</ca:LOC>",
+                "<gp:method>LLDP-MED</gp:method>")
+            check("provided-by" not in pidf, "no provided-by text")
             check(all(e["answer"] != "locationResponse"
                       for e in s.lis1.log_entries(held_only=True)),
                   "no answer was taken from the untrusted LIS")

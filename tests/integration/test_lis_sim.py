@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lphelp import (LIS_SIM, Failure, LisSim, Workdir, check,  # noqa: E402
                     make_test_ca, need, run)
+import psapcheck  # noqa: E402
 
 HELD = "urn:ietf:params:xml:ns:geopriv:held"
 HELD_ID = "urn:ietf:params:xml:ns:geopriv:held:id"
@@ -118,6 +119,9 @@ def held(body, url=None, **kw):
     status, ctype, data = http_call(url or ctx["sim"].url, body, **kw)
     check(status == 200, f"HTTP {status}: {data[:300]!r}")
     check(ctype == "application/held+xml", f"Content-Type {ctype}")
+    # a valid HELD response (RFC 5985 with the PIDF-LO schemas)
+    psapcheck.check_schema(data.decode(), "held-response",
+                           "the simulator's answer")
     return ET.fromstring(data)
 
 
@@ -251,7 +255,7 @@ def test_response_content():
                          "PC": "98052"}, f"civic {civic(doc)}")
     gp = geopriv(doc)
     check(gp.findtext("gp:usage-rules/gbp:retransmission-allowed",
-                      namespaces=NS) == "yes", "retransmission-allowed")
+                      namespaces=NS) == "true", "retransmission-allowed")
     check(gp.findtext("gp:provided-by/sim:provider/sim:name",
                       namespaces=NS) == "locphone-lis-sim", "provided-by")
     device = doc.find("pidf:presence/dm:device", NS)
@@ -286,6 +290,8 @@ def test_https_and_location_uri():
     status, ctype, data = http_call(uri)
     check(status == 200 and ctype == "application/pidf+xml",
           f"dereference: {status} {ctype}")
+    psapcheck.check_schema(data.decode(), "pidf",
+                           "the dereferenced PIDF-LO")
     pidf = ET.fromstring(data)
     check(pidf.tag == f"{{{NS['pidf']}}}presence", "not a presence")
     check(pidf.get("entity") == doc.find("pidf:presence", NS).get("entity"),
@@ -410,6 +416,8 @@ def test_bad_requests():
                                         method=method)
         check(status == 200 and rtype == "application/held+xml",
               f"{what}: HTTP {status} {rtype}")
+        psapcheck.check_schema(data.decode(), "held-response",
+                               f"{what}: the error document")
         got = error_code(ET.fromstring(data))
         check(got == code, f"{what}: {got}, expected {code}")
         entry = last_log()

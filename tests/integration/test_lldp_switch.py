@@ -14,6 +14,7 @@ import sys
 
 from lphelp import (Engine, Failure, Topology, Workdir, check, need,
                     need_root, run, sh, wait_for)
+import psapcheck
 
 
 class Switch:
@@ -92,7 +93,9 @@ def test_switch_locations_and_link_changes():
                                ns=switch))[0]["address"]
         with Workdir() as wd:
             sw = Switch(wd, switch, "sw0")
-            eng = Engine(wd, "", netns=phone)
+            # an account that never registers: enough for the preview
+            eng = Engine(wd, "<sip:alice@10.77.0.1>;regint=0\n",
+                         netns=phone)
             try:
                 ctl = eng.ctl()
 
@@ -132,6 +135,20 @@ def test_switch_locations_and_link_changes():
                       abs(c["altitude"] - 40) < 0.01 and
                       c["altitude_type"] == "metres" and
                       c["datum"] == "WGS84", f"coordinates: {c}")
+
+                # civic and geodetic from LLDP-MED: a valid PIDF-LO, the
+                # coordinates with the digits the switch was given
+                def loc_geo():
+                    loc = ctl.request("location")["result"]
+                    return loc if loc.get("geo") else None
+                geo = wait_for(loc_geo, 15, "the switch's coordinates "
+                               "in the location")["geo"]
+                check(geo["shape"] == "Point" and geo["crs"] == 4979 and
+                      geo["lat"] == 47.6423 and geo["lon"] == -122.1391,
+                      f"location keeps the switch's digits: {geo}")
+                psapcheck.check_preview(
+                    eng, "<ca:FLR>3</ca:FLR>",
+                    "<gml:pos>47.6423 -122.1391 40</gml:pos>")
 
                 sw.configure("elin", "2065551212")
                 n = wait_for(has("elin"), 15, "ELIN")

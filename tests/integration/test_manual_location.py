@@ -15,6 +15,7 @@ import sys
 
 from lphelp import (Engine, LisSim, Sipp, Topology, Workdir, check,
                     make_test_ca, need, need_root, run, sh, wait_for)
+import psapcheck
 
 HOME_GW = "10.77.0.1"
 HOTEL_GW = "10.88.0.1"
@@ -250,10 +251,22 @@ def test_emergency_call_carries_manual():
                            conf="location_required yes\n")
             ctl = s.eng.ctl()
             place(ctl, lambda r: r["vpn"])
-            rc, out, err = s.eng.cli("location", "set", *ADDRESS)
+            # with coordinates typed in: their digits are kept
+            # (issue 11 item 8: not 47.640067 / 47.6400675)
+            rc, out, err = s.eng.cli("location", "set", *ADDRESS, "--lat",
+                                     "47.640068", "--lon", "-122.129858")
             check(rc == 0, f"set: {err}")
             ctl.wait_event("location.changed",
                            pred=lambda e: e["source"] == "manual")
+            rc, out, err = s.eng.cli("--json", "location")
+            check(rc == 0 and '"lat":47.640068,"lon":-122.129858' in out,
+                  f"locphonectl --json location keeps the digits: {out}")
+            geo = ctl.request("location")["result"]["geo"]
+            check(geo["lat"] == 47.640068 and geo["lon"] == -122.129858,
+                  f"location keeps the digits: {geo}")
+            psapcheck.check_preview(
+                s.eng, "<ca:HNO>1</ca:HNO>", "<gp:method>Manual</gp:method>",
+                "<gml:pos>47.640068 -122.129858</gml:pos>")
             r = ctl.request("dial", {"number": "911"})
             check(r["ok"], f"dial: {r}")
             ev = ctl.wait_event("emergency.started")
@@ -267,6 +280,7 @@ def test_emergency_call_carries_manual():
                 psap.stop()
             s.close()
         invite = psap.requests("INVITE")[0]
+        check(psapcheck.pidf_part(invite), "the INVITE carries a PIDF-LO")
         check("<gp:method>Manual</gp:method>" in invite and
               "<ca:HNO>1</ca:HNO>" in invite and
               "<ca:country>US</ca:country>" in invite,

@@ -5,9 +5,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <re.h>
+#include <math.h>
 #include <string.h>
 #include "civic.h"
 #include "location.h"
+#include "ctlproto.h"
 #include "rfc3339.h"
 #include "locsample.h"
 
@@ -220,7 +222,7 @@ static void json_round_trip_text(struct location *out,
 
 	assert_int_equal(0, odict_alloc(&od, 16));
 	assert_int_equal(0, location_json_encode(od, in));
-	assert_true(re_snprintf(text, size, "%H", json_encode_odict, od) > 0);
+	assert_true(re_snprintf(text, size, "%H", json_out_odict, od) > 0);
 
 	assert_int_equal(0,
 			 json_decode_odict(&back, 16, text, strlen(text), 8));
@@ -243,6 +245,14 @@ static void json_round_trip_every_shape(void **state)
 		struct location in, out;
 
 		locsample_record(&in, &gv[i]);
+		/* the LIS's provided-by elements travel too (the e911
+		 * module gets the record as JSON) */
+		if (i % 2)
+			assert_int_equal(0,
+					 location_set_provided_by_xml(
+						 &in, "<p:x xmlns:p=\"urn:p\" "
+						      "a=\"1/2\">\"q\" &amp; "
+						      "\xc3\xbc</p:x>"));
 		json_round_trip_text(&out, &in, text, sizeof(text));
 		assert_true(location_equal(&in, &out));
 		location_reset(&in);
@@ -250,11 +260,75 @@ static void json_round_trip_every_shape(void **state)
 	}
 }
 
+/* Numbers keep the digits they were given (issue 11 item 8). */
+static void numbers_keep_their_digits(void **state)
+{
+	static const struct {
+		double v;
+		const char *text;
+	} cases[] = {
+		{47.640068, "47.640068"},
+		{-122.129858, "-122.129858"},
+		{47.6400675, "47.6400675"},
+		{-89.99999999, "-89.99999999"},
+		{38.897730123456, "38.897730123456"},
+		{0.1 + 0.2, "0.3"},
+		{47.3, "47.3"},
+		{15, "15"},
+		{0, "0"},
+		{-0.0, "0"},
+		{0.00000001, "0.00000001"},
+		{8848.86, "8848.86"},
+		{-428.5, "-428.5"},
+		{5.0e7, "50000000"},
+		{123456789.123456, "123456789.123456"},
+	};
+	struct odict *od = NULL, *back = NULL;
+	char buf[LOCATION_NUM_LEN], *text = NULL;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(
+			0, location_num_format(buf, sizeof(buf), cases[i].v));
+		assert_string_equal(cases[i].text, buf);
+	}
+	assert_int_equal(EINVAL, location_num_format(buf, sizeof(buf), NAN));
+	assert_int_equal(EINVAL,
+			 location_num_format(buf, sizeof(buf), INFINITY));
+	assert_int_equal(EINVAL, location_num_format(buf, sizeof(buf), 2e15));
+
+	/* JSON out, through libre's decoder, out again: the same text */
+	assert_int_equal(0, odict_alloc(&od, 8));
+	assert_int_equal(0, location_json_number_add(od, "lat", 47.640068));
+	assert_int_equal(0, location_json_number_add(od, "lon", -122.129858));
+	assert_int_equal(0, location_json_number_add(od, "alt", 40));
+	assert_int_equal(0, odict_entry_add(od, "inf", ODICT_DOUBLE, INFINITY));
+	assert_int_equal(0, re_sdprintf(&text, "%H", json_out_odict, od));
+	assert_string_equal("{\"lat\":47.640068,\"lon\":-122.129858,"
+			    "\"alt\":40.0,\"inf\":null}",
+			    text);
+	assert_int_equal(0, json_decode_odict(&back, 8, text, strlen(text), 8));
+	assert_true(odict_lookup(back, "lat")->u.dbl == 47.640068);
+	assert_true(odict_lookup(back, "lon")->u.dbl == -122.129858);
+	text = mem_deref(text);
+	assert_int_equal(0, re_sdprintf(&text, "%H", json_out_odict, back));
+	assert_string_equal("{\"lat\":47.640068,\"lon\":-122.129858,"
+			    "\"alt\":40.0,\"inf\":null}",
+			    text);
+
+	mem_deref(text);
+	mem_deref(back);
+	mem_deref(od);
+}
+
 static void json_keys_and_values(void **state)
 {
 	static const char *const keys[] = {
-		"source",      "civic",	  "geo",       "method", "provided_by",
-		"obtained_at", "expires", "validated", "uris",	 "elin"};
+		"source",      "civic",	      "geo",
+		"method",      "provided_by", "provided_by_xml",
+		"obtained_at", "expires",     "validated",
+		"uris",	       "elin"};
 	struct geo gv[LOCSAMPLE_SHAPES];
 	size_t n = ARRAY_SIZE(gv), i;
 	static char text[4096];
@@ -266,11 +340,11 @@ static void json_keys_and_values(void **state)
 	locsample_record(&in, &gv[1]); /* 3D point 47.3, -122.13, 12.5 */
 	json_round_trip_text(&out, &in, text, sizeof(text));
 
-	/* south/west negative, six decimals (47.3 must not come out as
-	 * libre's truncated 47.299999) */
+	/* south/west negative, the digits given (47.3 must not come out
+	 * as libre's truncated 47.299999) */
 	assert_non_null(strstr(text, "\"geo\":{\"shape\":\"Point\","
-				     "\"crs\":4979,\"lat\":47.300000,"
-				     "\"lon\":-122.130000,\"alt\":12.500000}"));
+				     "\"crs\":4979,\"lat\":47.3,"
+				     "\"lon\":-122.13,\"alt\":12.5}"));
 	assert_non_null(strstr(text, "\"source\":\"lis\""));
 	assert_non_null(strstr(text, "\"civic\":{\"country\":\"US\","
 				     "\"A1\":\"WA\""));
@@ -327,6 +401,15 @@ static void json_decode_refusals(void **state)
 		{"{\"source\":\"lis\",\"uris\":[{\"uri\":\"a b\"}]}",
 		 "bad \"uris\""},
 		{"{\"source\":\"lis\",\"elin\":\"12ab\"}", "bad \"elin\""},
+		/* it would go into the PIDF-LO as it is: text, a missing
+		 * namespace or a broken element are refused */
+		{"{\"source\":\"lis\",\"provided_by_xml\":\"lis.example\"}",
+		 "bad \"provided_by_xml\""},
+		{"{\"source\":\"lis\",\"provided_by_xml\":\"<a>x</a>\"}",
+		 "bad \"provided_by_xml\""},
+		{"{\"source\":\"lis\",\"provided_by_xml\":"
+		 "\"<a xmlns=\\\"urn:a\\\"></gp:provided-by>\"}",
+		 "bad \"provided_by_xml\""},
 	};
 	struct location loc;
 	size_t i;
@@ -363,6 +446,7 @@ int main(void)
 		cmocka_unit_test(geo_validate_cases),
 		cmocka_unit_test(copy_and_equal),
 		cmocka_unit_test(json_round_trip_every_shape),
+		cmocka_unit_test(numbers_keep_their_digits),
 		cmocka_unit_test(json_keys_and_values),
 		cmocka_unit_test(json_decode_refusals),
 	};

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <re.h>
+#include <math.h>
 #include <string.h>
 #include "civic.h"
 #include "lldp.h"
@@ -166,6 +167,53 @@ static void lldp_med_record(void **state)
 	switch_frame(&f, false, false);
 	assert_int_equal(ENOENT, locsource_from_lldp(&loc, &f, 1000));
 	lldp_frame_reset(&f);
+}
+
+/* LLDP-MED's fixed point (2^-25 degrees, 2^-8 m) gives back the digits
+ * the switch was given, whether it rounded or truncated them
+ * (issue 11 item 8). */
+static void lldp_med_digits_kept(void **state)
+{
+	static const struct {
+		double lat, lon, alt;
+	} cases[] = {
+		{47.640068, -122.129858, 40},	    {47.6423, -122.1391, 12.3},
+		{-33.8567844, 151.2152967, -3.75},  {0, -0.0000001, 0.5},
+		{89.9999999, 179.9999999, 8848.86},
+	};
+	struct location loc;
+	struct lldp_frame f;
+	size_t i, k;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (k = 0; k < 2; k++) {
+			double (*fix)(double) = k ? trunc : round;
+
+			switch_frame(&f, false, true);
+			f.med.coord.latitude =
+				ldexp(fix(ldexp(cases[i].lat, 25)), -25);
+			f.med.coord.longitude =
+				ldexp(fix(ldexp(cases[i].lon, 25)), -25);
+			f.med.coord.altitude =
+				ldexp(fix(ldexp(cases[i].alt, 8)), -8);
+			assert_int_equal(0,
+					 locsource_from_lldp(&loc, &f, 1000));
+			if (loc.geo.pos.lat != cases[i].lat ||
+			    loc.geo.pos.lon != cases[i].lon ||
+			    loc.geo.pos.alt != cases[i].alt) {
+				print_error("%.10f %.10f %.4f from %.10f %.10f "
+					    "%.4f\n",
+					    loc.geo.pos.lat, loc.geo.pos.lon,
+					    loc.geo.pos.alt, cases[i].lat,
+					    cases[i].lon, cases[i].alt);
+				fail();
+			}
+			location_reset(&loc);
+			lldp_frame_reset(&f);
+		}
+	}
 }
 
 /* Which sources are there, and what the choice must be. */
@@ -587,6 +635,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_from_office),
+		cmocka_unit_test(lldp_med_digits_kept),
 		cmocka_unit_test(request_with_wifi),
 		cmocka_unit_test(vpn_or_nothing_refused),
 		cmocka_unit_test(lldp_med_record),

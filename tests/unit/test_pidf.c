@@ -44,6 +44,10 @@ static void expected_after_parse(struct location *exp,
 	exp->obtained_at = p->timestamp ? p->timestamp : in->obtained_at;
 	exp->usage.retransmission_allowed = p->retransmission_allowed;
 	exp->usage.retention_expiry = p->retention_expiry;
+	/* provided-by goes out only as the LIS's elements, whose text is
+	 * what comes back */
+	if (!in->provided_by_xml)
+		assert_int_equal(0, location_set_provided_by(exp, NULL));
 }
 
 static void round_trip(const struct location *in)
@@ -84,7 +88,75 @@ static void round_trip_every_shape(void **state)
 	memset(&none, 0, sizeof(none));
 	locsample_record(&loc, &none);
 	round_trip(&loc);
+
+	/* the LIS's provided-by elements come back as they went out */
+	assert_int_equal(0, location_set_provided_by_xml(
+				    &loc, "<p:lis xmlns:p=\"urn:example:p\">"
+					  "<p:name>lis.example.com</p:name>"
+					  "</p:lis>"));
+	assert_int_equal(0, location_set_provided_by(&loc, "lis.example.com"));
+	round_trip(&loc);
 	location_reset(&loc);
+}
+
+/* gp:provided-by from a LIS: its elements kept with their namespaces
+ * (declared on an ancestor in the received document), text alone and
+ * elements that cannot go out dropped, over-size dropped. */
+static void provided_by_kept(void **state)
+{
+	static const char head[] =
+		"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
+		"xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\" "
+		"xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\" "
+		"xmlns:v=\"urn:example:vendor\" entity=\"pres:a@example.com\">"
+		"<tuple id=\"t\"><status><gp:geopriv><gp:location-info>"
+		"<ca:civicAddress><ca:country>US</ca:country>"
+		"</ca:civicAddress></gp:location-info><gp:usage-rules/>"
+		"<gp:provided-by>";
+	static const char tail[] =
+		"</gp:provided-by></gp:geopriv></status></tuple></presence>";
+	static const struct {
+		const char *content;
+		const char *xml; /* provided_by_xml expected, NULL: none */
+	} cases[] = {
+		{"<v:lis v:id=\"7\"><v:name>LIS 1</v:name></v:lis>",
+		 "<v:lis xmlns:v=\"urn:example:vendor\" v:id=\"7\">"
+		 "<v:name>LIS 1</v:name></v:lis>"},
+		{" text <v:a/> more ", "<v:a xmlns:v=\"urn:example:vendor\"/>"},
+		{"<gp:method>x</gp:method><v:b>1</v:b>",
+		 "<v:b xmlns:v=\"urn:example:vendor\">1</v:b>"},
+		{"just text", NULL},
+		{"<plain xmlns=\"\">no namespace</plain>", NULL},
+	};
+	struct location loc;
+	struct mbuf *mb = mbuf_alloc(8192);
+	size_t i;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		mbuf_rewind(mb);
+		mbuf_printf(mb, "%s%s%s", head, cases[i].content, tail);
+		assert_int_equal(0, pidf_parse(&loc, mb->buf, mb->end, NULL));
+		if (cases[i].xml)
+			assert_string_equal(cases[i].xml, loc.provided_by_xml);
+		else
+			assert_null(loc.provided_by_xml);
+		location_reset(&loc);
+	}
+
+	/* over LOCATION_PROVIDER_XML_MAX: the location stays, the
+	 * element is dropped */
+	mbuf_rewind(mb);
+	mbuf_printf(mb, "%s<v:big>", head);
+	for (i = 0; i < LOCATION_PROVIDER_XML_MAX / 8 + 1; i++)
+		mbuf_write_str(mb, "12345678");
+	mbuf_printf(mb, "</v:big>%s", tail);
+	assert_int_equal(0, pidf_parse(&loc, mb->buf, mb->end, NULL));
+	assert_null(loc.provided_by_xml);
+	assert_string_equal("US", civic_get(&loc.civic, CIVIC_COUNTRY));
+	location_reset(&loc);
+	mem_deref(mb);
 }
 
 /* Numbers that need all eight decimals, and extremes: they come back
@@ -121,6 +193,62 @@ static void round_trip_precise_numbers(void **state)
 	mem_deref(mb);
 }
 
+/* The coordinates go out with the digits they came with, from a LIS's
+ * PIDF-LO or a record (issue 11 item 8). */
+static void numbers_as_given(void **state)
+{
+	static const char *const pos[] = {
+		"47.640068 -122.129858",
+		"47.64006812 -122.12985799",
+		"-33.8567844 151.2152967",
+		"47.6 -122.3",
+	};
+	struct mbuf *in = mbuf_alloc(1024), *out = mbuf_alloc(2048);
+	struct location loc;
+	char text[128], want[128];
+	size_t i;
+	(void)state;
+
+	memset(&loc, 0, sizeof(loc));
+	for (i = 0; i < ARRAY_SIZE(pos); i++) {
+		mbuf_rewind(in);
+		mbuf_printf(in,
+			    "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
+			    "xmlns:gp=\"urn:ietf:params:xml:ns:pidf:"
+			    "geopriv10\" xmlns:gml=\"http://www.opengis.net/"
+			    "gml\" entity=\"pres:a@example.com\"><tuple "
+			    "id=\"t\"><status><gp:geopriv><gp:location-info>"
+			    "<gml:Point srsName=\"urn:ogc:def:crs:EPSG::"
+			    "4326\"><gml:pos>%s</gml:pos></gml:Point>"
+			    "</gp:location-info><gp:usage-rules/>"
+			    "</gp:geopriv></status></tuple></presence>",
+			    pos[i]);
+		assert_int_equal(0, pidf_parse(&loc, in->buf, in->end, NULL));
+		mbuf_rewind(out);
+		assert_int_equal(0, pidf_build(out, &loc, &params));
+		xmltest_string(text, sizeof(text), out->buf, out->end,
+			       "string(//gml:pos)");
+		assert_string_equal(pos[i], text);
+		location_reset(&loc);
+	}
+
+	/* a record's numbers (a person's, the fixture's) */
+	loc.geo.shape = GEO_CIRCLE;
+	loc.geo.crs = GEO_CRS_2D;
+	loc.geo.pos.lat = 47.640068;
+	loc.geo.pos.lon = -122.129858;
+	loc.geo.radius = 30;
+	mbuf_rewind(out);
+	assert_int_equal(0, pidf_build(out, &loc, &params));
+	xmltest_string(text, sizeof(text), out->buf, out->end,
+		       "string(//gml:pos)");
+	re_snprintf(want, sizeof(want), "47.640068 -122.129858");
+	assert_string_equal(want, text);
+
+	mem_deref(in);
+	mem_deref(out);
+}
+
 /* The whole document for a small civic location, byte for byte. */
 static void build_is_deterministic(void **state)
 {
@@ -144,7 +272,7 @@ static void build_is_deterministic(void **state)
 		"        </ca:civicAddress>\n"
 		"      </gp:location-info>\n"
 		"      <gp:usage-rules>\n"
-		"        <gbp:retransmission-allowed>yes"
+		"        <gbp:retransmission-allowed>true"
 		"</gbp:retransmission-allowed>\n"
 		"        <gbp:retention-expiry>2023-11-15T22:13:20Z"
 		"</gbp:retention-expiry>\n"
@@ -224,13 +352,12 @@ static void build_structure(void **state)
 		 "normal"},
 		{"/pidf:presence/dm:device[1]/gp:geopriv/gp:usage-rules/"
 		 "gbp:retransmission-allowed",
-		 "yes"},
+		 "true"},
 		{"/pidf:presence/dm:device[1]/gp:geopriv/gp:usage-rules/"
 		 "gbp:retention-expiry",
 		 "2023-11-15T22:13:20Z"},
 		{"/pidf:presence/dm:device[1]/gp:geopriv/gp:method", "Wiremap"},
-		{"/pidf:presence/dm:device[1]/gp:geopriv/gp:provided-by",
-		 "lis.example.com"},
+		{"count(//gp:provided-by)", "0"},
 		{"/pidf:presence/dm:device[1]/dm:deviceID", "mac:001122334455"},
 		{"/pidf:presence/dm:device[1]/dm:timestamp",
 		 "2023-11-14T22:13:20Z"},
@@ -778,6 +905,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip_every_shape),
 		cmocka_unit_test(round_trip_precise_numbers),
+		cmocka_unit_test(provided_by_kept),
+		cmocka_unit_test(numbers_as_given),
 		cmocka_unit_test(build_is_deterministic),
 		cmocka_unit_test(build_structure),
 		cmocka_unit_test(build_microsoft_profile),

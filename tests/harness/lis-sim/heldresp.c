@@ -135,7 +135,7 @@ static int geopriv_xml_print(struct re_printf *pf,
 			pf,
 			"</gp:location-info>\n"
 			"<gp:usage-rules>\n"
-			"<gbp:retransmission-allowed>yes"
+			"<gbp:retransmission-allowed>true"
 			"</gbp:retransmission-allowed>\n"
 			"<gbp:retention-expiry>%H</gbp:retention-expiry>\n"
 			"</gp:usage-rules>\n"

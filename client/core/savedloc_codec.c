@@ -451,6 +451,9 @@ out:
 		mem_deref(s);
 	else
 		*sp = s;
+	/* every error says what, running out of memory too */
+	if (err == ENOMEM && e && !e->why[0])
+		str_ncpy(e->why, "out of memory", sizeof(e->why));
 
 	return err;
 }

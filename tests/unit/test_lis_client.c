@@ -20,7 +20,10 @@ enum {
 	/* wall-clock bounds on an idle machine, scaled by timebound.h */
 	DEADLINE_MS = 8000, /* a run that lasts longer has failed */
 	SLACK_MS = 1500,    /* allowed lateness of timed events */
-	GAP_MAX_MS = 250,   /* longest the loop may stall (trust store load) */
+	GAP_MAX_MS = 250,   /* longest the loop may stall */
+	/* with the system store: its one-off load (tens of ms idle, 600 ms
+	 * seen on a 2-core machine running seven other programs) */
+	STORE_GAP_MAX_MS = 1000,
 	BIG_BODY = 300 * 1024,
 };
 
@@ -386,9 +389,11 @@ static void scenarios(void **state)
 				   "the result came");
 
 		/* the loop never stalled: a blocking client would stop the
-		 * ticker for a whole time-out (the allowance covers loading a
-		 * trust store once, see lis_client.h) */
-		assert_time_within(r.gap_max, GAP_MAX_MS,
+		 * ticker for a whole time-out (the system store's allowance
+		 * covers loading it once, see lis_client.h) */
+		assert_time_within(r.gap_max,
+				   cases[i].flags & SYSTEM_CA ? STORE_GAP_MAX_MS
+							      : GAP_MAX_MS,
 				   "the event loop stalled");
 
 		/* each request well-formed, each on its own connection */

@@ -220,5 +220,12 @@ GVariant *ctlmsg_json_number(struct ctlmsg_json *p)
 				 "a number out of range");
 		return NULL;
 	}
+	/* below the smallest normal double: a signed zero, as an underflow
+	 * past every double already is.  GVariant's text parser refuses a
+	 * subnormal ("number too big for any type"), so a value printed with
+	 * g_variant_print could not be read back; no figure of the protocol
+	 * (coordinates, metres, counts) lives down there. */
+	if (fpclassify(d) == FP_SUBNORMAL)
+		d = copysign(0.0, d);
 	return g_variant_new_double(d);
 }

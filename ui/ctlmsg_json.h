@@ -52,5 +52,6 @@ void ctlmsg_json_skip_ws(struct ctlmsg_json *p);
 gchar *ctlmsg_json_string(struct ctlmsg_json *p);
 
 /* The number at p->pos as a new floating x (fits gint64, no fraction or
- * exponent) or d; NULL with the error set. */
+ * exponent) or d (a magnitude below the smallest normal double is a signed
+ * zero); NULL with the error set. */
 GVariant *ctlmsg_json_number(struct ctlmsg_json *p);

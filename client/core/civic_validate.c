@@ -311,19 +311,26 @@ int civic_validate(const struct civic *c, struct civic_problems *probs)
 
 int civic_normalise(struct civic *c)
 {
+	struct civic t;
 	int f, err = 0;
 
 	if (!c)
 		return EINVAL;
 
+	/* on a copy: running out of memory half way changes nothing */
+	memset(&t, 0, sizeof(t));
+	err = civic_copy(&t, c);
+	if (err)
+		return err;
+
 	for (f = 0; f < CIVIC_FIELD_COUNT && !err; f++) {
 		struct pl v;
 		size_t i;
 
-		if (!c->v[f])
+		if (!t.v[f])
 			continue;
 
-		pl_set_str(&v, c->v[f]);
+		pl_set_str(&v, t.v[f]);
 		while (v.l && v.p[0] == ' ') {
 			++v.p;
 			--v.l;
@@ -331,14 +338,20 @@ int civic_normalise(struct civic *c)
 		while (v.l && v.p[v.l - 1] == ' ')
 			--v.l;
 
-		if (v.l != strlen(c->v[f]))
-			err = civic_set(c, f, v.p, v.l);
+		if (v.l != strlen(t.v[f]))
+			err = civic_set(&t, f, v.p, v.l);
 
-		for (i = 0; f == CIVIC_COUNTRY && c->v[f] && c->v[f][i]; i++) {
-			if (c->v[f][i] >= 'a' && c->v[f][i] <= 'z')
-				c->v[f][i] -= 'a' - 'A';
+		for (i = 0; f == CIVIC_COUNTRY && t.v[f] && t.v[f][i]; i++) {
+			if (t.v[f][i] >= 'a' && t.v[f][i] <= 'z')
+				t.v[f][i] -= 'a' - 'A';
 		}
 	}
 
-	return err;
+	if (err) {
+		civic_reset(&t);
+		return err;
+	}
+	civic_reset(c);
+	*c = t;
+	return 0;
 }

@@ -17,7 +17,8 @@ struct civic_problems {
 /*
  * Trim spaces around every field (a field left empty is cleared) and
  * upper-case the country; nothing else is ever rewritten, because the
- * person's words go to the dispatcher as typed.  Returns 0 or ENOMEM.
+ * person's words go to the dispatcher as typed.  Returns 0 or ENOMEM (c
+ * unchanged).
  */
 int civic_normalise(struct civic *c);
 

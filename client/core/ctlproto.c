@@ -87,6 +87,11 @@ int ctl_request_decode(struct ctl_request *req, const char *line, size_t len,
 	}
 
 	err = json_decode_odict(&msg, 16, line, len, CTLPROTO_MAX_DEPTH);
+	if (err == ENOMEM) {
+		/* not the client's fault: it must not be told its line is bad */
+		why = "out of memory";
+		goto out;
+	}
 	if (err) {
 		why = "malformed JSON";
 		err = EBADMSG;

@@ -78,12 +78,18 @@ int multipart_build(struct mbuf *mb, const char *boundary, const char *ctype1,
 		{"--\r\n", 4},
 	};
 
+	/* a failed write takes back what was written: no half body */
+	const size_t pos = mb->pos, end = mb->end;
+
 	for (size_t i = 0; i < ARRAY_SIZE(piece); i++) {
 		if (!piece[i].n)
 			continue;
 		err = mbuf_write_mem(mb, piece[i].p, piece[i].n);
-		if (err)
+		if (err) {
+			mb->pos = pos;
+			mb->end = end;
 			return err;
+		}
 	}
 
 	return 0;

@@ -18,7 +18,8 @@ struct multipart_part {
  * holding body1, then a part whose header block is hdrs2 (complete header
  * lines, each ending in CRLF) holding body2.  EINVAL if the boundary is not
  * 1..70 characters (or other arguments are missing), EEXIST if it occurs
- * inside either part (the caller may pick another), ENOMEM.
+ * inside either part (the caller may pick another), ENOMEM (mb->pos and
+ * mb->end as they were).
  */
 int multipart_build(struct mbuf *mb, const char *boundary, const char *ctype1,
 		    const uint8_t *body1, size_t len1, const char *hdrs2,

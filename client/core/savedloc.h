@@ -115,7 +115,7 @@ bool savedloc_fingerprint_valid(const char *fp);
  * Append the store to mb as a JSON document with a version field:
  * {"version":1,"locations":[{"name":..,"civic":{RFC 5139 names},
  * "coord":{"lat":..,"lon":..},"networks":[..]},..]}.  EFBIG if it would
- * exceed SAVEDLOC_MAX_SIZE.
+ * exceed SAVEDLOC_MAX_SIZE, ENOMEM; on failure mb is as it was.
  */
 int savedloc_encode(struct mbuf *mb, const struct savedloc *s);
 

@@ -74,7 +74,7 @@ static int encode_entry(struct mbuf *mb, const struct savedloc_entry *e)
 int savedloc_encode(struct mbuf *mb, const struct savedloc *s)
 {
 	const struct list *entries = savedloc_list(s);
-	size_t start;
+	size_t start, end0;
 	struct le *le;
 	int err;
 
@@ -82,6 +82,7 @@ int savedloc_encode(struct mbuf *mb, const struct savedloc *s)
 		return EINVAL;
 
 	start = mb->pos;
+	end0 = mb->end;
 	err = mbuf_printf(mb, "{\"version\":%d,\n\"locations\":[",
 			  SAVEDLOC_VERSION);
 
@@ -97,6 +98,11 @@ int savedloc_encode(struct mbuf *mb, const struct savedloc *s)
 
 	if (!err)
 		err = mbuf_printf(mb, "\n]}\n");
+	/* no half document: a failure (EFBIG, ENOMEM) appends nothing */
+	if (err) {
+		mb->pos = start;
+		mb->end = end0;
+	}
 
 	return err;
 }
@@ -451,6 +457,9 @@ out:
 		mem_deref(s);
 	else
 		*sp = s;
+	/* every error says what, running out of memory too */
+	if (err == ENOMEM && e && !e->why[0])
+		str_ncpy(e->why, "out of memory", sizeof(e->why));
 
 	return err;
 }

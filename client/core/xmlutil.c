@@ -24,6 +24,7 @@ struct guard {
 	endElementNsSAX2Func end;
 	unsigned depth;
 	const char *refused;
+	bool nomem; /* libxml2 ran out of memory somewhere */
 };
 
 static void refuse(void *ctx, const char *why)
@@ -94,10 +95,31 @@ static xmlParserInput *on_resolve(void *ctx, const xmlChar *pub,
 	return NULL;
 }
 
+/* An allocation that failed anywhere in libxml2 (parser, buffers,
+ * encoding) makes the parse ENOMEM, not a verdict on the document: the
+ * parser's own errNo is overwritten by the errors that follow, and a
+ * buffer's failure never reaches it. */
+static void note_error(bool *nomem, const xmlError *e)
+{
+	if (nomem && e && e->code == XML_ERR_NO_MEMORY)
+		*nomem = true;
+}
+
+/* the parser's handler: ctx is the parser context */
 static void on_error(void *ctx, xmlError *e)
 {
-	(void)ctx;
-	(void)e;
+	xmlParserCtxt *ctxt = ctx;
+	struct guard *g = ctxt ? ctxt->_private : NULL;
+
+	note_error(g ? &g->nomem : NULL, e);
+}
+
+/* the per-thread handler: ctx is the guard */
+static void on_thread_error(void *ctx, xmlError *e)
+{
+	struct guard *g = ctx;
+
+	note_error(&g->nomem, e);
 }
 
 /* Never XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE. */
@@ -109,7 +131,6 @@ static void install_guard(xmlParserCtxt *ctxt, struct guard *g)
 {
 	xmlSAXHandler *sax = ctxt->sax;
 
-	memset(g, 0, sizeof(*g));
 	g->start = sax->startElementNs;
 	g->end = sax->endElementNs;
 
@@ -162,6 +183,8 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	if (!docp || (!buf && len))
 		return EINVAL;
 
+	memset(&g, 0, sizeof(g));
+
 	if (len > maxlen || len > INT_MAX) {
 		msg = "document too large";
 		err = EMSGSIZE;
@@ -176,8 +199,17 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	/* idempotent; cheap after the first call */
 	xmlInitParser();
 
+	/* Errors raised without the parser context (encoding conversion,
+	 * buffers, creating the context) go to libxml2's per-thread
+	 * structured handler, else to stderr: silence them for this parse
+	 * and put the caller's handler back. */
+	old_handler = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&g, on_thread_error);
+
 	ctxt = xmlCreateMemoryParserCtxt((const char *)buf, (int)len);
 	if (!ctxt || !ctxt->sax) {
+		xmlSetStructuredErrorFunc(old_ctx, old_handler);
 		msg = "out of memory";
 		err = ENOMEM;
 		goto out;
@@ -192,12 +224,6 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	if (!declares_encoding(buf, len) && !wiretext_is_utf8(buf, len))
 		(void)xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_8859_1);
 
-	/* Errors raised without the parser context (encoding conversion)
-	 * go to libxml2's per-thread structured handler, else to stderr:
-	 * silence them for this parse and put the caller's handler back. */
-	old_handler = xmlStructuredError;
-	old_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(NULL, on_error);
 	(void)xmlParseDocument(ctxt);
 	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 
@@ -207,7 +233,7 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	if (g.refused) {
 		msg = g.refused;
 		err = EBADMSG;
-	} else if (ctxt->errNo == XML_ERR_NO_MEMORY) {
+	} else if (g.nomem || ctxt->errNo == XML_ERR_NO_MEMORY) {
 		msg = "out of memory";
 		err = ENOMEM;
 	} else if (!ctxt->wellFormed || !doc || !xmlDocGetRootElement(doc)) {
@@ -446,10 +472,46 @@ out:
 	return ok;
 }
 
+/* xmlOutputBuffer's sink: the dump goes into an mbuf of ours, as
+ * libxml2 2.9's xmlNodeDump into an xmlBuffer frees the buffer's content
+ * twice when growing it runs out of memory (found by the OOM test). */
+struct dump_sink {
+	struct mbuf *mb;
+	size_t max;
+	int err;
+};
+
+static int sink_write(void *ctx, const char *data, int len)
+{
+	struct dump_sink *d = ctx;
+
+	if (d->err)
+		return -1;
+	if (d->mb->end + (size_t)len > d->max) {
+		d->err = EOVERFLOW;
+		return -1;
+	}
+	if (mbuf_write_mem(d->mb, (const uint8_t *)data, (size_t)len)) {
+		d->err = ENOMEM;
+		return -1;
+	}
+	return len;
+}
+
+static int sink_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
 int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 			 size_t max)
 {
-	xmlBuffer *buf = NULL;
+	xmlStructuredErrorFunc old_handler = xmlStructuredError;
+	void *old_ctx = xmlStructuredErrorContext;
+	struct dump_sink d = {NULL, max, 0};
+	struct guard g;
+	xmlOutputBuffer *out = NULL;
 	xmlDoc *doc = NULL;
 	const xmlNode *n;
 	bool any = false;
@@ -458,9 +520,16 @@ int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 	if (!strp || !parent || !own_ns)
 		return EINVAL;
 
-	buf = xmlBufferCreate();
+	/* libxml2 copies and dumps on after a failed allocation, leaving
+	 * out what it could not allocate (a namespace, a text): its error
+	 * report is how we learn of it */
+	memset(&g, 0, sizeof(g));
+	xmlSetStructuredErrorFunc(&g, on_thread_error);
+	d.mb = mbuf_alloc(256);
 	doc = xmlNewDoc(BAD_CAST "1.0");
-	if (!buf || !doc) {
+	out = d.mb ? xmlOutputBufferCreateIO(sink_write, sink_close, &d, NULL)
+		   : NULL;
+	if (!d.mb || !doc || !out) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -478,24 +547,30 @@ int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 			err = ENOMEM;
 			break;
 		}
-		if (xmlNodeDump(buf, doc, copy, 0, 0) < 0)
-			err = ENOMEM;
+		xmlNodeDumpOutput(out, doc, copy, 0, 0, NULL);
 		xmlFreeNode(copy);
 		any = true;
-		if (!err && (size_t)xmlBufferLength(buf) > max)
-			err = EOVERFLOW;
+		if (xmlOutputBufferFlush(out) < 0 || out->error)
+			err = d.err ? d.err : ENOMEM;
 	}
 
+out:
+	if (out && xmlOutputBufferClose(out) < 0 && !err)
+		err = d.err ? d.err : ENOMEM;
+	if (!err && d.err)
+		err = d.err;
+	if (!err && g.nomem)
+		err = ENOMEM;
 	if (!err && !any)
 		err = ENOENT;
-	if (!err)
-		err = str_dup(strp, (const char *)xmlBufferContent(buf));
-
-out:
+	if (!err) {
+		mbuf_set_pos(d.mb, 0);
+		err = mbuf_strdup(d.mb, strp, mbuf_get_left(d.mb));
+	}
 	if (doc)
 		xmlFreeDoc(doc);
-	if (buf)
-		xmlBufferFree(buf);
+	mem_deref(d.mb);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 	return err;
 }
 
@@ -525,6 +600,16 @@ static bool value_ok(struct xmlw *x, const char *s)
 	return true;
 }
 
+/* the writer's per-thread handler: libxml2's writer drops text whose
+ * escaping ran out of memory and still reports success; the error it
+ * raises is how we learn of it */
+static void on_writer_error(void *ctx, xmlError *e)
+{
+	struct xmlw *x = ctx;
+
+	note_error(&x->nomem, e);
+}
+
 int xmlw_begin(struct xmlw *x)
 {
 	if (!x)
@@ -533,12 +618,19 @@ int xmlw_begin(struct xmlw *x)
 	memset(x, 0, sizeof(*x));
 	xmlInitParser();
 
+	x->old_handler = xmlStructuredError;
+	x->old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(x, on_writer_error);
+
 	x->buf = xmlBufferCreate();
-	if (!x->buf)
+	if (!x->buf) {
+		xmlSetStructuredErrorFunc(x->old_ctx, x->old_handler);
 		return ENOMEM;
+	}
 
 	x->w = xmlNewTextWriterMemory(x->buf, 0);
 	if (!x->w) {
+		xmlSetStructuredErrorFunc(x->old_ctx, x->old_handler);
 		xmlBufferFree(x->buf);
 		x->buf = NULL;
 		return ENOMEM;
@@ -603,10 +695,14 @@ int xmlw_finish(struct xmlw *x, struct mbuf *mb)
 
 	if (!x->err)
 		check(x, xmlTextWriterEndDocument(x->w));
+	if (!x->err)
+		check(x, xmlTextWriterFlush(x->w));
 
-	/* freeing the writer flushes it into the buffer */
 	xmlFreeTextWriter(x->w);
 	x->w = NULL;
+	xmlSetStructuredErrorFunc(x->old_ctx, x->old_handler);
+	if (x->nomem)
+		xmlw_fail(x, ENOMEM);
 
 	err = x->err;
 	if (!err && !mb)

@@ -77,6 +77,9 @@ struct xmlw {
 	xmlBuffer *buf;
 	xmlTextWriter *w;
 	int err;
+	bool nomem; /* libxml2 said it ran out of memory */
+	xmlStructuredErrorFunc old_handler; /* put back by xmlw_finish */
+	void *old_ctx;
 };
 
 /* Start a document with its XML declaration.  0, or ENOMEM (then x needs

@@ -118,16 +118,83 @@ def free_port(kind=socket.SOCK_DGRAM):
         return s.getsockname()[1]
 
 
+def _time_factor():
+    """How much slower than an idle developer machine this run may be: the
+    build (LOCPHONE_SANITIZE, set by meson from b_sanitize; valgrind, seen
+    in LD_PRELOAD) times the machine (LOCPHONE_TIME_FACTOR, default 1).
+    tests/unit/timebound.h has the same rule for the C tests."""
+    sanitize = os.environ.get("LOCPHONE_SANITIZE", "none")
+    build = 1.0
+    if "address" in sanitize or "memory" in sanitize:
+        build = 3.0
+    elif "thread" in sanitize:
+        build = 5.0
+    elif "undefined" in sanitize:
+        build = 1.5
+    if "vgpreload" in os.environ.get("LD_PRELOAD", ""):
+        build *= 20
+    try:
+        machine = float(os.environ.get("LOCPHONE_TIME_FACTOR", "1"))
+    except ValueError:
+        raise Failure("LOCPHONE_TIME_FACTOR is not a number: "
+                      f"{os.environ['LOCPHONE_TIME_FACTOR']!r}")
+    return build * max(machine, 1.0)
+
+
+TIME_FACTOR = _time_factor()
+
+
+def scaled(seconds):
+    """A deadline or speed bound in seconds, for this build and machine."""
+    return seconds * TIME_FACTOR
+
+
+def planted_sleep():
+    """A slow-down planted through the environment (LOCPHONE_PLANT_SLEEP_MS)
+    inside what a timing test measures: proves the test fails with its
+    figure instead of running into meson's time-out."""
+    ms = int(os.environ.get("LOCPHONE_PLANT_SLEEP_MS", "0") or 0)
+    if ms > 0:
+        time.sleep(ms / 1000)  # the planted slow-down itself
+
+
+class Stopwatch:
+    """Measures one operation whose speed a test checks (with the planted
+    slow-down, if any, inside)."""
+
+    def __init__(self):
+        self.t0 = time.monotonic()
+        planted_sleep()
+
+    def took(self):
+        return time.monotonic() - self.t0
+
+    def check_within(self, limit, what, at_least=0.0):
+        """Fail unless at_least <= took < scaled(limit), saying the figure.
+        at_least is a floor set by a timer, never scaled."""
+        took = self.took()
+        bound = scaled(limit)
+        floor = f"at least {at_least:g} s and " if at_least else ""
+        check(at_least <= took < bound,
+              f"{what}: took {took:.3f} s, want {floor}under {bound:.3f} s "
+              f"({limit:g} s x time factor {TIME_FACTOR:g}; "
+              "LOCPHONE_TIME_FACTOR for a slow machine)")
+        return took
+
+
 def wait_for(pred, timeout, what):
-    """Poll pred until it returns a true value, or fail after timeout."""
-    deadline = time.monotonic() + timeout
+    """Poll pred until it returns a true value, or fail after timeout
+    (scaled for the build and machine)."""
+    limit = scaled(timeout)
+    deadline = time.monotonic() + limit
     delay = 0.005
     while True:
         value = pred()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise Failure(f"timed out after {timeout}s waiting for {what}")
+            raise Failure(f"timed out after {limit:g} s ({timeout} s x "
+                          f"time factor {TIME_FACTOR:g}) waiting for {what}")
         time.sleep(delay)  # back-off between polls of a condition
         delay = min(delay * 2, 0.1)
 
@@ -424,11 +491,17 @@ class Ctl:
         self.sock.sendall(data)
 
     def read_line(self, timeout):
-        deadline = time.monotonic() + timeout
+        """The next line within timeout seconds (scaled for the build and
+        machine), None once the engine closed the socket."""
+        return self._read_until(time.monotonic() + scaled(timeout))
+
+    def _read_until(self, deadline):
+        start = time.monotonic()
         while b"\n" not in self.buf:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise Failure("timed out reading from the control socket")
+                raise Failure(f"timed out after {deadline - start:.3f} s "
+                              "reading from the control socket")
             self.sock.settimeout(left)
             try:
                 data = self.sock.recv(65536)
@@ -456,15 +529,18 @@ class Ctl:
                 return m
 
     def wait_event(self, name, timeout=10, pred=lambda e: True):
-        deadline = time.monotonic() + timeout
+        """The first name event pred accepts, within timeout seconds
+        (scaled for the build and machine)."""
+        limit = scaled(timeout)
+        deadline = time.monotonic() + limit
         while True:
             for i, e in enumerate(self.events):
                 if e["event"] == name and pred(e):
                     return self.events.pop(i)
             left = deadline - time.monotonic()
-            check(left > 0, f"no {name} event within {timeout}s "
+            check(left > 0, f"no {name} event within {limit:g} s "
                   f"(saw {[e['event'] for e in self.events]})")
-            m = self.read_line(left)
+            m = self._read_until(deadline)
             check(m is not None, f"engine closed the socket waiting {name}")
             if "event" in m:
                 self.events.append(m)

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 from lphelp import (Engine, LisSim, Topology, Workdir, check, make_test_ca,
-                    need, need_root, run, sh, wait_for)
+                    need, need_root, run, scaled, sh, wait_for)
 from test_lldp_switch import Switch
 import psapcheck
 
@@ -209,8 +209,11 @@ def test_refresh_interval_from_policy():
                 gaps = [b - a for a, b in zip(times, times[1:])]
                 return [g for g in gaps if g > 5]
             gaps = wait_for(refreshed, 25, "a query after 10 s of quiet")
-            check(all(9 <= g <= 12 for g in gaps),
-                  f"asked again after {gaps} s, want 10")
+            # the timer never fires early; late by 2 s at most, scaled
+            late = scaled(2)
+            check(all(9 <= g <= 10 + late for g in gaps),
+                  f"asked again after {gaps} s, want 10 (at most "
+                  f"{late:g} s late)")
             pol = ctl.request("e911.policy")
             check(pol["ok"] and
                   pol["result"]["policy"]["refresh_interval_s"] == 10,

@@ -13,13 +13,13 @@ import subprocess
 import time
 
 from lphelp import (LOCPHONECTL, Engine, Sipp, Topology, Workdir, check, need, need_root,
-                    run, sh, wait_for)
+                    run, scaled, sh, wait_for)
 
 REGISTRAR = "10.99.0.1"  # on-link, behind a MAC address nobody has
 PSAP = "127.0.0.2"
 # the engine's own bound is about 1.5 s; a sanitizer build tears down
-# slower, and the machine may be busy
-EXIT_BOUND = 2.0 * (2 if os.environ.get("LOCPHONE_PRELOAD") else 1)
+# slower, and the machine may be busy: lphelp's time factor
+EXIT_BOUND = scaled(2.0)
 
 
 def black_holed_net(topo):

@@ -270,8 +270,12 @@ static void test_decode_numbers(void **state)
 		{"25e-2", FALSE, 0, 0.25},
 		{"47.6205", FALSE, 0, 47.6205},
 		{"1.7976931348623157e308", FALSE, 0, 1.7976931348623157e308},
-		{"4.9e-324", FALSE, 0, 4.9e-324},
-		/* below the smallest double: zero, not an error */
+		{"2.2250738585072014e-308", FALSE, 0, 2.2250738585072014e-308},
+		/* below the smallest normal double: a signed zero, not an error
+		 * (GVariant's parser refuses subnormals, fuzz-ui_ctlmsg) */
+		{"4.9e-324", FALSE, 0, 0.0},
+		{"-4e-320", FALSE, 0, -0.0},
+		{"2.2250738585072009e-308", FALSE, 0, 0.0},
 		{"1e-400", FALSE, 0, 0.0},
 	};
 	size_t i;
@@ -294,6 +298,17 @@ static void test_decode_numbers(void **state)
 			assert_true(g_variant_lookup(v, "n", "d", &d));
 			assert_true(d == cases[i].d);
 			assert_true(signbit(d) == signbit(cases[i].d));
+		}
+		/* and GVariant's text form reads back (fuzz-ui_ctlmsg) */
+		{
+			g_autofree gchar *text = g_variant_print(v, TRUE);
+			g_autoptr(GVariant) back =
+				g_variant_parse(NULL, text, NULL, NULL, &error);
+
+			if (!back)
+				fail_msg("%s: %s: %s", line, text,
+					 error->message);
+			assert_true(g_variant_equal(v, back));
 		}
 		g_variant_unref(v);
 	}

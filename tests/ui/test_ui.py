@@ -958,7 +958,7 @@ def scenario_address_error(phone):
              f"the focus in Street number (is in {focused_field(dialog)})")
     no_element_names(dialog)
     phone.desktop.screenshot(os.path.join(
-        BUILD, "meson-logs", "ui-address-error.png"))
+        BUILD, "meson-logs", "ui-address-error-shown.png"))
     check(engine_civic(phone)["source"] == "none", "nothing was set")
     # typing the city clears its error; OK with the number takes it
     retype(phone, phone.find("City", "text", dialog), "Redmond")

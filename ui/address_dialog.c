@@ -127,6 +127,30 @@ static void combo_button_unfocus(GtkWidget *child, gpointer data)
 				     NULL);
 }
 
+/* A name starting with what was typed, or the code typed whole: "de"
+ * offers Germany beside Denmark, so inline completion leaves it alone. */
+static gboolean choice_match(GtkEntryCompletion *completion, const gchar *key,
+			     GtkTreeIter *iter, gpointer data)
+{
+	GtkTreeModel *model = gtk_entry_completion_get_model(completion);
+	g_autofree gchar *name = NULL, *value = NULL;
+	g_autofree gchar *n_name = NULL, *n_value = NULL;
+	g_autofree gchar *f_name = NULL, *f_value = NULL;
+
+	(void)data;
+	gtk_tree_model_get(model, iter, 0, &name, 1, &value, -1);
+	if (!name || !value)
+		return FALSE;
+	n_name = g_utf8_normalize(name, -1, G_NORMALIZE_ALL);
+	n_value = g_utf8_normalize(value, -1, G_NORMALIZE_ALL);
+	if (!n_name || !n_value)
+		return FALSE;
+	f_name = g_utf8_casefold(n_name, -1);
+	f_value = g_utf8_casefold(n_value, -1);
+
+	return g_str_has_prefix(f_name, key) || !strcmp(f_value, key);
+}
+
 /* A list to pick from that also takes typing: a combo box with an entry
  * that completes what is typed (column 0 the name, 1 what is stored). */
 static GtkWidget *choice_combo_new(const AddrChoice *choices, gsize n,
@@ -151,6 +175,8 @@ static GtkWidget *choice_combo_new(const AddrChoice *choices, gsize n,
 
 	gtk_entry_completion_set_model(completion, GTK_TREE_MODEL(store));
 	gtk_entry_completion_set_text_column(completion, 0);
+	gtk_entry_completion_set_match_func(completion, choice_match, NULL,
+					    NULL);
 	gtk_entry_completion_set_inline_completion(completion, TRUE);
 	gtk_entry_completion_set_popup_completion(completion, FALSE);
 	gtk_entry_set_completion(GTK_ENTRY(*entry), completion);

@@ -910,11 +910,12 @@ def scenario_address_us(phone):
 
 def scenario_address_de(phone):
     """A German address by keyboard only: street before house number,
-    postcode before city, the state from a list."""
+    postcode before city, the state from a list; the country typed as
+    its code is shown by its name."""
     phone.registered()
     dialog = open_form(phone)
     keyboard_fill(phone, dialog, [
-        ("Country", "Germany"), ("Street", "Unter den Linden"),
+        ("Country", "de"), ("Street", "Unter den Linden"),
         ("House number", "77"), ("Floor", "2"), ("Room", ""),
         ("Additional information", "Hinterhaus"), ("Postcode", "10117"),
         ("City", "Berlin"), ("State", "Berlin")])
@@ -926,6 +927,9 @@ def scenario_address_de(phone):
     check(loc["civic"] == want and loc["source"] == "manual",
           f"the engine's location {loc['source']} {loc['civic']}")
     dialog = open_form(phone)
+    country = phone.find("Country", "text", dialog)
+    wait_for(lambda: country.text == "Germany", 10,
+             f"the country shown by its name (reads {country.text!r})")
     no_element_names(dialog)
     phone.desktop.screenshot(os.path.join(
         BUILD, "meson-logs", "ui-address-de-form.png"))

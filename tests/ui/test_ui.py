@@ -5,6 +5,7 @@ against the real engine (locphoned with /usr/bin/baresip) and sipp as the
 PBX and the PSAP.  One scenario per run: test_ui.py SCENARIO."""
 
 import os
+import re
 import sys
 import traceback
 
@@ -16,34 +17,42 @@ from lphelp import (BUILD, DTMF_EVENT, Engine, Failure,  # noqa: E402
                     RtpSink, Sipp, Workdir, check, need, wait_for)
 import psapcheck  # noqa: E402
 
-# What the person types into the set-address dialog: accessible name of
-# the field -> (RFC 5139 element, value).
+# What the person types into the set-address dialog: the field's label
+# (its accessible name) -> text, the country first (it lays the form out);
+# and the civic address (RFC 5139 elements) the engine then holds.
 ADDRESS = {
-    "Country": ("country", "US"),
-    "State": ("A1", "WA"),
-    "City": ("A3", "Redmond"),
-    "Street": ("RD", "Microsoft"),
-    "Street suffix": ("STS", "Way"),
-    "House number": ("HNO", "1"),
-    "Floor": ("FLR", "3"),
-    "Room": ("ROOM", "3.141"),
-    "Postcode": ("PC", "98052"),
+    "Country": "United States",
+    "Street number": "1",
+    "Street": "Microsoft Way",
+    "Floor": "3",
+    "Room": "3.141",
+    "City": "Redmond",
+    "State": "Washington",
+    "ZIP code": "98052",
 }
+ADDRESS_CIVIC = {"country": "US", "A1": "WA", "A3": "Redmond",
+                 "RD": "Microsoft", "STS": "Way", "HNO": "1", "FLR": "3",
+                 "ROOM": "3.141", "PC": "98052"}
 ADDRESS_WORDS = "1 Microsoft Way, Floor 3, Room 3.141, Redmond, WA 98052, US"
 # The same address as the engine words what an emergency call carried
 # (PROTOCOL.md call "emergency" location_summary).
 ENGINE_WORDS = "1 Microsoft Way, room 3.141, Redmond, WA, 98052, US, floor 3"
 # A second place, saved under another name (places-use).
 HOME = {
-    "Country": ("country", "US"),
-    "State": ("A1", "WA"),
-    "City": ("A3", "Seattle"),
-    "Street": ("RD", "Pine"),
-    "Street suffix": ("STS", "St"),
-    "House number": ("HNO", "20"),
-    "Postcode": ("PC", "98101"),
+    "Country": "United States",
+    "Street number": "20",
+    "Street": "Pine St",
+    "City": "Seattle",
+    "State": "WA",
+    "ZIP code": "98101",
 }
+HOME_CIVIC = {"country": "US", "A1": "WA", "A3": "Seattle", "RD": "Pine",
+              "STS": "St", "HNO": "20", "PC": "98101"}
 HOME_WORDS = "20 Pine St, Seattle, WA 98101, US"
+# RFC 5139 element names: none may show in the address form
+ELEMENT_NAMES = re.compile(
+    r"\b(A[1-6]|PRD|POD|STS|HNO|HNS|LMK|LOC|NAM|PC|BLD|UNIT|FLR|ROOM|"
+    r"PLC|PCN|POBOX|ADDCODE|SEAT|RD|RDSEC|RDBR|RDSUBBR|PRM|POM)\b")
 # sipp scenarios of the UI tests' own
 UI_SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                             "scenarios")
@@ -296,15 +305,39 @@ class UiEvents:
                                                       "object")
 
 
+def retype(phone, entry, text):
+    """Click into entry, select what it holds and type text over it."""
+    wait_for(lambda: entry.sensitive, 15, f"{entry.name} to take input")
+    entry.click()
+    wait_for(lambda: entry.focused, 10, f"focus in {entry.name}")
+    dogtail.rawinput.keyCombo("<Control>a")
+    if text:
+        dogtail.rawinput.typeText(text)
+    else:
+        dogtail.rawinput.pressKey("Delete")
+    wait_for(lambda: entry.text == text, 10,
+             f"{entry.name} to hold {text!r} (holds {entry.text!r})")
+
+
+def form_fields(dialog):
+    """The text fields of the address form that are showing."""
+    return [n for n in dialog.findChildren(
+        lambda n: n.roleName == "text" and n.showing, isLambda=True)]
+
+
 def enter_address(phone, save_as=None, address=ADDRESS):
     """The person opens Set address…, types the address (and a name to
-    save it under), presses OK."""
+    save it under) over what the form was filled with, presses OK."""
     phone.press("Set address…")
     dialog = phone.find("Set address", "dialog")
-    for field, (_, value) in address.items():
-        phone.type_into(field, value, dialog)
+    for field, value in address.items():
+        retype(phone, phone.find(field, "text", dialog), value)
+    # what the form was filled with and the address lacks goes
+    for entry in form_fields(dialog):
+        if entry.name not in address and entry.text:
+            retype(phone, entry, "")
     if save_as:
-        phone.type_into("Save as", save_as, dialog)
+        retype(phone, phone.find("Save as", "text", dialog), save_as)
     phone.press("OK", dialog)
     wait_for(lambda: phone.app.findChild(
         dogtail.predicate.GenericPredicate(name="Set address",
@@ -326,7 +359,7 @@ def scenario_address(phone):
     enter_address(phone, save_as="Office")
     ctl = phone.engine.ctl(subscribe=False)
     loc = ctl.request("location")["result"]
-    want = {element: value for element, value in ADDRESS.values()}
+    want = ADDRESS_CIVIC
     check(loc["civic"] == want, f"the engine's civic {loc['civic']}")
     check(loc["source"] == "manual", f"source {loc['source']}")
     phone.label_is("location", ADDRESS_WORDS)
@@ -341,6 +374,8 @@ def scenario_address(phone):
     places = phone.find("Saved places", "dialog")
     office = phone.find("Office", "list item", places)
     phone.press("Delete", office)
+    ask = phone.find("Delete “Office”?", "alert")
+    phone.press("Delete", ask)
     wait_for(lambda: not ctl.request("location.list")["result"]
              ["locations"], 10, "the engine to delete Office")
     ctl.close()
@@ -776,7 +811,7 @@ def scenario_places_use(phone):
         wait_for(lambda: ctl.request("location.list")["result"]
                  ["in_use"] == "Office", 10, "the engine to use Office")
         loc = ctl.request("location")["result"]
-        want = {element: value for element, value in ADDRESS.values()}
+        want = ADDRESS_CIVIC
         check(loc["civic"] == want and loc["source"] == "manual",
               f"the engine's location {loc['source']} {loc['civic']}")
     finally:
@@ -811,6 +846,250 @@ def scenario_emergency_audio(phone):
     wait_for(lambda: not banner.showing, 20, "the banner to go")
 
 
+def engine_civic(phone):
+    ctl = phone.engine.ctl(subscribe=False)
+    try:
+        return ctl.request("location")["result"]
+    finally:
+        ctl.close()
+
+
+def focused_field(dialog):
+    got = [n for n in form_fields(dialog) if n.focused]
+    return got[0].name if got else None
+
+
+def keyboard_fill(phone, dialog, steps):
+    """Keyboard only: steps are (field, text) in the form's Tab order,
+    the focus starting in the first; each text is typed, Tab goes on to
+    the next field (checked), Enter after the last presses OK."""
+    # without a window manager, keys go to the window under the pointer:
+    # the pointer is put on the form's explanation, not on a field
+    explained = wait_for(lambda: dialog.findChildren(
+        lambda n: n.roleName == "label" and n.showing and
+        (n.text or "").startswith(("Where are you?", "The address saved")),
+        isLambda=True), 10, "the form's explanation")
+    explained[0].click()
+    for i, (field, text) in enumerate(steps):
+        wait_for(lambda: focused_field(dialog) == field, 10,
+                 f"the focus in {field} (is in {focused_field(dialog)})")
+        if text:
+            dogtail.rawinput.typeText(text)
+            entry = phone.find(field, "text", dialog)
+            wait_for(lambda: entry.text == text, 10,
+                     f"{field} to hold {text!r} (holds {entry.text!r})")
+        if i + 1 < len(steps):
+            dogtail.rawinput.pressKey("Tab")
+    dogtail.rawinput.pressKey("Return")
+
+
+def no_element_names(dialog):
+    """No RFC 5139 element name in what the form shows or says."""
+    for n in dialog.findChildren(lambda n: True, isLambda=True):
+        for what in (n.name, n.description,
+                     n.text if n.roleName == "label" else ""):
+            check(not ELEMENT_NAMES.search(what or ""),
+                  f"an element name in the form: {n.roleName} {what!r}")
+
+
+def open_form(phone, title="Set address"):
+    phone.press("Set address…")
+    dialog = phone.find(title, "dialog")
+    return dialog
+
+
+def form_closed(phone, title="Set address"):
+    wait_for(lambda: phone.app.findChild(
+        dogtail.predicate.GenericPredicate(name=title, roleName="dialog"),
+        retry=False, requireResult=False) is None, 15,
+        f"the {title} dialog to close once the engine took the address")
+
+
+def scenario_address_us(phone):
+    """A US address by keyboard only, in the US order (number, street,
+    apartment, ..., city, state from a list, ZIP code): the engine's
+    location is what was typed, the state stored as its code and the
+    street's suffix apart; no element name anywhere in the form."""
+    phone.registered()
+    dialog = open_form(phone)
+    keyboard_fill(phone, dialog, [
+        ("Country", "United States"), ("Street number", "1"),
+        ("Street", "Microsoft Way"), ("Apartment/Suite", "Suite 300"),
+        ("Floor", "3"), ("Room", ""), ("Additional information", ""),
+        ("City", "Redmond"), ("State", "Washington"),
+        ("ZIP code", "98052")])
+    form_closed(phone)
+    loc = engine_civic(phone)
+    want = {"country": "US", "HNO": "1", "RD": "Microsoft", "STS": "Way",
+            "UNIT": "Suite 300", "FLR": "3", "A3": "Redmond", "A1": "WA",
+            "PC": "98052"}
+    check(loc["civic"] == want and loc["source"] == "manual",
+          f"the engine's location {loc['source']} {loc['civic']}")
+    dialog = open_form(phone)
+    no_element_names(dialog)
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-address-us-form.png"))
+    phone.press("Cancel", dialog)
+
+
+def scenario_address_de(phone):
+    """A German address by keyboard only: street before house number,
+    postcode before city, the state from a list; the country typed as
+    its code is shown by its name."""
+    phone.registered()
+    dialog = open_form(phone)
+    keyboard_fill(phone, dialog, [
+        ("Country", "de"), ("Street", "Unter den Linden"),
+        ("House number", "77"), ("Floor", "2"), ("Room", ""),
+        ("Additional information", "Hinterhaus"), ("Postcode", "10117"),
+        ("City", "Berlin"), ("State", "Berlin")])
+    form_closed(phone)
+    loc = engine_civic(phone)
+    want = {"country": "DE", "RD": "Unter den Linden", "HNO": "77",
+            "FLR": "2", "LOC": "Hinterhaus", "PC": "10117", "A3": "Berlin",
+            "A1": "Berlin"}
+    check(loc["civic"] == want and loc["source"] == "manual",
+          f"the engine's location {loc['source']} {loc['civic']}")
+    dialog = open_form(phone)
+    country = phone.find("Country", "text", dialog)
+    wait_for(lambda: country.text == "Germany", 10,
+             f"the country shown by its name (reads {country.text!r})")
+    no_element_names(dialog)
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-address-de-form.png"))
+    phone.press("Cancel", dialog)
+
+
+def scenario_address_error(phone):
+    """Street number and city left out: the engine refuses; each problem
+    is said in words under its field and in the field's accessible
+    description, the focus goes to the first; nothing was set."""
+    phone.registered()
+    dialog = open_form(phone)
+    for field, value in (("Country", "United States"),
+                         ("Street", "Microsoft Way"), ("State", "WA"),
+                         ("ZIP code", "98052")):
+        retype(phone, phone.find(field, "text", dialog),
+               "Washington" if field == "State" else value)
+    phone.press("OK", dialog)
+    for field in ("Street number", "City"):
+        want = f"{field} is required."
+        entry = phone.find(field, "text", dialog)
+        wait_for(lambda: entry.description == want, 15,
+                 f"{field}'s description {want!r} (is "
+                 f"{entry.description!r})")
+        shown = [n for n in dialog.findChildren(
+            lambda n: n.roleName == "label" and n.text == want and
+            n.showing, isLambda=True)]
+        check(len(shown) == 1, f"{want!r} shown once: {shown}")
+    wait_for(lambda: focused_field(dialog) == "Street number", 10,
+             f"the focus in Street number (is in {focused_field(dialog)})")
+    no_element_names(dialog)
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-address-error-shown.png"))
+    check(engine_civic(phone)["source"] == "none", "nothing was set")
+    # typing the city clears its error; OK with the number takes it
+    retype(phone, phone.find("City", "text", dialog), "Redmond")
+    wait_for(lambda: phone.find("City", "text", dialog).description == "",
+             10, "the city's error to go once typed")
+    retype(phone, phone.find("Street number", "text", dialog), "1")
+    phone.press("OK", dialog)
+    form_closed(phone)
+    check(engine_civic(phone)["civic"]["A3"] == "Redmond", "set")
+
+
+def scenario_address_prefill(phone):
+    """Set address… again shows the address in use, in its country's
+    form; one field changed, the rest goes back to the engine as it
+    was."""
+    phone.registered()
+    enter_address(phone)
+    dialog = open_form(phone)
+    for field, value in ADDRESS.items():
+        entry = phone.find(field, "text", dialog)
+        wait_for(lambda: entry.text == value, 10,
+                 f"{field} filled with {value!r} (holds {entry.text!r})")
+    wait_for(lambda: focused_field(dialog) == "Street number", 10,
+             "the focus in the first field")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-address-prefill.png"))
+    retype(phone, phone.find("Floor", "text", dialog), "4")
+    dogtail.rawinput.pressKey("Return")
+    form_closed(phone)
+    loc = engine_civic(phone)
+    check(loc["civic"] == dict(ADDRESS_CIVIC, FLR="4"),
+          f"the engine's civic {loc['civic']}")
+
+
+def places_list(phone):
+    ctl = phone.engine.ctl(subscribe=False)
+    try:
+        return ctl.request("location.list")["result"]["locations"]
+    finally:
+        ctl.close()
+
+
+def scenario_places_edit(phone):
+    """Edit on a saved place opens the form filled with it; a room and
+    the name changed: the engine has it under the new name only; Rename
+    renames it again, its address unchanged."""
+    phone.registered()
+    enter_address(phone, save_as="Office")
+    phone.press("Saved places")
+    places = phone.find("Saved places", "dialog")
+    phone.press("Edit", phone.find("Office", "list item", places))
+    form = phone.find("Edit place", "dialog")
+    for field, value in ADDRESS.items():
+        entry = phone.find(field, "text", form)
+        wait_for(lambda: entry.text == value, 10,
+                 f"{field} filled with {value!r} (holds {entry.text!r})")
+    check(phone.find("Save as", "text", form).text == "Office",
+          "the form has the place's name")
+    retype(phone, phone.find("Room", "text", form), "101")
+    retype(phone, phone.find("Save as", "text", form), "HQ")
+    phone.press("OK", form)
+    form_closed(phone, "Edit place")
+    want = dict(ADDRESS_CIVIC, ROOM="101")
+    wait_for(lambda: [(p["name"], p["civic"]) for p in places_list(phone)]
+             == [("HQ", want)], 10,
+             f"the engine to hold HQ only (holds {places_list(phone)})")
+    hq = phone.find("HQ", "list item", places)
+
+    phone.press("Rename", hq)
+    ask = phone.find("Rename “HQ”", "dialog")
+    retype(phone, phone.find("New name", "text", ask), "Main office")
+    dogtail.rawinput.pressKey("Return")
+    wait_for(lambda: [(p["name"], p["civic"]) for p in places_list(phone)]
+             == [("Main office", want)], 10,
+             f"the engine to hold Main office (holds {places_list(phone)})")
+    phone.find("Main office", "list item", places)
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-places-renamed.png"))
+    check(engine_civic(phone)["civic"] == want, "in use as edited")
+    phone.press("Close", places)
+
+
+def scenario_places_delete(phone):
+    """Delete asks first: Cancel keeps the place, Delete deletes it."""
+    phone.registered()
+    enter_address(phone, save_as="Office")
+    phone.press("Saved places")
+    places = phone.find("Saved places", "dialog")
+    phone.press("Delete", phone.find("Office", "list item", places))
+    ask = phone.find("Delete “Office”?", "alert")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-places-delete-asks.png"))
+    phone.press("Cancel", ask)
+    wait_for(lambda: not ask.showing or ask.dead, 10, "the question to go")
+    check([p["name"] for p in places_list(phone)] == ["Office"],
+          "Cancel kept Office")
+    phone.press("Delete", phone.find("Office", "list item", places))
+    ask = phone.find("Delete “Office”?", "alert")
+    phone.press("Delete", ask)
+    wait_for(lambda: not places_list(phone), 10, "the engine to delete it")
+    phone.press("Close", places)
+
+
 SCENARIOS = {
     "emergency-audio": scenario_emergency_audio,
     "account": scenario_account,
@@ -828,6 +1107,12 @@ SCENARIOS = {
     "dnd": scenario_dnd,
     "callback": scenario_callback,
     "places-use": scenario_places_use,
+    "address-us": scenario_address_us,
+    "address-de": scenario_address_de,
+    "address-error": scenario_address_error,
+    "address-prefill": scenario_address_prefill,
+    "places-edit": scenario_places_edit,
+    "places-delete": scenario_places_delete,
 }
 
 # Settings a scenario needs in the engine's locphone.conf.

@@ -183,8 +183,18 @@ void lp_window_location_show(LpWindow *self, GVariant *record)
 
 	gtk_label_set_text(GTK_LABEL(self->location_label),
 			   words ? words : "Not known");
-	gtk_label_set_text(GTK_LABEL(self->location_source_label),
-			   source_words(record));
+	if (ctlmsg_bool(record, "stale")) {
+		/* the LIS's earlier answer, kept while the LIS fails */
+		g_autofree gchar *kept = g_strdup_printf(
+			"%s — the network could not confirm it just now",
+			source_words(record));
+
+		gtk_label_set_text(GTK_LABEL(self->location_source_label),
+				   kept);
+	} else {
+		gtk_label_set_text(GTK_LABEL(self->location_source_label),
+				   source_words(record));
+	}
 	gtk_label_set_text(GTK_LABEL(self->location_updated_label),
 			   updated ? updated : "");
 	gtk_widget_set_visible(self->location_updated_label, updated != NULL);

@@ -113,6 +113,13 @@ def test_move_between_sites():
                     ctl.request("netinfo")["result"]), 10,
                     "netinfo naming site beta")
                 check(info["subnet"] == "10.82.0.2/24", f"netinfo: {info}")
+                rc, out, err = eng.cli("emergency", "policy")
+                check(rc == 0 and "# site beta: subnet 10.82.0.0/16 of site "
+                      "beta" in out and "# emergency_route from site beta"
+                      in out, f"locphonectl emergency policy: {out} {err}")
+                rc, out, err = eng.cli("netinfo")
+                check(rc == 0 and "site       beta (subnet 10.82.0.0/16"
+                      in out, f"locphonectl netinfo: {out} {err}")
                 pol = ctl.request("e911.policy")["result"]["policy"]
                 check(pol["emergency_route"] == "sip:911@127.0.0.3:5060",
                       f"beta's route in force: {pol}")

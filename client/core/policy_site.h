@@ -29,6 +29,9 @@
  * tunnel's, and LLDP and Wi-Fi never cross one), so a person on VPN in
  * the Toronto office still gets Toronto.
  *
+ * (Served policies, issue 14 item 2, are not fetched yet: the layer is
+ * here for them, and every caller passes NULL.)
+ *
  * Value precedence, lowest first: default, served policy, administrator's
  * file, the site's values (served, then the administrator's own section),
  * then the user's file under policy.h's rules (the administrator's value

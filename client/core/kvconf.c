@@ -24,6 +24,7 @@ static void entry_destructor(void *arg)
 	struct kvconf_entry *e = arg;
 
 	list_unlink(&e->le);
+	mem_deref((void *)e->file);
 	mem_deref(e->key);
 	mem_deref(e->value);
 }
@@ -57,7 +58,7 @@ static int add_line(struct kvconf *kv, const char *p, size_t n, unsigned line)
 	if (!e)
 		return ENOMEM;
 
-	e->file = kv->file;
+	e->file = mem_ref(kv->file);
 	e->line = line;
 	err = re_sdprintf(&e->key, "%b", p, k);
 	if (err)
@@ -194,4 +195,54 @@ const char *kvconf_str(const struct kvconf *kv, const char *key)
 const struct list *kvconf_entries(const struct kvconf *kv)
 {
 	return kv ? &kv->entries : NULL;
+}
+
+int kvconf_alloc(struct kvconf **kvp, const char *file)
+{
+	struct kvconf *kv;
+	int err;
+
+	if (!kvp)
+		return EINVAL;
+
+	kv = mem_zalloc(sizeof(*kv), kvconf_destructor);
+	if (!kv)
+		return ENOMEM;
+
+	err = str_dup(&kv->file, file ? file : "(merged)");
+	if (err)
+		mem_deref(kv);
+	else
+		*kvp = kv;
+
+	return err;
+}
+
+int kvconf_append(struct kvconf *kv, const struct kvconf_entry *src, int tag)
+{
+	struct kvconf_entry *e;
+	int err;
+
+	if (!kv || !src)
+		return EINVAL;
+
+	e = mem_zalloc(sizeof(*e), entry_destructor);
+	if (!e)
+		return ENOMEM;
+
+	/* every entry holds a reference on its file name, so a copy keeps
+	 * pointing at the file it was read from after that kvconf is gone */
+	e->file = mem_ref((void *)src->file);
+	e->line = src->line;
+	e->tag = tag;
+	err = str_dup(&e->key, src->key);
+	if (!err)
+		err = str_dup(&e->value, src->value);
+	if (err) {
+		mem_deref(e);
+		return err;
+	}
+
+	list_append(&kv->entries, &e->le, e);
+	return 0;
 }

@@ -7,8 +7,9 @@ struct kvconf_entry {
 	struct le le;
 	char *key;
 	char *value;
-	const char *file; /* owned by the kvconf */
+	const char *file; /* a reference held by the entry */
 	unsigned line;
+	int tag; /* the caller's, for kvconf_append; 0 when parsed */
 };
 
 /* Largest configuration file accepted; anything bigger is refused whole. */
@@ -34,3 +35,9 @@ const char *kvconf_str(const struct kvconf *kv, const char *key);
 
 /* All entries in file order. */
 const struct list *kvconf_entries(const struct kvconf *kv);
+
+/* An empty kvconf named file ("(merged)" for NULL), for kvconf_append. */
+int kvconf_alloc(struct kvconf **kvp, const char *file);
+
+/* Append a copy of src (its file and line kept) with the caller's tag. */
+int kvconf_append(struct kvconf *kv, const struct kvconf_entry *src, int tag);

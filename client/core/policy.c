@@ -1,12 +1,14 @@
 /* policy: merge the user's and the administrator's location policy. */
 
 #include <re.h>
+#include <assert.h>
 #include <string.h>
 #include <unistd.h>
 #include <strings.h>
 #include "kvconf.h"
 #include "policy.h"
 #include "policy_value.h"
+#include "policy_site.h"
 
 /* Shown when location_required is "disclaimer" and no text was set. */
 static const char default_disclaimer[] =
@@ -84,6 +86,7 @@ static void diag_add(struct load *ld, const struct kvconf_entry *e,
 		     const char *fmt, ...)
 {
 	struct policy_diag_msg *m;
+	struct le *le;
 	va_list ap;
 	int err;
 
@@ -105,6 +108,16 @@ static void diag_add(struct load *ld, const struct kvconf_entry *e,
 		mem_deref(m);
 		ld->err = err;
 		return;
+	}
+
+	/* sites load the global lines once per site: say a problem once */
+	for (le = ld->diag->msgl.head; le; le = le->next) {
+		const struct policy_diag_msg *o = le->data;
+
+		if (!strcmp(o->text, m->text)) {
+			mem_deref(m);
+			return;
+		}
 	}
 
 	list_append(&ld->diag->msgl, &m->le, m);
@@ -686,6 +699,14 @@ void policy_diag_reset(struct policy_diag *diag)
 {
 	if (diag)
 		list_flush(&diag->msgl);
+}
+
+const char *policy_key_name(size_t i)
+{
+	static_assert(ARRAY_SIZE(policy_keys) == POLICY_KEY_COUNT,
+		      "POLICY_KEY_COUNT is the number of policy keys");
+
+	return i < ARRAY_SIZE(policy_keys) ? policy_keys[i] : NULL;
 }
 
 bool policy_key_known(const char *key)

@@ -181,6 +181,7 @@ static void print_netinfo(const struct odict *res)
 {
 	const struct odict_entry *ifs = odict_lookup(res, "interfaces");
 	const struct odict_entry *gw = odict_lookup(res, "gateway");
+	const struct odict_entry *site;
 	bool vpn = false;
 	struct le *le;
 
@@ -213,6 +214,11 @@ static void print_netinfo(const struct odict *res)
 		printf("\n");
 	}
 
+	site = odict_lookup(res, "site");
+	if (site && site->type == ODICT_OBJECT)
+		printf("site       %s (%s)\n",
+		       str_or(site->u.odict, "name", "none"),
+		       str_or(site->u.odict, "reason", "?"));
 	if (gw && gw->type == ODICT_OBJECT)
 		printf("gateway    %s via %s, MAC %s\n",
 		       str_or(gw->u.odict, "ip", "?"),
@@ -312,10 +318,25 @@ static void print_policy(const struct odict *res)
 	const struct odict_entry *diags = odict_lookup(res, "diagnostics");
 	struct le *le;
 
+	const struct odict_entry *site = odict_lookup(res, "site");
+	const struct odict_entry *src = odict_lookup(res, "sources");
+
 	printf("# user file %s, administrator's file %s\n",
 	       str_or(res, "user_file", "?"), str_or(res, "admin_file", "?"));
+	if (site && site->type == ODICT_OBJECT)
+		printf("# site %s: %s\n",
+		       str_or(site->u.odict, "name", "(none)"),
+		       str_or(site->u.odict, "reason", "?"));
 	if (pol && pol->type == ODICT_OBJECT)
 		re_printf("%H\n", json_out_odict, pol->u.odict);
+	for (le = src && src->type == ODICT_OBJECT ? src->u.odict->lst.head
+						   : NULL;
+	     le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type == ODICT_STRING)
+			printf("# %s from %s\n", e->key, e->u.str);
+	}
 	for (le = diags && diags->type == ODICT_ARRAY ? diags->u.odict->lst.head
 						      : NULL;
 	     le; le = le->next) {

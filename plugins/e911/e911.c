@@ -95,7 +95,7 @@ static void policy_files_load(struct e911 *m)
 
 	admin = conf_read(m, m->admin_file);
 
-	err = policy_load(&m->policy, user, admin, &m->diag);
+	err = e911_site_init(m, user, admin);
 	if (err) {
 		/* only ENOMEM: a zeroed policy still recognises 911 */
 		warning("e911: cannot load the policy: %m\n", err);
@@ -204,6 +204,8 @@ static int cmd_policy(const struct odict *args, struct odict *result,
 	if (!err)
 		err = odict_entry_add(result, "body_hook", ODICT_BOOL,
 				      e911_hook_active(m));
+	if (!err)
+		err = e911_site_encode(result, m);
 
 out:
 	mem_deref(pol);
@@ -326,6 +328,15 @@ static int cmd_dial(const struct odict *args, struct odict *result,
 	    d.cls == DIAL_ORDINARY)
 		return odict_entry_add(result, "handled", ODICT_BOOL, false);
 
+	/* e911_enabled no (a site without an E9-1-1 provider): the number
+	 * goes out as dialled on the account's ordinary path */
+	if (!m->policy.e911_enabled) {
+		info("e911: %s dialled with e911_enabled no: placed as an "
+		     "ordinary call\n",
+		     target);
+		return odict_entry_add(result, "handled", ODICT_BOOL, false);
+	}
+
 	ua = e911_ua_choose(m, odict_string(args, "account"));
 	if (!ua) {
 		warning("e911: emergency call to %s: no account is "
@@ -436,6 +447,8 @@ static void netinfo_take(struct e911 *m, const struct odict *netinfo)
 {
 	char id[sizeof(m->device_id)];
 
+	e911_site_network(m, netinfo);
+
 	if (emergency_device_id(id, sizeof(id), netinfo))
 		id[0] = '\0';
 	if (!str_cmp(id, m->device_id))
@@ -489,6 +502,9 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 			     const char *prm, void *arg)
 {
 	e911_call_ua_event(arg, ua, ev, call, prm);
+
+	/* a site change waits for the last emergency call to end */
+	e911_site_idle(arg);
 }
 
 /* "e911.callback_window": {open, minutes} — may an incoming call be the
@@ -574,6 +590,7 @@ static int module_close(void)
 		bus_command_unregister(commands[i].name);
 
 	e911_call_flush(m);
+	e911_site_close(m);
 	policy_reset(&m->policy);
 	policy_diag_reset(&m->diag);
 	location_reset(&m->loc);

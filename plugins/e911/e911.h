@@ -23,8 +23,9 @@
 
 /* The module: its policy, the latest location, the emergency calls. */
 struct e911 {
-	struct policy policy;
+	struct policy policy; /* of the site in force (e911_site.c) */
 	struct policy_diag diag;
+	struct e911_site *site;
 	char user_file[512];
 	char admin_file[512];
 
@@ -138,6 +139,13 @@ int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
 /* e911_audio.c: the "lpaudio" source and player */
 int e911_audio_init(struct e911 *m);
 void e911_audio_close(void);
+
+/* e911_site.c: user and admin are the files (NULL: none), referenced */
+int e911_site_init(struct e911 *m, struct kvconf *user, struct kvconf *admin);
+void e911_site_close(struct e911 *m);
+void e911_site_network(struct e911 *m, const struct odict *netinfo);
+void e911_site_idle(struct e911 *m);
+int e911_site_encode(struct odict *od, const struct e911 *m);
 
 /* e911_notify.c */
 void e911_notify_desk(struct e911_call *ec);

@@ -351,8 +351,10 @@ static void local_offer(struct e911 *m, struct call *call)
 		return;
 	}
 
-	/* placed another way (baresip's /dial): recognised here */
-	if (dialplan_classify(&m->policy, call_peeruri(call), &d) ||
+	/* placed another way (baresip's /dial): recognised here, unless
+	 * e911_enabled no leaves emergency numbers to the ordinary path */
+	if (!m->policy.e911_enabled ||
+	    dialplan_classify(&m->policy, call_peeruri(call), &d) ||
 	    d.cls == DIAL_ORDINARY)
 		return;
 

@@ -27,17 +27,42 @@ static struct {
 	struct locator *loc;
 	struct lisdisc_query *disc;
 	char disc_fp[32];   /* the network discovery last ran for */
+	struct odict *site; /* policy.changed's site (e911), NULL: none */
 	struct manual *man; /* the person's locations and the prompt */
 } mod;
 
 static int cmd_netinfo(const struct odict *args, struct odict *result,
 		       const char **errmsg, void *arg)
 {
+	const struct odict_entry *site;
+	int err;
 	(void)args;
 	(void)errmsg;
 	(void)arg;
 
-	return netdisc_json_encode(result, mod.nd);
+	err = netdisc_json_encode(result, mod.nd);
+	if (err)
+		return err;
+
+	/* the site in force, as the e911 module chose it */
+	site = mod.site ? odict_lookup(mod.site, "site") : NULL;
+	if (site && site->type == ODICT_OBJECT)
+		return odict_entry_add(result, "site", ODICT_OBJECT,
+				       site->u.odict);
+
+	return odict_entry_add(result, "site", ODICT_NULL);
+}
+
+static void bus_event_handler(const char *name, const struct odict *fields,
+			      void *arg)
+{
+	(void)arg;
+
+	if (str_cmp(name, "policy.changed"))
+		return;
+
+	mem_deref(mod.site);
+	mod.site = mem_ref((void *)fields);
 }
 
 /* The record's JSON keys plus "reason", "stale" and "confirm_error": the
@@ -212,7 +237,9 @@ static int module_init(void)
 		return err;
 	}
 
-	err = bus_command_register("netinfo", cmd_netinfo, NULL);
+	err = bus_event_listen(bus_event_handler, NULL);
+	if (!err)
+		err = bus_command_register("netinfo", cmd_netinfo, NULL);
 	if (!err)
 		err = bus_command_register("location", cmd_location, NULL);
 	if (!err)
@@ -227,6 +254,8 @@ static int module_close(void)
 	bus_command_unregister("location.refresh");
 	bus_command_unregister("location");
 	bus_command_unregister("netinfo");
+	bus_event_unlisten(bus_event_handler);
+	mod.site = mem_deref(mod.site);
 	mod.disc = mem_deref(mod.disc);
 	mod.nd = mem_deref(mod.nd);
 	mod.man = mem_deref(mod.man);

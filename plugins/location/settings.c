@@ -18,6 +18,7 @@
 #include "lis_client.h"
 #include "locator.h"
 #include "policy.h"
+#include "policy_site.h"
 #include "locphone-config.h"
 #include "settings.h"
 
@@ -169,13 +170,10 @@ static struct kvconf *conf_file(const char *file)
 
 void location_policy_read(struct policy *p)
 {
-	struct policy_diag diag;
+	struct policy_sites *sites = NULL;
 	struct kvconf *user = NULL, *admin;
 	char dir[512], file[600];
-	struct le *le;
 	int err;
-
-	memset(&diag, 0, sizeof(diag));
 
 	if (!conf_get_str(conf_cur(), "locphone_config_dir", dir,
 			  sizeof(dir))) {
@@ -184,17 +182,16 @@ void location_policy_read(struct policy *p)
 	}
 	admin = conf_file(policy_admin_path(user, NULL));
 
-	err = policy_load(p, user, admin, &diag);
+	/* the e911 module owns the policy and says what is wrong with the
+	 * files; here only the global values are needed (site sections
+	 * split off, so none of their lines is taken for a global one) */
+	err = policy_sites_parse(&sites, admin, NULL);
+	if (!err)
+		err = policy_site_load(p, user, sites, NULL, -1, NULL, NULL);
 	if (err)
 		warning("location: policy: %m; nothing will be asked\n", err);
 
-	for (le = diag.msgl.head; le; le = le->next) {
-		const struct policy_diag_msg *m = le->data;
-
-		warning("location: %s\n", m->text);
-	}
-
-	policy_diag_reset(&diag);
+	mem_deref(sites);
 	mem_deref(admin);
 	mem_deref(user);
 }

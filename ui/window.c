@@ -285,6 +285,10 @@ static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 		lp_window_location_event(self, name, msg);
 	} else if (!g_strcmp0(name, "network.changed")) {
 		lp_window_network_show(self, msg);
+	} else if (!g_strcmp0(name, "policy.changed")) {
+		/* another network site: netinfo names it */
+		lp_engine_request(self->engine, "netinfo", NULL, on_netinfo,
+				  window_ref(self));
 	}
 }
 

@@ -240,7 +240,8 @@ void lp_window_network_show(LpWindow *self, GVariant *netinfo)
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autoptr(GVariant) wifi = ctlmsg_obj(netinfo, "wifi");
 	const char *subnet = ctlmsg_str(netinfo, "subnet");
-	const char *site = ctlmsg_str(netinfo, "site");
+	g_autoptr(GVariant) site_obj = ctlmsg_obj(netinfo, "site");
+	const char *site = site_obj ? ctlmsg_str(site_obj, "name") : NULL;
 
 	switch_words(out, netinfo);
 	if (wifi)

@@ -119,9 +119,18 @@ class Desktop:
                      "type='method_call',interface="
                      "'org.freedesktop.Notifications',member='Notify'"],
                     stdout=out)
-        self._spawn([NOTIFICATION_DAEMON], stdout=self.log)
-        wait_for(lambda: self._bus_has("org.freedesktop.Notifications"),
-                 30, "notification-daemon on the session bus")
+        # it can exit at start on a busy machine (its X connection, the
+        # bus): started again then, and its exit status said if it fails
+        for attempt in range(3):
+            daemon = self._spawn([NOTIFICATION_DAEMON], stdout=self.log)
+            wait_for(lambda: daemon.poll() is not None or
+                     self._bus_has("org.freedesktop.Notifications"),
+                     30, "notification-daemon on the session bus")
+            if daemon.poll() is None:
+                break
+        check(daemon.poll() is None,
+              f"notification-daemon exited with {daemon.poll()}: "
+              + self.log_tail())
 
         def summaries():
             out.flush()
@@ -134,6 +143,10 @@ class Desktop:
                     found.append(strings[2])
             return found
         return summaries
+
+    def log_tail(self):
+        self.log.flush()
+        return open(self.log.name, errors="replace").read()[-1500:]
 
     def window_manager(self):
         """openbox on the display: the UI under a real window manager."""

@@ -83,7 +83,9 @@ struct e911_call {
 	char call_id[128]; /* its SIP Call-ID, kept after it closed */
 	struct dial_result dial;
 	unsigned route; /* of the current attempt: 0 primary, 1 secondary */
-	unsigned attempts;
+	/* what decides the attempts (client/core/emergency_attempt.h) */
+	struct emergency_attempt att;
+	enum emergency_attempt_step step; /* why the current attempt was made */
 	struct emergency_target target;
 
 	/* the PIDF-LO, built once for all attempts; NULL without location */
@@ -98,12 +100,11 @@ struct e911_call {
 	char req_uri[EMERGENCY_URI_MAX]; /* as sent */
 	char to_uri[EMERGENCY_URI_MAX];	 /* as sent */
 
-	bool answered;	  /* provisional or final answer on this attempt */
-	bool established; /* the emergency services answered */
-	bool hanging_up;  /* our own ua_hangup is running */
-	char *why_retry;  /* why the previous attempt was left */
+	bool hanging_up; /* our own ua_hangup is running */
+	char *why_retry; /* why the previous attempt was left */
+	char *history;	 /* what each attempt that was left met */
 
-	struct tmr tmr_failover; /* no provisional answer in time */
+	struct tmr tmr_failover; /* the route's bound: no provisional answer */
 	struct tmr tmr_sent;	 /* just after the INVITE left */
 	struct tmr tmr_retry;	 /* the next attempt */
 };

@@ -290,6 +290,12 @@ static int act(struct e911_call *ec, struct emergency_attempt_action a,
 {
 	int err = 0;
 
+	/* the event of an attempt that went out goes before the next */
+	if (a.what != EMERGENCY_DO_NOTHING && tmr_isrunning(&ec->tmr_sent)) {
+		tmr_cancel(&ec->tmr_sent);
+		sent_handler(ec);
+	}
+
 	for (;;) {
 		timer_apply(ec, a.timer);
 

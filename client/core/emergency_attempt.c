@@ -187,6 +187,30 @@ emergency_attempt_step(struct emergency_attempt *a,
 	return none;
 }
 
+/* Rank of a form: higher carries more. */
+static int form_rank(enum emergency_conveyance f)
+{
+	switch (f) {
+	case EMERGENCY_LOCATION_BY_VALUE:
+		return 2;
+	case EMERGENCY_LOCATION_BY_REFERENCE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void emergency_attempt_route_limit(struct emergency_attempt *a, unsigned route,
+				   enum emergency_conveyance form)
+{
+	if (!a || route >= a->routec)
+		return;
+	if (form == EMERGENCY_LOCATION_BY_REFERENCE && !a->by_reference)
+		return; /* nothing to lower to but none: keep the location */
+	if (form_rank(form) < form_rank(a->form[route]))
+		a->form[route] = form;
+}
+
 void emergency_attempt_sent(struct emergency_attempt *a, unsigned route,
 			    enum emergency_conveyance form)
 {
@@ -196,10 +220,8 @@ void emergency_attempt_sent(struct emergency_attempt *a, unsigned route,
 	a->route = route;
 	a->state = EMERGENCY_ATTEMPT_CALLING;
 	a->attempts++;
-	/* NONE is the lowest form: a lower one than asked is kept */
-	if (form == EMERGENCY_LOCATION_NONE ||
-	    (form == EMERGENCY_LOCATION_BY_REFERENCE &&
-	     a->form[route] == EMERGENCY_LOCATION_BY_VALUE))
+	/* a lower form than asked is what this route keeps */
+	if (form_rank(form) < form_rank(a->form[route]))
 		a->form[route] = form;
 }
 

@@ -121,6 +121,14 @@ void emergency_attempt_init(struct emergency_attempt *a, unsigned routec,
 			    bool by_value, bool by_reference);
 
 /*
+ * Route `route` can carry at most `form` (an UDP-pinned next hop where the
+ * PIDF-LO by value does not fit: RFC 3261 §18.1.1): it starts there.
+ * Only ever lowers a route's form.
+ */
+void emergency_attempt_route_limit(struct emergency_attempt *a, unsigned route,
+				   enum emergency_conveyance form);
+
+/*
  * Feed one event (scode: the final answer for EMERGENCY_EV_FINAL, else
  * ignored) and get what to do.  An event that does not apply in the
  * current state (a late time-out, anything once over) does nothing.

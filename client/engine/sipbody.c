@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "multipart.h"
+#include "siptransport.h"
 #include "sipbody.h"
 
 typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
@@ -48,6 +49,7 @@ struct hook {
 	void (*held)(unsigned handle, void *arg);
 	void *arg;
 	bool resuming; /* held() runs: the resume's re-INVITE is dropped */
+	bool fit_transport;
 };
 
 static struct {
@@ -187,6 +189,7 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 		h->part_len = rq->part_len;
 	}
 	h->locked = rq->locked;
+	h->fit_transport = rq->fit_transport;
 	h->held = rq->held;
 	h->arg = rq->arg;
 
@@ -346,6 +349,46 @@ static struct hook *hook_take(const char *to_uri, const struct mbuf *desc,
 	return h;
 }
 
+static size_t len_opt(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/*
+ * The INVITE's next hop over TCP when it is too large for UDP: *routevp
+ * then points at a copy of the routes with the first one in tcp_hop.
+ * The hop is routev[0], else the Request-URI to_uri.
+ */
+static void transport_fit(const char *routev[], uint32_t routec,
+			  const char ***routevp, uint32_t *routecp,
+			  const char *to_uri, size_t size, char *tcp_hop,
+			  size_t hop_size, const char **copy, uint32_t copyc)
+{
+	const char *hop = routec ? routev[0] : to_uri;
+	uint32_t i;
+
+	if (!siptransport_stream_needed(size) || routec > copyc ||
+	    siptransport_of(hop) != SIPTRANSPORT_UNNAMED)
+		return;
+	if (siptransport_tcp_uri(tcp_hop, hop_size, hop)) {
+		re_fprintf(stderr,
+			   "sipbody: INVITE of about %zu bytes: %s "
+			   "cannot be made a TCP hop; sent as it is\n",
+			   size, hop);
+		return;
+	}
+
+	copy[0] = tcp_hop;
+	for (i = 1; i < routec; i++)
+		copy[i] = routev[i];
+	*routevp = copy;
+	*routecp = routec ? routec : 1;
+	re_fprintf(stderr,
+		   "sipbody: INVITE of about %zu bytes goes over TCP "
+		   "to %s (RFC 3261 18.1.1)\n",
+		   size, tcp_hop);
+}
+
 int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		    const char *to_uri, const char *from_name,
 		    const char *from_uri, const char *cuser,
@@ -359,6 +402,8 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 	struct hook *h;
 	struct mbuf *body = NULL;
 	const char *route1[1];
+	const char *routes_tcp[4];
+	char tcp_hop[512];
 	char *hdrs = NULL;
 	char mpctype[64];
 	va_list ap;
@@ -406,6 +451,18 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		ctype = mpctype;
 		desc = body;
 	}
+	if (h->fit_transport)
+		transport_fit(
+			routev, routec, &routev, &routec, to_uri,
+			siptransport_invite_estimate(
+				desc ? desc->end : 0,
+				len_opt(hdrs) + len_opt(h->hdrs) +
+					len_opt(ctype),
+				len_opt(to_uri) * 2 + len_opt(h->to_uri) +
+					len_opt(from_uri) + len_opt(from_name) +
+					(routec ? len_opt(routev[0]) : 0)),
+			tcp_hop, sizeof(tcp_hop), routes_tcp,
+			ARRAY_SIZE(routes_tcp));
 
 	/* libre makes the dialog (and its To) inside sipsess_connect */
 	if (h->to_uri && !sb.dialog_alloc)

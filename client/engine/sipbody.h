@@ -72,6 +72,13 @@ struct sipbody_request {
 	bool locked;
 	void (*held)(unsigned handle, void *arg);
 	void *arg;
+	/*
+	 * RFC 3261 §18.1.1: when the INVITE comes out larger than 1300
+	 * bytes and its next hop (the Route, else the Request-URI) names no
+	 * transport, it goes over TCP to that same host and port.  A hop
+	 * that names one (transport=udp pins UDP) is left as it is.
+	 */
+	bool fit_transport;
 };
 
 /* Arm as sipbody_arm does, with the changes rq describes (copied).

@@ -25,6 +25,7 @@
 struct e911 {
 	struct policy policy;
 	struct policy_diag diag;
+	struct policy_diag warn; /* what the routes cannot do (paths_check) */
 	char user_file[512];
 	char admin_file[512];
 
@@ -123,6 +124,9 @@ struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
 void e911_call_flush(struct e911 *m);
 
 /* e911_invite.c */
+const char *e911_route_hop(struct ua *ua, const struct emergency_target *t);
+bool e911_route_pins_udp(struct ua *ua, const struct emergency_target *t);
+bool e911_by_value_fits_udp(const struct e911_call *ec);
 void e911_hook_resolve(struct e911 *m);
 void e911_memo_reset(struct e911 *m);
 bool e911_hook_active(const struct e911 *m);

@@ -147,11 +147,32 @@ static const char *route_name(unsigned route)
 	return route ? "secondary" : "primary";
 }
 
-/* The state machine for call ec, from what it can send. */
+/* The state machine for call ec, from what it can send.  A route pinned
+ * to UDP takes the location by reference when by value would not fit
+ * (RFC 3261 §18.1.1: over 1300 bytes it would leave as IP fragments). */
 static void attempts_init(struct e911_call *ec)
 {
+	unsigned r;
+
 	emergency_attempt_init(&ec->att, routes_count(ec), ec->pidf != NULL,
 			       ec->loc_uri != NULL);
+
+	for (r = 0; r < ec->att.routec; r++) {
+		struct emergency_target t;
+
+		if (emergency_target_plan(&t, &ec->m->policy, r, &ec->dial) ||
+		    !e911_route_pins_udp(ec->ua, &t))
+			continue;
+		ec->target = t;
+		if (e911_by_value_fits_udp(ec) || !ec->loc_uri)
+			continue;
+		info("e911: call %u: the %s route pins UDP and the PIDF-LO "
+		     "by value does not fit in 1300 bytes: by reference\n",
+		     ec->id, route_name(r));
+		emergency_attempt_route_limit(&ec->att, r,
+					      EMERGENCY_LOCATION_BY_REFERENCE);
+	}
+	memset(&ec->target, 0, sizeof(ec->target));
 }
 
 static void failover_timeout(void *arg);

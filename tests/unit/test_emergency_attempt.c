@@ -581,6 +581,31 @@ static void test_init_and_names(void **state)
 	assert_string_equal("", emergency_outcome_name(O_NONE));
 }
 
+/* An UDP-pinned route where by value does not fit starts by reference;
+ * the other route keeps by value; nothing raises a form. */
+static void test_route_limit(void **state)
+{
+	struct emergency_attempt a;
+	struct emergency_attempt_action act;
+	(void)state;
+
+	emergency_attempt_init(&a, 2, true, true);
+	emergency_attempt_route_limit(&a, 0, REF);
+	emergency_attempt_route_limit(&a, 0, VAL);  /* never raised */
+	emergency_attempt_route_limit(&a, 5, NONE); /* no such route */
+	act = emergency_attempt_step(&a, DIAL, 0);
+	assert_int_equal(REF, act.form);
+	emergency_attempt_sent(&a, act.route, act.form);
+	act = emergency_attempt_step(&a, FIN, 503);
+	assert_int_equal(1, act.route);
+	assert_int_equal(VAL, act.form);
+
+	/* without a location URI there is nothing smaller to send */
+	emergency_attempt_init(&a, 1, true, false);
+	emergency_attempt_route_limit(&a, 0, REF);
+	assert_int_equal(VAL, emergency_attempt_step(&a, DIAL, 0).form);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_every_transition_covered),
 		cmocka_unit_test(test_every_final_answer),
 		cmocka_unit_test(test_init_and_names),
+		cmocka_unit_test(test_route_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

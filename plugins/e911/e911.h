@@ -122,6 +122,7 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 			struct call *call, const char *prm);
 struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
 void e911_call_flush(struct e911 *m);
+void e911_call_unreachable(struct e911_call *ec, int err);
 
 /* e911_invite.c */
 const char *e911_route_hop(struct ua *ua, const struct emergency_target *t);

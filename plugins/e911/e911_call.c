@@ -574,6 +574,29 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 	}
 }
 
+/*
+ * An ICMP port or host unreachable for the current attempt's next hop
+ * (libsipbody's probe): libre would go on retransmitting until timer B
+ * (32 s); the attempt has failed now, as a transport error.
+ */
+void e911_call_unreachable(struct e911_call *ec, int err)
+{
+	struct emergency_attempt_action a;
+
+	if (!ec->call)
+		return;
+
+	warning("e911: call %u: the next hop is unreachable (%m)\n", ec->id,
+		err);
+	a = emergency_attempt_step(&ec->att, EMERGENCY_EV_TRANSPORT, 0);
+	if (a.what == EMERGENCY_DO_NOTHING)
+		return;
+
+	attempt_left(ec, "unreachable: %m (ICMP)", err);
+	attempt_drop(ec);
+	(void)act(ec, a, NULL, false);
+}
+
 void e911_call_flush(struct e911 *m)
 {
 	list_flush(&m->calls);

@@ -366,6 +366,15 @@ static void hold_refused(unsigned handle, void *arg)
 	(void)call_hold(ec->call, false);
 }
 
+/* libsipbody heard an ICMP error for the INVITE's next hop. */
+static void hop_unreachable(unsigned handle, int err, void *arg)
+{
+	struct e911_call *ec = arg; /* the hook never outlives it */
+	(void)handle;
+
+	e911_call_unreachable(ec, err);
+}
+
 int e911_invite_arm(struct e911_call *ec, struct call *call)
 {
 	sipbody_arm_request_h *arm = ec->m->hook_arm;
@@ -394,6 +403,7 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 		rq.locked = true;
 		rq.fit_transport = true; /* RFC 3261 §18.1.1 */
 		rq.held = hold_refused;
+		rq.unreachable = hop_unreachable;
 		rq.arg = ec;
 		rq.hdrs = ec->hdrs;
 		if (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE) {

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from lphelp import (BUILD, Engine, Sipp, Topology, Workdir, check,
+from lphelp import (BUILD, SCENARIOS, Engine, Sipp, Topology, Workdir, check,
                     need, need_root, run, sh, wait_for)
 import psapcheck
 from test_e911 import RECORD, set_location
@@ -104,6 +104,19 @@ class Capture:
                 if ln.strip()]
 
 
+def tcp_pbx(wd):
+    """pbx.xml whose Contact names TCP, so that the ACK and BYE follow the
+    INVITE's transport (sipp's [local_port] Contact alone means UDP)."""
+    with open(os.path.join(SCENARIOS, "pbx.xml")) as f:
+        text = f.read()
+    contact = "Contact: <sip:pbx@[local_ip]:[local_port]>"
+    check(contact in text, "pbx.xml's Contact")
+    path = os.path.join(wd, "pbx-tcp.xml")
+    with open(path, "w") as f:
+        f.write(text.replace(contact, contact[:-1] + ";transport=tcp>"))
+    return path
+
+
 def phone_engine(wd, net, account, admin=None):
     lines = [f"extra_module {FIXTURE}\n"]
     if admin is not None:
@@ -151,7 +164,7 @@ def test_large_invite_over_tcp():
     transport named): the 2.9 kB INVITE reaches the PSAP over TCP, with
     its PIDF-LO, and no IP fragment is on the phone's wire."""
     with Workdir() as wd, Net() as net:
-        psap = Sipp(wd, "pbx.xml", "psap", netns=net.far, addr=FAR_IP,
+        psap = Sipp(wd, tcp_pbx(wd), "psap", netns=net.far, addr=FAR_IP,
                     tcp=True)
         started, warns, cap, log = call_and_capture(
             wd, net, psap, f"<sip:alice@{FAR_IP}>;regint=0\n")
@@ -202,42 +215,46 @@ def test_udp_pinned_by_reference():
 
 
 def test_dead_registrar_fails_at_once():
-    """No emergency route and nothing listening at the registrar: the
-    ICMP port unreachable ends the 911 call as failed within a second (not
-    after timer B's 32 s); the engine warned at start."""
-    with Workdir() as wd, Net() as net:
-        eng = phone_engine(wd, net, f"<sip:alice@{FAR_IP}>;regint=0\n")
-        cap = None
-        try:
-            ctl = eng.ctl()
-            warns = warnings_of(ctl)
-            set_location(ctl, RECORD)
-            cap = Capture(wd, net.phone)
-            t_dial = time.time()
-            check(ctl.request("dial", {"number": "911"})["ok"], "dial")
-            ended = ctl.wait_event("emergency.ended", timeout=40)
-            t_ended = time.time()
-            cap.wait_frame("icmp.type == 3", "an ICMP unreachable")
-        finally:
-            if cap:
-                cap.stop()
-            eng.stop()
-        check(any("emergency_route: not set" in w for w in warns),
-              f"warnings {warns}")
-        check(ended["outcome"] == "failed", f"ended {ended}")
-        icmp = cap.fields("icmp.type == 3", "frame.time_epoch")
-        check(icmp, "no ICMP unreachable in the capture")
-        t_icmp = float(icmp[0][0])
-        after = t_ended - t_icmp
-        print(f"# dial -> failed {t_ended - t_dial:.3f} s, "
-              f"ICMP -> failed {after:.3f} s")
-        check(after < 1.0 * SLOW,
-              f"failed {after:.3f} s after the ICMP error "
-              f"(bound {1.0 * SLOW:.1f} s)")
-        check("unreachable" in ended["reason"].lower() or
-              "refused" in ended["reason"].lower(),
-              f"reason {ended['reason']}")
-
+    """No emergency route and nothing listening at the registrar's
+    address: the engine warned at start that 911 had no other path, and
+    the error that comes back ends the 911 call as failed within a second
+    (not after timer B's 32 s).  Without a location the INVITE fits UDP
+    and the error is an ICMP port unreachable; with the PIDF-LO it goes
+    over TCP and the error is the RST."""
+    for record, error in ((None, "icmp.type == 3"),
+                          (RECORD, "tcp.flags.reset == 1")):
+        what = "with location" if record else "without location"
+        with Workdir() as wd, Net() as net:
+            eng = phone_engine(wd, net, f"<sip:alice@{FAR_IP}>;regint=0\n")
+            cap = None
+            try:
+                ctl = eng.ctl()
+                warns = warnings_of(ctl)
+                if record:
+                    set_location(ctl, record)
+                cap = Capture(wd, net.phone)
+                t_dial = time.time()
+                check(ctl.request("dial", {"number": "911"})["ok"], "dial")
+                ended = ctl.wait_event("emergency.ended", timeout=40)
+                t_ended = time.time()
+                cap.wait_frame(error, f"{what}: the error")
+            finally:
+                if cap:
+                    cap.stop()
+                eng.stop()
+            check(any("emergency_route: not set" in w for w in warns),
+                  f"warnings {warns}")
+            check(ended["outcome"] == "failed", f"{what}: ended {ended}")
+            t_error = float(cap.fields(error, "frame.time_epoch")[0][0])
+            after = t_ended - t_error
+            print(f"# {what}: dial -> failed {t_ended - t_dial:.3f} s, "
+                  f"error on the wire -> failed event {after:.3f} s")
+            check(after < 1.0 * SLOW,
+                  f"{what}: failed {after:.3f} s after the error "
+                  f"(bound {1.0 * SLOW:.1f} s)")
+            reason = ended["reason"].lower()
+            check("unreachable" in reason or "refused" in reason,
+                  f"{what}: reason {ended['reason']}")
 
 if __name__ == "__main__":
     need("sipp", "tshark", "dumpcap")

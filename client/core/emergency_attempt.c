@@ -81,6 +81,7 @@ static struct emergency_attempt_action send_on(struct emergency_attempt *a,
 	struct emergency_attempt_action act;
 	bool new_route = step == EMERGENCY_STEP_FIRST ||
 			 step == EMERGENCY_STEP_NEXT_ROUTE;
+	/* a retry on the same route keeps the route's failover bound */
 
 	memset(&act, 0, sizeof(act));
 	if (!timer_needed(a, route))
@@ -98,6 +99,7 @@ static struct emergency_attempt_action send_on(struct emergency_attempt *a,
 	act.route = route;
 	act.form = a->form[route];
 	act.step = step;
+	act.udp = a->udp[route];
 	return act;
 }
 
@@ -171,6 +173,16 @@ emergency_attempt_step(struct emergency_attempt *a,
 		if (!live)
 			return none;
 		return refused(a, ev == EMERGENCY_EV_FINAL ? scode : 0);
+
+	case EMERGENCY_EV_STREAM_REFUSED:
+		if (a->state == EMERGENCY_ATTEMPT_ESTABLISHED)
+			return end(a, EMERGENCY_OUTCOME_ENDED);
+		if (!live)
+			return none;
+		if (a->udp[a->route])
+			return refused(a, 0);
+		a->udp[a->route] = true;
+		return send_on(a, a->route, EMERGENCY_STEP_OVER_UDP);
 
 	case EMERGENCY_EV_TIMEOUT:
 		if (a->state != EMERGENCY_ATTEMPT_CALLING ||
@@ -246,6 +258,8 @@ const char *emergency_attempt_step_name(enum emergency_attempt_step s)
 		return "no-location";
 	case EMERGENCY_STEP_NEXT_ROUTE:
 		return "next-route";
+	case EMERGENCY_STEP_OVER_UDP:
+		return "over-udp";
 	default:
 		return "first";
 	}

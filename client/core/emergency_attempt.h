@@ -58,7 +58,10 @@ enum emergency_attempt_event {
 	EMERGENCY_EV_FINAL,	  /* the attempt closed with scode >= 300 */
 	EMERGENCY_EV_TRANSPORT,	  /* closed without an answer (scode 0) */
 	EMERGENCY_EV_TIMEOUT,	  /* the route's failover bound passed */
-	EMERGENCY_EV_HANGUP,	  /* the person hung up (or cancelled) */
+	/* an INVITE sent over TCP only for its size met a reset or a
+	 * refusal: RFC 3261 §18.1.1 says retry it over UDP */
+	EMERGENCY_EV_STREAM_REFUSED,
+	EMERGENCY_EV_HANGUP, /* the person hung up (or cancelled) */
 };
 
 enum emergency_attempt_do {
@@ -73,6 +76,7 @@ enum emergency_attempt_step {
 	EMERGENCY_STEP_BY_REFERENCE, /* same route, location by reference */
 	EMERGENCY_STEP_NO_LOCATION,  /* same route, without location */
 	EMERGENCY_STEP_NEXT_ROUTE,   /* the next route */
+	EMERGENCY_STEP_OVER_UDP,     /* same route and form, over UDP */
 };
 
 enum emergency_outcome {
@@ -97,6 +101,7 @@ struct emergency_attempt_action {
 	enum emergency_attempt_step step;   /* DO_SEND */
 	enum emergency_outcome outcome;	    /* DO_END */
 	enum emergency_attempt_timer timer; /* always */
+	bool udp; /* DO_SEND: over UDP even when too large: no TCP there */
 };
 
 /* One emergency call's state; plain data, copied freely. */
@@ -109,6 +114,7 @@ struct emergency_attempt {
 	/* the best form each route has not refused */
 	enum emergency_conveyance form[EMERGENCY_ATTEMPT_ROUTES];
 	bool heard; /* a provisional answer on this route: bound stopped */
+	bool udp[EMERGENCY_ATTEMPT_ROUTES]; /* the route refused TCP */
 	unsigned attempts;
 };
 
@@ -148,7 +154,7 @@ void emergency_attempt_sent(struct emergency_attempt *a, unsigned route,
 /* "by-value", "by-reference", "none". */
 const char *emergency_conveyance_name(enum emergency_conveyance c);
 
-/* "first", "by-reference", "no-location", "next-route". */
+/* "first", "by-reference", "no-location", "next-route", "over-udp". */
 const char *emergency_attempt_step_name(enum emergency_attempt_step s);
 
 /* "ended", "cancelled", "declined", "failed"; "" for none. */

@@ -39,6 +39,18 @@ enum siptransport_named siptransport_of(const char *uri)
 					 : SIPTRANSPORT_UDP;
 }
 
+bool siptransport_loopback(const char *uri)
+{
+	struct uri u;
+	struct pl whole;
+	struct sa sa;
+
+	if (!uri_get(&u, &whole, uri) || sa_set(&sa, &u.host, 0))
+		return false;
+
+	return sa_is_loopback(&sa);
+}
+
 bool siptransport_stream_needed(size_t size)
 {
 	return size > SIPTRANSPORT_UDP_MAX;

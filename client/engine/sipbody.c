@@ -504,6 +504,7 @@ static void transport_fit(const char *routev[], uint32_t routec,
 	uint32_t i;
 
 	if (!siptransport_stream_needed(size) || routec > copyc ||
+	    siptransport_loopback(hop) ||
 	    siptransport_of(hop) != SIPTRANSPORT_UNNAMED)
 		return;
 	if (siptransport_tcp_uri(tcp_hop, hop_size, hop)) {

@@ -87,6 +87,7 @@ struct e911_call {
 	/* what decides the attempts (client/core/emergency_attempt.h) */
 	struct emergency_attempt att;
 	enum emergency_attempt_step step; /* why the current attempt was made */
+	bool udp_only; /* the hop refused TCP: no transport upgrade */
 	struct emergency_target target;
 
 	/* the PIDF-LO, built once for all attempts; NULL without location */

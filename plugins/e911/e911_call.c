@@ -12,6 +12,7 @@
 #include "location.h"
 #include "emergency.h"
 #include "sipbody.h"
+#include "siptransport.h"
 #include "e911.h"
 
 /* baresip's reason when the person (or a module) hung up (ua_hangup). */
@@ -335,6 +336,7 @@ static int act(struct e911_call *ec, struct emergency_attempt_action a,
 		ec->route = a.route;
 		ec->conveyance = a.form;
 		ec->step = a.step;
+		ec->udp_only = a.udp;
 		if (a.step != EMERGENCY_STEP_FIRST)
 			warning("e911: call %u: %s; trying the %s route, "
 				"location %s\n",
@@ -487,6 +489,20 @@ static void local_offer(struct e911 *m, struct call *call)
 	tmr_start(&ec->tmr_sent, 0, sent_handler, ec);
 }
 
+/* The attempt went over TCP only for its size (libsipbody's choice,
+ * made again here from the same estimate): by value, too large for UDP,
+ * to a hop that does not pin a transport. */
+static bool went_over_tcp(const struct e911_call *ec)
+{
+	const char *hop = e911_route_hop(ec->ua, &ec->target);
+
+	return ec->hooked && !ec->udp_only &&
+	       !siptransport_loopback(hop ? hop : ec->req_uri) &&
+	       ec->conveyance == EMERGENCY_LOCATION_BY_VALUE &&
+	       !e911_by_value_fits_udp(ec) &&
+	       !e911_route_pins_udp(ec->ua, &ec->target);
+}
+
 static void call_closed(struct e911 *m, struct call *call, const char *prm)
 {
 	struct e911_call *ec = e911_call_find(m, call);
@@ -506,6 +522,8 @@ static void call_closed(struct e911 *m, struct call *call, const char *prm)
 		ev = EMERGENCY_EV_HANGUP;
 	else if (scode)
 		ev = EMERGENCY_EV_FINAL;
+	else if (went_over_tcp(ec))
+		ev = EMERGENCY_EV_STREAM_REFUSED; /* RFC 3261 §18.1.1 */
 	else
 		ev = EMERGENCY_EV_TRANSPORT; /* no answer: prm says why */
 

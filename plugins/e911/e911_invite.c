@@ -401,7 +401,7 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 		if (strcmp(ec->to_uri, ec->req_uri))
 			rq.to_uri = ec->to_uri;
 		rq.locked = true;
-		rq.fit_transport = true; /* RFC 3261 §18.1.1 */
+		rq.fit_transport = !ec->udp_only; /* RFC 3261 §18.1.1 */
 		rq.held = hold_refused;
 		rq.unreachable = hop_unreachable;
 		rq.arg = ec;

@@ -16,6 +16,7 @@
 #define FIN   EMERGENCY_EV_FINAL
 #define TRSP  EMERGENCY_EV_TRANSPORT
 #define TMO   EMERGENCY_EV_TIMEOUT
+#define TCPX  EMERGENCY_EV_STREAM_REFUSED
 #define HUP   EMERGENCY_EV_HANGUP
 /* not an event: the plugin reports the form it really sent (scode) */
 #define SENT_AS 100
@@ -32,6 +33,8 @@
 #define S_REF  EMERGENCY_STEP_BY_REFERENCE
 #define S_NONE EMERGENCY_STEP_NO_LOCATION
 #define S_NEXT EMERGENCY_STEP_NEXT_ROUTE
+#define S_UDP  EMERGENCY_STEP_OVER_UDP
+#define S_UDP  EMERGENCY_STEP_OVER_UDP
 
 #define O_NONE	EMERGENCY_OUTCOME_NONE
 #define O_ENDED EMERGENCY_OUTCOME_ENDED
@@ -399,6 +402,39 @@ static const struct row rows[] = {
 	 9,
 	 0},
 
+	/* RFC 3261 §18.1.1: TCP refused for a large INVITE, then UDP */
+	{"TCP refused: the same form over UDP, once; then the next route",
+	 2,
+	 true,
+	 true,
+	 {{TCPX, 0, NOP, 0, NONE, FIRST, O_NONE, T_KEEP},
+	  {DIAL, 0, SEND, 0, VAL, FIRST, O_NONE, T_START},
+	  {TCPX, 0, SEND, 0, VAL, S_UDP, O_NONE, T_KEEP},
+	  {TCPX, 0, SEND, 1, VAL, S_NEXT, O_NONE, T_STOP},
+	  {TCPX, 0, SEND, 1, VAL, S_UDP, O_NONE, T_STOP},
+	  {FIN, 500, SEND, 1, REF, S_REF, O_NONE, T_STOP},
+	  {PROV, 0, NOP, 0, NONE, FIRST, O_NONE, T_STOP},
+	  {TCPX, 0, END, 0, NONE, FIRST, O_FAIL, T_STOP}},
+	 8,
+	 5},
+	{"established: a TCP refusal ends it as any close does",
+	 1,
+	 true,
+	 true,
+	 {{DIAL, 0, SEND, 0, VAL, FIRST, O_NONE, T_STOP},
+	  {EST, 0, NOP, 0, NONE, FIRST, O_NONE, T_STOP},
+	  {TCPX, 0, END, 0, NONE, FIRST, O_ENDED, T_STOP}},
+	 3,
+	 1},
+	{"over: a late TCP refusal does nothing",
+	 1,
+	 true,
+	 true,
+	 {{HUP, 0, END, 0, NONE, FIRST, O_CANC, T_STOP},
+	  {TCPX, 0, NOP, 0, NONE, FIRST, O_NONE, T_KEEP}},
+	 2,
+	 0},
+
 	/* what was really sent */
 	{"sent by reference for want of the body hook: the route keeps it",
 	 1,
@@ -574,6 +610,7 @@ static void test_init_and_names(void **state)
 	assert_string_equal("no-location", emergency_attempt_step_name(S_NONE));
 	assert_string_equal("by-reference", emergency_attempt_step_name(S_REF));
 	assert_string_equal("first", emergency_attempt_step_name(FIRST));
+	assert_string_equal("over-udp", emergency_attempt_step_name(S_UDP));
 	assert_string_equal("failed", emergency_outcome_name(O_FAIL));
 	assert_string_equal("declined", emergency_outcome_name(O_DECL));
 	assert_string_equal("cancelled", emergency_outcome_name(O_CANC));

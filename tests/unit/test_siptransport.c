@@ -59,6 +59,17 @@ static void test_named_and_tcp(void **state)
 	assert_int_equal(EINVAL, siptransport_tcp_uri(NULL, 0, "sip:a@b"));
 }
 
+static void test_loopback(void **state)
+{
+	(void)state;
+
+	assert_true(siptransport_loopback("sip:911@127.0.0.1:5070"));
+	assert_true(siptransport_loopback("<sip:[::1]:5060;lr>"));
+	assert_false(siptransport_loopback("sip:911@10.0.0.1"));
+	assert_false(siptransport_loopback("sip:sbc.example.com"));
+	assert_false(siptransport_loopback(NULL));
+}
+
 static void test_size(void **state)
 {
 	(void)state;
@@ -80,6 +91,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_named_and_tcp),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

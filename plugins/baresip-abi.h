@@ -114,6 +114,8 @@ struct list *ua_calls(const struct ua *ua);
 struct call *ua_call(const struct ua *ua);
 
 uint32_t account_regint(const struct account *acc);
+/* The account's outbound proxy ix (0, 1), NULL if none. */
+const char *account_outbound(const struct account *acc, unsigned ix);
 const char *account_display_name(const struct account *acc);
 
 /* The dial string completed as ua_connect does ("911" -> sip:911@domain). */

@@ -261,33 +261,6 @@ int emergency_target_plan(struct emergency_target *t, const struct policy *p,
 	return err;
 }
 
-bool emergency_failover_wanted(uint16_t scode)
-{
-	if (scode == 0 || scode == 408)
-		return true;
-	if (scode >= 500 && scode < 600)
-		return true;
-
-	return scode >= 600 && scode < 700 && scode != 603;
-}
-
-bool emergency_location_refused(uint16_t scode)
-{
-	return scode == 415 || scode == 424;
-}
-
-const char *emergency_conveyance_name(enum emergency_conveyance c)
-{
-	switch (c) {
-	case EMERGENCY_LOCATION_BY_VALUE:
-		return "by-value";
-	case EMERGENCY_LOCATION_BY_REFERENCE:
-		return "by-reference";
-	default:
-		return "none";
-	}
-}
-
 /* A value that can sit inside <...> or "..." of one header line. */
 static bool header_safe(const char *s)
 {

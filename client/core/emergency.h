@@ -1,6 +1,8 @@
 /* emergency: the shape of an emergency INVITE, decided without I/O.
  * Include policy.h, dialplan.h, civic.h and location.h first. */
 
+#include "emergency_attempt.h"
+
 /*
  * The e911 module asks these functions what to send and hands the answers
  * to baresip and to the INVITE body hook (client/engine/sipbody.h).  They
@@ -51,28 +53,6 @@ struct emergency_target {
  */
 int emergency_target_plan(struct emergency_target *t, const struct policy *p,
 			  unsigned route, const struct dial_result *d);
-
-/*
- * True if a failed attempt should move to the secondary route: no answer
- * at all (scode 0: a transport error or time-out), 408, any 5xx, or a 6xx
- * other than 603 (a person declined: design.md issue 5 keeps that final).
- */
-bool emergency_failover_wanted(uint16_t scode);
-
-/* True for the answers that refuse the location rather than the call:
- * 415 (the multipart body) and 424 Bad Location Information (RFC 6442
- * §4.3); the call is retried by reference, then without location. */
-bool emergency_location_refused(uint16_t scode);
-
-/* How the location travels in one INVITE. */
-enum emergency_conveyance {
-	EMERGENCY_LOCATION_NONE = 0,
-	EMERGENCY_LOCATION_BY_VALUE,	 /* PIDF-LO body part, cid: URL */
-	EMERGENCY_LOCATION_BY_REFERENCE, /* the LIS's location URI */
-};
-
-/* "none", "by-value", "by-reference". */
-const char *emergency_conveyance_name(enum emergency_conveyance c);
 
 /* What goes into the extra INVITE headers.  Strings may be NULL. */
 struct emergency_header_params {

@@ -2,10 +2,14 @@
 
 #include <re.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "multipart.h"
+#include "siptransport.h"
 #include "sipbody.h"
 
 typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
@@ -19,6 +23,8 @@ typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
 			sipsess_refer_h *referh, sipsess_close_h *closeh,
 			void *arg, const char *fmt, ...);
 typedef int(modify_fn)(struct sipsess *sess, struct mbuf *desc);
+typedef int(udp_send_fn)(struct udp_sock *us, const struct sa *dst,
+			 struct mbuf *mb);
 typedef int(dialog_alloc_fn)(struct sip_dialog **dlgp, const char *uri,
 			     const char *to_uri, const char *from_name,
 			     const char *from_uri, const char *routev[],
@@ -48,6 +54,11 @@ struct hook {
 	void (*held)(unsigned handle, void *arg);
 	void *arg;
 	bool resuming; /* held() runs: the resume's re-INVITE is dropped */
+	bool fit_transport;
+	void (*unreachable)(unsigned handle, int err, void *arg);
+	int probe_fd; /* -1: none yet */
+	struct sa probe_dst;
+	char *call_id; /* of the INVITE, once libre made it */
 };
 
 static struct {
@@ -55,6 +66,8 @@ static struct {
 	modify_fn *modify;
 	dialog_alloc_fn *dialog_alloc;
 	drefer_fn *drefer;
+	udp_send_fn *udp_send;
+	struct hook *sending; /* inside sipsess_connect for this hook */
 	bool resolved;
 	const char *to_pending; /* sipsess_connect runs for a hook's To */
 	struct list hooks;
@@ -73,15 +86,30 @@ static void resolve(void)
 	sb.dialog_alloc =
 		(dialog_alloc_fn *)dlsym(RTLD_NEXT, "sip_dialog_alloc");
 	sb.drefer = (drefer_fn *)dlsym(RTLD_NEXT, "sipevent_drefer");
+	sb.udp_send = (udp_send_fn *)dlsym(RTLD_NEXT, "udp_send");
 	if (!sb.connect || !sb.modify)
 		re_fprintf(stderr, "sipbody: libre's sipsess functions not "
 				   "found; INVITEs go out without location\n");
+}
+
+static void probe_close(struct hook *h)
+{
+	if (h->probe_fd < 0)
+		return;
+
+	fd_close(h->probe_fd);
+	(void)close(h->probe_fd);
+	h->probe_fd = -1;
 }
 
 static void hook_destructor(void *arg)
 {
 	struct hook *h = arg;
 
+	if (sb.sending == h)
+		sb.sending = NULL;
+	probe_close(h);
+	mem_deref(h->call_id);
 	list_unlink(&h->le);
 	mem_deref(h->match_uri);
 	mem_deref(h->req_uri);
@@ -187,6 +215,9 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 		h->part_len = rq->part_len;
 	}
 	h->locked = rq->locked;
+	h->fit_transport = rq->fit_transport;
+	h->unreachable = rq->unreachable;
+	h->probe_fd = -1;
 	h->held = rq->held;
 	h->arg = rq->arg;
 
@@ -346,6 +377,155 @@ static struct hook *hook_take(const char *to_uri, const struct mbuf *desc,
 	return h;
 }
 
+/* What came back to the probe: an ICMP error is the hook's news. */
+static void probe_handler(int flags, void *arg)
+{
+	struct hook *h = arg;
+	void (*cb)(unsigned handle, int err, void *arg) = h->unreachable;
+	uint8_t buf[64];
+	ssize_t n;
+	int err;
+	(void)flags;
+
+	n = recv(h->probe_fd, buf, sizeof(buf), 0);
+	if (n >= 0)
+		return; /* a peer that answers keep-alives: alive */
+	err = errno;
+	if (err != ECONNREFUSED && err != EHOSTUNREACH && err != ENETUNREACH)
+		return;
+
+	re_fprintf(stderr, "sipbody: %J: %m\n", &h->probe_dst, err);
+	probe_close(h);
+	h->unreachable = NULL; /* once */
+	if (cb)
+		cb(h->handle, err, h->arg); /* may release h */
+}
+
+/* The INVITE of h went to dst over UDP: a keep-alive from our own socket
+ * connected there, so that an ICMP error reaches us. */
+static void probe_send(struct hook *h, const struct sa *dst)
+{
+	static const char ping[] = "\r\n\r\n";
+	int fd;
+
+	if (!h->unreachable)
+		return;
+
+	if (h->probe_fd < 0 || !sa_cmp(&h->probe_dst, dst, SA_ALL)) {
+		probe_close(h);
+		fd = socket(sa_af(dst),
+			    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return;
+		if (connect(fd, &dst->u.sa, dst->len) ||
+		    fd_listen(fd, FD_READ | FD_EXCEPT, probe_handler, h)) {
+			(void)close(fd);
+			return;
+		}
+		h->probe_fd = fd;
+		h->probe_dst = *dst;
+	}
+
+	(void)send(h->probe_fd, ping, sizeof(ping) - 1, 0);
+}
+
+/* True if the n bytes at p hold the text s. */
+static bool contains(const uint8_t *p, size_t n, const char *s)
+{
+	size_t k = strlen(s), i;
+
+	if (!k || k > n)
+		return false;
+	for (i = 0; i + k <= n; i++)
+		if (p[i] == (uint8_t)s[0] && !memcmp(p + i, s, k))
+			return true;
+
+	return false;
+}
+
+/* The hook whose INVITE mb is, if any: the one being connected, else by
+ * its Call-ID (a retransmission, or a send after a DNS lookup). */
+static struct hook *hook_of_invite(const struct mbuf *mb)
+{
+	const uint8_t *p = mbuf_buf(mb);
+	size_t n = mbuf_get_left(mb);
+	struct le *le;
+
+	if (n < 7 || memcmp(p, "INVITE ", 7))
+		return NULL;
+	if (sb.sending)
+		return sb.sending;
+
+	for (le = sb.hooks.head; le; le = le->next) {
+		struct hook *h = le->data;
+
+		if (h->unreachable && h->call_id && contains(p, n, h->call_id))
+			return h;
+	}
+
+	return NULL;
+}
+
+int udp_send(struct udp_sock *us, const struct sa *dst, struct mbuf *mb)
+{
+	struct hook *h;
+	int err;
+
+	resolve();
+	if (!sb.udp_send)
+		return ENOSYS;
+
+	err = sb.udp_send(us, dst, mb);
+	if (!err && mb && dst && sb.hooks.head) {
+		h = hook_of_invite(mb);
+		if (h)
+			probe_send(h, dst);
+	}
+
+	return err;
+}
+
+static size_t len_opt(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/*
+ * The INVITE's next hop over TCP when it is too large for UDP: *routevp
+ * then points at a copy of the routes with the first one in tcp_hop.
+ * The hop is routev[0], else the Request-URI to_uri.
+ */
+static void transport_fit(const char *routev[], uint32_t routec,
+			  const char ***routevp, uint32_t *routecp,
+			  const char *to_uri, size_t size, char *tcp_hop,
+			  size_t hop_size, const char **copy, uint32_t copyc)
+{
+	const char *hop = routec ? routev[0] : to_uri;
+	uint32_t i;
+
+	if (!siptransport_stream_needed(size) || routec > copyc ||
+	    siptransport_loopback(hop) ||
+	    siptransport_of(hop) != SIPTRANSPORT_UNNAMED)
+		return;
+	if (siptransport_tcp_uri(tcp_hop, hop_size, hop)) {
+		re_fprintf(stderr,
+			   "sipbody: INVITE of about %zu bytes: %s "
+			   "cannot be made a TCP hop; sent as it is\n",
+			   size, hop);
+		return;
+	}
+
+	copy[0] = tcp_hop;
+	for (i = 1; i < routec; i++)
+		copy[i] = routev[i];
+	*routevp = copy;
+	*routecp = routec ? routec : 1;
+	re_fprintf(stderr,
+		   "sipbody: INVITE of about %zu bytes goes over TCP "
+		   "to %s (RFC 3261 18.1.1)\n",
+		   size, tcp_hop);
+}
+
 int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		    const char *to_uri, const char *from_name,
 		    const char *from_uri, const char *cuser,
@@ -359,6 +539,8 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 	struct hook *h;
 	struct mbuf *body = NULL;
 	const char *route1[1];
+	const char *routes_tcp[4];
+	char tcp_hop[512];
 	char *hdrs = NULL;
 	char mpctype[64];
 	va_list ap;
@@ -406,21 +588,40 @@ int sipsess_connect(struct sipsess **sessp, struct sipsess_sock *sock,
 		ctype = mpctype;
 		desc = body;
 	}
+	if (h->fit_transport)
+		transport_fit(
+			routev, routec, &routev, &routec, to_uri,
+			siptransport_invite_estimate(
+				desc ? desc->end : 0,
+				len_opt(hdrs) + len_opt(h->hdrs) +
+					len_opt(ctype),
+				len_opt(to_uri) * 2 + len_opt(h->to_uri) +
+					len_opt(from_uri) + len_opt(from_name) +
+					(routec ? len_opt(routev[0]) : 0)),
+			tcp_hop, sizeof(tcp_hop), routes_tcp,
+			ARRAY_SIZE(routes_tcp));
 
 	/* libre makes the dialog (and its To) inside sipsess_connect */
 	if (h->to_uri && !sb.dialog_alloc)
 		re_fprintf(stderr, "sipbody: sip_dialog_alloc not found; "
 				   "the To is the Request-URI\n");
 	sb.to_pending = h->to_uri;
+	sb.sending = h;
 	err = sb.connect(sessp, sock, to_uri, from_name, from_uri, cuser,
 			 routev, routec, ctype, desc, authh, aarg, aref, offerh,
 			 answerh, progrh, estabh, infoh, referh, closeh, arg,
 			 "%s%s", hdrs ? hdrs : "", h->hdrs);
+	sb.sending = NULL;
 	sb.to_pending = NULL;
-	if (err)
+	if (err) {
 		mem_deref(h);
-	else
+	} else {
 		h->sess = *sessp;
+		if (h->unreachable &&
+		    str_dup(&h->call_id,
+			    sip_dialog_callid(sipsess_dialog(*sessp))))
+			h->call_id = NULL; /* only the first send is probed */
+	}
 
 out:
 	mem_deref(body);

@@ -88,6 +88,23 @@ struct sipbody_request {
 	bool locked;
 	void (*held)(unsigned handle, void *arg);
 	void *arg;
+	/*
+	 * RFC 3261 §18.1.1: when the INVITE comes out larger than 1300
+	 * bytes and its next hop (the Route, else the Request-URI) names no
+	 * transport, it goes over TCP to that same host and port.  A hop
+	 * that names one (transport=udp pins UDP) is left as it is.
+	 */
+	bool fit_transport;
+	/*
+	 * libre sends SIP over UDP from one unconnected socket and never
+	 * hears an ICMP error: a dead next hop costs timer B's 32 s.  With
+	 * this set, each time the INVITE goes out over UDP a connected socket
+	 * of the hook's own sends an empty keep-alive (CRLF CRLF, which a SIP
+	 * receiver ignores: RFC 5626 §4.4.1 [U]) to the same address; a port
+	 * or host unreachable that comes back calls unreachable(handle, err,
+	 * arg) once (err ECONNREFUSED, EHOSTUNREACH, ENETUNREACH).
+	 */
+	void (*unreachable)(unsigned handle, int err, void *arg);
 };
 
 /* Arm as sipbody_arm does, with the changes rq describes (copied).

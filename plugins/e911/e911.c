@@ -159,34 +159,126 @@ static int tls_diagnostics(const struct e911 *m, struct odict *diags,
 	return err;
 }
 
+static const char *last_diag(const struct e911 *m)
+{
+	const struct le *le = list_tail(&m->warn.msgl);
+	const struct policy_diag_msg *msg = le ? le->data : NULL;
+
+	return msg && msg->text ? msg->text : "";
+}
+
+/*
+ * What the routes allow, said once at start (e911.policy's warnings, the
+ * log) (issue 11 items 2 and 6): a next hop pinned to UDP, where
+ * an INVITE over 1300 bytes cannot take TCP (RFC 3261 §18.1.1), and no
+ * route that avoids the account's registrar.
+ */
+static void paths_check(struct e911 *m)
+{
+	struct emergency_target t;
+	struct dial_result d;
+	struct le *le;
+	unsigned r;
+
+	if (!m->policy.e911_enabled ||
+	    dialplan_classify(&m->policy, m->policy.dial_strings.v[0], &d) ||
+	    d.cls == DIAL_ORDINARY)
+		return;
+
+	for (r = 0; r < 2; r++) {
+		const char *hop;
+
+		if (emergency_target_plan(&t, &m->policy, r, &d))
+			continue;
+		if (t.kind == EMERGENCY_ROUTE_ACCOUNT) {
+			LIST_FOREACH(uag_list(), le)
+			{
+				hop = e911_route_hop(le->data, &t);
+				if (!e911_route_pins_udp(le->data, &t))
+					continue;
+				diag_line(&m->warn,
+					  "emergency_route: account %s: its "
+					  "outbound proxy %s pins UDP: an "
+					  "emergency INVITE over 1300 bytes "
+					  "cannot go over TCP (RFC 3261 "
+					  "18.1.1); the location goes by "
+					  "reference where that makes it fit",
+					  ua_aor(le->data), hop);
+				warning("e911: %s\n", last_diag(m));
+			}
+			diag_line(
+				&m->warn,
+				"emergency_route: not set: %s calls go only "
+				"through the account's registrar or outbound "
+				"proxy; if it is unreachable there is no path "
+				"for them (set emergency_route, or a "
+				"secondary)",
+				d.number);
+			warning("e911: %s\n", last_diag(m));
+			continue;
+		}
+		if (!e911_route_pins_udp(NULL, &t))
+			continue;
+		diag_line(
+			&m->warn,
+			"%s: %s pins UDP: an emergency INVITE over 1300 bytes "
+			"cannot go over TCP (RFC 3261 18.1.1); the location "
+			"goes by reference where that makes it fit",
+			r ? "emergency_route_secondary" : "emergency_route",
+			e911_route_hop(NULL, &t));
+		warning("e911: %s\n", last_diag(m));
+	}
+}
+
+/* diag's messages as a JSON array for the control protocol. */
+static int diag_array(struct odict **odp, const struct policy_diag *diag)
+{
+	struct odict *od = NULL;
+	unsigned i = 0;
+	struct le *le;
+	int err;
+
+	err = odict_alloc(&od, 8);
+	if (err)
+		return err;
+
+	LIST_FOREACH(&diag->msgl, le)
+	{
+		const struct policy_diag_msg *msg = le->data;
+		char key[16];
+
+		(void)re_snprintf(key, sizeof(key), "%u", i++);
+		err = odict_entry_add(od, key, ODICT_STRING, msg->text);
+		if (err) {
+			mem_deref(od);
+			return err;
+		}
+	}
+
+	*odp = od;
+	return 0;
+}
+
 static int cmd_policy(const struct odict *args, struct odict *result,
 		      const char **errmsg, void *arg)
 {
 	struct e911 *m = arg;
-	struct odict *pol = NULL, *diags = NULL;
-	unsigned i = 0;
-	struct le *le;
+	struct odict *pol = NULL, *diags = NULL, *warns = NULL;
+	unsigned i;
 	int err;
 	(void)args;
 	(void)errmsg;
 
 	err = policy_encode(&pol, &m->policy);
 	if (!err)
-		err = odict_alloc(&diags, 8);
+		err = diag_array(&diags, &m->diag);
+	if (!err)
+		err = diag_array(&warns, &m->warn);
 	if (err)
 		goto out;
 
-	LIST_FOREACH(&m->diag.msgl, le)
-	{
-		const struct policy_diag_msg *msg = le->data;
-		char key[16];
-
-		(void)re_snprintf(key, sizeof(key), "%u", i++);
-		err = odict_entry_add(diags, key, ODICT_STRING, msg->text);
-		if (err)
-			goto out;
-	}
-
+	/* the TLS refusals of emergency routes follow the file's lines */
+	i = (unsigned)list_count(&m->diag.msgl);
 	err = tls_diagnostics(m, diags, &i);
 	if (err)
 		goto out;
@@ -195,6 +287,8 @@ static int cmd_policy(const struct odict *args, struct odict *result,
 	if (!err)
 		err = odict_entry_add(result, "diagnostics", ODICT_ARRAY,
 				      diags);
+	if (!err)
+		err = odict_entry_add(result, "warnings", ODICT_ARRAY, warns);
 	if (!err)
 		err = odict_entry_add(result, "user_file", ODICT_STRING,
 				      m->user_file);
@@ -210,6 +304,7 @@ static int cmd_policy(const struct odict *args, struct odict *result,
 out:
 	mem_deref(pol);
 	mem_deref(diags);
+	mem_deref(warns);
 	return err;
 }
 
@@ -545,6 +640,7 @@ static int module_init(void)
 
 	policy_files_load(m);
 	e911_hook_resolve(m);
+	paths_check(m);
 
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		err = bus_command_register(commands[i].name, commands[i].h, m);
@@ -593,6 +689,7 @@ static int module_close(void)
 	e911_site_close(m);
 	policy_reset(&m->policy);
 	policy_diag_reset(&m->diag);
+	policy_diag_reset(&m->warn);
 	location_reset(&m->loc);
 	mem_deref(m->pidf.doc);
 	e911_memo_reset(m);

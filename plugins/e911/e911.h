@@ -26,6 +26,7 @@ struct e911 {
 	struct policy policy; /* of the site in force (e911_site.c) */
 	struct policy_diag diag;
 	struct e911_site *site;
+	struct policy_diag warn; /* what the routes cannot do (paths_check) */
 	char user_file[512];
 	char admin_file[512];
 
@@ -84,7 +85,10 @@ struct e911_call {
 	char call_id[128]; /* its SIP Call-ID, kept after it closed */
 	struct dial_result dial;
 	unsigned route; /* of the current attempt: 0 primary, 1 secondary */
-	unsigned attempts;
+	/* what decides the attempts (client/core/emergency_attempt.h) */
+	struct emergency_attempt att;
+	enum emergency_attempt_step step; /* why the current attempt was made */
+	bool udp_only; /* the hop refused TCP: no transport upgrade */
 	struct emergency_target target;
 
 	/* the PIDF-LO, built once for all attempts; NULL without location */
@@ -100,12 +104,11 @@ struct e911_call {
 	char req_uri[EMERGENCY_URI_MAX]; /* as sent */
 	char to_uri[EMERGENCY_URI_MAX];	 /* as sent */
 
-	bool answered;	  /* provisional or final answer on this attempt */
-	bool established; /* the emergency services answered */
-	bool hanging_up;  /* our own ua_hangup is running */
-	char *why_retry;  /* why the previous attempt was left */
+	bool hanging_up; /* our own ua_hangup is running */
+	char *why_retry; /* why the previous attempt was left */
+	char *history;	 /* what each attempt that was left met */
 
-	struct tmr tmr_failover; /* no provisional answer in time */
+	struct tmr tmr_failover; /* the route's bound: no provisional answer */
 	struct tmr tmr_sent;	 /* just after the INVITE left */
 	struct tmr tmr_retry;	 /* the next attempt */
 };
@@ -123,8 +126,12 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 			struct call *call, const char *prm);
 struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
 void e911_call_flush(struct e911 *m);
+void e911_call_unreachable(struct e911_call *ec, int err);
 
 /* e911_invite.c */
+const char *e911_route_hop(struct ua *ua, const struct emergency_target *t);
+bool e911_route_pins_udp(struct ua *ua, const struct emergency_target *t);
+bool e911_by_value_fits_udp(const struct e911_call *ec);
 void e911_hook_resolve(struct e911 *m);
 void e911_memo_reset(struct e911 *m);
 bool e911_hook_active(const struct e911 *m);

@@ -1,4 +1,5 @@
-/* e911_call: an emergency call's attempts, failover and events. */
+/* e911_call: an emergency call's attempts, carried out, and its events.
+ * What to try next is decided in client/core/emergency_attempt.c. */
 
 #include <re.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "location.h"
 #include "emergency.h"
 #include "sipbody.h"
+#include "siptransport.h"
 #include "e911.h"
 
 /* baresip's reason when the person (or a module) hung up (ua_hangup). */
@@ -31,6 +33,7 @@ static void e911_call_destructor(void *arg)
 	mem_deref(ec->hdrs);
 	mem_deref(ec->part_hdrs);
 	mem_deref(ec->why_retry);
+	mem_deref(ec->history);
 }
 
 int e911_call_alloc(struct e911_call **ecp, struct e911 *m, struct ua *ua,
@@ -103,7 +106,10 @@ static void emit(const char *name, struct e911_call *ec, const char *reason,
 		err = odict_entry_add(od, "call", ODICT_STRING, ec->call_id);
 	if (!err)
 		err = odict_entry_add(od, "attempts", ODICT_INT,
-				      (int64_t)ec->attempts);
+				      (int64_t)ec->att.attempts);
+	if (!err && !outcome && ec->att.attempts > 1)
+		err = odict_entry_add(od, "step", ODICT_STRING,
+				      emergency_attempt_step_name(ec->step));
 	if (!err && reason)
 		err = odict_entry_add(od, "reason", ODICT_STRING, reason);
 	if (!err)
@@ -130,29 +136,64 @@ static void call_end(struct e911_call *ec, const char *outcome,
 	mem_deref(ec);
 }
 
-static bool secondary_exists(const struct e911_call *ec)
+/* Routes the call may take: the secondary only where the policy has one. */
+static unsigned routes_count(const struct e911_call *ec)
 {
 	struct emergency_target t;
 
-	return ec->route == 0 &&
-	       !emergency_target_plan(&t, &ec->m->policy, 1, &ec->dial);
+	return emergency_target_plan(&t, &ec->m->policy, 1, &ec->dial) ? 1 : 2;
+}
+
+static const char *route_name(unsigned route)
+{
+	return route ? "secondary" : "primary";
+}
+
+/* The state machine for call ec, from what it can send.  A route pinned
+ * to UDP takes the location by reference when by value would not fit
+ * (RFC 3261 §18.1.1: over 1300 bytes it would leave as IP fragments). */
+static void attempts_init(struct e911_call *ec)
+{
+	unsigned r;
+
+	emergency_attempt_init(&ec->att, routes_count(ec), ec->pidf != NULL,
+			       ec->loc_uri != NULL);
+
+	for (r = 0; r < ec->att.routec; r++) {
+		struct emergency_target t;
+
+		if (emergency_target_plan(&t, &ec->m->policy, r, &ec->dial) ||
+		    !e911_route_pins_udp(ec->ua, &t))
+			continue;
+		ec->target = t;
+		if (e911_by_value_fits_udp(ec) || !ec->loc_uri)
+			continue;
+		info("e911: call %u: the %s route pins UDP and the PIDF-LO "
+		     "by value does not fit in 1300 bytes: by reference\n",
+		     ec->id, route_name(r));
+		emergency_attempt_route_limit(&ec->att, r,
+					      EMERGENCY_LOCATION_BY_REFERENCE);
+	}
+	memset(&ec->target, 0, sizeof(ec->target));
 }
 
 static void failover_timeout(void *arg);
 static void sent_handler(void *arg);
+static void retry_handler(void *arg);
 
-/* The INVITE of an attempt has gone: timers and the events. */
-static void attempt_started(struct e911_call *ec)
+static void timer_apply(struct e911_call *ec, enum emergency_attempt_timer t)
 {
-	ec->attempts++;
-	ec->answered = false;
-
-	if (secondary_exists(ec))
+	switch (t) {
+	case EMERGENCY_TIMER_START:
 		tmr_start(&ec->tmr_failover, ec->m->policy.failover_timeout_ms,
 			  failover_timeout, ec);
-
-	/* events and the desk only once the INVITE is on its way */
-	tmr_start(&ec->tmr_sent, 0, sent_handler, ec);
+		break;
+	case EMERGENCY_TIMER_STOP:
+		tmr_cancel(&ec->tmr_failover);
+		break;
+	default:
+		break;
+	}
 }
 
 /* From-identity: the ELIN where the policy says so (issue 5 item 4). */
@@ -168,6 +209,7 @@ static const char *from_uri(const struct e911_call *ec, char *buf, size_t sz)
 	return buf;
 }
 
+/* Send the attempt ec->route / ec->conveyance asks for. */
 static int attempt_place(struct e911_call *ec)
 {
 	char from[EMERGENCY_URI_MAX];
@@ -197,85 +239,160 @@ static int attempt_place(struct e911_call *ec)
 	ec->m->placing = NULL;
 	if (err) {
 		warning("e911: call %u: %s route %s: %m\n", ec->id,
-			ec->route ? "secondary" : "primary",
-			ec->target.dial_uri, err);
+			route_name(ec->route), ec->target.dial_uri, err);
 		e911_invite_release(ec);
 		return err;
 	}
 
 	call_set(ec, call);
-	attempt_started(ec);
+	/* what went (arming may lower the form) is what this route keeps */
+	emergency_attempt_sent(&ec->att, ec->route, ec->conveyance);
+	/* events and the desk only once the INVITE is on its way */
+	tmr_start(&ec->tmr_sent, 0, sent_handler, ec);
 	return 0;
 }
 
-static void why_set(struct e911_call *ec, const char *fmt, ...)
+/* The attempt on ec->route with ec->conveyance was left because of what
+ * (printed with fmt): said in the next event and, for a call that fails,
+ * in its reason. */
+static void attempt_left(struct e911_call *ec, const char *fmt, ...)
 {
-	char *s = NULL;
+	char *what = NULL, *s = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (re_vsdprintf(&s, fmt, ap))
-		s = NULL;
+	if (re_vsdprintf(&what, fmt, ap))
+		what = NULL;
 	va_end(ap);
+
+	if (re_sdprintf(&s, "%s route, location %s: %s", route_name(ec->route),
+			emergency_conveyance_name(ec->conveyance),
+			what ? what : "?"))
+		s = NULL;
+	mem_deref(what);
 
 	mem_deref(ec->why_retry);
 	ec->why_retry = s;
+	if (!s)
+		return;
+
+	if (ec->history) {
+		char *h = NULL;
+
+		if (!re_sdprintf(&h, "%s; then: %s", ec->history, s)) {
+			mem_deref(ec->history);
+			ec->history = h;
+		}
+	} else {
+		ec->history = mem_ref(s);
+	}
 }
 
-/* Place the next attempt; on failure try the secondary, then give up
- * (which frees ec). */
-static void attempt_next(struct e911_call *ec)
+/* Drop the current attempt, if any, without it counting as an answer. */
+static void attempt_drop(struct e911_call *ec)
 {
+	if (!ec->call)
+		return;
+
+	ec->hanging_up = true;
+	ua_hangup(ec->ua, ec->call, 0, NULL);
+	ec->hanging_up = false;
+	e911_invite_release(ec);
+	ec->call = NULL;
+}
+
+/*
+ * Carry out what the state machine said.  An attempt made now (the
+ * first, from the dial command) is sent at once; later ones from the
+ * main loop, outside the callback that reported the previous one.
+ * Returns 0 while the call goes on; else the call has ended (ec freed)
+ * and the error of its last attempt.
+ */
+static int act(struct e911_call *ec, struct emergency_attempt_action a,
+	       const char *reason, bool now)
+{
+	int err = 0;
+
+	/* the event of an attempt that went out goes before the next */
+	if (a.what != EMERGENCY_DO_NOTHING && tmr_isrunning(&ec->tmr_sent)) {
+		tmr_cancel(&ec->tmr_sent);
+		sent_handler(ec);
+	}
+
+	for (;;) {
+		timer_apply(ec, a.timer);
+
+		if (a.what == EMERGENCY_DO_END) {
+			bool failed = a.outcome == EMERGENCY_OUTCOME_FAILED ||
+				      a.outcome == EMERGENCY_OUTCOME_DECLINED;
+
+			call_end(ec, emergency_outcome_name(a.outcome),
+				 failed ? ec->history : reason);
+			return err ? err : ECONNABORTED;
+		}
+		if (a.what != EMERGENCY_DO_SEND)
+			return 0;
+
+		attempt_drop(ec);
+		ec->route = a.route;
+		ec->conveyance = a.form;
+		ec->step = a.step;
+		ec->udp_only = a.udp;
+		if (a.step != EMERGENCY_STEP_FIRST)
+			warning("e911: call %u: %s; trying the %s route, "
+				"location %s\n",
+				ec->id, ec->why_retry ? ec->why_retry : "",
+				route_name(a.route),
+				emergency_conveyance_name(a.form));
+		if (!now) {
+			tmr_start(&ec->tmr_retry, 0, retry_handler, ec);
+			return 0;
+		}
+
+		err = attempt_place(ec);
+		if (!err)
+			return 0;
+
+		attempt_left(ec, "%m", err);
+		a = emergency_attempt_step(&ec->att, EMERGENCY_EV_SEND_FAILED,
+					   0);
+	}
+}
+
+static void retry_handler(void *arg)
+{
+	struct e911_call *ec = arg;
+	struct emergency_attempt_action a;
 	int err = attempt_place(ec);
 
 	if (!err)
 		return;
 
-	if (secondary_exists(ec)) {
-		why_set(ec, "primary route: %m", err);
-		ec->route = 1;
-		err = attempt_place(ec);
-		if (!err)
-			return;
-	}
-
-	why_set(ec, "%s%s%m", ec->why_retry ? ec->why_retry : "",
-		ec->why_retry ? "; then: " : "", err);
-	call_end(ec, "failed", ec->why_retry);
-}
-
-static void retry_handler(void *arg)
-{
-	attempt_next(arg);
+	attempt_left(ec, "%m", err);
+	a = emergency_attempt_step(&ec->att, EMERGENCY_EV_SEND_FAILED, 0);
+	(void)act(ec, a, NULL, true);
 }
 
 static void failover_timeout(void *arg)
 {
 	struct e911_call *ec = arg;
 	unsigned ms = ec->m->policy.failover_timeout_ms;
+	struct emergency_attempt_action a;
 
-	if (ec->answered || !ec->call)
+	a = emergency_attempt_step(&ec->att, EMERGENCY_EV_TIMEOUT, 0);
+	if (a.what == EMERGENCY_DO_NOTHING)
 		return;
 
-	warning("e911: call %u: no provisional answer within %u ms on the "
-		"primary route; trying the secondary\n",
-		ec->id, ms);
-	why_set(ec, "primary route: no provisional answer within %u ms", ms);
-
-	ec->hanging_up = true;
-	ua_hangup(ec->ua, ec->call, 0, NULL);
-	ec->hanging_up = false;
-	ec->call = NULL;
-
-	ec->route = 1;
-	attempt_next(ec);
+	attempt_left(ec, "no provisional answer within %u ms", ms);
+	tmr_cancel(&ec->tmr_retry); /* a downgraded retry not yet sent */
+	(void)act(ec, a, NULL, false);
 }
 
 static void sent_handler(void *arg)
 {
 	struct e911_call *ec = arg;
 
-	if (ec->attempts > 1) {
+	if (ec->att.attempts > 1) {
 		emit("emergency.failover", ec, ec->why_retry, NULL);
 		return;
 	}
@@ -304,6 +421,7 @@ static struct e911_call *call_new(struct e911 *m, struct ua *ua,
 
 	/* never block: without a PIDF-LO the call still goes out */
 	(void)e911_invite_prepare(ec);
+	attempts_init(ec);
 	return ec;
 }
 
@@ -317,37 +435,35 @@ int e911_call_dial(struct e911 *m, struct ua *ua, const struct dial_result *d,
 	if (!ec)
 		return ENOMEM;
 
-	err = attempt_place(ec);
-	if (err && secondary_exists(ec)) {
-		why_set(ec, "primary route: %m", err);
-		ec->route = 1;
-		err = attempt_place(ec);
-	}
-	if (err) {
-		why_set(ec, "%s%s%m", ec->why_retry ? ec->why_retry : "",
-			ec->why_retry ? "; then: " : "", err);
-		call_end(ec, "failed", ec->why_retry);
+	err = act(ec, emergency_attempt_step(&ec->att, EMERGENCY_EV_DIAL, 0),
+		  NULL, true);
+	if (err)
 		return err;
-	}
 
 	*ecp = ec;
 	return 0;
+}
+
+static void attempt_armed(struct e911_call *ec, struct call *call)
+{
+	if (e911_invite_arm(ec, call))
+		warning("e911: call %u: INVITE sent without the emergency "
+			"headers\n",
+			ec->id);
 }
 
 /* An outgoing INVITE is about to leave (baresip's LOCAL_SDP "offer"). */
 static void local_offer(struct e911 *m, struct call *call)
 {
 	struct e911_call *ec = m->placing;
+	struct emergency_attempt_action a;
 	struct dial_result d;
 
 	if (!ec)
 		ec = e911_call_find(m, call); /* sent late (media NAT) */
 	if (ec) {
 		call_set(ec, call);
-		if (e911_invite_arm(ec, call))
-			warning("e911: call %u: INVITE sent without the "
-				"emergency headers\n",
-				ec->id);
+		attempt_armed(ec, call);
 		return;
 	}
 
@@ -365,63 +481,61 @@ static void local_offer(struct e911 *m, struct call *call)
 	call_set(ec, call);
 	if (emergency_target_plan(&ec->target, &m->policy, 0, &d))
 		memset(&ec->target, 0, sizeof(ec->target));
-	if (e911_invite_arm(ec, call))
-		warning("e911: call %u: INVITE sent without the emergency "
-			"headers\n",
-			ec->id);
-	attempt_started(ec);
+
+	/* baresip sends this first attempt itself: only its form is ours */
+	a = emergency_attempt_step(&ec->att, EMERGENCY_EV_DIAL, 0);
+	timer_apply(ec, a.timer);
+	ec->route = a.route;
+	ec->conveyance = a.form;
+	attempt_armed(ec, call);
+	emergency_attempt_sent(&ec->att, ec->route, ec->conveyance);
+	tmr_start(&ec->tmr_sent, 0, sent_handler, ec);
+}
+
+/* The attempt went over TCP only for its size (libsipbody's choice,
+ * made again here from the same estimate): by value, too large for UDP,
+ * to a hop that does not pin a transport. */
+static bool went_over_tcp(const struct e911_call *ec)
+{
+	const char *hop = e911_route_hop(ec->ua, &ec->target);
+
+	return ec->hooked && !ec->udp_only &&
+	       !siptransport_loopback(hop ? hop : ec->req_uri) &&
+	       ec->conveyance == EMERGENCY_LOCATION_BY_VALUE &&
+	       !e911_by_value_fits_udp(ec) &&
+	       !e911_route_pins_udp(ec->ua, &ec->target);
 }
 
 static void call_closed(struct e911 *m, struct call *call, const char *prm)
 {
 	struct e911_call *ec = e911_call_find(m, call);
 	uint16_t scode = call_scode(call);
+	struct emergency_attempt_action a;
+	enum emergency_attempt_event ev;
 
 	if (!ec)
 		return;
 
 	e911_invite_release(ec);
-	tmr_cancel(&ec->tmr_failover);
 	ec->call = NULL;
 	if (ec->hanging_up)
 		return;
 
-	if (ec->established) {
-		call_end(ec, "ended", prm);
-		return;
-	}
-	if (!str_cmp(prm, LOCAL_HANGUP)) {
-		call_end(ec, "cancelled", prm);
-		return;
-	}
+	if (!str_cmp(prm, LOCAL_HANGUP))
+		ev = EMERGENCY_EV_HANGUP;
+	else if (scode)
+		ev = EMERGENCY_EV_FINAL;
+	else if (went_over_tcp(ec))
+		ev = EMERGENCY_EV_STREAM_REFUSED; /* RFC 3261 §18.1.1 */
+	else
+		ev = EMERGENCY_EV_TRANSPORT; /* no answer: prm says why */
 
-	/* RFC 6442 §4.3: the location was refused, not the call */
-	if (emergency_location_refused(scode) &&
-	    ec->conveyance != EMERGENCY_LOCATION_NONE) {
-		ec->conveyance =
-			ec->conveyance == EMERGENCY_LOCATION_BY_VALUE &&
-					ec->loc_uri
-				? EMERGENCY_LOCATION_BY_REFERENCE
-				: EMERGENCY_LOCATION_NONE;
-		why_set(ec, "%s; retrying with the location %s", prm,
-			emergency_conveyance_name(ec->conveyance));
-		tmr_start(&ec->tmr_retry, 0, retry_handler, ec);
-		return;
-	}
-
-	if (emergency_failover_wanted(scode) && secondary_exists(ec)) {
-		warning("e911: call %u: primary route answered %s; trying "
-			"the secondary\n",
-			ec->id, prm);
-		why_set(ec, "primary route: %s", prm);
-		ec->route = 1;
-		tmr_start(&ec->tmr_retry, 0, retry_handler, ec);
-		return;
-	}
-
-	why_set(ec, "%s%s%s", ec->why_retry ? ec->why_retry : "",
-		ec->why_retry ? "; then: " : "", prm);
-	call_end(ec, scode == 603 ? "declined" : "failed", ec->why_retry);
+	a = emergency_attempt_step(&ec->att, ev, scode);
+	if (a.what == EMERGENCY_DO_SEND ||
+	    a.outcome == EMERGENCY_OUTCOME_FAILED ||
+	    a.outcome == EMERGENCY_OUTCOME_DECLINED)
+		attempt_left(ec, "%s", prm);
+	(void)act(ec, a, prm, false);
 }
 
 static void callback_flag(struct e911 *m, struct call *call)
@@ -461,10 +575,14 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 		if (!ec)
 			break;
 		/* a provisional answer: the route works, no failover */
-		ec->answered = true;
-		tmr_cancel(&ec->tmr_failover);
-		if (ev == UA_EVENT_CALL_ESTABLISHED)
-			ec->established = true;
+		(void)act(ec,
+			  emergency_attempt_step(
+				  &ec->att,
+				  ev == UA_EVENT_CALL_ESTABLISHED
+					  ? EMERGENCY_EV_ESTABLISHED
+					  : EMERGENCY_EV_PROVISIONAL,
+				  0),
+			  NULL, false);
 		break;
 	case UA_EVENT_CALL_CLOSED:
 		call_closed(m, call, prm);
@@ -475,6 +593,29 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 	default:
 		break;
 	}
+}
+
+/*
+ * An ICMP port or host unreachable for the current attempt's next hop
+ * (libsipbody's probe): libre would go on retransmitting until timer B
+ * (32 s); the attempt has failed now, as a transport error.
+ */
+void e911_call_unreachable(struct e911_call *ec, int err)
+{
+	struct emergency_attempt_action a;
+
+	if (!ec->call)
+		return;
+
+	warning("e911: call %u: the next hop is unreachable (%m)\n", ec->id,
+		err);
+	a = emergency_attempt_step(&ec->att, EMERGENCY_EV_TRANSPORT, 0);
+	if (a.what == EMERGENCY_DO_NOTHING)
+		return;
+
+	attempt_left(ec, "unreachable: %m (ICMP)", err);
+	attempt_drop(ec);
+	(void)act(ec, a, NULL, false);
 }
 
 void e911_call_flush(struct e911 *m)

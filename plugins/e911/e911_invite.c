@@ -12,6 +12,7 @@
 #include "pidf.h"
 #include "emergency.h"
 #include "sipbody.h"
+#include "siptransport.h"
 #include "e911.h"
 
 /* gbp:retention-expiry: a day, as Asterisk does (standards.md §5.2). */
@@ -171,6 +172,38 @@ int e911_invite_prepare(struct e911_call *ec)
 		ec->place = NULL;
 
 	return err;
+}
+
+/* The next hop an attempt on t goes to, as libre picks it: the route's
+ * proxy, else a direct route's host, else the account's outbound proxy;
+ * NULL where it is the completed dial string (no proxy at all). */
+const char *e911_route_hop(struct ua *ua, const struct emergency_target *t)
+{
+	if (t->kind != EMERGENCY_ROUTE_ACCOUNT)
+		return t->next_hop[0] ? t->next_hop : t->req_uri;
+
+	return ua ? account_outbound(ua_account(ua), 0) : NULL;
+}
+
+bool e911_route_pins_udp(struct ua *ua, const struct emergency_target *t)
+{
+	return siptransport_of(e911_route_hop(ua, t)) == SIPTRANSPORT_UDP;
+}
+
+/* Room for baresip's SDP offer and the multipart framing, which are not
+ * known before the INVITE is made (one audio stream, its codecs). */
+#define SDP_ROOM 700
+
+/* An INVITE carrying the PIDF-LO by value stays within 1300 bytes. */
+bool e911_by_value_fits_udp(const struct e911_call *ec)
+{
+	size_t uri = strlen(ec->target.req_uri) + strlen(ec->target.dial_uri);
+
+	if (!ec->pidf)
+		return true;
+
+	return !siptransport_stream_needed(siptransport_invite_estimate(
+		strlen(ec->pidf) + SDP_ROOM, 0, 3 * uri));
 }
 
 void e911_memo_reset(struct e911 *m)
@@ -340,6 +373,15 @@ static void hold_refused(unsigned handle, void *arg)
 	(void)call_hold(ec->call, false);
 }
 
+/* libsipbody heard an ICMP error for the INVITE's next hop. */
+static void hop_unreachable(unsigned handle, int err, void *arg)
+{
+	struct e911_call *ec = arg; /* the hook never outlives it */
+	(void)handle;
+
+	e911_call_unreachable(ec, err);
+}
+
 int e911_invite_arm(struct e911_call *ec, struct call *call)
 {
 	sipbody_arm_request_h *arm = ec->m->hook_arm;
@@ -366,7 +408,9 @@ int e911_invite_arm(struct e911_call *ec, struct call *call)
 		if (strcmp(ec->to_uri, ec->req_uri))
 			rq.to_uri = ec->to_uri;
 		rq.locked = true;
+		rq.fit_transport = !ec->udp_only; /* RFC 3261 §18.1.1 */
 		rq.held = hold_refused;
+		rq.unreachable = hop_unreachable;
 		rq.arg = ec;
 		rq.hdrs = ec->hdrs;
 		if (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE) {

@@ -212,6 +212,19 @@ def udp_bound(port, netns=None, addr="127.0.0.1"):
                for line in table.splitlines()[1:] if line.split())
 
 
+def tcp_listening(port, netns=None, addr="127.0.0.1"):
+    """True once something listens on addr:port (TCP), in netns."""
+    want = "".join(f"{int(b):02X}" for b in reversed(addr.split("."))) + \
+        f":{port:04X}"
+    if netns:
+        table = sh("cat", "/proc/net/tcp", ns=netns)
+    else:
+        with open("/proc/net/tcp") as f:
+            table = f.read()
+    return any(ln.split()[1] == want and ln.split()[3] == "0A"
+               for ln in table.splitlines()[1:] if ln.split())
+
+
 # locphone's own baresip modules (client/engine/launcher.c own_modules)
 OWN_MODULES = ("ctrl.so", "location.so", "e911.so")
 
@@ -287,9 +300,10 @@ class Sipp:
     """A sipp UAS on loopback running a scenario, with a message trace."""
 
     def __init__(self, workdir, scenario=None, name="sipp", extra=(),
-                 netns=None, addr="127.0.0.1"):
+                 netns=None, addr="127.0.0.1", tcp=False):
         # inside a namespace of our own every port is free
-        self.port = 5060 if netns else free_port()
+        self.port = 5060 if netns else free_port(
+            socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
         self.addr = addr
         self.netns = netns
         self.log = os.path.join(workdir, f"{name}.msg")
@@ -298,6 +312,8 @@ class Sipp:
             "sipp", "-i", addr, "-p", str(self.port),
             "-mi", addr, "-mp", str(6000 if netns else free_port()),
             "-trace_msg", "-message_file", self.log, "-nostdin"]
+        if tcp:
+            cmd += ["-t", "t1"]
         if scenario:
             cmd += ["-sf", os.path.join(SCENARIOS, scenario)]
         else:
@@ -306,7 +322,8 @@ class Sipp:
         self.proc = subprocess.Popen(cmd, stdout=self.out,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=workdir)
-        wait_for(lambda: udp_bound(self.port, netns, addr)
+        bound = tcp_listening if tcp else udp_bound
+        wait_for(lambda: bound(self.port, netns, addr)
                  or self.proc.poll() is not None,
                  10, f"sipp to listen on {self.port}")
         check(self.proc.poll() is None, f"sipp exited: see {self.out.name}")

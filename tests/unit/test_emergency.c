@@ -194,32 +194,6 @@ static void test_to_uri(void **state)
 	}
 }
 
-static void test_failover_codes(void **state)
-{
-	static const struct {
-		uint16_t scode;
-		bool failover;
-		bool refused;
-	} cases[] = {
-		{0, true, false},    {408, true, false},  {500, true, false},
-		{503, true, false},  {504, true, false},  {599, true, false},
-		{600, true, false},  {604, true, false},  {606, true, false},
-		{603, false, false}, {404, false, false}, {486, false, false},
-		{480, false, false}, {415, false, true},  {424, false, true},
-		{487, false, false}, {200, false, false}, {700, false, false},
-	};
-	size_t i;
-	(void)state;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (emergency_failover_wanted(cases[i].scode) !=
-		    cases[i].failover)
-			fail_msg("failover for %u", cases[i].scode);
-		assert_int_equal(cases[i].refused,
-				 emergency_location_refused(cases[i].scode));
-	}
-}
-
 struct hdr_case {
 	struct emergency_header_params p;
 	int err;
@@ -496,7 +470,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_target_plan),
 		cmocka_unit_test(test_to_uri),
-		cmocka_unit_test(test_failover_codes),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_part_headers_and_ids),
 		cmocka_unit_test(test_device_id),

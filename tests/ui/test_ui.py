@@ -637,19 +637,36 @@ def scenario_prompt_escape(phone):
     explained = wait_for(lambda: prompt.findChildren(
         lambda n: n.roleName == "label" and n.text == want, isLambda=True),
         10, f"the prompt to explain {want!r}")
-    # without a window manager, keys go to the window under the pointer
-    explained[0].click()
-    dogtail.rawinput.pressKey("Escape")
-    disclaimer = phone.find("Location disclaimer", "alert", timeout=20)
+    # without a window manager, keys go to the window under the pointer;
+    # with one, the dialog may get the keyboard a moment after it shows
+    for attempt in range(3):
+        explained[0].click()
+        dogtail.rawinput.pressKey("Escape")
+        try:
+            disclaimer = phone.find("Location disclaimer", "alert",
+                                    timeout=6)
+            break
+        except Failure:
+            if attempt == 2:
+                raise
     check(ctl.request("location")["result"]["prompt"]["state"] ==
           "disclaimer", "Escape dismissed the prompt in the engine")
-    text = wait_for(lambda: disclaimer.findChildren(
-        lambda n: n.roleName == "label" and n.showing, isLambda=True),
-        10, "the disclaimer's text")
-    text[0].click()
-    dogtail.rawinput.pressKey("Escape")
-    wait_for(lambda: ctl.request("location")["result"]["prompt"]["state"]
-             == "acknowledged", 10, "Escape acknowledged the disclaimer")
+    # a window manager may give the new dialog the keyboard a moment
+    # after it shows: Escape again until it is heard (at most 3 times)
+    for attempt in range(3):
+        text = wait_for(lambda: disclaimer.findChildren(
+            lambda n: n.roleName == "label" and n.showing, isLambda=True),
+            10, "the disclaimer's text")
+        text[0].click()
+        dogtail.rawinput.pressKey("Escape")
+        try:
+            wait_for(lambda: ctl.request("location")["result"]["prompt"]
+                     ["state"] == "acknowledged", 4,
+                     "Escape acknowledged the disclaimer")
+            break
+        except Failure:
+            if attempt == 2:
+                raise
     ctl.close()
     wait_for(lambda: not phone.app.findChildren(
         lambda n: n.roleName == "alert", isLambda=True), 10,

@@ -150,11 +150,23 @@ class Desktop:
 
     def window_manager(self):
         """openbox on the display: the UI under a real window manager."""
-        self._spawn(["openbox", "--sm-disable"], stdout=self.log)
-        wait_for(lambda: subprocess.run(
-            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
-            capture_output=True, text=True).stdout.count("window id") > 0,
-            15, "openbox to manage the display")
+        def managed():
+            res = subprocess.run(
+                ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+                capture_output=True, text=True, timeout=30)
+            return "window id" in res.stdout
+
+        # started again if it exits at start on a busy machine; its exit
+        # status and the desktop log are said if it never manages
+        for attempt in range(3):
+            wm = self._spawn(["openbox", "--sm-disable"], stdout=self.log)
+            wait_for(lambda: wm.poll() is not None or managed(), 30,
+                     "openbox to manage the display")
+            if wm.poll() is None:
+                break
+        check(wm.poll() is None and managed(),
+              f"openbox did not manage the display (exit {wm.poll()}): "
+              + self.log_tail())
 
     def screenshot(self, path):
         """The whole screen as PNG (ImageMagick's import)."""

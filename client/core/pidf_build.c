@@ -88,6 +88,12 @@ static void write_civic(struct xmlw *x, const struct civic *c)
 
 		if (!v)
 			continue;
+		/* RFC 5139: country is ISO 3166 alpha-2, [A-Z]{2}; a LIS's
+		 * malformed one is left out rather than sent invalid */
+		if (civic_schema_order[i] == CIVIC_COUNTRY &&
+		    !(strlen(v) == 2 && v[0] >= 'A' && v[0] <= 'Z' &&
+		      v[1] >= 'A' && v[1] <= 'Z'))
+			continue;
 		re_snprintf(name, sizeof(name), "ca:%s",
 			    civic_field_name(civic_schema_order[i]));
 		xmlw_elem(x, name, v);

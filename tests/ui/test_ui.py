@@ -191,20 +191,19 @@ class Phone:
         self.callers.append(caller)
         return caller
 
-    def calls(self):
-        """The engine's calls, asked over its own control socket."""
+    def result(self, cmd):
+        """The engine's answer to cmd, asked over its own control socket."""
         ctl = self.engine.ctl(subscribe=False)
         try:
-            return ctl.request("calls")["result"]["calls"]
+            return ctl.request(cmd)["result"]
         finally:
             ctl.close()
 
+    def calls(self):
+        return self.result("calls")["calls"]
+
     def status(self):
-        ctl = self.engine.ctl(subscribe=False)
-        try:
-            return ctl.request("status")["result"]
-        finally:
-            ctl.close()
+        return self.result("status")
 
     def registered(self):
         self.label_is("engine-status", "Engine running")
@@ -864,11 +863,7 @@ def scenario_emergency_audio(phone):
 
 
 def engine_civic(phone):
-    ctl = phone.engine.ctl(subscribe=False)
-    try:
-        return ctl.request("location")["result"]
-    finally:
-        ctl.close()
+    return phone.result("location")
 
 
 def focused_field(dialog):

@@ -127,6 +127,23 @@ int civic_set_str(struct civic *c, enum civic_field f, const char *val)
 	return civic_set(c, f, val, val ? strlen(val) : 0);
 }
 
+static bool ascii_alpha(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+}
+
+bool civic_country_wire(char out[3], const char *s)
+{
+	out[0] = '\0';
+	if (!s || !ascii_alpha(s[0]) || !ascii_alpha(s[1]) || s[2])
+		return false;
+
+	out[0] = (char)(s[0] & ~0x20);
+	out[1] = (char)(s[1] & ~0x20);
+	out[2] = '\0';
+	return true;
+}
+
 const char *civic_get(const struct civic *c, enum civic_field f)
 {
 	if (!c || (unsigned)f >= CIVIC_FIELD_COUNT)

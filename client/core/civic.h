@@ -75,6 +75,10 @@ int civic_set_str(struct civic *c, enum civic_field f, const char *val);
 
 const char *civic_get(const struct civic *c, enum civic_field f);
 
+/* The country as RFC 5139 sends it ([A-Z]{2}) in out: s if it is two ASCII
+ * letters of either case, upper-cased; false (out empty) otherwise. */
+bool civic_country_wire(char out[3], const char *s);
+
 /* True if no field is set. */
 bool civic_is_empty(const struct civic *c);
 

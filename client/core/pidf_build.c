@@ -84,16 +84,18 @@ static void write_civic(struct xmlw *x, const struct civic *c)
 	xmlw_start(x, "ca:civicAddress");
 	for (i = 0; i < ARRAY_SIZE(civic_schema_order); i++) {
 		const char *v = civic_get(c, civic_schema_order[i]);
-		char name[16];
+		char name[16], cc[3];
 
 		if (!v)
 			continue;
-		/* RFC 5139: country is ISO 3166 alpha-2, [A-Z]{2}; a LIS's
-		 * malformed one is left out rather than sent invalid */
-		if (civic_schema_order[i] == CIVIC_COUNTRY &&
-		    !(strlen(v) == 2 && v[0] >= 'A' && v[0] <= 'Z' &&
-		      v[1] >= 'A' && v[1] <= 'Z'))
-			continue;
+		/* RFC 5139: country is ISO 3166 alpha-2, [A-Z]{2}; a switch's
+		 * "us" goes out as "US", a malformed one is left out rather
+		 * than sent invalid */
+		if (civic_schema_order[i] == CIVIC_COUNTRY) {
+			if (!civic_country_wire(cc, v))
+				continue;
+			v = cc;
+		}
 		re_snprintf(name, sizeof(name), "ca:%s",
 			    civic_field_name(civic_schema_order[i]));
 		xmlw_elem(x, name, v);

@@ -129,7 +129,17 @@ static int read_civic(struct civic *c, const xmlNode *ca, const char **errmsg)
 		if (err)
 			return fail(errmsg, err, "out of memory");
 
-		err = civic_set_str(c, f, buf);
+		/* a country that is not two letters is left out (the rest
+		 * of the address is still worth sending); "us" is "US" */
+		if (f == CIVIC_COUNTRY) {
+			char cc[3];
+
+			if (!civic_country_wire(cc, buf))
+				continue;
+			err = civic_set_str(c, f, cc);
+		} else {
+			err = civic_set_str(c, f, buf);
+		}
 		if (err)
 			return fail(errmsg, err == ENOMEM ? ENOMEM : EBADMSG,
 				    "bad civic value");

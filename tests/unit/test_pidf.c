@@ -685,6 +685,55 @@ static void parse_civic_text_encodings(void **state)
 	}
 }
 
+/* A LIS's country is read as RFC 5139 has it: "de" is DE, and one that is
+ * not two letters is left out while the rest of the address is kept. */
+static void parse_country_lenient(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *want; /* NULL: no country */
+	} cases[] = {
+		{"DE", "DE"}, {"de", "DE"},  {" dE ", "DE"},
+		{"D1", NULL}, {"DEU", NULL}, {"", NULL},
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct location loc;
+		const char *errmsg = NULL;
+		char doc[1024];
+		int err;
+
+		re_snprintf(
+			doc, sizeof(doc),
+			"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\""
+			" xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\""
+			" xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:"
+			"civicAddr\" entity=\"pres:a@b\"><tuple id=\"t\">"
+			"<status><gp:geopriv><gp:location-info>"
+			"<ca:civicAddress><ca:country>%s</ca:country>"
+			"<ca:A3>Bonn</ca:A3></ca:civicAddress>"
+			"</gp:location-info></gp:geopriv></status></tuple>"
+			"</presence>",
+			cases[i].in);
+		memset(&loc, 0, sizeof(loc));
+		err = pidf_parse(&loc, (const uint8_t *)doc, strlen(doc),
+				 &errmsg);
+		if (err)
+			print_error("case %zu: %s\n", i, errmsg);
+		assert_int_equal(0, err);
+		assert_string_equal("Bonn", civic_get(&loc.civic, CIVIC_A3));
+		if (cases[i].want)
+			assert_string_equal(
+				cases[i].want,
+				civic_get(&loc.civic, CIVIC_COUNTRY));
+		else
+			assert_null(civic_get(&loc.civic, CIVIC_COUNTRY));
+		location_reset(&loc);
+	}
+}
+
 static void parse_priority(void **state)
 {
 	static const struct {
@@ -914,6 +963,7 @@ int main(void)
 		cmocka_unit_test(parse_foreign_documents),
 		cmocka_unit_test(parse_priority),
 		cmocka_unit_test(parse_civic_text_encodings),
+		cmocka_unit_test(parse_country_lenient),
 		cmocka_unit_test(parse_shape_variants),
 		cmocka_unit_test(parse_refusals),
 		cmocka_unit_test(hostile_documents),

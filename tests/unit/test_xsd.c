@@ -207,6 +207,53 @@ static void pidf_civic_only(void **state)
 	}
 }
 
+/* A country as a switch or a LIS gave it: lower case goes out upper case,
+ * anything else is left out and the rest of the address still goes. */
+static void pidf_country_as_received(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *out; /* NULL: no country element */
+	} cases[] = {
+		{"us", "<ca:country>US</ca:country>"},
+		{"De", "<ca:country>DE</ca:country>"},
+		{"U1", NULL},
+		{"USA", NULL},
+		{"\"\"", NULL},
+		{"\xc3\xbc", NULL},
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct pidf_params p = params(0);
+		struct location loc;
+		struct mbuf *mb = mbuf_alloc(2048);
+		char what[64];
+		char *doc;
+
+		memset(&loc, 0, sizeof(loc));
+		assert_int_equal(0, civic_set_str(&loc.civic, CIVIC_COUNTRY,
+						  cases[i].in));
+		assert_int_equal(0,
+				 civic_set_str(&loc.civic, CIVIC_A3, "Bonn"));
+		loc.obtained_at = T0;
+		re_snprintf(what, sizeof(what), "country %zu", i);
+		assert_int_equal(0, pidf_build(mb, &loc, &p));
+		xsdtest_valid(XSDCHECK_PIDF, mb->buf, mb->end, what);
+		mb->pos = 0;
+		assert_int_equal(0, mbuf_strdup(mb, &doc, mb->end));
+		assert_non_null(strstr(doc, "<ca:A3>Bonn</ca:A3>"));
+		if (cases[i].out)
+			assert_non_null(strstr(doc, cases[i].out));
+		else
+			assert_null(strstr(doc, "country"));
+		mem_deref(doc);
+		location_reset(&loc);
+		mem_deref(mb);
+	}
+}
+
 /* Received text-only provided-by and "yes"/"no" are accepted; what goes
  * back out is valid (provided-by dropped, usage rules as booleans). */
 static void pidf_tolerant_input_strict_output(void **state)
@@ -514,6 +561,7 @@ int main(void)
 		cmocka_unit_test(oracle_rejects),
 		cmocka_unit_test(pidf_every_shape_and_profile),
 		cmocka_unit_test(pidf_civic_only),
+		cmocka_unit_test(pidf_country_as_received),
 		cmocka_unit_test(pidf_tolerant_input_strict_output),
 		cmocka_unit_test(provided_by_xml_refusals),
 		cmocka_unit_test(held_requests),

@@ -21,7 +21,7 @@ SOURCE = os.environ.get("LOCPHONE_SOURCE_ROOT", ".")
 LOCPHONED = os.path.join(BUILD, "client", "engine", "locphoned")
 LOCPHONECTL = os.path.join(BUILD, "client", "ctl", "locphonectl")
 SCENARIOS = os.path.join(SOURCE, "tests", "integration", "scenarios")
-LIS_SIM = os.path.join(BUILD, "tests", "harness", "lis-sim",
+LIS_SIM = os.path.join(BUILD, "client", "harness", "lis-sim",
                        "locphone-lis-sim")
 SKIP = 77
 

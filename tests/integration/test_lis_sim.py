@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The LIS simulator (tests/harness/lis-sim) over HTTP and HTTPS: every
+"""The LIS simulator (client/harness/lis-sim) over HTTP and HTTPS: every
 wiremap kind and the order they are tried in, location URIs, each mode and
 the switch at run time, the JSON log, HELD errors for bad requests (an
 external entity is never read), and a bad wiremap refused with its line."""

@@ -1,4 +1,4 @@
-/* xsdtest: cmocka glue for tests/xsd/xsdcheck. */
+/* xsdtest: cmocka glue for client/harness/xsdcheck. */
 
 #include <stdarg.h>
 #include <stddef.h>

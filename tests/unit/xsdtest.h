@@ -1,4 +1,4 @@
-/* xsdtest: cmocka glue for tests/xsd/xsdcheck.  Include xsdcheck.h. */
+/* xsdtest: cmocka glue for client/harness/xsdcheck.  Include xsdcheck.h. */
 
 #ifndef LOCPHONE_XSDTEST_H
 #define LOCPHONE_XSDTEST_H

@@ -1,18 +1,19 @@
 #!/usr/bin/python3
 """Dial -> INVITE for each row of the e911 fault matrix
 (tests/integration/test_e911_faults.py) against its no-fault row, the
-rows taken in turn, ROUNDS times, in one run.  Two no-fault rows: the
+rows taken in turn, ROUNDS times, in one run. Two no-fault rows: the
 account's registrar on the far side (TCP over the phone's eth0: the
 baseline of the rows that call the same way) and an emergency route on
-the phone's loopback (UDP: the baseline of the rows with routes).  Two figures per row: the
-time from the dial (just before the request goes into the control
-socket) to the first INVITE any PSAP's sipp logged, and to the INVITE
-that took the call (after the row's refusals and failovers); for the row
-where no call can be placed, the time to the failure event.  sipp's
-trace times count sipp reading and logging the message too: the same
-for every row.  Needs root (namespaces).  Prints one JSON line; ratios
-are medians against the row's no-fault baseline, reported, not
-asserted."""
+the phone's loopback (UDP: the baseline of the rows with routes). Two
+figures per row: the time from the dial (just before the request goes
+into the control socket) to the first INVITE any PSAP's sipp logged, and
+to the INVITE that took the call (after the row's refusals and
+failovers); for the row where no call can be placed, the time to the
+failure event; for the engine-restart row, from the SIGTERM (dial at
+once with locphonectl, which dials again on the new engine). sipp's
+trace times count sipp reading and logging the message too: the same for
+every row. Needs root (namespaces). Prints one JSON line; ratios are
+medians against the row's no-fault baseline, reported, not asserted."""
 
 import json
 import os

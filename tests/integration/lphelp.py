@@ -360,13 +360,14 @@ class Sipp:
         except FileNotFoundError:
             return []
         out = []
-        for m in re.finditer(r"^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:"
-                             r"\d\d\.\d{6})\r?\n(?:UDP|TCP|TLS) message "
-                             r"received \[\d+\] bytes :\r?\n\r?\n", text, re.M):
+        head = re.compile(r"^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6})"
+                          r"\r?\n(?:UDP|TCP|TLS) message received \[\d+\] "
+                          r"bytes :\r?\n\r?\n", re.M)
+        for m in head.finditer(text):
             rest = text[m.end():]
             if not rest.startswith(method + " "):
                 continue
-            end = rest.find("\n-----------------------------------------------")
+            end = rest.find("\n" + "-" * 47)
             t = datetime.datetime.strptime(
                 m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
             out.append((t, rest if end < 0 else rest[:end]))

@@ -14,13 +14,14 @@ row.  tests/bench/bench_e911_faults.py runs the same rows for the
 dial -> INVITE figures against the no-fault row."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 
-from lphelp import (BUILD, LIS_SIM, Engine, Failure, LisSim, Sipp, Workdir,
-                    check, make_test_ca, need, need_root, run, scaled,
-                    scenario_variant, sh, wait_for)
+from lphelp import (BUILD, LIS_SIM, LOCPHONECTL, Engine, Failure, LisSim,
+                    Sipp, Workdir, check, make_test_ca, need, need_root,
+                    scaled, scenario_variant, sh, wait_for)
 import psapcheck
 from test_e911 import RECORD, set_location
 from test_e911_audio import audio_conf
@@ -86,7 +87,8 @@ class Call:
     settings; the location fixture unless the row has a LIS."""
 
     def __init__(self, m, d, account, admin="", conf="", fixture=True,
-                 default_audio=False):
+                 default_audio=False, runtime_dir=None):
+        """runtime_dir: another engine's, to start in its place."""
         path = os.path.join(d, "policy.conf")
         with open(path, "w") as f:
             f.write(admin)
@@ -94,7 +96,8 @@ class Call:
         if fixture:
             lines = f"extra_module {FIXTURE}\n" + lines
         self.eng = Engine(d, account + "\n", conf=lines, netns=m.phone,
-                          default_audio=default_audio)
+                          default_audio=default_audio,
+                          runtime_dir=runtime_dir)
         self.ctl = self.eng.ctl()
         self.t_dial = None
         self.failovers = []
@@ -520,13 +523,63 @@ def row_no_sound_card(m):
     return {"taken_s": t, "first_s": t}
 
 
+def row_engine_restart(m):
+    """The engine gets SIGTERM (the registrar black-holed: its
+    un-REGISTER is never answered) just as 911 is dialled with
+    locphonectl: the stopping engine refuses, locphonectl dials again on
+    the engine started at once in its place, and the PSAP has the INVITE
+    within the bound of the SIGTERM.  The new engine has no location yet
+    (the fixture's was the old one's): the call goes without."""
+    d = m.rowdir("engine-restart")
+    account = f"<sip:alice@{VOID_IP}>;regint=600"
+    admin = routes(f"sip:911@{PRIMARY}")
+    psap = Sipp(d, "pbx.xml", "psap", netns=m.phone, addr=PRIMARY)
+    old = new = cli = None
+    try:
+        os.makedirs(os.path.join(d, "old"))
+        os.makedirs(os.path.join(d, "new"))
+        old = Call(m, os.path.join(d, "old"), account, admin)
+        set_location(old.ctl, RECORD)
+        t0 = time.time()
+        old.eng.proc.send_signal(signal.SIGTERM)
+        old.ctl.wait_event("engine.stopping", timeout=5)
+        cli = subprocess.Popen(
+            [LOCPHONECTL, "--socket", old.eng.socket, "dial", "911"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        new = Call(m, os.path.join(d, "new"), account, admin,
+                   runtime_dir=old.eng.rt)
+        out, err = cli.communicate(timeout=scaled(30))
+        check(cli.returncode == 0 and "replaces it" in err,
+              f"locphonectl dial 911: {cli.returncode} {out!r} {err!r}")
+        old.eng.proc.wait(30)
+        wait_for(lambda: [c for c in new.ctl.request("calls")["result"]
+                          ["calls"] if c["state"] == "established"],
+                 10, "the new engine's 911 call to be answered")
+        check(new.ctl.request("hangup")["ok"], "hangup")
+    finally:
+        if cli and cli.poll() is None:
+            cli.kill()
+            cli.wait()
+        for c in (new, old):
+            if c:
+                c.stop()
+        psap.stop()
+    check_sent(psap.requests("INVITE"), ["none"], "engine-restart")
+    got = psap.received("INVITE")
+    took = got[-1][0] - t0
+    limit = scaled(3.0)
+    check(took < limit, f"SIGTERM -> the new engine's INVITE {took:.3f} s, "
+          f"want under {limit:.3f} s")
+    return {"taken_s": took, "first_s": took}
+
+
 ROWS = [row_no_fault, row_fragments_dropped, row_no_fault_route,
         row_refuse_500,
         row_refuse_488_location, row_primary_503, row_primary_icmp,
         row_primary_tcp_reset, row_primary_black_holed,
         row_registrar_black_holed, row_registrar_dead_no_route,
         row_tls_wrong_ca, row_tls_wrong_name, row_lis_503_after_good,
-        row_no_sound_card]
+        row_no_sound_card, row_engine_restart]
 
 
 def row_name(row):

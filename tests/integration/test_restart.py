@@ -12,8 +12,8 @@ import signal
 import subprocess
 import time
 
-from lphelp import (LOCPHONECTL, Engine, Sipp, Topology, Workdir, check, need, need_root,
-                    run, scaled, sh, wait_for)
+from lphelp import (LOCPHONECTL, Engine, Sipp, Topology, Workdir, check,
+                    need, need_root, run, scaled, sh, wait_for)
 
 REGISTRAR = "10.99.0.1"  # on-link, behind a MAC address nobody has
 PSAP = "127.0.0.2"

@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
 from lphelp import Failure, Workdir, need, need_root  # noqa: E402
 import test_e911_faults as faults  # noqa: E402
 
-ROUNDS = int(os.environ.get("LOCPHONE_BENCH_ROUNDS", "5"))
+ROUNDS = int(os.environ.get("LOCPHONE_BENCH_ROUNDS", "10"))  # 5 was noisy
 # the rows that call through the account's registrar on the far side;
 # every other row calls over a route
 FAR_ROWS = ("no-fault", "fragments-dropped", "registrar-dead-no-route")

@@ -92,6 +92,45 @@ static void on_netinfo(GVariant *reply, gpointer data)
 		lp_window_network_show(self, result);
 }
 
+/* e911.policy's warnings (PROTOCOL.md): what the engine said at start
+ * about the paths 911 has, e.g. no route that avoids the registrar; one
+ * line each, shown until the engine goes or says none. */
+static void on_e911_policy(GVariant *reply, gpointer data)
+{
+	g_autoptr(LpWindow) self = data;
+	g_autoptr(GVariant) result = lp_reply_result(reply);
+	g_autoptr(GVariant) warnings = NULL;
+	g_autoptr(GString) text = g_string_new(NULL);
+	gsize i, n;
+
+	if (result)
+		warnings = g_variant_lookup_value(result, "warnings",
+						  G_VARIANT_TYPE("av"));
+	n = warnings ? g_variant_n_children(warnings) : 0;
+	for (i = 0; i < n; i++) {
+		g_autoptr(GVariant) v = g_variant_get_child_value(warnings, i);
+		g_autoptr(GVariant) w = g_variant_get_variant(v);
+
+		if (!g_variant_is_of_type(w, G_VARIANT_TYPE_STRING))
+			continue;
+		g_string_append_printf(text, "%s911 warning: %s",
+				       text->len ? "\n" : "",
+				       g_variant_get_string(w, NULL));
+	}
+	if (!text->len) {
+		gtk_widget_hide(self->e911_warning);
+		return;
+	}
+	gtk_label_set_text(GTK_LABEL(self->e911_warning), text->str);
+	gtk_widget_show(self->e911_warning);
+}
+
+static void e911_policy_ask(LpWindow *self)
+{
+	lp_engine_request(self->engine, "e911.policy", NULL, on_e911_policy,
+			  window_ref(self));
+}
+
 static void on_engine_connected(LpWindow *self)
 {
 	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine running");
@@ -104,10 +143,12 @@ static void on_engine_connected(LpWindow *self)
 			  window_ref(self));
 	lp_engine_request(self->engine, "netinfo", NULL, on_netinfo,
 			  window_ref(self));
+	e911_policy_ask(self);
 }
 
 static void on_engine_disconnected(LpWindow *self)
 {
+	gtk_widget_hide(self->e911_warning);
 	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine not running");
 	gtk_label_set_text(GTK_LABEL(self->account_label), "");
 	gtk_label_set_text(GTK_LABEL(self->registration_label), "");
@@ -286,9 +327,11 @@ static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 	} else if (!g_strcmp0(name, "network.changed")) {
 		lp_window_network_show(self, msg);
 	} else if (!g_strcmp0(name, "policy.changed")) {
-		/* another network site: netinfo names it */
+		/* another network site: netinfo names it; its routes may
+		 * change what 911 has */
 		lp_engine_request(self->engine, "netinfo", NULL, on_netinfo,
 				  window_ref(self));
+		e911_policy_ask(self);
 	}
 }
 
@@ -460,6 +503,7 @@ static void accessible_ids_set(LpWindow *self)
 	} ids[] = {
 		{self->emergency_banner, "emergency-banner"},
 		{self->engine_label, "engine-status"},
+		{self->e911_warning, "e911-warning"},
 		{self->account_label, "account"},
 		{self->registration_label, "registration"},
 		{self->number_entry, "number"},
@@ -506,6 +550,7 @@ static void lp_window_class_init(LpWindowClass *klass)
 		wc, "/org/locphone/ui/window.ui");
 	gtk_widget_class_bind_template_child(wc, LpWindow, emergency_banner);
 	gtk_widget_class_bind_template_child(wc, LpWindow, engine_label);
+	gtk_widget_class_bind_template_child(wc, LpWindow, e911_warning);
 	gtk_widget_class_bind_template_child(wc, LpWindow, account_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, registration_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, number_entry);

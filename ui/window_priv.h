@@ -21,6 +21,7 @@ struct _LpWindow {
 	gchar *banner_main;  /* what the emergency call carried, or NULL */
 	gchar *banner_audio; /* what cannot be heard, or NULL */
 	GtkWidget *engine_label;
+	GtkWidget *e911_warning; /* e911.policy warnings: 911 paths */
 	GtkWidget *account_label;
 	GtkWidget *registration_label;
 	GtkWidget *number_entry;

@@ -48,6 +48,11 @@ bool siptransport_loopback(const char *uri)
 	if (!uri_get(&u, &whole, uri) || sa_set(&sa, &u.host, 0))
 		return false;
 
+	/* all of 127.0.0.0/8 is the loopback interface (RFC 1122 §3.2.1.3);
+	 * libre's sa_is_loopback knows only 127.0.0.1 */
+	if (sa_af(&sa) == AF_INET)
+		return (sa_in(&sa) >> 24) == 127; /* host order */
+
 	return sa_is_loopback(&sa);
 }
 

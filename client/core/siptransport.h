@@ -33,8 +33,8 @@ enum siptransport_named {
 /* The transport uri (a sip:/sips: URI, <> allowed) names, if any. */
 enum siptransport_named siptransport_of(const char *uri);
 
-/* True if uri's host is a loopback address: there the path MTU is known
- * (65536 on Linux), so no size needs TCP. */
+/* True if uri's host is a loopback address (any of 127.0.0.0/8, or ::1):
+ * there the path MTU is known (65536 on Linux), so no size needs TCP. */
 bool siptransport_loopback(const char *uri);
 
 /* True if a request of size bytes must not go over UDP. */

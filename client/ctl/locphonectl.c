@@ -503,8 +503,17 @@ int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 	err = ctlclient_request(cl, cmd, args, REQUEST_TIMEOUT_MS, &reply);
 	if (!err && refused_stopping(cmd, reply)) {
 		cl = mem_deref(cl);
-		(void)redial(o, cmd, args, &reply);
-		err = reply ? 0 : ETIMEDOUT;
+		if (redial(o, cmd, args, &reply)) {
+			/* the stopping engine's own refusal would say to dial
+			 * on its replacement: that is what did not come */
+			fprintf(stderr,
+				"locphonectl: %s: the engine stopped and no "
+				"engine replaced it within %u s; start "
+				"locphoned and dial again\n",
+				cmd, RESTART_WAIT_MS / 1000);
+			mem_deref(reply);
+			return EXIT_UNREACHABLE;
+		}
 	}
 	if (err) {
 		fprintf(stderr,

@@ -333,6 +333,19 @@ static int act(struct e911_call *ec, struct emergency_attempt_action a,
 		if (a.what != EMERGENCY_DO_SEND)
 			return 0;
 
+		/* over UDP again after a refused TCP connection (the same
+		 * route: ec->target is still its own), by value only when that
+		 * fits: else it would leave as IP fragments, which the hop that
+		 * has no TCP may well drop, as the pinned routes do */
+		if (a.udp && a.form == EMERGENCY_LOCATION_BY_VALUE &&
+		    ec->loc_uri && !e911_by_value_fits_udp(ec)) {
+			info("e911: call %u: the PIDF-LO by value does not fit "
+			     "in 1300 bytes over UDP: by reference\n",
+			     ec->id);
+			a.form = EMERGENCY_LOCATION_BY_REFERENCE;
+			emergency_attempt_route_limit(&ec->att, a.route,
+						      a.form);
+		}
 		attempt_drop(ec);
 		ec->route = a.route;
 		ec->conveyance = a.form;

@@ -2,8 +2,10 @@
 /usr/bin/baresip), sipp peers, the LIS simulator, a control-socket client,
 and waiting for events with deadlines instead of sleeps."""
 
+import datetime
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -349,6 +351,28 @@ class Sipp:
     def requests(self, method):
         return [m for m in self.messages() if m.startswith(method + " ")]
 
+    def received(self, method):
+        """(wall-clock time sipp logged it, text) of each method request
+        received, in order: the trace's separator line carries the local
+        time to the microsecond."""
+        try:
+            text = open(self.log, newline="", errors="replace").read()
+        except FileNotFoundError:
+            return []
+        out = []
+        head = re.compile(r"^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6})"
+                          r"\r?\n(?:UDP|TCP|TLS) message received \[\d+\] "
+                          r"bytes :\r?\n\r?\n", re.M)
+        for m in head.finditer(text):
+            rest = text[m.end():]
+            if not rest.startswith(method + " "):
+                continue
+            end = rest.find("\n" + "-" * 47)
+            t = datetime.datetime.strptime(
+                m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+            out.append((t, rest if end < 0 else rest[:end]))
+        return out
+
     def stop(self):
         """Stop sipp; only then is its message trace complete."""
         if self.proc.poll() is None:
@@ -360,6 +384,27 @@ class Sipp:
                 self.proc.wait()
         if not self.out.closed:
             self.out.close()
+
+
+def scenario_variant(wd, name, *changes):
+    """A copy in wd of scenario name with each (old, new) of changes
+    replaced (sipp checks a response code before it would substitute a
+    -key value, so a scenario answering otherwise is a copy); each old
+    must be there.  Returns its path."""
+    with open(os.path.join(SCENARIOS, name)) as f:
+        text = f.read()
+    for old, new in changes:
+        check(old in text, f"{name} has {old!r}")
+        text = text.replace(old, new)
+    stem = "-".join(new.split()[0] for _, new in changes if new.split())
+    path = os.path.join(wd, f"{stem or 'copy'}-{name}")
+    n = 1
+    while os.path.exists(path):
+        n += 1
+        path = os.path.join(wd, f"{stem or 'copy'}{n}-{name}")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
 
 
 def make_test_ca(workdir, ip="127.0.0.1", prefix="", ca_prefix=None):

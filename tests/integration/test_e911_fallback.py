@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from lphelp import (SCENARIOS, Sipp, Workdir, check, free_port, need, run,
-                    udp_bound, wait_for)
+from lphelp import (Sipp, Workdir, check, free_port, need, run,
+                    scenario_variant, udp_bound, wait_for)
 import psapcheck
 from test_e911 import RECORD, engine, failover_engine, set_location
 
@@ -20,15 +20,8 @@ STATUSES = ("500 Call Error", "488 Not Acceptable Here", "400 Bad Request")
 
 
 def scenario_with(wd, name, old, new):
-    """Scenario name with the answer old replaced by new, in wd (sipp
-    checks the code before it would substitute a -key value)."""
-    with open(os.path.join(SCENARIOS, name)) as f:
-        text = f.read()
-    check(old in text, f"{name} answers {old}")
-    path = os.path.join(wd, f"{new.split()[0]}-{name}")
-    with open(path, "w") as f:
-        f.write(text.replace(old, new))
-    return path
+    """Scenario name with the answer old replaced by new, in wd."""
+    return scenario_variant(wd, name, (old, new))
 
 
 def check_sent(invites, sent, what):

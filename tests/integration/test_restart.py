@@ -12,8 +12,8 @@ import signal
 import subprocess
 import time
 
-from lphelp import (LOCPHONECTL, Engine, Sipp, Topology, Workdir, check, need, need_root,
-                    run, scaled, sh, wait_for)
+from lphelp import (LOCPHONECTL, Engine, Sipp, Topology, Workdir, check,
+                    need, need_root, run, scaled, sh, wait_for)
 
 REGISTRAR = "10.99.0.1"  # on-link, behind a MAC address nobody has
 PSAP = "127.0.0.2"
@@ -140,7 +140,43 @@ def test_black_holed_registrar():
         topo.close()
 
 
+def test_no_replacement():
+    """locphonectl dial 911 refused by a stopping engine that no engine
+    replaces: after its wait it says so (not the stopping engine's "dial
+    on the engine that replaces it") and exits 2, the unreachable
+    status."""
+    topo = Topology()
+    try:
+        phone = black_holed_net(topo)
+        with Workdir() as wd:
+            psap = Sipp(wd, "pbx.xml", "psap", netns=phone, addr=PSAP)
+            eng = Engine(wd, f"<sip:alice@{REGISTRAR}>;regint=600\n",
+                         conf=conf(wd, psap), netns=phone)
+            try:
+                ctl = eng.ctl()
+                eng.proc.send_signal(signal.SIGTERM)
+                ctl.wait_event("engine.stopping", timeout=5)
+                t0 = time.monotonic()
+                rc, out, err = eng.cli("dial", "911", timeout=60)
+                took = time.monotonic() - t0
+                eng.proc.wait(30)
+            finally:
+                eng.stop()
+                psap.stop()
+            print(f"# locphonectl gave up after {took:.1f}s: {err.strip()}")
+            check(rc == 2, f"locphonectl exit status {rc}: {out!r} {err!r}")
+            check("replaces it" in err and
+                  "no engine replaced it within 10 s" in err and
+                  "start locphoned and dial again" in err,
+                  f"locphonectl says why: {err!r}")
+            check(10 <= took < 10 + scaled(10),
+                  f"locphonectl waited {took:.1f}s for a new engine")
+            check(not psap.requests("INVITE"), "no INVITE was sent")
+    finally:
+        topo.close()
+
+
 if __name__ == "__main__":
     need_root()
     need("sipp")
-    raise SystemExit(run([test_black_holed_registrar]))
+    raise SystemExit(run([test_black_holed_registrar, test_no_replacement]))

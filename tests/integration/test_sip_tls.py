@@ -19,12 +19,14 @@ REGISTRAR = os.path.join(SOURCE, "tests", "integration", "tls_registrar.py")
 
 
 class TlsRegistrar:
-    def __init__(self, wd, name, cert, key):
+    def __init__(self, wd, name, cert, key, netns=None, addr="127.0.0.1"):
+        """netns: run inside that namespace, listening on addr."""
         self.ready = os.path.join(wd, f"{name}.ready")
         self.log = os.path.join(wd, f"{name}.log")
         self.port = free_port(socket.SOCK_STREAM)
         self.proc = subprocess.Popen(
-            [sys.executable, REGISTRAR, "--listen", f"127.0.0.1:{self.port}",
+            (["ip", "netns", "exec", netns] if netns else []) +
+            [sys.executable, REGISTRAR, "--listen", f"{addr}:{self.port}",
              "--cert", cert, "--key", key, "--ready", self.ready,
              "--log", self.log], stdin=subprocess.DEVNULL)
         wait_for(lambda: os.path.exists(self.ready) or

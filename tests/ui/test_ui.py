@@ -72,7 +72,9 @@ class Phone:
     """sipp as PBX (registrar, ordinary calls) and as PSAP (the
     administrator's emergency route), the engine, and the UI on it."""
 
-    def __init__(self, wd, desktop, conf=""):
+    def __init__(self, wd, desktop, conf="", policy=None):
+        """policy: the administrator's policy file instead of the one with
+        the PSAP as emergency route."""
         self.wd = wd
         self.desktop = desktop
         # both far ends accept telephone-events; their RTP is read here
@@ -83,10 +85,11 @@ class Phone:
                          extra=("-key", "rtp_port",
                                 str(self.psap_rtp.port)))
         self.aor = f"sip:alice@127.0.0.1:{self.pbx.port}"
-        policy = os.path.join(wd, "policy.conf")
-        with open(policy, "w") as f:
-            f.write(f"emergency_route sip:911@127.0.0.1:{self.psap.port}\n")
-        self.conf = f"policy_file {policy}\n" + conf
+        policy_file = os.path.join(wd, "policy.conf")
+        with open(policy_file, "w") as f:
+            f.write(policy if policy is not None else
+                    f"emergency_route sip:911@127.0.0.1:{self.psap.port}\n")
+        self.conf = f"policy_file {policy_file}\n" + conf
         self.engine = self.ui = None
         self.callers = []
         try:
@@ -862,6 +865,35 @@ def scenario_emergency_audio(phone):
     wait_for(lambda: not banner.showing, 20, "the banner to go")
 
 
+def scenario_e911_warning(phone):
+    """k. No emergency route (the administrator's policy has none): the
+    window shows the engine's e911.policy warning that 911 has no path
+    but the registrar, under the engine's status; it goes with the
+    engine, and a new engine with a route brings none back."""
+    phone.registered()
+    warns = phone.result("e911.policy")["warnings"]
+    check(any(w.startswith("emergency_route: not set") for w in warns),
+          f"the engine warns: {warns}")
+    want = "\n".join("911 warning: " + w for w in warns)
+    phone.label_is("e911-warning", want)
+    label = phone.by_id("e911-warning")
+    check(label.showing, "the warning is shown")
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", "ui-e911-warning-shown.png"))
+    phone.engine.stop()
+    phone.label_is("engine-status", "Engine not running")
+    wait_for(lambda: not label.showing, 10, "the warning to go")
+    with open(os.path.join(phone.wd, "policy.conf"), "w") as f:
+        f.write(f"emergency_route sip:911@127.0.0.1:{phone.psap.port}\n")
+    phone.engine = phone.start_engine()
+    phone.registered()
+    check(phone.result("e911.policy")["warnings"] == [],
+          "the engine with a route warns of nothing")
+    # the UI asks e911.policy as it connects; by now (the account shown)
+    # nothing stale may be back on the window
+    check(not label.showing, "no warning with a route")
+
+
 def engine_civic(phone):
     return phone.result("location")
 
@@ -1103,6 +1135,7 @@ def scenario_places_delete(phone):
 
 
 SCENARIOS = {
+    "e911-warning": scenario_e911_warning,
     "emergency-audio": scenario_emergency_audio,
     "account": scenario_account,
     "address": scenario_address,
@@ -1126,6 +1159,10 @@ SCENARIOS = {
     "places-edit": scenario_places_edit,
     "places-delete": scenario_places_delete,
 }
+
+# The administrator's policy file of a scenario, instead of the one with
+# the PSAP as emergency route.
+SCENARIO_POLICY = {"e911-warning": ""}
 
 # Settings a scenario needs in the engine's locphone.conf.
 SCENARIO_CONF = {
@@ -1162,7 +1199,8 @@ def main():
         import dogtail.rawinput
         import dogtail.tree
         with Workdir() as wd:
-            phone = Phone(wd, desktop, SCENARIO_CONF.get(name, ""))
+            phone = Phone(wd, desktop, SCENARIO_CONF.get(name, ""),
+                          SCENARIO_POLICY.get(name))
             try:
                 SCENARIOS[name](phone)
             finally:

@@ -64,6 +64,10 @@ static void test_loopback(void **state)
 	(void)state;
 
 	assert_true(siptransport_loopback("sip:911@127.0.0.1:5070"));
+	/* all of 127/8, not only 127.0.0.1 (as libre's sa_is_loopback) */
+	assert_true(siptransport_loopback("sip:911@127.0.0.2"));
+	assert_true(siptransport_loopback("<sip:127.255.1.9:5060;lr>"));
+	assert_false(siptransport_loopback("sip:911@128.0.0.1"));
 	assert_true(siptransport_loopback("<sip:[::1]:5060;lr>"));
 	assert_false(siptransport_loopback("sip:911@10.0.0.1"));
 	assert_false(siptransport_loopback("sip:sbc.example.com"));

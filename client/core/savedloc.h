@@ -1,5 +1,14 @@
 /* savedloc: civic addresses typed in by the person, kept per network. */
 
+#ifndef LOCPHONE_SAVEDLOC_H
+#define LOCPHONE_SAVEDLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <re.h>
+
+#include "civic.h"
+
 /*
  * design.md §1 (step 3, "Ask") and §6 (source 4): when no automatic location
  * can be trusted the person types a civic address; it is remembered for the
@@ -184,3 +193,5 @@ int savedloc_replace(struct savedloc **sp, struct savedloc *next,
  */
 int savedloc_load(struct savedloc **sp, const char *path,
 		  struct savedloc_error *e);
+
+#endif

@@ -12,6 +12,13 @@
  * time (sipbody_lookup), which also tells them whether the hook is active.
  */
 
+#ifndef LOCPHONE_SIPBODY_H
+#define LOCPHONE_SIPBODY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* Name the functions are exported under; look them up with dlsym. */
 #define SIPBODY_SYM_ARM		"sipbody_arm"
 #define SIPBODY_SYM_RELEASE	"sipbody_release"
@@ -125,3 +132,5 @@ void sipbody_release(unsigned handle);
 bool sipbody_active(void);
 unsigned sipbody_tls_failures(const struct sipbody_tls_failure **fv,
 			      size_t *fc);
+
+#endif

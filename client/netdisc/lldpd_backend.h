@@ -1,8 +1,15 @@
 /*
  * lldpd_backend: LLDP neighbours read from a running lldpd (liblldpctl),
  * for engines that may not open raw sockets.  lldpd also sends the
- * LLDP-MED frames the switch needs.  Include civic.h and lldp.h first.
+ * LLDP-MED frames the switch needs.
  */
+
+#ifndef LOCPHONE_LLDPD_BACKEND_H
+#define LOCPHONE_LLDPD_BACKEND_H
+
+#include <re.h>
+
+#include "lldp.h"
 
 #define LLDPD_BACKEND_MAX 8
 
@@ -23,3 +30,5 @@ const struct lldp_frame *lldpd_backend_neighbour(const struct lldpd_backend *b,
 
 /* {"<ifname>": {...}} for every neighbour, as lldpsock_json_encode. */
 int lldpd_backend_json_encode(struct odict *od, const struct lldpd_backend *b);
+
+#endif

@@ -6,6 +6,15 @@
  * switch starts sending its MED TLVs.
  */
 
+#ifndef LOCPHONE_LLDPSOCK_H
+#define LOCPHONE_LLDPSOCK_H
+
+#include <stdbool.h>
+#include <re.h>
+
+#include "lldp.h"
+#include "netstate.h"
+
 struct lldpsock;
 
 struct lldpsock_config {
@@ -35,3 +44,5 @@ const struct lldp_frame *lldpsock_neighbour(const struct lldpsock *ls,
 
 /* Every neighbour as {"<ifname>": {...lldp_frame_json_encode...}}. */
 int lldpsock_json_encode(struct odict *od, const struct lldpsock *ls);
+
+#endif

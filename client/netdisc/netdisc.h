@@ -3,9 +3,15 @@
  * inside baresip's event loop (libre fd_listen/tmr; nothing polls, nothing
  * blocks): rtnetlink (links, addresses, routes, neighbours), nl80211 (the
  * associated access point), LLDP on the wired interfaces.
- *
- * Include civic.h, lldp.h, wifi.h, netstate.h and lldpsock.h first.
  */
+
+#ifndef LOCPHONE_NETDISC_H
+#define LOCPHONE_NETDISC_H
+
+#include <stdbool.h>
+#include <re.h>
+
+#include "lldpsock.h"
 
 struct netdisc;
 
@@ -45,3 +51,5 @@ const char *netdisc_place_fingerprint(const struct netdisc *nd);
 /* The LLDP neighbour on an interface, or NULL. */
 const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
 				      unsigned ifindex);
+
+#endif

@@ -4,6 +4,14 @@
  * disconnect) and interface changes.  Runs in baresip's event loop.
  */
 
+#ifndef LOCPHONE_WIFI80211_H
+#define LOCPHONE_WIFI80211_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wifi.h"
+
 struct wifi80211;
 
 #define WIFI80211_MAX_STATIONS 4
@@ -27,3 +35,5 @@ int wifi80211_alloc(struct wifi80211 **wp, wifi80211_change_h *changeh,
 /* The stations known now; *n gets their count. */
 const struct wifi_station *wifi80211_stations(const struct wifi80211 *w,
 					      size_t *n);
+
+#endif

@@ -1,5 +1,16 @@
-/* manual_priv: what manual.c and manual_cmd.c share (private).  Include
- * what manual.h lists, then civic_validate.h and savedloc.h. */
+/* manual_priv: what manual.c and manual_cmd.c share (private). */
+
+#ifndef LOCPHONE_MANUAL_PRIV_H
+#define LOCPHONE_MANUAL_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <re.h>
+
+#include "civic_validate.h"
+#include "locprompt.h"
+#include "manual.h"
+#include "savedloc.h"
 
 struct manual {
 	struct locator *loc; /* the module's; not ours */
@@ -57,3 +68,5 @@ int manual_store_commit(struct manual *m, struct savedloc *next);
  * safe after a partial registration. */
 int manual_commands_register(struct manual *m);
 void manual_commands_unregister(struct manual *m);
+
+#endif

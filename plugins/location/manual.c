@@ -39,9 +39,11 @@
 #define PLACE_WAIT_MS 3000
 
 static const char *const step_names[] = {
-	[SAVEDLOC_STEP_CREATE] = "create",   [SAVEDLOC_STEP_WRITE] = "write",
-	[SAVEDLOC_STEP_FSYNC] = "fsync",     [SAVEDLOC_STEP_RENAME] = "rename",
-	[SAVEDLOC_STEP_DIRSYNC] = "dirsync",
+	[ATOMICFILE_STEP_CREATE] = "create",
+	[ATOMICFILE_STEP_WRITE] = "write",
+	[ATOMICFILE_STEP_FSYNC] = "fsync",
+	[ATOMICFILE_STEP_RENAME] = "rename",
+	[ATOMICFILE_STEP_DIRSYNC] = "dirsync",
 };
 
 static void destructor(void *arg)
@@ -56,7 +58,7 @@ static void destructor(void *arg)
 	mem_deref(m->name);
 }
 
-static int test_hook(enum savedloc_save_step step, const char *tmp, void *arg)
+static int test_hook(enum atomicfile_step step, const char *tmp, void *arg)
 {
 	const struct manual *m = arg;
 	(void)tmp;
@@ -81,7 +83,7 @@ int manual_store_begin(struct manual *m, struct savedloc **nextp)
 
 int manual_store_commit(struct manual *m, struct savedloc *next)
 {
-	const struct savedloc_save_hook hook = {test_hook, m};
+	const struct atomicfile_hook hook = {test_hook, m};
 	const bool hooked = m->kill_step >= 0 || m->fail_step >= 0;
 	int err;
 

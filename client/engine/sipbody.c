@@ -233,24 +233,6 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 	return h->handle;
 }
 
-unsigned sipbody_arm(const char *to_uri, const char *hdrs,
-		     const char *part_hdrs, const uint8_t *part,
-		     size_t part_len)
-{
-	struct sipbody_request rq = {
-		.match_uri = to_uri,
-		.hdrs = hdrs,
-		.part_hdrs = part_hdrs,
-		.part = part,
-		.part_len = part_len,
-	};
-
-	if (!hdrs || !part_hdrs)
-		return 0;
-
-	return sipbody_arm_request(&rq);
-}
-
 void sipbody_release(unsigned handle)
 {
 	struct le *le;

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <lldpctl.h>
 
+#include "ndlog.h"
+
 /* The liblldpctl functions lldpd_backend calls, as liblldpctl declares. */
 struct lldpctl_fns {
 	lldpctl_conn_t *(*new_name)(const char *ctlname,
@@ -43,9 +45,9 @@ extern struct lldpctl_fns lldpctlf;
 
 /*
  * Load liblldpctl (once; it stays loaded).  0, or ENOSYS (with a warning
- * saying why) if it cannot be loaded or lacks a function.
+ * to lg saying why) if it cannot be loaded or lacks a function.
  */
-int lldpctl_lazy_load(void);
+int lldpctl_lazy_load(const struct ndlog *lg);
 
 /*
  * Walking a list atom (what <lldpctl.h>'s lldpctl_atom_foreach does, over

@@ -13,6 +13,7 @@
 #include <re.h>
 
 #include "lldp.h"
+#include "ndlog.h"
 #include "netstate.h"
 
 struct lldpsock;
@@ -23,6 +24,7 @@ struct lldpsock_config {
 	unsigned fast_count; /* fast-start frames at 1 s (TIA-1057: 3-10) */
 	char sys_name[64];
 	const char *sw_rev;
+	struct ndlog lg; /* where it logs */
 };
 
 /* Called after a neighbour appeared, changed, left or expired. */

@@ -12,6 +12,7 @@
 #include <re.h>
 
 #include "lldpsock.h"
+#include "ndlog.h"
 
 struct netdisc;
 
@@ -20,6 +21,7 @@ struct netdisc_config {
 	bool probe_gateway; /* provoke ARP/ND when the gateway MAC is missing */
 	struct lldpsock_config lldp;
 	char lldpd_socket[256]; /* lldpd's control socket; "" its default */
+	struct ndlog lg;	/* where netdisc and its parts log */
 };
 
 /* Called once per settled change with the new snapshot (not on repeats). */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ndlog.h"
 #include "wifi.h"
 
 struct wifi80211;
@@ -27,10 +28,11 @@ typedef void(wifi80211_change_h)(void *arg);
 
 /*
  * ENODEV when the kernel has no nl80211 (no Wi-Fi driver): the caller says
- * so once and carries on without Wi-Fi.
+ * so once and carries on without Wi-Fi.  lg (copied; NULL: silent) is
+ * where it logs.
  */
 int wifi80211_alloc(struct wifi80211 **wp, wifi80211_change_h *changeh,
-		    void *arg);
+		    void *arg, const struct ndlog *lg);
 
 /* The stations known now; *n gets their count. */
 const struct wifi_station *wifi80211_stations(const struct wifi80211 *w,

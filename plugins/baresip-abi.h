@@ -2,12 +2,17 @@
  * baresip-abi.h: our declarations of the part of the baresip 1.0.0 API that
  * locphone's modules call.  Debian ships the baresip binary without a
  * header, so these are written from the 1.0.0 API documentation and checked
- * by tests/unit/abi_check.py against the symbols /usr/bin/baresip exports.
- * Include after <re.h>.  Only what we call belongs here.
+ * by tests/unit/abi_check.py against the symbols /usr/bin/baresip exports.  Only what
+ * we call belongs here.
  */
 
 #ifndef LOCPHONE_BARESIP_ABI_H
 #define LOCPHONE_BARESIP_ABI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <re.h>
 
 struct ua;
 struct call;

@@ -1,5 +1,13 @@
 /* civic: a civic address as RFC 4776 / RFC 5139 elements. */
 
+#ifndef LOCPHONE_CIVIC_H
+#define LOCPHONE_CIVIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <re.h>
+
 /*
  * Element names are the RFC 5139 XML names, which the JSON keys, the
  * PIDF-LO and the command line all use.  The numbers in the comments are
@@ -93,3 +101,5 @@ void civic_reset(struct civic *c);
 
 /* One line for people: "1 Microsoft Way, Redmond, WA, US, floor 3". */
 int civic_print(struct re_printf *pf, const struct civic *c);
+
+#endif

@@ -1,5 +1,13 @@
 /* civic_validate: can this civic address be dispatched to? */
 
+#ifndef LOCPHONE_CIVIC_VALIDATE_H
+#define LOCPHONE_CIVIC_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "civic.h"
+
 #define CIVIC_PROBLEM_TEXT_MAX 160
 
 /* One problem with one field, for the form that shows it next to it. */
@@ -42,3 +50,5 @@ const char *civic_country_suggest(const char *s);
 
 /* Longest value accepted for a field, in characters. */
 size_t civic_field_max(enum civic_field f);
+
+#endif

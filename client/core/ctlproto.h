@@ -1,5 +1,13 @@
 /* ctlproto: the control protocol's framing and messages (see PROTOCOL.md). */
 
+#ifndef LOCPHONE_CTLPROTO_H
+#define LOCPHONE_CTLPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <re.h>
+
 /* A line longer than this is refused and its sender disconnected. */
 #define CTLPROTO_MAX_LINE (64u * 1024u)
 /* Deepest JSON nesting accepted in a request. */
@@ -52,3 +60,5 @@ const char *ctl_arg_str(const struct odict *args, const char *key);
  * For every JSON locphone writes.
  */
 int json_out_odict(struct re_printf *pf, const struct odict *od);
+
+#endif

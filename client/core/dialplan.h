@@ -1,5 +1,12 @@
 /* dialplan: tell emergency, test and ordinary calls apart. */
 
+#ifndef LOCPHONE_DIALPLAN_H
+#define LOCPHONE_DIALPLAN_H
+
+#include <stdbool.h>
+
+#include "policy.h"
+
 /*
  * Recognition does not depend on e911_enabled.  That setting switches the
  * location features (LIS queries, prompts, notifications), not the phone's
@@ -47,3 +54,5 @@ int dialplan_classify(const struct policy *p, const char *dialled,
 
 /* "emergency", "test" or "ordinary". */
 const char *dial_class_name(enum dial_class cls);
+
+#endif

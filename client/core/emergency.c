@@ -11,6 +11,7 @@
 #include "location.h"
 #include "rfc3339.h"
 #include "emergency.h"
+#include "uritext.h"
 
 static bool has_prefix_ci(const char *s, const char *prefix)
 {
@@ -210,17 +211,10 @@ static int plan_route(struct emergency_target *t, const char *route,
 	return plan_proxied(t, proxy, d->number[0] ? d->number : "911");
 }
 
-/* No blanks, controls, '<', '>' or '"' (RFC 3986 excludes them). */
+/* Empty, or a URI that fits in <...> on a header line (uritext). */
 static bool uri_text_ok(const char *s)
 {
-	for (; *s; s++) {
-		const unsigned char c = (unsigned char)*s;
-
-		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
-			return false;
-	}
-
-	return true;
+	return !*s || uritext_uri_str_valid(s, 0);
 }
 
 int emergency_target_plan(struct emergency_target *t, const struct policy *p,
@@ -261,10 +255,11 @@ int emergency_target_plan(struct emergency_target *t, const struct policy *p,
 	return err;
 }
 
-/* A value that can sit inside <...> or "..." of one header line. */
+/* A value that can sit inside <...> or "..." of one header line: all
+ * of them are URIs or URI parts (cid, AOR, location URI). */
 static bool header_safe(const char *s)
 {
-	return s && *s && !strpbrk(s, "\r\n<>\"");
+	return uritext_uri_str_valid(s, 0);
 }
 
 int emergency_headers_print(struct re_printf *pf,

@@ -1,7 +1,17 @@
-/* emergency: the shape of an emergency INVITE, decided without I/O.
- * Include policy.h, dialplan.h, civic.h and location.h first. */
+/* emergency: the shape of an emergency INVITE, decided without I/O. */
 
+#ifndef LOCPHONE_EMERGENCY_H
+#define LOCPHONE_EMERGENCY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <re.h>
+
+#include "dialplan.h"
 #include "emergency_attempt.h"
+#include "location.h"
+#include "policy.h"
 
 /*
  * The e911 module asks these functions what to send and hands the answers
@@ -146,3 +156,5 @@ int emergency_place_print(struct re_printf *pf, const struct location *loc);
  */
 int emergency_notice_print(struct re_printf *pf,
 			   const struct emergency_notice *n);
+
+#endif

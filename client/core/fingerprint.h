@@ -1,8 +1,13 @@
 /* fingerprint: a short stable name for "the network this device is on". */
 
+#ifndef LOCPHONE_FINGERPRINT_H
+#define LOCPHONE_FINGERPRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <re.h>
+
 /*
- * Needs re.h (struct sa) and lldp.h (struct lldp_id) included first.
- *
  * The fingerprint keys what is remembered per network, above all the
  * location a person typed in there.  It is 16 lower-case hex digits: the
  * start of an HMAC-SHA256 (libre) over the inputs that won, with a fixed
@@ -71,3 +76,5 @@ struct fingerprint_input {
 int fingerprint_compute(char out[FINGERPRINT_LEN + 1],
 			enum fingerprint_basis *basisp,
 			const struct fingerprint_input *in);
+
+#endif

@@ -2,6 +2,15 @@
  * Internal to client/core; include the libxml2 headers, civic.h,
  * location.h and xmlutil.h first. */
 
+#ifndef LOCPHONE_GML_H
+#define LOCPHONE_GML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "location.h"
+#include "xmlutil.h"
+
 /* Longest decimal number gml_num_format() writes, with its NUL. */
 #define GML_NUM_LEN 32
 
@@ -42,3 +51,5 @@ int gml_read(struct geo *g, const xmlNode *n, const char **errmsg);
 /* Read an RFC 7459 con:confidence element into g->confidence and g->pdf.
  * Returns 0, or EBADMSG with *errmsg set. */
 int gml_read_confidence(struct geo *g, const xmlNode *n, const char **errmsg);
+
+#endif

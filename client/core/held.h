@@ -1,5 +1,15 @@
 /* held: HELD messages (RFC 5985) with device identity (RFC 6155) and
- * measurements (RFC 7105).  Include civic.h and location.h first. */
+ * measurements (RFC 7105). */
+
+#ifndef LOCPHONE_HELD_H
+#define LOCPHONE_HELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <re.h>
+
+#include "location.h"
 
 #define HELD_NS		"urn:ietf:params:xml:ns:geopriv:held"
 #define HELD_NS_ID	"urn:ietf:params:xml:ns:geopriv:held:id"
@@ -125,3 +135,5 @@ int held_response_decode(struct held_response *resp, const uint8_t *buf,
 
 /* Free what resp holds and zero it. */
 void held_response_reset(struct held_response *resp);
+
+#endif

@@ -1,5 +1,10 @@
 /* json_syntax: strict JSON syntax check ahead of libre's lenient decoder. */
 
+#ifndef LOCPHONE_JSON_SYNTAX_H
+#define LOCPHONE_JSON_SYNTAX_H
+
+#include <stddef.h>
+
 /*
  * libre 1.1.0's json_decode accepts trailing data after the top-level value,
  * unknown escapes and malformed literals, and reports no position.  Files
@@ -16,3 +21,5 @@ int json_syntax_check(const char *buf, size_t len, unsigned maxdepth,
 
 /* Deepest nesting json_syntax_check can follow. */
 #define JSON_SYNTAX_MAX_DEPTH 64u
+
+#endif

@@ -1,5 +1,12 @@
 /* kvconf: baresip-style "key value" configuration files, with origins. */
 
+#ifndef LOCPHONE_KVCONF_H
+#define LOCPHONE_KVCONF_H
+
+#include <stddef.h>
+
+#include <re.h>
+
 struct kvconf;
 
 /* One setting as written: the key, its value and where it was found. */
@@ -41,3 +48,5 @@ int kvconf_alloc(struct kvconf **kvp, const char *file);
 
 /* Append a copy of src (its file and line kept) with the caller's tag. */
 int kvconf_append(struct kvconf *kv, const struct kvconf_entry *src, int tag);
+
+#endif

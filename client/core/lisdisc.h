@@ -4,6 +4,13 @@
  * caller's.
  */
 
+#ifndef LOCPHONE_LISDISC_H
+#define LOCPHONE_LISDISC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* The application service tag and protocol of a LIS (RFC 5986). */
 #define LISDISC_SERVICE "LIS:HELD"
 
@@ -24,3 +31,5 @@ struct lisdisc_naptr {
  */
 int lisdisc_select(char *uri, size_t sz, const struct lisdisc_naptr *v,
 		   size_t n, bool allow_http);
+
+#endif

@@ -1,9 +1,17 @@
 /* lldp: IEEE 802.1AB LLDPDUs with TIA-1057 LLDP-MED, decoded and encoded. */
 
+#ifndef LOCPHONE_LLDP_H
+#define LOCPHONE_LLDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <re.h>
+
+#include "civic.h"
 #include "wiretext.h"
 
 /*
- * Needs re.h (struct mbuf) and civic.h (struct civic) included first.
  * Facts: standards.md §8; items marked [U] there or here are unverified.
  */
 
@@ -354,3 +362,5 @@ struct lldp_tx {
  * mb->pos and mb->end are put back as they were.
  */
 int lldp_encode(struct mbuf *mb, const struct lldp_tx *tx);
+
+#endif

@@ -1,5 +1,12 @@
 /* lldp_json: a decoded LLDPDU as JSON (netinfo's "lldp" members). */
 
+#ifndef LOCPHONE_LLDP_JSON_H
+#define LOCPHONE_LLDP_JSON_H
+
+#include <re.h>
+
+#include "lldp.h"
+
 /*
  * Add chassis_id {subtype, value}, port_id {subtype, value}, system_name,
  * port_description, ttl and, when the switch speaks LLDP-MED, med:
@@ -9,3 +16,5 @@
  * Degrees are decimal, south and west negative.
  */
 int lldp_frame_json_encode(struct odict *od, const struct lldp_frame *f);
+
+#endif

@@ -1,5 +1,15 @@
 /* lldp_priv: the bounds-checked reader shared by the LLDP decoder files. */
 
+#ifndef LOCPHONE_LLDP_PRIV_H
+#define LOCPHONE_LLDP_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lldp.h"
+
 /*
  * A cursor over untrusted octets.  Every read checks the length first and
  * fails without moving if too few octets are left, so a caller can never
@@ -87,3 +97,5 @@ int lldp_med_decode(struct lldp_frame *f, uint8_t subtype, unsigned tlvlen,
 
 /* Free what the MED part of f owns. */
 void lldp_med_reset(struct lldp_frame *f);
+
+#endif

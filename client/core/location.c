@@ -7,6 +7,7 @@
 #include <libxml/xmlwriter.h>
 #include "civic.h"
 #include "location.h"
+#include "uritext.h"
 #include "xmlutil.h"
 
 /* Numbers closer than this are the same (location_json_encode() keeps
@@ -410,17 +411,10 @@ static bool line_valid(const char *s, size_t len)
 	return location_text_valid(s, len);
 }
 
-/* A URI has a scheme and no whitespace (RFC 3986 §2, §3.1). */
+/* A URI with a scheme that a header line can carry (uritext). */
 static bool uri_valid(const char *s, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if ((uint8_t)s[i] <= 0x20 || (uint8_t)s[i] >= 0x7f)
-			return false;
-	}
-
-	return memchr(s, ':', len) != NULL && s[0] != ':';
+	return uritext_absolute_uri_valid(s, len);
 }
 
 int location_set_method(struct location *loc, const char *method)

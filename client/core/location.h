@@ -1,5 +1,14 @@
-/* location: the location record every part of locphone passes around.
- * Include civic.h first. */
+/* location: the location record every part of locphone passes around. */
+
+#ifndef LOCPHONE_LOCATION_H
+#define LOCPHONE_LOCATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <re.h>
+
+#include "civic.h"
 
 /*
  * Geodetic shapes of RFC 5491 / GeoShape (standards.md §5.4).  Point and
@@ -247,3 +256,5 @@ int location_json_number_add(struct odict *od, const char *key, double v);
  */
 int location_json_decode(struct location *loc, const struct odict *od,
 			 const char **errmsg);
+
+#endif

@@ -1,8 +1,13 @@
 /* locprompt: when to ask the person where they are (design.md §5). */
 
+#ifndef LOCPHONE_LOCPROMPT_H
+#define LOCPHONE_LOCPROMPT_H
+
+#include <stdbool.h>
+
+#include "policy.h"
+
 /*
- * Include policy.h first.
- *
  * The policy's location_required decides what happens when no location
  * can be found automatically (standards.md §12): "no" asks nothing; "yes"
  * prompts, and the person may answer or dismiss; "disclaimer" prompts,
@@ -64,3 +69,5 @@ int locprompt_acknowledge(struct locprompt *p);
 
 /* "idle", "asking", "dismissed", "disclaimer", "acknowledged". */
 const char *locprompt_state_name(enum locprompt_state s);
+
+#endif

@@ -1,8 +1,20 @@
 /*
  * locsource: what discovery found, turned into HELD requests and location
  * records, and the choice between sources (design.md §6).  Pure code.
- * Include civic.h, lldp.h, wifi.h, netstate.h, location.h, held.h first.
  */
+
+#ifndef LOCPHONE_LOCSOURCE_H
+#define LOCPHONE_LOCSOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <re.h>
+
+#include "held.h"
+#include "lldp.h"
+#include "location.h"
+#include "netstate.h"
 
 /* HELD request parts built from a snapshot; points into this struct. */
 struct locsource_request {
@@ -131,3 +143,5 @@ int locsource_manual(struct location *loc, const struct civic *civic,
  */
 int locsource_manual_decode(struct location *loc, const struct odict *args,
 			    time_t now, char *why, size_t sz);
+
+#endif

@@ -1,5 +1,14 @@
 /* multipart: RFC 2046 multipart/mixed bodies as SIP carries them (RFC 5621). */
 
+#ifndef LOCPHONE_MULTIPART_H
+#define LOCPHONE_MULTIPART_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <re.h>
+
 /* RFC 2046 §5.1.1: a boundary is 1 to 70 characters. */
 #define MULTIPART_BOUNDARY_MAX 70
 #define MULTIPART_MAX_PARTS    16
@@ -43,3 +52,5 @@ int multipart_boundary_get(struct pl *boundary, const struct pl *ctype);
  */
 int multipart_parse(struct multipart_part *partv, size_t *partc,
 		    const struct pl *boundary, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,10 +1,18 @@
 /*
- * Include "wifi.h" before this header.
- *
  * netstate: the kernel's view of links, addresses, routes and neighbours,
  * built from rtnetlink messages (pure: the caller brings the bytes), and
  * the snapshot of "what this device is attached to" derived from it.
  */
+
+#ifndef LOCPHONE_NETSTATE_H
+#define LOCPHONE_NETSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <re.h>
+
+#include "wifi.h"
 
 #define NET_IFNAMSIZ	   16
 #define NET_MAX_LINKS	   64
@@ -180,3 +188,5 @@ int netsnap_json_encode(struct odict *od, const struct netsnap *snap);
 
 /* "00:11:22:aa:bb:cc" into buf (18 bytes at least). */
 void net_mac_print(char *buf, size_t sz, const uint8_t mac[6]);
+
+#endif

@@ -1,5 +1,12 @@
 /* nlattr: a bounds-checked reader of netlink attributes (rtattr/nlattr). */
 
+#ifndef LOCPHONE_NLATTR_H
+#define LOCPHONE_NLATTR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 struct nlattr_cursor {
 	const uint8_t *p;
 	size_t left;
@@ -25,3 +32,5 @@ bool nlattr_str(char *dst, size_t sz, const struct nlattr_val *a);
 /* Fixed-size integers: false if the length is not exactly the size. */
 bool nlattr_u32(uint32_t *v, const struct nlattr_val *a);
 bool nlattr_s32(int32_t *v, const struct nlattr_val *a);
+
+#endif

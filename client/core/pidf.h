@@ -1,5 +1,15 @@
-/* pidf: PIDF-LO documents (RFC 4119, RFC 5491, RFC 5139, GeoShape).
- * Include civic.h and location.h first. */
+/* pidf: PIDF-LO documents (RFC 4119, RFC 5491, RFC 5139, GeoShape). */
+
+#ifndef LOCPHONE_PIDF_H
+#define LOCPHONE_PIDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <re.h>
+
+#include "location.h"
 
 /* Namespaces and the prefixes we write (standards.md §5.1). */
 #define PIDF_NS_PIDF "urn:ietf:params:xml:ns:pidf"	      /* default */
@@ -91,3 +101,5 @@ int pidf_build(struct mbuf *mb, const struct location *loc,
  */
 int pidf_parse(struct location *loc, const uint8_t *buf, size_t len,
 	       const char **errmsg);
+
+#endif

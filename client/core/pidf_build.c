@@ -10,6 +10,7 @@
 #include "rfc3339.h"
 #include "xmlutil.h"
 #include "gml.h"
+#include "uritext.h"
 
 #define ID_SEED_MAX 64
 
@@ -39,20 +40,10 @@ static bool seed_valid(const char *s)
 	return true;
 }
 
-/* A URI as far as we need to know: a scheme, no whitespace or controls. */
+/* A URI with a scheme (uritext): the same check as the SIP side's. */
 static bool uri_valid(const char *s)
 {
-	size_t i, len = s ? strlen(s) : 0;
-
-	if (!len || s[0] == ':' || !strchr(s, ':'))
-		return false;
-
-	for (i = 0; i < len; i++) {
-		if ((uint8_t)s[i] <= 0x20 || s[i] == 0x7f)
-			return false;
-	}
-
-	return location_text_valid(s, len);
+	return s && uritext_absolute_uri_valid(s, strlen(s));
 }
 
 /* xs:ID values start with a letter: "d1", or "d<seed>-1" with a seed. */

@@ -1,5 +1,11 @@
-/* pidf_int: the PIDF-LO reader for documents already parsed (HELD).
- * Include the libxml2 headers, civic.h and location.h first. */
+/* pidf_int: the PIDF-LO reader for documents already parsed (HELD). */
+
+#ifndef LOCPHONE_PIDF_INT_H
+#define LOCPHONE_PIDF_INT_H
+
+#include <libxml/tree.h>
+
+#include "location.h"
 
 /*
  * Read the location out of the pidf:presence element presence, as
@@ -10,3 +16,5 @@
  */
 int pidf_parse_presence(struct location *loc, const xmlNode *presence,
 			const char **errmsg);
+
+#endif

@@ -1,5 +1,13 @@
 /* policy: the emergency-call location policy, read from kvconf files. */
 
+#ifndef LOCPHONE_POLICY_H
+#define LOCPHONE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <re.h>
+
 /*
  * Settings (design.md §5; standards.md §12 for what each one means in the
  * Lync / Skype for Business model that the names follow).  Two files feed
@@ -160,3 +168,5 @@ bool policy_key_known(const char *key);
  * tells that a policy_file line was ignored for that reason.
  */
 const char *policy_admin_path(const struct kvconf *user, bool *ignored);
+
+#endif

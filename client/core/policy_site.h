@@ -1,8 +1,17 @@
 /* policy_site: network sites of the administrator's policy (issue 14). */
 
+#ifndef LOCPHONE_POLICY_SITE_H
+#define LOCPHONE_POLICY_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <re.h>
+
+#include "kvconf.h"
+#include "policy.h"
+
 /*
- * Include re.h, kvconf.h and policy.h first.
- *
  * The administrator's file (and a served policy) may define sites:
  *
  *   remote_site home-workers          (global: the site of VPN users)
@@ -137,3 +146,5 @@ const char *policy_origin_name(enum policy_origin o);
  * Missing or malformed members are simply no evidence. */
 void policy_site_facts_from_netinfo(struct policy_site_facts *f,
 				    const struct odict *netinfo);
+
+#endif

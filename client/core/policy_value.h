@@ -1,5 +1,13 @@
 /* policy_value: checks for single policy values (private to policy*.c). */
 
+#ifndef LOCPHONE_POLICY_VALUE_H
+#define LOCPHONE_POLICY_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <re.h>
+
 enum policy_uri_kind {
 	POLICY_URI_ROUTE, /* sip:/sips: with user, tel:, urn:service:sos[.x] */
 	POLICY_URI_PROXY, /* sip:/sips:, user optional (a next hop) */
@@ -49,3 +57,5 @@ void policy_pl_trim(struct pl *pl);
 /* Optimal string alignment distance (a swap of neighbours counts one),
  * or limit if it is limit or more. */
 unsigned policy_edit_distance(const char *a, const char *b, unsigned limit);
+
+#endif

@@ -1,5 +1,13 @@
 /* rfc3339: UTC timestamps as RFC 3339 / xs:dateTime text. */
 
+#ifndef LOCPHONE_RFC3339_H
+#define LOCPHONE_RFC3339_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <re.h>
+
 /* "YYYY-MM-DDThh:mm:ssZ" and its NUL. */
 #define RFC3339_LEN 21
 
@@ -20,3 +28,5 @@ int rfc3339_print(struct re_printf *pf, const time_t *t);
  * taken as UTC.  Returns 0 and sets *tp, or EINVAL.
  */
 int rfc3339_parse(time_t *tp, const char *s, size_t len);
+
+#endif

@@ -1,5 +1,15 @@
 /* savedloc: civic addresses typed in by the person, kept per network. */
 
+#ifndef LOCPHONE_SAVEDLOC_H
+#define LOCPHONE_SAVEDLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <re.h>
+
+#include "atomicfile.h"
+#include "civic.h"
+
 /*
  * design.md §1 (step 3, "Ask") and §6 (source 4): when no automatic location
  * can be trusted the person types a civic address; it is remembered for the
@@ -130,37 +140,17 @@ int savedloc_encode(struct mbuf *mb, const struct savedloc *s);
 int savedloc_decode(struct savedloc **sp, const char *buf, size_t len,
 		    struct savedloc_error *e);
 
-/* The steps of savedloc_save, each reported once it is done. */
-enum savedloc_save_step {
-	SAVEDLOC_STEP_CREATE,  /* the temporary file exists, empty */
-	SAVEDLOC_STEP_WRITE,   /* it holds the new contents */
-	SAVEDLOC_STEP_FSYNC,   /* they are on disk */
-	SAVEDLOC_STEP_RENAME,  /* path names the new file */
-	SAVEDLOC_STEP_DIRSYNC, /* the rename is on disk */
-	SAVEDLOC_STEP_COUNT
-};
-
-/* Fault injection for tests: called after each step with the temporary
- * file's path; a non-zero return fails the save there with that error. */
-typedef int(savedloc_step_h)(enum savedloc_save_step step, const char *tmp,
-			     void *arg);
-
-struct savedloc_save_hook {
-	savedloc_step_h *steph;
-	void *arg;
-};
-
 /*
- * Write the store to path atomically: path + ".tmp" (mode 0600) in the same
- * directory, write, fsync, rename over path, fsync the directory.  After a
- * failure or a crash at any point path holds either the old or the new
+ * Write the store to path atomically (atomicfile_write, mode 0600): after
+ * a failure or a crash at any point path holds either the old or the new
  * contents, complete.  Returns 0 or an errno value.
  */
 int savedloc_save(const struct savedloc *s, const char *path);
 
-/* savedloc_save with a fault-injection hook (NULL: none). */
+/* savedloc_save with a fault-injection hook (NULL: none), called after
+ * each step of atomicfile_write. */
 int savedloc_save_hooked(const struct savedloc *s, const char *path,
-			 const struct savedloc_save_hook *hook);
+			 const struct atomicfile_hook *hook);
 
 /*
  * The store is the file (issue 11 item 7): write next (a changed copy,
@@ -172,7 +162,7 @@ int savedloc_save_hooked(const struct savedloc *s, const char *path,
  * become *sp and 0 is returned.  next is always taken over.
  */
 int savedloc_replace(struct savedloc **sp, struct savedloc *next,
-		     const char *path, const struct savedloc_save_hook *hook);
+		     const char *path, const struct atomicfile_hook *hook);
 
 /*
  * Read the store saved at path into *sp (the caller's).  A missing file is
@@ -184,3 +174,5 @@ int savedloc_replace(struct savedloc **sp, struct savedloc *next,
  */
 int savedloc_load(struct savedloc **sp, const char *path,
 		  struct savedloc_error *e);
+
+#endif

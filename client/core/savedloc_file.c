@@ -1,4 +1,5 @@
-/* savedloc_file: atomic save and careful load of the saved-locations file. */
+/* savedloc_file: atomic save (atomicfile) and careful load of the
+ * saved-locations file. */
 
 #include <re.h>
 #include <errno.h>
@@ -8,70 +9,18 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "atomicfile.h"
 #include "civic.h"
 #include "savedloc.h"
 
-static int step_done(const struct savedloc_save_hook *hook,
-		     enum savedloc_save_step step, const char *tmp)
-{
-	return hook && hook->steph ? hook->steph(step, tmp, hook->arg) : 0;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno;
-		p += w;
-		n -= (size_t)w;
-	}
-
-	return 0;
-}
-
-/* The directory holding path, so that the rename can be made durable. */
-static int dir_sync(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = NULL;
-	int fd, err = 0;
-
-	if (!slash)
-		err = str_dup(&dir, ".");
-	else if (slash == path)
-		err = str_dup(&dir, "/");
-	else
-		err = re_sdprintf(&dir, "%b", path, (size_t)(slash - path));
-	if (err)
-		return err;
-
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
-	if (fsync(fd))
-		err = errno;
-	close(fd);
-
-out:
-	mem_deref(dir);
-	return err;
-}
-
 /* The save; *renamedp says whether path names the new contents. */
 static int save_steps(const struct savedloc *s, const char *path,
-		      const struct savedloc_save_hook *hook, bool *renamedp)
+		      const struct atomicfile_hook *hook, bool *renamedp)
 {
 	struct mbuf *mb = NULL;
-	char *tmp = NULL;
-	bool renamed = false;
-	int fd = -1, err;
+	int err;
 
+	*renamedp = false;
 	if (!s || !path || !path[0])
 		return EINVAL;
 
@@ -79,73 +28,15 @@ static int save_steps(const struct savedloc *s, const char *path,
 	if (!mb)
 		return ENOMEM;
 	err = savedloc_encode(mb, s);
-	if (err)
-		goto out;
-	err = re_sdprintf(&tmp, "%s.tmp", path);
-	if (err)
-		goto out;
-
-	/* same directory, so the rename is atomic; never through a link */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
-	/* a leftover from a crash may have had another mode */
-	if (fchmod(fd, 0600)) {
-		err = errno;
-		goto out;
-	}
-	err = step_done(hook, SAVEDLOC_STEP_CREATE, tmp);
-	if (err)
-		goto out;
-
-	err = write_all(fd, mb->buf, mb->end);
 	if (!err)
-		err = step_done(hook, SAVEDLOC_STEP_WRITE, tmp);
-	if (err)
-		goto out;
-
-	if (fsync(fd))
-		err = errno;
-	if (!err)
-		err = step_done(hook, SAVEDLOC_STEP_FSYNC, tmp);
-	if (err)
-		goto out;
-
-	/* close reports delayed write errors on some file systems */
-	err = close(fd) ? errno : 0;
-	fd = -1;
-	if (err)
-		goto out;
-
-	if (rename(tmp, path)) {
-		err = errno;
-		goto out;
-	}
-	renamed = true;
-	err = step_done(hook, SAVEDLOC_STEP_RENAME, tmp);
-	if (err)
-		goto out;
-
-	err = dir_sync(path);
-	if (!err)
-		err = step_done(hook, SAVEDLOC_STEP_DIRSYNC, tmp);
-
-out:
-	if (fd >= 0)
-		close(fd);
-	if (err && tmp && !renamed)
-		unlink(tmp);
-	mem_deref(tmp);
+		err = atomicfile_write(path, mb->buf, mb->end, 0600, hook,
+				       renamedp);
 	mem_deref(mb);
-	*renamedp = renamed;
 	return err;
 }
 
 int savedloc_save_hooked(const struct savedloc *s, const char *path,
-			 const struct savedloc_save_hook *hook)
+			 const struct atomicfile_hook *hook)
 {
 	bool renamed;
 
@@ -153,7 +44,7 @@ int savedloc_save_hooked(const struct savedloc *s, const char *path,
 }
 
 int savedloc_replace(struct savedloc **sp, struct savedloc *next,
-		     const char *path, const struct savedloc_save_hook *hook)
+		     const char *path, const struct atomicfile_hook *hook)
 {
 	bool renamed = false;
 	int err;

@@ -1,5 +1,14 @@
 /* wifi: nl80211 replies and events to the associated access point. */
 
+#ifndef LOCPHONE_WIFI_H
+#define LOCPHONE_WIFI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <re.h>
+
 #define WIFI_SSID_MAX 32
 
 /* A station interface as NL80211_CMD_NEW_INTERFACE describes it. */
@@ -53,3 +62,5 @@ unsigned wifi_channel(uint32_t mhz);
  * signal_dbm. */
 int wifi_bss_json_encode(struct odict *od, const struct wifi_bss *bss,
 			 const char *ifname);
+
+#endif

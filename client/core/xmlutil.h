@@ -1,6 +1,16 @@
 /* xmlutil: guarded libxml2 parsing, node lookup and a checked writer.
- * Internal to client/core; include <libxml/tree.h> and
- * <libxml/xmlwriter.h> first. */
+ * Internal to client/core. */
+
+#ifndef LOCPHONE_XMLUTIL_H
+#define LOCPHONE_XMLUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <re.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlwriter.h>
 
 /* Deepest element nesting we parse; PIDF-LO inside HELD needs about 12. */
 #define XMLUTIL_MAX_DEPTH 32
@@ -112,3 +122,5 @@ void xmlw_fail(struct xmlw *x, int err);
 /* Close every open element, append the document to mb if nothing failed,
  * free the writer.  Returns the first error, or 0. */
 int xmlw_finish(struct xmlw *x, struct mbuf *mb);
+
+#endif

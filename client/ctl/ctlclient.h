@@ -1,5 +1,12 @@
 /* ctlclient: a blocking client of the engine's control socket. */
 
+#ifndef LOCPHONE_CTLCLIENT_H
+#define LOCPHONE_CTLCLIENT_H
+
+#include <stddef.h>
+
+#include <re.h>
+
 struct ctlclient;
 
 /* The default socket: $XDG_RUNTIME_DIR/locphone/ctl.sock, written to buf. */
@@ -26,3 +33,5 @@ int ctlclient_request(struct ctlclient *cl, const char *cmd,
  */
 int ctlclient_event(struct ctlclient *cl, int timeout_ms, char **linep,
 		    struct odict **evp);
+
+#endif

@@ -1,5 +1,12 @@
 /* locphonectl: what its source files share (not a library). */
 
+#ifndef LOCPHONE_LOCPHONECTL_H
+#define LOCPHONE_LOCPHONECTL_H
+
+#include <stdbool.h>
+
+#include <re.h>
+
 /* Exit codes (documented in the usage text and PROTOCOL.md). */
 enum {
 	EXIT_OK = 0,
@@ -31,3 +38,5 @@ int location_command(const struct opts *o, int argc, char *argv[]);
 
 /* Human output of the location.* commands; false if cmd is not one. */
 bool location_print_result(const char *cmd, const struct odict *res);
+
+#endif

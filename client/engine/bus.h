@@ -4,6 +4,11 @@
  * finds the others' commands and events here.  Runs on baresip's thread only.
  */
 
+#ifndef LOCPHONE_BUS_H
+#define LOCPHONE_BUS_H
+
+#include <re.h>
+
 /*
  * A control command.  args is never NULL; fill result (an object) and return
  * 0, or return an errno value and set *errmsg to words for the client.
@@ -26,3 +31,5 @@ int bus_command_call(const char *name, const struct odict *args,
 int bus_event_listen(bus_event_h *h, void *arg);
 void bus_event_unlisten(bus_event_h *h);
 void bus_event_emit(const char *name, const struct odict *fields);
+
+#endif

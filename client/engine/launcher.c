@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include "atomicfile.h"
 #include "kvconf.h"
 #include "launcher.h"
 #include "locphone-config.h"
@@ -389,40 +390,14 @@ static int dirs_make(const char *path)
 	return dir_make(buf);
 }
 
-/* Write a whole file next to its final name, then rename it over. */
+/* Write a whole file atomically (atomicfile), saying so if it fails. */
 static int file_write(const char *path, const uint8_t *buf, size_t len)
 {
-	char tmp[LAUNCHER_PATH_MAX + 16];
-	int fd, err = 0;
+	int err = atomicfile_write(path, buf, len, 0600, NULL, NULL);
 
-	re_snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno;
-
-	while (len && !err) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		else {
-			buf += n;
-			len -= (size_t)n;
-		}
-	}
-
-	if (close(fd) && !err)
-		err = errno;
-	if (!err && rename(tmp, path))
-		err = errno;
-	if (err) {
-		(void)unlink(tmp);
+	if (err)
 		re_fprintf(stderr, "locphoned: cannot write %s: %s\n", path,
 			   strerror(err));
-	}
 
 	return err;
 }

@@ -1,5 +1,14 @@
 /* launcher: turn locphone's settings into a private baresip setup. */
 
+#ifndef LOCPHONE_LAUNCHER_H
+#define LOCPHONE_LAUNCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <re.h>
+
+#include "kvconf.h"
+
 #define LAUNCHER_PATH_MAX    1024
 #define LAUNCHER_MAX_MODULES 32
 
@@ -50,3 +59,5 @@ int launcher_prepare(const struct launcher *l);
 int launcher_config_print(struct mbuf *mb, const struct launcher *l);
 
 void launcher_reset(struct launcher *l);
+
+#endif

@@ -11,6 +11,7 @@
 #include "multipart.h"
 #include "siptransport.h"
 #include "sipbody.h"
+#include "uritext.h"
 
 typedef int(connect_fn)(struct sipsess **sessp, struct sipsess_sock *sock,
 			const char *to_uri, const char *from_name,
@@ -121,45 +122,20 @@ static void hook_destructor(void *arg)
 	mem_deref(h->sdp_ctype);
 }
 
+/* Whole CRLF-ended lines (uritext): a stray CR or LF would forge a
+ * header, an empty line would end the headers. */
 static bool header_lines_ok(const char *s)
 {
-	const size_t n = strlen(s);
-	const char *p = s, *end = s + n;
-
-	if (n > SIPBODY_MAX_HDRS)
-		return false;
-
-	/* complete, non-empty lines only: a stray CR or LF would forge a
-	 * header, an empty line would end the headers */
-	while (p < end) {
-		const char *lf = memchr(p, '\n', (size_t)(end - p));
-
-		if (!lf || lf - p < 2 || lf[-1] != '\r' ||
-		    memchr(p, '\r', (size_t)(lf - 1 - p)))
-			return false;
-		p = lf + 1;
-	}
-
-	return true;
+	return uritext_header_lines_valid(s, strlen(s), SIPBODY_MAX_HDRS);
 }
 
-/* A URI that fits in <...> on one header line. */
+/* A URI that fits in <...> on one header line (uritext). */
 static bool uri_ok(const char *s, bool empty_ok)
 {
-	size_t n = strlen(s);
-
-	if (!n)
+	if (!*s)
 		return empty_ok;
-	if (n > SIPBODY_MAX_HDRS)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char c = (unsigned char)s[i];
 
-		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
-			return false;
-	}
-
-	return true;
+	return uritext_uri_str_valid(s, SIPBODY_MAX_HDRS);
 }
 
 static bool request_ok(const struct sipbody_request *rq)
@@ -231,24 +207,6 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 	list_append(&sb.hooks, &h->le, h);
 
 	return h->handle;
-}
-
-unsigned sipbody_arm(const char *to_uri, const char *hdrs,
-		     const char *part_hdrs, const uint8_t *part,
-		     size_t part_len)
-{
-	struct sipbody_request rq = {
-		.match_uri = to_uri,
-		.hdrs = hdrs,
-		.part_hdrs = part_hdrs,
-		.part = part,
-		.part_len = part_len,
-	};
-
-	if (!hdrs || !part_hdrs)
-		return 0;
-
-	return sipbody_arm_request(&rq);
 }
 
 void sipbody_release(unsigned handle)

@@ -12,8 +12,14 @@
  * time (sipbody_lookup), which also tells them whether the hook is active.
  */
 
+#ifndef LOCPHONE_SIPBODY_H
+#define LOCPHONE_SIPBODY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* Name the functions are exported under; look them up with dlsym. */
-#define SIPBODY_SYM_ARM		"sipbody_arm"
 #define SIPBODY_SYM_RELEASE	"sipbody_release"
 #define SIPBODY_SYM_ACTIVE	"sipbody_active"
 #define SIPBODY_SYM_ARM_REQUEST "sipbody_arm_request"
@@ -37,18 +43,6 @@ typedef unsigned(sipbody_tls_failures_h)(const struct sipbody_tls_failure **fv,
 /* Largest part accepted (a PIDF-LO is a few kB). */
 #define SIPBODY_MAX_PART (64u * 1024u)
 #define SIPBODY_MAX_HDRS (4u * 1024u)
-
-/*
- * Arm the hook for the next sipsess_connect on this thread, which must go to
- * to_uri (NULL: whatever it is; a mismatch disarms).  hdrs are
- * complete header lines (each ending CRLF) added to the INVITE, may be empty;
- * part_hdrs are the body part's header lines (Content-Type, Content-ID, ...);
- * part is copied.  Returns a handle > 0 to release when the call ends, or 0
- * if the hook cannot be armed.
- */
-typedef unsigned(sipbody_arm_h)(const char *to_uri, const char *hdrs,
-				const char *part_hdrs, const uint8_t *part,
-				size_t part_len);
 
 /*
  * What to change in the next INVITE (sipbody_arm_request).  baresip 1.0.0
@@ -107,8 +101,12 @@ struct sipbody_request {
 	void (*unreachable)(unsigned handle, int err, void *arg);
 };
 
-/* Arm as sipbody_arm does, with the changes rq describes (copied).
- * Returns a handle > 0, or 0 if rq is malformed or memory ran out. */
+/*
+ * Arm the hook for the next sipsess_connect on this thread, with the
+ * changes rq describes (copied); a connect to another URI than
+ * rq->match_uri disarms.  Returns a handle > 0 to release when the call
+ * ends, or 0 if rq is malformed or memory ran out.
+ */
 typedef unsigned(sipbody_arm_request_h)(const struct sipbody_request *rq);
 
 /* Forget a handle: its session's later re-INVITEs go out unchanged. */
@@ -117,11 +115,10 @@ typedef void(sipbody_release_h)(unsigned handle);
 /* True when the wrapper found libre's functions and can do its work. */
 typedef bool(sipbody_active_h)(void);
 
-unsigned sipbody_arm(const char *to_uri, const char *hdrs,
-		     const char *part_hdrs, const uint8_t *part,
-		     size_t part_len);
 unsigned sipbody_arm_request(const struct sipbody_request *rq);
 void sipbody_release(unsigned handle);
 bool sipbody_active(void);
 unsigned sipbody_tls_failures(const struct sipbody_tls_failure **fv,
 			      size_t *fc);
+
+#endif

@@ -2,8 +2,13 @@
  * curl_lazy: libcurl, loaded when the first LIS client is made rather than
  * at engine start.  A phone with no LIS configured never maps libcurl and
  * its dependency tree (TLS, Kerberos, LDAP, SSH libraries: about 4 MB of
- * the engine's resident memory).  Include <curl/curl.h> first.
+ * the engine's resident memory).
  */
+
+#ifndef LOCPHONE_CURL_LAZY_H
+#define LOCPHONE_CURL_LAZY_H
+
+#include <curl/curl.h>
 
 /* The libcurl functions lis_client calls, as libcurl declares them. */
 struct curl_fns {
@@ -33,3 +38,5 @@ extern struct curl_fns curlf;
 
 /* Load libcurl (once; it stays loaded).  ENOSYS if it cannot be. */
 int curl_lazy_load(void);
+
+#endif

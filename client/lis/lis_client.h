@@ -74,6 +74,12 @@
 #ifndef LOCPHONE_LIS_CLIENT_H
 #define LOCPHONE_LIS_CLIENT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <re.h>
+
 /* Defaults for the zero values of struct lis_config. */
 enum {
 	LIS_CONNECT_TIMEOUT_DEFAULT = 3000, /* ms */

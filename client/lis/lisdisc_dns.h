@@ -4,6 +4,11 @@
  * given), its NAPTR records, the LIS URI (lisdisc_select).
  */
 
+#ifndef LOCPHONE_LISDISC_DNS_H
+#define LOCPHONE_LISDISC_DNS_H
+
+#include <stdbool.h>
+
 struct lisdisc_query;
 
 /* err 0 with the URI, or ENOENT/ETIMEDOUT/...; domain is what was asked. */
@@ -16,3 +21,5 @@ typedef void(lisdisc_h)(int err, const char *uri, const char *domain,
  */
 int lisdisc_lookup(struct lisdisc_query **qp, const char *domain,
 		   bool allow_http, lisdisc_h *h, void *arg);
+
+#endif

@@ -2,12 +2,12 @@
 
 #include <re.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include "atomicfile.h"
 #include "civic.h"
 #include "ctlproto.h"
 #include "lldp.h"
@@ -238,10 +238,9 @@ static void decide(struct locator *l)
 /* Last good location, written whole or not at all. */
 static void state_save(const struct locator *l, const struct location *loc)
 {
-	char tmp[sizeof(l->cfg.state_file) + 8];
 	struct odict *od = NULL, *lj = NULL;
 	struct mbuf *mb = NULL;
-	int fd, err;
+	int err;
 
 	if (!l->cfg.state_file[0])
 		return;
@@ -263,28 +262,8 @@ static void state_save(const struct locator *l, const struct location *loc)
 	if (err)
 		goto out;
 
-	re_snprintf(tmp, sizeof(tmp), "%s.tmp", l->cfg.state_file);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
-	for (size_t off = 0; !err && off < mb->end;) {
-		ssize_t n = write(fd, mb->buf + off, mb->end - off);
-
-		if (n > 0)
-			off += (size_t)n;
-		else if (n < 0 && errno != EINTR)
-			err = errno;
-	}
-	if (!err && fsync(fd))
-		err = errno;
-	if (close(fd) && !err)
-		err = errno;
-	if (!err && rename(tmp, l->cfg.state_file))
-		err = errno;
-	if (err)
-		(void)unlink(tmp);
+	err = atomicfile_write(l->cfg.state_file, mb->buf, mb->end, 0600, NULL,
+			       NULL);
 
 out:
 	if (err)

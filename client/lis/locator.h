@@ -8,10 +8,16 @@
  * leaves its last answer for this network in force until it expires, and
  * after that as a last resort (locsource_lis_keep).  Nothing
  * here ever waits: callers get the current answer at once.
- *
- * Include civic.h, lldp.h, wifi.h, netstate.h, location.h, held.h,
- * locsource.h and lis_client.h first.
  */
+
+#ifndef LOCPHONE_LOCATOR_H
+#define LOCPHONE_LOCATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lis_client.h"
+#include "locsource.h"
 
 struct locator;
 
@@ -77,3 +83,5 @@ bool locator_stale(const struct locator *l, const char **error);
 /* The current choice and why; never NULL (source none when nothing). */
 const struct location *locator_current(const struct locator *l,
 				       const char **reason);
+
+#endif

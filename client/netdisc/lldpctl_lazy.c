@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <lldpctl.h>
-#include "baresip-abi.h"
+#include "ndlog.h"
 #include "lldpctl_lazy.h"
 
 /* The soname of Debian 12's liblldpctl (package liblldpctl4), as built on. */
@@ -15,7 +15,7 @@ struct lldpctl_fns lldpctlf;
 
 static bool loaded;
 
-int lldpctl_lazy_load(void)
+int lldpctl_lazy_load(const struct ndlog *lg)
 {
 	static const struct {
 		const char *name;
@@ -47,8 +47,8 @@ int lldpctl_lazy_load(void)
 
 	h = dlopen(LLDPCTL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		warning("lldp: cannot load %s: %s\n", LLDPCTL_SONAME,
-			dlerror());
+		ndlog_printf(lg, NDLOG_WARNING, "lldp: cannot load %s: %s\n",
+			     LLDPCTL_SONAME, dlerror());
 		return ENOSYS;
 	}
 
@@ -56,8 +56,8 @@ int lldpctl_lazy_load(void)
 		void *f = dlsym(h, syms[i].name);
 
 		if (!f) {
-			warning("lldp: %s lacks %s\n", LLDPCTL_SONAME,
-				syms[i].name);
+			ndlog_printf(lg, NDLOG_WARNING, "lldp: %s lacks %s\n",
+				     LLDPCTL_SONAME, syms[i].name);
 			return ENOSYS; /* h stays open: harmless */
 		}
 		memcpy((char *)&fns + syms[i].off, &f, sizeof(f));

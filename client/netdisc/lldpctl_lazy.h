@@ -2,9 +2,18 @@
  * lldpctl_lazy: liblldpctl, loaded when the lldpd backend starts rather
  * than with the location module.  An engine that may open raw sockets
  * never maps liblldpctl and what it pulls in (libbsd, libmd: 200-500 KiB
- * of resident memory).  Include <lldpctl.h> first: it gives the types and
+ * of resident memory).  <lldpctl.h> gives the types and
  * constants, never the functions.
  */
+
+#ifndef LOCPHONE_LLDPCTL_LAZY_H
+#define LOCPHONE_LLDPCTL_LAZY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lldpctl.h>
+
+#include "ndlog.h"
 
 /* The liblldpctl functions lldpd_backend calls, as liblldpctl declares. */
 struct lldpctl_fns {
@@ -36,9 +45,9 @@ extern struct lldpctl_fns lldpctlf;
 
 /*
  * Load liblldpctl (once; it stays loaded).  0, or ENOSYS (with a warning
- * saying why) if it cannot be loaded or lacks a function.
+ * to lg saying why) if it cannot be loaded or lacks a function.
  */
-int lldpctl_lazy_load(void);
+int lldpctl_lazy_load(const struct ndlog *lg);
 
 /*
  * Walking a list atom (what <lldpctl.h>'s lldpctl_atom_foreach does, over
@@ -57,3 +66,5 @@ lldpctl_atom_t *lldpctl_lazy_first(lldpctl_atom_t *list,
 lldpctl_atom_t *lldpctl_lazy_next(lldpctl_atom_t *list,
 				  lldpctl_atom_iter_t **itp,
 				  lldpctl_atom_t *value);
+
+#endif

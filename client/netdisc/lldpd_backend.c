@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <lldpctl.h>
-#include "baresip-abi.h"
+#include "ndlog.h"
 #include "civic.h"
 #include "lldp.h"
 #include "lldp_json.h"
@@ -42,6 +42,7 @@ struct neighbours {
 };
 
 struct lldpd_backend {
+	struct ndlog lg; /* read by the worker too: set before it starts */
 	char sock[256];
 	struct mqueue *mq;
 	pthread_t thread;
@@ -374,7 +375,7 @@ static int med_tlvs_put(struct mbuf *mb, lldpctl_atom_t *chassis,
 
 /* lldpd's neighbour as an LLDPDU, then decoded as the raw path does. */
 static int neighbour_fill(struct lldp_frame *f, lldpctl_atom_t *nb,
-			  const char *ifname)
+			  const char *ifname, const struct ndlog *lg)
 {
 	lldpctl_atom_t *chassis = lldpctlf.atom_get(nb, lldpctl_k_port_chassis);
 	const long ttl = lldpctlf.atom_get_int(nb, lldpctl_k_port_ttl);
@@ -416,11 +417,15 @@ static int neighbour_fill(struct lldp_frame *f, lldpctl_atom_t *nb,
 
 	err = lldp_decode(f, mb->buf, mb->end, &why);
 	if (err)
-		warning("lldp: %s: lldpd's neighbour refused: %s\n", ifname,
-			why);
+		ndlog_printf(lg, NDLOG_WARNING,
+			     "lldp: %s: lldpd's neighbour refused: %s\n",
+			     ifname, why);
 	else if (f->dropped)
-		info("lldp: %s: %u malformed TLV%s from lldpd dropped: %s\n",
-		     ifname, f->dropped, f->dropped > 1 ? "s" : "", f->dropbuf);
+		ndlog_printf(
+			lg, NDLOG_INFO,
+			"lldp: %s: %u malformed TLV%s from lldpd dropped: %s\n",
+			ifname, f->dropped, f->dropped > 1 ? "s" : "",
+			f->dropbuf);
 
 out:
 	mem_deref(mb);
@@ -430,7 +435,8 @@ out:
 }
 
 /* Every neighbour lldpd knows, as one list (runs on the worker thread). */
-static struct neighbours *neighbours_fetch(lldpctl_conn_t *conn)
+static struct neighbours *neighbours_fetch(lldpctl_conn_t *conn,
+					   const struct ndlog *lg)
 {
 	lldpctl_atom_t *ifaces, *iface;
 	lldpctl_atom_iter_t *it;
@@ -466,7 +472,7 @@ static struct neighbours *neighbours_fetch(lldpctl_conn_t *conn)
 				nbs->v[nbs->n].ifname, sizeof(nbs->v[0].ifname),
 				(const uint8_t *)name, strlen(name));
 			nbs->v[nbs->n].ifindex = if_nametoindex(name);
-			if (!neighbour_fill(&nbs->v[nbs->n].f, nb, name))
+			if (!neighbour_fill(&nbs->v[nbs->n].f, nb, name, lg))
 				++nbs->n;
 		}
 		lldpctlf.atom_dec_ref(nb);
@@ -556,7 +562,7 @@ static lldpctl_conn_t *chan_open(struct chan *c, const char *path, int stopfd)
 
 static void publish(struct worker *w)
 {
-	struct neighbours *nbs = neighbours_fetch(w->query);
+	struct neighbours *nbs = neighbours_fetch(w->query, &w->b->lg);
 
 	if (nbs)
 		(void)mqueue_push(w->b->mq, MSG_NEIGHBOURS, nbs);
@@ -606,7 +612,9 @@ static void mqueue_handler(int id, void *data, void *arg)
 
 	if (id == MSG_ERROR) {
 		if (!b->said_error && !b->stopping)
-			warning("lldp: lldpd at %s does not answer: no LLDP "
+			ndlog_printf(
+				&b->lg, NDLOG_WARNING,
+				"lldp: lldpd at %s does not answer: no LLDP "
 				"evidence\n",
 				b->sock);
 		b->said_error = true;
@@ -638,7 +646,8 @@ static void destructor(void *arg)
 }
 
 int lldpd_backend_alloc(struct lldpd_backend **bp, const char *sock,
-			lldpd_backend_change_h *changeh, void *arg)
+			lldpd_backend_change_h *changeh, void *arg,
+			const struct ndlog *lg)
 {
 	struct lldpd_backend *b;
 	int err;
@@ -647,7 +656,7 @@ int lldpd_backend_alloc(struct lldpd_backend **bp, const char *sock,
 		return EINVAL;
 
 	/* liblldpctl is mapped from here on only (lldpctl_lazy.h) */
-	err = lldpctl_lazy_load();
+	err = lldpctl_lazy_load(lg);
 	if (err)
 		return err;
 
@@ -657,6 +666,8 @@ int lldpd_backend_alloc(struct lldpd_backend **bp, const char *sock,
 
 	str_ncpy(b->sock, sock && sock[0] ? sock : "/run/lldpd.socket",
 		 sizeof(b->sock));
+	if (lg)
+		b->lg = *lg;
 	b->changeh = changeh;
 	b->arg = arg;
 	b->stop[0] = b->stop[1] = -1;

@@ -8,7 +8,7 @@
 #include <net/ethernet.h>
 #include <netpacket/packet.h>
 #include <sys/socket.h>
-#include "baresip-abi.h"
+#include "ndlog.h"
 #include "civic.h"
 #include "lldp.h"
 #include "lldp_json.h"
@@ -105,8 +105,9 @@ static void expiry_handler(void *arg)
 		for (i = p->nc; i-- > 0;) {
 			if (p->nv[i].expires > now)
 				continue;
-			info("lldp: neighbour %s on %s expired\n",
-			     p->nv[i].f.chassis.text, p->ifname);
+			ndlog_printf(&ls->cfg.lg, NDLOG_INFO,
+				     "lldp: neighbour %s on %s expired\n",
+				     p->nv[i].f.chassis.text, p->ifname);
 			neigh_remove(p, i);
 			any = true;
 		}
@@ -161,13 +162,17 @@ static void receive(struct port *p, const uint8_t *buf, size_t len)
 
 	memset(&f, 0, sizeof(f));
 	if (lldp_decode_ethernet(&f, buf, len, &why)) {
-		warning("lldp: %s: frame refused: %s\n", p->ifname, why);
+		ndlog_printf(&p->ls->cfg.lg, NDLOG_WARNING,
+			     "lldp: %s: frame refused: %s\n", p->ifname, why);
 		return;
 	}
 	if (f.dropped)
-		info("lldp: %s: %u malformed TLV%s dropped, the rest kept: "
-		     "%s\n",
-		     p->ifname, f.dropped, f.dropped > 1 ? "s" : "", f.dropbuf);
+		ndlog_printf(
+			&p->ls->cfg.lg, NDLOG_INFO,
+			"lldp: %s: %u malformed TLV%s dropped, the rest kept: "
+			"%s\n",
+			p->ifname, f.dropped, f.dropped > 1 ? "s" : "",
+			f.dropbuf);
 
 	for (i = 0; i < p->nc && !same_msap(&p->nv[i].f, &f); i++)
 		;
@@ -222,8 +227,9 @@ static void read_handler(int flags, void *arg)
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue; /* our own frames */
 		if ((size_t)n > sizeof(buf)) {
-			warning("lldp: %s: %zd-byte frame refused\n", p->ifname,
-				n);
+			ndlog_printf(&p->ls->cfg.lg, NDLOG_WARNING,
+				     "lldp: %s: %zd-byte frame refused\n",
+				     p->ifname, n);
 			continue;
 		}
 
@@ -267,7 +273,8 @@ static void transmit(void *arg)
 	/* 802.1AB: TTL = interval times the hold multiplier (4) */
 	err = frame_send(p, (uint16_t)(ls->cfg.interval_s * 4));
 	if (err)
-		warning("lldp: %s: send: %m\n", p->ifname, err);
+		ndlog_printf(&p->ls->cfg.lg, NDLOG_WARNING,
+			     "lldp: %s: send: %m\n", p->ifname, err);
 
 	/* TIA-1057 fast start: a few frames at 1 s, then the interval */
 	if (p->fast_left) {
@@ -328,7 +335,8 @@ static int port_open(struct lldpsock *ls, const struct netsnap_if *sif)
 		goto out;
 
 	list_append(&ls->ports, &p->le, p);
-	info("lldp: listening on %s\n", p->ifname);
+	ndlog_printf(&ls->cfg.lg, NDLOG_INFO, "lldp: listening on %s\n",
+		     p->ifname);
 
 	if (ls->cfg.tx) {
 		p->fast_left = ls->cfg.fast_count ? ls->cfg.fast_count - 1 : 0;
@@ -404,8 +412,9 @@ int lldpsock_update(struct lldpsock *ls, const struct netsnap *snap)
 			return EPERM;
 		}
 		if (err)
-			warning("lldp: cannot listen on %s: %m\n", sif->name,
-				err);
+			ndlog_printf(&ls->cfg.lg, NDLOG_WARNING,
+				     "lldp: cannot listen on %s: %m\n",
+				     sif->name, err);
 	}
 
 	if (any) {

@@ -6,6 +6,16 @@
  * switch starts sending its MED TLVs.
  */
 
+#ifndef LOCPHONE_LLDPSOCK_H
+#define LOCPHONE_LLDPSOCK_H
+
+#include <stdbool.h>
+#include <re.h>
+
+#include "lldp.h"
+#include "ndlog.h"
+#include "netstate.h"
+
 struct lldpsock;
 
 struct lldpsock_config {
@@ -14,6 +24,7 @@ struct lldpsock_config {
 	unsigned fast_count; /* fast-start frames at 1 s (TIA-1057: 3-10) */
 	char sys_name[64];
 	const char *sw_rev;
+	struct ndlog lg; /* where it logs */
 };
 
 /* Called after a neighbour appeared, changed, left or expired. */
@@ -35,3 +46,5 @@ const struct lldp_frame *lldpsock_neighbour(const struct lldpsock *ls,
 
 /* Every neighbour as {"<ifname>": {...lldp_frame_json_encode...}}. */
 int lldpsock_json_encode(struct odict *od, const struct lldpsock *ls);
+
+#endif

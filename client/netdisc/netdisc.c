@@ -10,9 +10,8 @@
 #include <sys/socket.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
-#include <netlink/route/rtnl.h>
 #include <linux/rtnetlink.h>
-#include "baresip-abi.h" /* netdisc runs inside baresip: its log */
+#include "ndlog.h"
 #include "civic.h"
 #include "lldp.h"
 #include "fingerprint.h"
@@ -86,6 +85,7 @@ static bool dump_finished(const uint8_t *buf, size_t len)
 
 static int dump_next(struct netdisc *nd)
 {
+	struct rtgenmsg gen = {.rtgen_family = AF_UNSPEC};
 	int err;
 
 	if (nd->dump >= ARRAY_SIZE(dumps)) {
@@ -93,10 +93,15 @@ static int dump_next(struct netdisc *nd)
 		return 0;
 	}
 
-	err = nl_rtgen_request(nd->sk, dumps[nd->dump], AF_UNSPEC, NLM_F_DUMP);
+	/* a struct rtgenmsg is all a dump request carries; built here
+	 * rather than by libnl-route, whose 360 KiB of resident memory the
+	 * engine would carry for this one call (engine-rss bench) */
+	err = nl_send_simple(nd->sk, dumps[nd->dump], NLM_F_DUMP, &gen,
+			     sizeof(gen));
 	if (err < 0) {
-		warning("netdisc: rtnetlink dump request: %s\n",
-			nl_geterror(err));
+		ndlog_printf(&nd->cfg.lg, NDLOG_WARNING,
+			     "netdisc: rtnetlink dump request: %s\n",
+			     nl_geterror(err));
 		return EIO;
 	}
 
@@ -235,19 +240,24 @@ static void lldpd_fallback(struct netdisc *nd)
 {
 #ifdef HAVE_LLDPCTL
 	int err = lldpd_backend_alloc(&nd->lldpd, nd->cfg.lldpd_socket,
-				      lldp_changed, nd);
+				      lldp_changed, nd, &nd->cfg.lg);
 
 	if (err)
-		warning("netdisc: no CAP_NET_RAW and no lldpd backend (%m): "
+		ndlog_printf(
+			&nd->cfg.lg, NDLOG_WARNING,
+			"netdisc: no CAP_NET_RAW and no lldpd backend (%m): "
 			"no LLDP evidence\n",
 			err);
 	else
-		info("netdisc: no CAP_NET_RAW: reading LLDP from lldpd at %s\n",
-		     nd->cfg.lldpd_socket[0] ? nd->cfg.lldpd_socket
-					     : "its default socket");
+		ndlog_printf(&nd->cfg.lg, NDLOG_INFO,
+			     "netdisc: no CAP_NET_RAW: reading LLDP from lldpd "
+			     "at %s\n",
+			     nd->cfg.lldpd_socket[0] ? nd->cfg.lldpd_socket
+						     : "its default socket");
 #else
-	warning("netdisc: no CAP_NET_RAW and built without liblldpctl: no "
-		"LLDP evidence\n");
+	ndlog_printf(&nd->cfg.lg, NDLOG_WARNING,
+		     "netdisc: no CAP_NET_RAW and built without liblldpctl: no "
+		     "LLDP evidence\n");
 	(void)nd;
 #endif
 }
@@ -302,7 +312,8 @@ static void resync(struct netdisc *nd)
 	memset(nd->state, 0, sizeof(*nd->state));
 	nd->dump = 0;
 	if (dump_next(nd))
-		warning("netdisc: cannot resynchronise with the kernel\n");
+		ndlog_printf(&nd->cfg.lg, NDLOG_WARNING,
+			     "netdisc: cannot resynchronise with the kernel\n");
 }
 
 static void read_handler(int flags, void *arg)
@@ -325,7 +336,9 @@ static void read_handler(int flags, void *arg)
 		if (n < 0) {
 			free(buf);
 			/* -NLE_NOMEM: the kernel dropped events (ENOBUFS) */
-			warning("netdisc: rtnetlink: %s; reading the state "
+			ndlog_printf(
+				&nd->cfg.lg, NDLOG_WARNING,
+				"netdisc: rtnetlink: %s; reading the state "
 				"again\n",
 				nl_geterror(n));
 			resync(nd);
@@ -334,7 +347,9 @@ static void read_handler(int flags, void *arg)
 
 		err = netstate_feed(nd->state, buf, (size_t)n, &changed, &why);
 		if (err)
-			warning("netdisc: malformed rtnetlink message (%s); "
+			ndlog_printf(
+				&nd->cfg.lg, NDLOG_WARNING,
+				"netdisc: malformed rtnetlink message (%s); "
 				"skipped\n",
 				why);
 
@@ -382,7 +397,8 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 
 	err = nl_connect(nd->sk, NETLINK_ROUTE);
 	if (err < 0) {
-		warning("netdisc: rtnetlink: %s\n", nl_geterror(err));
+		ndlog_printf(&nd->cfg.lg, NDLOG_WARNING,
+			     "netdisc: rtnetlink: %s\n", nl_geterror(err));
 		err = EIO;
 		goto out;
 	}
@@ -395,7 +411,9 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 	if (!err)
 		err = nl_socket_set_buffer_size(nd->sk, 1 << 20, 0);
 	if (err < 0) {
-		warning("netdisc: rtnetlink setup: %s\n", nl_geterror(err));
+		ndlog_printf(&nd->cfg.lg, NDLOG_WARNING,
+			     "netdisc: rtnetlink setup: %s\n",
+			     nl_geterror(err));
 		err = EIO;
 		goto out;
 	}
@@ -408,15 +426,20 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 	if (err)
 		goto out;
 
-	err = lldpsock_alloc(&nd->lldp, &cfg->lldp, lldp_changed, nd);
+	/* one log for all parts */
+	nd->cfg.lldp.lg = cfg->lg;
+	err = lldpsock_alloc(&nd->lldp, &nd->cfg.lldp, lldp_changed, nd);
 	if (err)
 		goto out;
 
-	err = wifi80211_alloc(&nd->wifi, wifi_changed, nd);
+	err = wifi80211_alloc(&nd->wifi, wifi_changed, nd, &nd->cfg.lg);
 	if (err == ENODEV)
-		info("netdisc: no nl80211 in this kernel: no Wi-Fi evidence\n");
+		ndlog_printf(&nd->cfg.lg, NDLOG_INFO,
+			     "netdisc: no nl80211 in this kernel: no Wi-Fi "
+			     "evidence\n");
 	else if (err)
-		warning("netdisc: Wi-Fi discovery unavailable: %m\n", err);
+		ndlog_printf(&nd->cfg.lg, NDLOG_WARNING,
+			     "netdisc: Wi-Fi discovery unavailable: %m\n", err);
 
 	err = dump_next(nd);
 

@@ -3,9 +3,16 @@
  * inside baresip's event loop (libre fd_listen/tmr; nothing polls, nothing
  * blocks): rtnetlink (links, addresses, routes, neighbours), nl80211 (the
  * associated access point), LLDP on the wired interfaces.
- *
- * Include civic.h, lldp.h, wifi.h, netstate.h and lldpsock.h first.
  */
+
+#ifndef LOCPHONE_NETDISC_H
+#define LOCPHONE_NETDISC_H
+
+#include <stdbool.h>
+#include <re.h>
+
+#include "lldpsock.h"
+#include "ndlog.h"
 
 struct netdisc;
 
@@ -14,6 +21,7 @@ struct netdisc_config {
 	bool probe_gateway; /* provoke ARP/ND when the gateway MAC is missing */
 	struct lldpsock_config lldp;
 	char lldpd_socket[256]; /* lldpd's control socket; "" its default */
+	struct ndlog lg;	/* where netdisc and its parts log */
 };
 
 /* Called once per settled change with the new snapshot (not on repeats). */
@@ -45,3 +53,5 @@ const char *netdisc_place_fingerprint(const struct netdisc *nd);
 /* The LLDP neighbour on an interface, or NULL. */
 const struct lldp_frame *netdisc_lldp(const struct netdisc *nd,
 				      unsigned ifindex);
+
+#endif

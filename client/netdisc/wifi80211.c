@@ -10,11 +10,12 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 #include <linux/nl80211.h>
-#include "baresip-abi.h"
+#include "ndlog.h"
 #include "wifi.h"
 #include "wifi80211.h"
 
 struct wifi80211 {
+	struct ndlog lg;
 	struct nl_sock *ev;  /* multicast: mlme and config groups */
 	struct nl_sock *req; /* our dumps, one at a time */
 	int family;
@@ -108,7 +109,8 @@ static void reply(struct wifi80211 *w, const uint8_t *buf, size_t len)
 		struct wifi_iface ifc;
 
 		if (wifi_iface_decode(&ifc, buf, len, &why)) {
-			warning("wifi: bad interface message (%s)\n", why);
+			ndlog_printf(&w->lg, NDLOG_WARNING,
+				     "wifi: bad interface message (%s)\n", why);
 			return;
 		}
 		if (ifc.iftype != NL80211_IFTYPE_STATION ||
@@ -151,8 +153,9 @@ static void req_handler(int flags, void *arg)
 			free(buf);
 			if (n < 0 && n != -NLE_AGAIN && w->busy) {
 				w->busy = false;
-				warning("wifi: nl80211 dump: %s\n",
-					nl_geterror(n));
+				ndlog_printf(&w->lg, NDLOG_WARNING,
+					     "wifi: nl80211 dump: %s\n",
+					     nl_geterror(n));
 			}
 			return;
 		}
@@ -239,7 +242,7 @@ static int sock_open(struct nl_sock **skp, int family_grp_a, int family_grp_b,
 }
 
 int wifi80211_alloc(struct wifi80211 **wp, wifi80211_change_h *changeh,
-		    void *arg)
+		    void *arg, const struct ndlog *lg)
 {
 	struct wifi80211 *w;
 	struct nl_sock *probe;
@@ -251,6 +254,8 @@ int wifi80211_alloc(struct wifi80211 **wp, wifi80211_change_h *changeh,
 	w = mem_zalloc(sizeof(*w), destructor);
 	if (!w)
 		return ENOMEM;
+	if (lg)
+		w->lg = *lg;
 	w->changeh = changeh;
 	w->arg = arg;
 

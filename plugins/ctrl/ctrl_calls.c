@@ -9,6 +9,7 @@
 #include "locphone-config.h"
 #include "ctrl_calls.h"
 #include "ctrl_incall.h"
+#include "uritext.h"
 
 #define MAX_TARGET 256
 
@@ -297,19 +298,7 @@ static bool number_valid(const char *s)
 
 static bool uri_valid(const char *s)
 {
-	size_t n = strlen(s);
-	size_t i;
-
-	if (!n || n > MAX_TARGET)
-		return false;
-
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] <= ' ' || s[i] == '<' || s[i] == '>' ||
-		    s[i] == '"' || (unsigned char)s[i] >= 0x7f)
-			return false;
-	}
-
-	return true;
+	return uritext_uri_str_valid(s, MAX_TARGET);
 }
 
 static struct ua *ua_choose(const struct odict *args, const char **errmsg)

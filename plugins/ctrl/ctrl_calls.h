@@ -3,6 +3,8 @@
 #ifndef LOCPHONE_CTRL_CALLS_H
 #define LOCPHONE_CTRL_CALLS_H
 
+#include <re.h>
+
 struct odict;
 struct call;
 struct ua;

@@ -3,6 +3,8 @@
 #ifndef LOCPHONE_CTRL_INCALL_H
 #define LOCPHONE_CTRL_INCALL_H
 
+#include <re.h>
+
 struct odict;
 
 /* ENOENT (with *errmsg unset) if cmd is not one of ours. */

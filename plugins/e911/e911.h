@@ -1,8 +1,18 @@
 /*
  * e911: the emergency-call module's shared state (design.md §1 step 4).
- * Include after re.h, baresip-abi.h, sipbody.h and the client/core headers
- * policy.h, dialplan.h, civic.h, location.h, emergency.h.
  */
+
+#ifndef LOCPHONE_E911_H
+#define LOCPHONE_E911_H
+
+#include <stdbool.h>
+#include <time.h>
+#include <re.h>
+
+#include "baresip-abi.h"
+#include "emergency.h"
+#include "kvconf.h"
+#include "sipbody.h"
 
 /*
  * How an emergency INVITE reaches its route.  baresip 1.0.0's ua_connect
@@ -158,3 +168,5 @@ int e911_site_encode(struct odict *od, const struct e911 *m);
 void e911_notify_desk(struct e911_call *ec);
 void e911_hold_others(struct e911_call *ec);
 bool e911_callback_window_open(const struct e911 *m);
+
+#endif

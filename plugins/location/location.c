@@ -212,6 +212,17 @@ static void network_changed(const struct netsnap *snap, void *arg)
 	manual_check(mod.man);
 }
 
+/* netdisc's lines (they start with their part's name) to baresip's log. */
+static void netdisc_log(enum ndlog_level level, const char *line, void *arg)
+{
+	(void)arg;
+
+	if (level == NDLOG_WARNING)
+		warning("%s", line);
+	else
+		info("%s", line);
+}
+
 static int module_init(void)
 {
 	struct policy pol;
@@ -231,6 +242,7 @@ static int module_init(void)
 		return err;
 	}
 
+	mod.set.disc.lg.logh = netdisc_log;
 	err = netdisc_alloc(&mod.nd, &mod.set.disc, network_changed, NULL);
 	if (err) {
 		warning("location: network discovery unavailable: %m\n", err);

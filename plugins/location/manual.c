@@ -1,7 +1,6 @@
 /* manual: saved locations per network, the prompt, and their commands. */
 
 #include <re.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,26 +22,12 @@
 #include "manual.h"
 #include "manual_priv.h"
 
-/* Test only: the save step at which the engine kills itself (SIGKILL),
- * to prove the file survives a crash there (tests/integration). */
-#define KILL_STEP_ENV "LOCPHONE_TEST_SAVE_KILL_STEP"
-
-/* Test only: "STEP:ERROR" (e.g. "write:EIO"), a save that fails there with
- * that error, as a failing disk would (tests/integration). */
-#define FAIL_STEP_ENV "LOCPHONE_TEST_SAVE_FAIL"
-
 /*
  * How long an unidentified network may stay so before the person is asked
  * anyway.  The gateway's MAC, which most fingerprints rest on, usually
  * arrives a moment after the link; asking before it would ask twice.
  */
 #define PLACE_WAIT_MS 3000
-
-static const char *const step_names[] = {
-	[SAVEDLOC_STEP_CREATE] = "create",   [SAVEDLOC_STEP_WRITE] = "write",
-	[SAVEDLOC_STEP_FSYNC] = "fsync",     [SAVEDLOC_STEP_RENAME] = "rename",
-	[SAVEDLOC_STEP_DIRSYNC] = "dirsync",
-};
 
 static void destructor(void *arg)
 {
@@ -54,19 +39,6 @@ static void destructor(void *arg)
 	mem_deref(m->store);
 	location_reset(&m->entered);
 	mem_deref(m->name);
-}
-
-static int test_hook(enum savedloc_save_step step, const char *tmp, void *arg)
-{
-	const struct manual *m = arg;
-	(void)tmp;
-
-	if ((int)step == m->kill_step)
-		(void)raise(SIGKILL);
-	if ((int)step == m->fail_step)
-		return m->fail_err;
-
-	return 0;
 }
 
 int manual_store_begin(struct manual *m, struct savedloc **nextp)
@@ -81,8 +53,7 @@ int manual_store_begin(struct manual *m, struct savedloc **nextp)
 
 int manual_store_commit(struct manual *m, struct savedloc *next)
 {
-	const struct savedloc_save_hook hook = {test_hook, m};
-	const bool hooked = m->kill_step >= 0 || m->fail_step >= 0;
+	struct atomicfile_hook hook;
 	int err;
 
 	if (!m->store || !m->path[0]) {
@@ -90,7 +61,8 @@ int manual_store_commit(struct manual *m, struct savedloc *next)
 		return EPERM;
 	}
 
-	err = savedloc_replace(&m->store, next, m->path, hooked ? &hook : NULL);
+	err = savedloc_replace(&m->store, next, m->path,
+			       manual_testhook(m, &hook));
 	if (err)
 		warning("location: cannot write %s (%m); the saved locations "
 			"stay as they were\n",
@@ -372,55 +344,6 @@ int manual_prompt_encode(struct odict *od, const struct manual *m)
 	mem_deref(p);
 	return err;
 }
-static int kill_step_read(void)
-{
-	const char *v = getenv(KILL_STEP_ENV);
-	size_t i;
-
-	for (i = 0; v && i < ARRAY_SIZE(step_names); i++) {
-		if (!str_cmp(v, step_names[i])) {
-			warning("location: %s=%s: the engine kills itself "
-				"while saving (tests only)\n",
-				KILL_STEP_ENV, v);
-			return (int)i;
-		}
-	}
-
-	return -1;
-}
-
-static void fail_step_read(struct manual *m)
-{
-	static const struct {
-		const char *name;
-		int err;
-	} errs[] = {
-		{"EIO", EIO},
-		{"ENOSPC", ENOSPC},
-		{"EROFS", EROFS},
-		{"EACCES", EACCES},
-	};
-	const char *v = getenv(FAIL_STEP_ENV);
-	const char *colon = v ? strchr(v, ':') : NULL;
-	size_t i, j;
-
-	m->fail_step = -1;
-	for (i = 0; colon && i < ARRAY_SIZE(step_names); i++) {
-		if (strncmp(v, step_names[i], (size_t)(colon - v)) ||
-		    step_names[i][colon - v])
-			continue;
-		for (j = 0; j < ARRAY_SIZE(errs); j++) {
-			if (str_cmp(colon + 1, errs[j].name))
-				continue;
-			warning("location: %s=%s: saves fail (tests only)\n",
-				FAIL_STEP_ENV, v);
-			m->fail_step = (int)i;
-			m->fail_err = errs[j].err;
-			return;
-		}
-	}
-}
-
 int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
 		 const char *saved_file)
 {
@@ -442,8 +365,7 @@ int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
 					   ? m->policy.location_required
 					   : POLICY_LOCATION_NO);
 	str_ncpy(m->path, saved_file ? saved_file : "", sizeof(m->path));
-	m->kill_step = kill_step_read();
-	fail_step_read(m);
+	manual_testhook_read(m);
 	tmr_init(&m->place_wait);
 
 	store_load(m);

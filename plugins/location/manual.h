@@ -3,11 +3,15 @@
  * 6): saved locations remembered per network, the prompt the policy asks
  * for when nothing automatic is found, and the location.* commands for
  * both (client/ctl/PROTOCOL.md).
- *
- * Include re.h, baresip-abi.h, civic.h, lldp.h, wifi.h, netstate.h,
- * location.h, held.h, locsource.h, lis_client.h, locator.h, policy.h,
- * locprompt.h first.
  */
+
+#ifndef LOCPHONE_MANUAL_H
+#define LOCPHONE_MANUAL_H
+
+#include <re.h>
+
+#include "locator.h"
+#include "policy.h"
 
 struct manual;
 
@@ -37,3 +41,5 @@ void manual_check(struct manual *m);
 /* Add "prompt" to the location result: null when nothing is asked, else
  * {state, reason, required, disclaimer_text (after a dismissal)}. */
 int manual_prompt_encode(struct odict *od, const struct manual *m);
+
+#endif

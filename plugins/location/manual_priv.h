@@ -1,5 +1,16 @@
-/* manual_priv: what manual.c and manual_cmd.c share (private).  Include
- * what manual.h lists, then civic_validate.h and savedloc.h. */
+/* manual_priv: what manual.c and manual_cmd.c share (private). */
+
+#ifndef LOCPHONE_MANUAL_PRIV_H
+#define LOCPHONE_MANUAL_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <re.h>
+
+#include "civic_validate.h"
+#include "locprompt.h"
+#include "manual.h"
+#include "savedloc.h"
 
 struct manual {
 	struct locator *loc; /* the module's; not ours */
@@ -18,7 +29,7 @@ struct manual {
 	 * it once it is (issue 11 item 10) */
 	bool tie_pending;
 	struct locprompt prompt;
-	int kill_step;	   /* -1: none */
+	int kill_step;	   /* -1: none (manual_testhook) */
 	int fail_step;	   /* -1: none */
 	int fail_err;	   /* ... and the error it fails with */
 	size_t registered; /* commands registered, in command_names order */
@@ -57,3 +68,30 @@ int manual_store_commit(struct manual *m, struct savedloc *next);
  * safe after a partial registration. */
 int manual_commands_register(struct manual *m);
 void manual_commands_unregister(struct manual *m);
+
+/*
+ * Test builds (-Dtest_hooks=true, manual_testhook.c): read the
+ * LOCPHONE_TEST_SAVE_* variables into m; the hook a save is to run with,
+ * in *hook, or NULL.  Release builds: never a hook.
+ */
+#ifdef LOCPHONE_TEST_HOOKS
+void manual_testhook_read(struct manual *m);
+const struct atomicfile_hook *manual_testhook(struct manual *m,
+					      struct atomicfile_hook *hook);
+#else
+static inline void manual_testhook_read(struct manual *m)
+{
+	m->kill_step = -1;
+	m->fail_step = -1;
+}
+
+static inline const struct atomicfile_hook *
+manual_testhook(struct manual *m, struct atomicfile_hook *hook)
+{
+	(void)m;
+	(void)hook;
+	return NULL;
+}
+#endif
+
+#endif

@@ -1,5 +1,14 @@
 /* settings: the location module's keys in locphone.conf. */
 
+#ifndef LOCPHONE_SETTINGS_H
+#define LOCPHONE_SETTINGS_H
+
+#include <stdbool.h>
+
+#include "locator.h"
+#include "netdisc.h"
+#include "policy.h"
+
 /* Everything the module is configured with; strings live here. */
 struct location_settings {
 	struct netdisc_config disc;
@@ -28,3 +37,5 @@ void location_settings_read(struct location_settings *s);
 void location_policy_read(struct policy *p);
 
 /* The administrator's file (design.md §5): it overrides the user's. */
+
+#endif

@@ -70,7 +70,8 @@ static int cmd_arm(const struct odict *args, struct odict *result,
 static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 			     const char *prm, void *arg)
 {
-	sipbody_arm_h *arm;
+	sipbody_arm_request_h *arm;
+	struct sipbody_request rq = {0};
 	sipbody_release_h *release;
 	(void)ua;
 	(void)arg;
@@ -89,14 +90,19 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 	    !call_is_outgoing(call) || !probe.part)
 		return;
 
-	arm = (sipbody_arm_h *)dlsym(RTLD_DEFAULT, SIPBODY_SYM_ARM);
+	arm = (sipbody_arm_request_h *)dlsym(RTLD_DEFAULT,
+					     SIPBODY_SYM_ARM_REQUEST);
 	if (!arm) {
 		warning("sipbody_probe: libsipbody is not loaded\n");
 		return;
 	}
 
-	probe.handle = arm(call_peeruri(call), probe.hdrs, probe.part_hdrs,
-			   (const uint8_t *)probe.part, strlen(probe.part));
+	rq.match_uri = call_peeruri(call);
+	rq.hdrs = probe.hdrs;
+	rq.part_hdrs = probe.part_hdrs;
+	rq.part = (const uint8_t *)probe.part;
+	rq.part_len = strlen(probe.part);
+	probe.handle = arm(&rq);
 	probe.call = call;
 	info("sipbody_probe: armed for %s (handle %u)\n", call_peeruri(call),
 	     probe.handle);

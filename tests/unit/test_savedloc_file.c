@@ -196,11 +196,11 @@ static void save_into_missing_directory(void **state)
 }
 
 struct fail_at {
-	enum savedloc_save_step step;
+	enum atomicfile_step step;
 	bool crash; /* _exit like a killed process instead of failing */
 };
 
-static int fail_step(enum savedloc_save_step step, const char *tmp, void *arg)
+static int fail_step(enum atomicfile_step step, const char *tmp, void *arg)
 {
 	const struct fail_at *at = arg;
 	(void)tmp;
@@ -217,13 +217,13 @@ static int fail_step(enum savedloc_save_step step, const char *tmp, void *arg)
 static void failure_at_each_step(void **state)
 {
 	struct fixture *f = *state;
-	enum savedloc_save_step step;
+	enum atomicfile_step step;
 	char hno[8];
 
-	for (step = 0; step < SAVEDLOC_STEP_COUNT; step++) {
+	for (step = 0; step < ATOMICFILE_STEP_COUNT; step++) {
 		struct fail_at at = {step, false};
-		struct savedloc_save_hook hook = {fail_step, &at};
-		bool renamed = step >= SAVEDLOC_STEP_RENAME;
+		struct atomicfile_hook hook = {fail_step, &at};
+		bool renamed = step >= ATOMICFILE_STEP_RENAME;
 
 		print_message("fail after step %d\n", step);
 		assert_int_equal(0, savedloc_save(f->old_store, f->path));
@@ -241,12 +241,12 @@ static void failure_at_each_step(void **state)
 static void crash_at_each_step(void **state)
 {
 	struct fixture *f = *state;
-	enum savedloc_save_step step;
+	enum atomicfile_step step;
 	char hno[8];
 
-	for (step = 0; step < SAVEDLOC_STEP_COUNT; step++) {
+	for (step = 0; step < ATOMICFILE_STEP_COUNT; step++) {
 		struct fail_at at = {step, true};
-		struct savedloc_save_hook hook = {fail_step, &at};
+		struct atomicfile_hook hook = {fail_step, &at};
 		int status = 0;
 		pid_t pid;
 
@@ -263,7 +263,8 @@ static void crash_at_each_step(void **state)
 		assert_true(WIFEXITED(status));
 		assert_int_equal(0, WEXITSTATUS(status));
 
-		assert_string_equal(step >= SAVEDLOC_STEP_RENAME ? "14" : "12",
+		assert_string_equal(step >= ATOMICFILE_STEP_RENAME ? "14"
+								   : "12",
 				    home_hno_at(f->path, hno, sizeof(hno)));
 
 		assert_int_equal(0, savedloc_save(f->new_store, f->path));
@@ -274,11 +275,11 @@ static void crash_at_each_step(void **state)
 
 /* A failure that errno and the step it comes at. */
 struct fail_with {
-	enum savedloc_save_step step;
+	enum atomicfile_step step;
 	int err;
 };
 
-static int fail_with(enum savedloc_save_step step, const char *tmp, void *arg)
+static int fail_with(enum atomicfile_step step, const char *tmp, void *arg)
 {
 	const struct fail_with *w = arg;
 	(void)tmp;
@@ -302,13 +303,13 @@ static void replace_refused_changes_nothing(void **state)
 	assert_int_equal(0, civic_set_str(&garage, CIVIC_HNO, "3"));
 
 	for (i = 0; i < ARRAY_SIZE(errs); i++) {
-		enum savedloc_save_step step;
+		enum atomicfile_step step;
 
-		for (step = 0; step < SAVEDLOC_STEP_COUNT; step++) {
+		for (step = 0; step < ATOMICFILE_STEP_COUNT; step++) {
 			struct fail_with w = {step, errs[i]};
-			struct savedloc_save_hook hook = {fail_with, &w};
+			struct atomicfile_hook hook = {fail_with, &w};
 			struct savedloc *s = NULL, *next = NULL, *was;
-			const bool renamed = step >= SAVEDLOC_STEP_RENAME;
+			const bool renamed = step >= ATOMICFILE_STEP_RENAME;
 
 			print_message("%s after step %d\n", strerror(errs[i]),
 				      step);

@@ -74,6 +74,10 @@ int locator_refresh(struct locator *l, bool routing);
  */
 bool locator_stale(const struct locator *l, const char **error);
 
+/* The LIS's last failure ("LIS URL refused the credentials: HTTP 401"),
+ * kept while it is asked again; NULL once it answered, or never failed. */
+const char *locator_lis_error(const struct locator *l);
+
 /* The current choice and why; never NULL (source none when nothing). */
 const struct location *locator_current(const struct locator *l,
 				       const char **reason);

@@ -15,6 +15,7 @@
 #include "locsource.h"
 #include "lis_client.h"
 #include "locator.h"
+#include "lis_cred.h"
 #include "lisdisc_dns.h"
 #include "policy.h"
 #include "locprompt.h"
@@ -31,6 +32,64 @@ static struct {
 	struct manual *man; /* the person's locations and the prompt */
 } mod;
 
+static int str_or_null(struct odict *od, const char *key, const char *val)
+{
+	if (!str_isset(val))
+		return odict_entry_add(od, key, ODICT_NULL);
+
+	return odict_entry_add(od, key, ODICT_STRING, val);
+}
+
+/* How the LIS is asked: its URLs, which credentials go to each (never
+ * the secrets), what was refused at start and its last failure. */
+static int lis_encode(struct odict *result)
+{
+	const struct lis_config *c = &mod.set.loc.lis;
+	static const char *const methods[] = {"any", "basic", "digest"};
+	struct odict *lis = NULL, *srv = NULL;
+	int err;
+
+	err = odict_alloc(&lis, 8);
+	if (err)
+		return err;
+
+	for (int i = 0; i < 2 && !err; i++) {
+		const struct lis_auth *a = &c->auth[i];
+
+		err = odict_alloc(&srv, 8);
+		if (!err)
+			err = str_or_null(srv, "http_auth",
+					  str_isset(a->user)
+						  ? methods[a->method % 3]
+						  : NULL);
+		if (!err)
+			err = str_or_null(srv, "client_cert", a->client_cert);
+		if (!err)
+			err = odict_entry_add(
+				lis, i ? "secondary_auth" : "primary_auth",
+				ODICT_OBJECT, srv);
+		srv = mem_deref(srv);
+	}
+
+	if (!err)
+		err = str_or_null(lis, "url", mod.set.lis_url);
+	if (!err)
+		err = str_or_null(lis, "url_secondary",
+				  mod.set.lis_url_secondary);
+	if (!err)
+		err = str_or_null(lis, "credentials", mod.set.lis_credentials);
+	if (!err)
+		err = str_or_null(lis, "auth_error", mod.set.lis_auth_error);
+	if (!err)
+		err = str_or_null(lis, "last_error",
+				  locator_lis_error(mod.loc));
+	if (!err)
+		err = odict_entry_add(result, "lis", ODICT_OBJECT, lis);
+
+	mem_deref(lis);
+	return err;
+}
+
 static int cmd_netinfo(const struct odict *args, struct odict *result,
 		       const char **errmsg, void *arg)
 {
@@ -41,6 +100,8 @@ static int cmd_netinfo(const struct odict *args, struct odict *result,
 	(void)arg;
 
 	err = netdisc_json_encode(result, mod.nd);
+	if (!err)
+		err = lis_encode(result);
 	if (err)
 		return err;
 
@@ -260,6 +321,7 @@ static int module_close(void)
 	mod.nd = mem_deref(mod.nd);
 	mod.man = mem_deref(mod.man);
 	mod.loc = mem_deref(mod.loc);
+	lis_cred_wipe(&mod.set.cred);
 	return 0;
 }
 

@@ -30,7 +30,9 @@ static const char usage_text[] =
 	"                          truncated | http503\n"
 	"  --ready-file PATH       write bound ports here once listening\n"
 	"  --uri-base URL          location URIs are URL/loc/<id>\n"
-	"  --name NAME             provider name in the PIDF-LO\n";
+	"  --name NAME             provider name in the PIDF-LO\n"
+	"  --auth basic|digest     HELD listeners demand HTTP authentication\n"
+	"  --auth-user USER:PASS   the one user --auth accepts\n";
 
 struct endpoint {
 	enum simserver_role role;
@@ -104,6 +106,23 @@ static int option_apply(struct options *o, int c, const char *arg)
 	case 'n':
 		o->conf.provider = arg;
 		return 0;
+	case 'a':
+		if (0 == strcmp(arg, "basic"))
+			o->conf.auth = SIMSERVER_AUTH_BASIC;
+		else if (0 == strcmp(arg, "digest"))
+			o->conf.auth = SIMSERVER_AUTH_DIGEST;
+		else {
+			re_fprintf(stderr, "lis-sim: --auth basic or digest\n");
+			return EINVAL;
+		}
+		return 0;
+	case 'U':
+		if (!strchr(arg, ':')) {
+			re_fprintf(stderr, "lis-sim: --auth-user USER:PASS\n");
+			return EINVAL;
+		}
+		o->conf.auth_user = arg;
+		return 0;
 	case 'm':
 		pl_set_str(&pl, arg);
 		if (simmode_decode(&o->conf.mode, &pl)) {
@@ -129,6 +148,8 @@ static int options_parse(struct options *o, int argc, char *argv[])
 		{"ready-file", required_argument, NULL, 'r'},
 		{"uri-base", required_argument, NULL, 'u'},
 		{"name", required_argument, NULL, 'n'},
+		{"auth", required_argument, NULL, 'a'},
+		{"auth-user", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -152,6 +173,11 @@ static int options_parse(struct options *o, int argc, char *argv[])
 	}
 	if (!lis) {
 		re_fprintf(stderr, "lis-sim: need --listen or --tls-listen\n");
+		return EINVAL;
+	}
+	if (!o->conf.auth != !o->conf.auth_user) {
+		re_fprintf(stderr, "lis-sim: --auth and --auth-user go "
+				   "together\n");
 		return EINVAL;
 	}
 	if (tls && !o->conf.cert) {

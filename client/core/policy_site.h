@@ -29,8 +29,8 @@
  * tunnel's, and LLDP and Wi-Fi never cross one), so a person on VPN in
  * the Toronto office still gets Toronto.
  *
- * (Served policies, issue 14 item 2, are not fetched yet: the layer is
- * here for them, and every caller passes NULL.)
+ * Served policies (policy_url) are fetched by the e911 module
+ * (plugins/e911/e911_served.c) and passed here as served.
  *
  * Value precedence, lowest first: default, served policy, administrator's
  * file, the site's values (served, then the administrator's own section),

@@ -29,6 +29,7 @@ struct lis_client {
 	char *ca_file;
 	char *proxy;
 	bool allow_http;
+	bool get;
 	bool suppressed[SERVERS];
 	long connect_timeout_ms;
 	long timeout_ms;
@@ -353,9 +354,11 @@ static CURLcode easy_setup_request(CURL *easy, struct lis_query *q)
 	if (!rc)
 		rc = curlf.easy_setopt(easy, CURLOPT_USERAGENT,
 				       "locphone/" LOCPHONE_VERSION);
-	if (!rc)
+	if (!rc && lc->get)
+		rc = curlf.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+	if (!rc && !lc->get)
 		rc = curlf.easy_setopt(easy, CURLOPT_POSTFIELDS, q->body);
-	if (!rc)
+	if (!rc && !lc->get)
 		rc = curlf.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 				       (curl_off_t)q->len);
 	if (!rc)
@@ -696,9 +699,12 @@ static int client_multi_setup(struct lis_client *lc)
 		"Accept: application/held+xml",
 		"Expect:",
 	};
+	static const char *const get_hdrs[] = {"Accept: text/plain"};
+	const char *const *hv = lc->get ? get_hdrs : hdrs;
+	const size_t hc = lc->get ? ARRAY_SIZE(get_hdrs) : ARRAY_SIZE(hdrs);
 
-	for (size_t i = 0; i < ARRAY_SIZE(hdrs); i++) {
-		l = curlf.slist_append(lc->hdrs, hdrs[i]);
+	for (size_t i = 0; i < hc; i++) {
+		l = curlf.slist_append(lc->hdrs, hv[i]);
 		if (!l)
 			return ENOMEM;
 		lc->hdrs = l;
@@ -727,6 +733,7 @@ static int client_config_copy(struct lis_client *lc,
 	int err;
 
 	lc->allow_http = cfg->allow_http;
+	lc->get = cfg->get;
 	lc->connect_timeout_ms = cfg->connect_timeout_ms
 					 ? (long)cfg->connect_timeout_ms
 					 : LIS_CONNECT_TIMEOUT_DEFAULT;
@@ -818,7 +825,7 @@ int lis_client_query(struct lis_query **lqp, struct lis_client *lc,
 	struct lis_query *q;
 	int err;
 
-	if (!lc || !body || !len || !resph)
+	if (!lc || !resph || (!lc->get && (!body || !len)))
 		return EINVAL;
 
 	q = mem_zalloc(sizeof(*q), query_destructor);
@@ -832,13 +839,15 @@ int lis_client_query(struct lis_query **lqp, struct lis_client *lc,
 	q->arg = arg;
 	q->server = -1;
 
-	q->body = mem_alloc(len, NULL);
-	if (!q->body) {
-		err = ENOMEM;
-		goto out;
+	if (len) {
+		q->body = mem_alloc(len, NULL);
+		if (!q->body) {
+			err = ENOMEM;
+			goto out;
+		}
+		memcpy(q->body, body, len);
+		q->len = len;
 	}
-	memcpy(q->body, body, len);
-	q->len = len;
 
 	list_append(&lc->queries, &q->le, q);
 

@@ -126,6 +126,9 @@ struct lis_config {
 	uint32_t backoff_ms; /* wait before the first retry; doubles */
 	size_t body_max;     /* response body cap; 0 = default */
 	struct lis_auth auth[2]; /* per server (enum lis_server); copied */
+	/* GET instead of POST, with "Accept: text/plain": a served policy
+	 * (issue 14), fetched under the same TLS rules as the LIS */
+	bool get;
 };
 
 struct lis_client;
@@ -180,7 +183,8 @@ int lis_client_alloc(struct lis_client **lcp, const struct lis_config *cfg);
  * called in any case, also after the handler ran.  With lqp NULL the client
  * owns the query.  Returns 0, EINVAL for missing arguments or an empty body,
  * ENOENT if no server may be asked (all suppressed), or ENOMEM.  On error the
- * handler is not called.
+ * handler is not called.  A client made with cfg->get sends a GET and
+ * takes no body (NULL, 0).
  */
 int lis_client_query(struct lis_query **lqp, struct lis_client *lc,
 		     const uint8_t *body, size_t len, lis_resp_h *resph,

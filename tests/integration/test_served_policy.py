@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""A policy served from policy_url (issue 14 item 2): a stdlib HTTPS server
+(a test CA) serves the document.  It is applied (its values are said to
+come from the served policy, the administrator's file still wins where
+both set a key), kept in the state directory (0600); a document with an
+error is refused whole on `locphonectl emergency policy --refresh`, its
+diagnostic named and the policy in force kept; with the server down at the
+next start the last good copy is in force, and the fetch error is said."""
+
+import http.server
+import os
+import ssl
+import stat
+import sys
+import threading
+
+from lphelp import (Engine, Workdir, check, make_test_ca, need, run,
+                    wait_for)
+
+GOOD = ("# served to every phone\n"
+        "test_dial_strings 933\n"
+        "refresh_interval 30m\n"
+        "[site lab]\n"
+        "match_subnet 198.51.100.0/24\n"
+        "notification_uris sip:desk@198.51.100.1\n")
+BAD = ("test_dial_strings 944\n"
+       "refresh_interval soon\n")
+
+
+class PolicyServer:
+    """HTTPS on 127.0.0.1 serving self.doc at any path."""
+
+    def __init__(self, wd):
+        self.doc = GOOD
+        self.gets = 0
+        ca, bundle = make_test_ca(wd)
+        self.ca = ca
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.gets += 1
+                body = outer.doc.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(bundle)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket,
+                                            server_side=True)
+        self.url = f"https://127.0.0.1:{self.httpd.server_port}/phones.conf"
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        if self.thread:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.thread.join(10)
+            self.thread = None
+
+
+def policy(ctl):
+    r = ctl.request("e911.policy")
+    check(r["ok"], f"e911.policy: {r}")
+    return r["result"]
+
+
+def served_is(ctl, pred, what):
+    def probe():
+        p = policy(ctl)
+        return p if p.get("served") and pred(p) else None
+    return wait_for(probe, 20, what)
+
+
+def test_served_policy():
+    with Workdir() as wd:
+        srv = PolicyServer(wd)
+        admin = os.path.join(wd, "policy.conf")
+        with open(admin, "w") as f:
+            f.write(f"policy_url {srv.url}\n"
+                    f"policy_ca_file {srv.ca}\n"
+                    "policy_refresh 1h\n"
+                    "refresh_interval 2h\n")
+        conf = f"policy_file {admin}\n"
+        eng = None
+        try:
+            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
+                         conf=conf)
+            ctl = eng.ctl()
+            p = served_is(ctl, lambda p: p["served"]["source"] == "server",
+                          "the served policy from the server")
+            check(p["sources"]["test_dial_strings"] == "served policy" and
+                  "933" in p["policy"]["test_dial_strings"],
+                  f"the served value applies: {p['policy']} {p['sources']}")
+            # the administrator's own file wins over the served document
+            check(p["sources"]["refresh_interval"] == "administrator file"
+                  and p["policy"]["refresh_interval_s"] == 7200,
+                  f"the administrator's file wins: {p['sources']}")
+            check(p["site"]["sites"] == 1 and p["served"]["error"] is None
+                  and p["served"]["url"] == srv.url, f"{p['served']}")
+            copy = p["served"]["copy"]
+            st = os.stat(copy)
+            check(stat.S_IMODE(st.st_mode) == 0o600,
+                  f"the copy is 0600: {oct(st.st_mode)}")
+            check(GOOD in open(copy).read(), "the copy is the document")
+            rc, out, err = eng.cli("emergency", "policy")
+            check(rc == 0 and f"# served policy {srv.url}: server" in out,
+                  f"locphonectl emergency policy: {out} {err}")
+
+            # an error anywhere: refused whole, the old one stays
+            srv.doc = BAD
+            gets = srv.gets
+            rc, out, err = eng.cli("emergency", "policy", "--refresh")
+            check(rc == 0, f"--refresh: {rc} {out} {err}")
+            p = served_is(ctl, lambda p: p["served"]["error"],
+                          "the refusal of the bad document")
+            check(srv.gets > gets, "fetched again")
+            e = p["served"]["error"]
+            check("refused whole" in e and f"{srv.url}:2:" in e and
+                  "refresh_interval" in e, f"the diagnostic: {e}")
+            check("933" in p["policy"]["test_dial_strings"] and
+                  "944" not in p["policy"]["test_dial_strings"] and
+                  p["served"]["source"] == "server",
+                  f"the good one stays: {p['policy']}")
+            check(GOOD in open(copy).read(), "the copy stays the good one")
+            rc, out, err = eng.cli("emergency", "policy")
+            check("warning: served policy: refused whole" in out,
+                  f"said by locphonectl: {out}")
+            eng.stop()
+            eng = None
+
+            # the server down at start: the last good copy is in force
+            srv.stop()
+            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
+                         conf=conf)
+            ctl = eng.ctl()
+            p = served_is(ctl, lambda p: p["served"]["error"],
+                          "the failed fetch")
+            check(p["served"]["source"] == "last good copy" and
+                  p["sources"]["test_dial_strings"] == "served policy" and
+                  "933" in p["policy"]["test_dial_strings"],
+                  f"the copy applies: {p['served']} {p['sources']}")
+            check(srv.url in p["served"]["error"] and
+                  "connection failed" in p["served"]["error"],
+                  f"the error: {p['served']['error']}")
+            check("the last good copy" in eng.log_text(),
+                  "the engine says which policy is in force")
+        finally:
+            if eng:
+                eng.stop()
+            srv.stop()
+
+
+if __name__ == "__main__":
+    need("openssl")
+    sys.exit(run([test_served_policy]))

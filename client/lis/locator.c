@@ -804,6 +804,24 @@ bool locator_stale(const struct locator *l, const char **error)
 	return stale;
 }
 
+void locator_set_refresh(struct locator *l, uint32_t refresh_s)
+{
+	if (!l || !refresh_s || refresh_s == l->cfg.refresh_s)
+		return;
+
+	l->cfg.refresh_s = refresh_s;
+	/* the next ask of a healthy LIS counts from now; a retry after a
+	 * failure keeps its own (shorter) time */
+	if (tmr_isrunning(&l->refresh) && !l->retry_s)
+		tmr_start(&l->refresh, (uint64_t)refresh_s * 1000,
+			  refresh_handler, l);
+}
+
+uint32_t locator_refresh_s(const struct locator *l)
+{
+	return l ? l->cfg.refresh_s : 0;
+}
+
 const char *locator_lis_error(const struct locator *l)
 {
 	return l && l->lis_error[0] ? l->lis_error : NULL;

@@ -59,14 +59,24 @@ static void diags_log_from(const struct e911 *m, unsigned from)
 	}
 }
 
+/* policy.changed: the site, the sources, the served policy and the
+ * effective values, which the location module applies (refresh_interval,
+ * location_required...): only ever after an emergency call ended. */
 static void changed_emit(const struct e911 *m)
 {
-	struct odict *od = NULL;
+	struct odict *od = NULL, *pol = NULL;
+	int err;
 
-	if (odict_alloc(&od, 4))
+	if (odict_alloc(&od, 8))
 		return;
-	if (!e911_site_encode(od, m))
+	err = e911_site_encode(od, m);
+	if (!err)
+		err = policy_encode(&pol, &m->policy);
+	if (!err)
+		err = odict_entry_add(od, "policy", ODICT_OBJECT, pol);
+	if (!err)
 		bus_event_emit("policy.changed", od);
+	mem_deref(pol);
 	mem_deref(od);
 }
 

@@ -78,60 +78,6 @@ static void destructor(void *arg)
 	s->sites = mem_deref(s->sites);
 }
 
-/* The first diagnostic of d, or NULL. */
-static const char *first_diag(const struct policy_diag *d)
-{
-	const struct le *le = list_head(&d->msgl);
-
-	return le ? ((const struct policy_diag_msg *)le->data)->text : NULL;
-}
-
-/*
- * The document as policy sites, if every line of it is good.  name is
- * what diagnostics call it (the URL).  why gets the first problem.
- */
-static int doc_validate(struct policy_sites **sitesp, const char *name,
-			const char *buf, size_t len, char *why, size_t whysz)
-{
-	struct policy_diag diag = {LIST_INIT};
-	struct policy_sites *sites = NULL;
-	struct kvconf *kv = NULL;
-	struct policy scratch;
-	unsigned line = 0;
-	int err;
-
-	memset(&scratch, 0, sizeof(scratch));
-
-	err = kvconf_parse(&kv, name, buf, len, &line);
-	if (err) {
-		re_snprintf(why, whysz, "%s:%u: not a policy file (%m)", name,
-			    line, err);
-		return err;
-	}
-
-	err = policy_sites_parse(&sites, kv, &diag);
-	/* the global values, and each site's, loaded as they would be */
-	for (int i = -1; !err && i < (int)policy_sites_count(sites); i++)
-		err = policy_site_load(&scratch, NULL, NULL, sites, i, NULL,
-				       &diag);
-	if (!err && first_diag(&diag))
-		err = EBADMSG;
-	if (err)
-		re_snprintf(why, whysz, "%s",
-			    first_diag(&diag) ? first_diag(&diag)
-					      : "cannot be loaded");
-
-	policy_reset(&scratch);
-	policy_diag_reset(&diag);
-	mem_deref(kv);
-	if (err)
-		mem_deref(sites);
-	else
-		*sitesp = sites;
-
-	return err;
-}
-
 /* Atomically: a temporary file of mode 0600, synced, renamed. */
 static int copy_write(const struct e911_served *s, const char *buf, size_t len)
 {
@@ -211,8 +157,8 @@ static void copy_load(struct e911_served *s)
 		goto out;
 	}
 
-	err = doc_validate(&s->sites, s->url, (char *)mb->buf + hl,
-			   mb->end - hl, why, sizeof(why));
+	err = policy_sites_validate(&s->sites, s->url, (char *)mb->buf + hl,
+				    mb->end - hl, why, sizeof(why));
 	if (err) {
 		warning("e911: %s: %s: not used\n", s->copy, why);
 		goto out;
@@ -248,8 +194,9 @@ static void fetched(int err, enum lis_server server, uint16_t status,
 		goto failed;
 	}
 
-	err = doc_validate(&sites, s->url, (const char *)mbuf_buf(body),
-			   mbuf_get_left(body), why, sizeof(why));
+	err = policy_sites_validate(&sites, s->url,
+				    (const char *)mbuf_buf(body),
+				    mbuf_get_left(body), why, sizeof(why));
 	if (err) {
 		re_snprintf(s->error, sizeof(s->error), "refused whole: %s",
 			    why);

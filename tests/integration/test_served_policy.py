@@ -105,6 +105,9 @@ def test_served_policy():
             check(p["sources"]["refresh_interval"] == "administrator file"
                   and p["policy"]["refresh_interval_s"] == 7200,
                   f"the administrator's file wins: {p['sources']}")
+            check(not p["diagnostics"],
+                  f"policy_url and its keys are no misspelt setting: "
+                  f"{p['diagnostics']}")
             check(p["site"]["sites"] == 1 and p["served"]["error"] is None
                   and p["served"]["url"] == srv.url, f"{p['served']}")
             copy = p["served"]["copy"]

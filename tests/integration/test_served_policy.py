@@ -5,7 +5,8 @@ come from the served policy, the administrator's file still wins where
 both set a key), kept in the state directory (0600); a document with an
 error is refused whole on `locphonectl emergency policy --refresh`, its
 diagnostic named and the policy in force kept; with the server down at the
-next start the last good copy is in force, and the fetch error is said."""
+next start the last good copy is in force, and the fetch error is said.  A document that
+arrives during an emergency call applies when the call has ended."""
 
 import http.server
 import os
@@ -14,8 +15,18 @@ import stat
 import sys
 import threading
 
-from lphelp import (Engine, Workdir, check, make_test_ca, need, run,
-                    wait_for)
+from lphelp import (BUILD, Engine, Sipp, Workdir, check, make_test_ca, need,
+                    run, wait_for)
+
+FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
+RECORD = {
+    "source": "manual",
+    "civic": {"country": "US", "A1": "WA", "A3": "Redmond", "RD": "Main",
+              "STS": "St", "HNO": "1"},
+    "geo": None, "method": "Manual", "provided_by": None,
+    "obtained_at": "2024-05-01T08:30:00Z", "expires": None,
+    "validated": True, "uris": [], "elin": None,
+}
 
 GOOD = ("# served to every phone\n"
         "test_dial_strings 933\n"
@@ -163,6 +174,53 @@ def test_served_policy():
             srv.stop()
 
 
+def test_new_document_waits_for_the_call():
+    """A served document fetched during an emergency call applies when the
+    call has ended, never under it."""
+    with Workdir() as wd:
+        srv = PolicyServer(wd)
+        pbx = Sipp(wd, "pbx.xml", "pbx")
+        admin = os.path.join(wd, "policy.conf")
+        with open(admin, "w") as f:
+            f.write(f"policy_url {srv.url}\n"
+                    f"policy_ca_file {srv.ca}\n")
+        eng = None
+        try:
+            eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>;regint=0\n",
+                         conf=f"extra_module {FIXTURE}\n"
+                         f"policy_file {admin}\n")
+            ctl = eng.ctl()
+            served_is(ctl, lambda p: p["served"]["source"] == "server",
+                      "the first document")
+            check(ctl.request("test.location", RECORD)["ok"], "location")
+            r = ctl.request("dial", {"number": "911"})
+            check(r["ok"] and r["result"].get("emergency"), f"911: {r}")
+            ctl.wait_event("call.established")
+
+            srv.doc = GOOD.replace("933", "977")
+            gets = srv.gets
+            check(eng.cli("emergency", "policy", "--refresh")[0] == 0,
+                  "--refresh")
+            wait_for(lambda: "waits for the emergency call to end"
+                     in eng.log_text(), 15, "the new document to wait")
+            check(srv.gets > gets, "fetched during the call")
+            p = policy(ctl)
+            check("977" not in p["policy"]["test_dial_strings"] and
+                  "933" in p["policy"]["test_dial_strings"],
+                  f"the call's policy stays: {p['policy']}")
+
+            check(ctl.request("hangup")["ok"], "hangup")
+            ctl.wait_event("emergency.ended")
+            ev = ctl.wait_event("policy.changed", pred=lambda e: "977" in
+                                e["policy"]["test_dial_strings"])
+            check(ev["served"]["source"] == "server", f"{ev['served']}")
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+            srv.stop()
+
+
 if __name__ == "__main__":
-    need("openssl")
-    sys.exit(run([test_served_policy]))
+    need("openssl", "sipp")
+    sys.exit(run([test_served_policy, test_new_document_waits_for_the_call]))

@@ -9,7 +9,8 @@
  *
  * It is fetched with the LIS's TLS rules (lis_client: https only, peer and
  * host verified, no redirects, no proxy from the environment) at start,
- * every policy_refresh and on e911.policy.refresh.  A document is taken
+ * every policy_refresh (after a failure sooner: 30 s, doubling up to
+ * policy_refresh) and on e911.policy.refresh.  A document is taken
  * only whole: it must parse, and the policy and every site it defines must
  * load without a single diagnostic; otherwise it is refused, the copy in
  * force stays and the error is said.  The last good document is kept in
@@ -45,6 +46,7 @@ enum {
 	REFRESH_DEFAULT_S = 3600,
 	REFRESH_MIN_S = 10,
 	REFRESH_MAX_S = 7 * 24 * 3600,
+	RETRY_FIRST_S = 30, /* after a failure, doubling up to refresh_s */
 	FETCH_TIMEOUT_MS = 10000,
 	DOC_MAX = KVCONF_MAX_SIZE,
 };
@@ -56,6 +58,7 @@ struct e911_served {
 	char url[512];
 	char copy[600]; /* "" without a state directory */
 	uint32_t refresh_s;
+	uint32_t retry_s; /* the next retry after a failure; 0: healthy */
 	struct lis_client *lc;
 	struct lis_query *q;
 	struct tmr tmr;
@@ -186,7 +189,6 @@ static void fetched(int err, enum lis_server server, uint16_t status,
 
 	s->q = mem_deref(s->q);
 	s->tried = time(NULL);
-	tmr_start(&s->tmr, (uint64_t)s->refresh_s * 1000, refresh_handler, s);
 
 	if (err || !body) {
 		re_snprintf(s->error, sizeof(s->error), "%s",
@@ -209,6 +211,8 @@ static void fetched(int err, enum lis_server server, uint16_t status,
 			s->copy, err);
 
 	s->error[0] = '\0';
+	s->retry_s = 0;
+	tmr_start(&s->tmr, (uint64_t)s->refresh_s * 1000, refresh_handler, s);
 	mem_deref(s->sites);
 	s->sites = sites;
 	s->from_copy = false;
@@ -219,6 +223,11 @@ static void fetched(int err, enum lis_server server, uint16_t status,
 	return;
 
 failed:
+	/* a server that is down is asked again sooner than refresh_s; a bad
+	 * document too (it may be fixed), doubling up to refresh_s */
+	s->retry_s = s->retry_s ? MIN(s->retry_s * 2, s->refresh_s)
+				: MIN((uint32_t)RETRY_FIRST_S, s->refresh_s);
+	tmr_start(&s->tmr, (uint64_t)s->retry_s * 1000, refresh_handler, s);
 	warning("e911: served policy %s: %s; %s stays in force\n", s->url,
 		s->error,
 		s->sites ? (s->from_copy ? "the last good copy"

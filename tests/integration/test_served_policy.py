@@ -5,7 +5,8 @@ come from the served policy, the administrator's file still wins where
 both set a key), kept in the state directory (0600); a document with an
 error is refused whole on `locphonectl emergency policy --refresh`, its
 diagnostic named and the policy in force kept; with the server down at the
-next start the last good copy is in force, and the fetch error is said.  A document that
+next start the last good copy is in force, the fetch error is said, and
+the server is asked again by itself soon after.  A document that
 arrives during an emergency call applies when the call has ended."""
 
 import http.server
@@ -41,11 +42,12 @@ BAD = ("test_dial_strings 944\n"
 class PolicyServer:
     """HTTPS on 127.0.0.1 serving self.doc at any path."""
 
-    def __init__(self, wd):
+    def __init__(self, wd, port=0, certs=None):
+        """port, certs: an earlier server's, to stand in for it."""
         self.doc = GOOD
         self.gets = 0
-        ca, bundle = make_test_ca(wd)
-        self.ca = ca
+        ca, bundle = certs or make_test_ca(wd)
+        self.ca, self.certs = ca, (ca, bundle)
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -61,7 +63,7 @@ class PolicyServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = http.server.HTTPServer(("127.0.0.1", port), Handler)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(bundle)
         self.httpd.socket = ctx.wrap_socket(self.httpd.socket,
@@ -168,6 +170,17 @@ def test_served_policy():
                   f"the error: {p['served']['error']}")
             check("the last good copy" in eng.log_text(),
                   "the engine says which policy is in force")
+
+            # the server back: asked again by itself well before
+            # policy_refresh (1 h): 30 s after the failure
+            srv = PolicyServer(wd, port=srv.httpd.server_port,
+                               certs=srv.certs)
+            srv.doc = GOOD.replace("933", "988")
+            p = wait_for(lambda: (lambda p: p if p["served"]["source"] ==
+                                  "server" else None)(policy(ctl)), 45,
+                         "the server asked again after the failure")
+            check("988" in p["policy"]["test_dial_strings"] and
+                  p["served"]["error"] is None, f"{p['served']}")
         finally:
             if eng:
                 eng.stop()

@@ -828,3 +828,56 @@ void policy_site_facts_from_netinfo(struct policy_site_facts *f,
 				 sizeof(f->chassis[0]));
 	}
 }
+
+/* The first diagnostic of d, or NULL. */
+static const char *first_diag(const struct policy_diag *d)
+{
+	const struct le *le = list_head(&d->msgl);
+
+	return le ? ((const struct policy_diag_msg *)le->data)->text : NULL;
+}
+
+int policy_sites_validate(struct policy_sites **sp, const char *name,
+			  const char *buf, size_t len, char *why, size_t whysz)
+{
+	struct policy_diag diag = {LIST_INIT};
+	struct policy_sites *sites = NULL;
+	struct kvconf *kv = NULL;
+	struct policy scratch;
+	unsigned line = 0;
+	int err;
+
+	if (!sp || !name || (!buf && len) || !why || !whysz)
+		return EINVAL;
+	memset(&scratch, 0, sizeof(scratch));
+	why[0] = '\0';
+
+	err = kvconf_parse(&kv, name, buf ? buf : "", len, &line);
+	if (err) {
+		re_snprintf(why, whysz, "%s:%u: not a policy file (%m)", name,
+			    line, err);
+		return err;
+	}
+
+	err = policy_sites_parse(&sites, kv, &diag);
+	/* the global values, and each site's, loaded as they would be */
+	for (int i = -1; !err && i < (int)policy_sites_count(sites); i++)
+		err = policy_site_load(&scratch, NULL, NULL, sites, i, NULL,
+				       &diag);
+	if (!err && first_diag(&diag))
+		err = EBADMSG;
+	if (err)
+		re_snprintf(why, whysz, "%s",
+			    first_diag(&diag) ? first_diag(&diag)
+					      : "cannot be loaded");
+
+	policy_reset(&scratch);
+	policy_diag_reset(&diag);
+	mem_deref(kv);
+	if (err)
+		mem_deref(sites);
+	else
+		*sp = sites;
+
+	return err;
+}

@@ -38,8 +38,8 @@
  * tunnel's, and LLDP and Wi-Fi never cross one), so a person on VPN in
  * the Toronto office still gets Toronto.
  *
- * (Served policies, issue 14 item 2, are not fetched yet: the layer is
- * here for them, and every caller passes NULL.)
+ * Served policies (policy_url) are fetched by the e911 module
+ * (plugins/e911/e911_served.c) and passed here as served.
  *
  * Value precedence, lowest first: default, served policy, administrator's
  * file, the site's values (served, then the administrator's own section),
@@ -104,6 +104,16 @@ struct policy_site_choice {
  */
 int policy_sites_parse(struct policy_sites **sp, const struct kvconf *admin,
 		       struct policy_diag *diag);
+
+/*
+ * A served policy document (len bytes of buf; name, its URL, is what the
+ * diagnostics call it), taken only whole: it must parse, and its global
+ * values and every site's must load without a single diagnostic.  Returns
+ * 0 and *sp (the caller's), or EBADMSG (and kvconf's errors) with the
+ * first problem in why ("URL:3: refresh_interval: ...").
+ */
+int policy_sites_validate(struct policy_sites **sp, const char *name,
+			  const char *buf, size_t len, char *why, size_t whysz);
 
 /* The number of sites, and the name of site i (NULL out of range). */
 size_t policy_sites_count(const struct policy_sites *s);

@@ -35,8 +35,11 @@ void usage(FILE *f)
 		"                         the emergency INVITE's headers and "
 		"PIDF-LO as they\n"
 		"                         would be sent now (nothing is sent)\n"
-		"  emergency policy       the effective location policy and "
-		"its diagnostics\n"
+		"  emergency policy [--refresh]\n"
+		"                         the effective location policy and "
+		"its diagnostics;\n"
+		"                         --refresh: fetch the served policy "
+		"(policy_url) now\n"
 		"  location set --FIELD VALUE ...\n"
 		"                         enter where you are (RFC 5139 "
 		"names:\n"
@@ -312,6 +315,22 @@ static void print_preview(const struct odict *res)
 	printf("\n%s--...--\n", pidf);
 }
 
+/* The served policy's line: where it is from and its last error. */
+static void print_served(const struct odict *res)
+{
+	const struct odict_entry *sv = odict_lookup(res, "served");
+
+	if (!sv || sv->type != ODICT_OBJECT)
+		return;
+	printf("# served policy %s: %s, obtained %s\n",
+	       str_or(sv->u.odict, "url", "?"),
+	       str_or(sv->u.odict, "source", "?"),
+	       str_or(sv->u.odict, "obtained_at", "never"));
+	if (odict_string(sv->u.odict, "error"))
+		printf("warning: served policy: %s\n",
+		       odict_string(sv->u.odict, "error"));
+}
+
 static void print_policy(const struct odict *res)
 {
 	const struct odict_entry *pol = odict_lookup(res, "policy");
@@ -327,6 +346,7 @@ static void print_policy(const struct odict *res)
 		printf("# site %s: %s\n",
 		       str_or(site->u.odict, "name", "(none)"),
 		       str_or(site->u.odict, "reason", "?"));
+	print_served(res);
 	if (pol && pol->type == ODICT_OBJECT)
 		re_printf("%H\n", json_out_odict, pol->u.odict);
 	for (le = src && src->type == ODICT_OBJECT ? src->u.odict->lst.head
@@ -364,6 +384,12 @@ static void print_result(const char *cmd, const struct odict *res)
 
 	if (0 == str_cmp(cmd, "e911.policy")) {
 		print_policy(res);
+		return;
+	}
+
+	if (0 == str_cmp(cmd, "e911.policy.refresh")) {
+		printf("fetching the served policy; policy.changed follows\n");
+		print_served(res);
 		return;
 	}
 
@@ -661,6 +687,11 @@ static int command(const struct opts *o, int argc, char *argv[])
 		   0 == str_cmp(argv[1], "policy")) {
 		err = odict_alloc(&args, 1);
 		cmd = "e911.policy";
+	} else if (0 == str_cmp(cmd, "emergency") && argc == 3 &&
+		   0 == str_cmp(argv[1], "policy") &&
+		   0 == str_cmp(argv[2], "--refresh")) {
+		err = odict_alloc(&args, 1);
+		cmd = "e911.policy.refresh";
 	} else if (0 == str_cmp(cmd, "request") && (argc == 2 || argc == 3)) {
 		if (argc == 3 &&
 		    json_decode_odict(&args, 16, argv[2], strlen(argv[2]), 8)) {

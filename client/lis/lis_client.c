@@ -14,11 +14,22 @@ enum {
 	SERVERS = 2,
 };
 
+/* One server's credentials, copied from struct lis_auth. */
+struct lis_cred {
+	char *user; /* NULL: no HTTP authentication */
+	char *password;
+	enum lis_http_auth method;
+	char *cert; /* NULL: no client certificate */
+	char *key;
+};
+
 struct lis_client {
 	char *url[SERVERS]; /* url[LIS_SECONDARY] may be NULL */
+	struct lis_cred cred[SERVERS];
 	char *ca_file;
 	char *proxy;
 	bool allow_http;
+	bool get;
 	bool suppressed[SERVERS];
 	long connect_timeout_ms;
 	long timeout_ms;
@@ -169,8 +180,17 @@ static void client_destructor(void *arg)
 	tmr_cancel(&lc->tmr);
 	curlf.slist_free_all(lc->hdrs);
 
-	for (size_t i = 0; i < SERVERS; i++)
+	for (size_t i = 0; i < SERVERS; i++) {
+		struct lis_cred *c = &lc->cred[i];
+
 		mem_deref(lc->url[i]);
+		if (c->password)
+			explicit_bzero(c->password, strlen(c->password));
+		mem_deref(c->password);
+		mem_deref(c->user);
+		mem_deref(c->cert);
+		mem_deref(c->key);
+	}
 	mem_deref(lc->ca_file);
 	mem_deref(lc->proxy);
 
@@ -281,6 +301,44 @@ static CURLcode easy_setup_security(CURL *easy, const struct lis_client *lc)
 	return rc;
 }
 
+/* The server's credentials: HTTP authentication when it asks, and the
+ * client certificate for the TLS handshake. */
+static CURLcode easy_setup_auth(CURL *easy, const struct lis_client *lc,
+				int server)
+{
+	const struct lis_cred *c = &lc->cred[server];
+	const bool tls = 0 == strncasecmp(lc->url[server], "https://", 8);
+	CURLcode rc = CURLE_OK;
+	unsigned long mask = 0;
+
+	if (c->user) {
+		if (c->method != LIS_AUTH_DIGEST && tls)
+			mask |= CURLAUTH_BASIC; /* never in the clear */
+		if (c->method != LIS_AUTH_BASIC)
+			mask |= CURLAUTH_DIGEST;
+	}
+	if (mask) {
+		rc = curlf.easy_setopt(easy, CURLOPT_HTTPAUTH, mask);
+		if (!rc)
+			rc = curlf.easy_setopt(easy, CURLOPT_USERNAME, c->user);
+		if (!rc)
+			rc = curlf.easy_setopt(easy, CURLOPT_PASSWORD,
+					       c->password ? c->password : "");
+	}
+	if (!rc && c->cert) {
+		rc = curlf.easy_setopt(easy, CURLOPT_SSLCERT, c->cert);
+		if (!rc)
+			rc = curlf.easy_setopt(easy, CURLOPT_SSLCERTTYPE,
+					       "PEM");
+		if (!rc && c->key)
+			rc = curlf.easy_setopt(easy, CURLOPT_SSLKEY, c->key);
+		if (!rc && c->key)
+			rc = curlf.easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+
+	return rc;
+}
+
 static CURLcode easy_setup_request(CURL *easy, struct lis_query *q)
 {
 	const struct lis_client *lc = q->lc;
@@ -296,9 +354,11 @@ static CURLcode easy_setup_request(CURL *easy, struct lis_query *q)
 	if (!rc)
 		rc = curlf.easy_setopt(easy, CURLOPT_USERAGENT,
 				       "locphone/" LOCPHONE_VERSION);
-	if (!rc)
+	if (!rc && lc->get)
+		rc = curlf.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+	if (!rc && !lc->get)
 		rc = curlf.easy_setopt(easy, CURLOPT_POSTFIELDS, q->body);
-	if (!rc)
+	if (!rc && !lc->get)
 		rc = curlf.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 				       (curl_off_t)q->len);
 	if (!rc)
@@ -344,6 +404,8 @@ static int attempt_start(struct lis_query *q)
 	rc = easy_setup_security(easy, lc);
 	if (!rc)
 		rc = easy_setup_request(easy, q);
+	if (!rc)
+		rc = easy_setup_auth(easy, lc, q->server);
 	if (rc) {
 		err = rc == CURLE_OUT_OF_MEMORY ? ENOMEM : EINVAL;
 		goto out;
@@ -400,6 +462,50 @@ static void query_next(struct lis_query *q)
 		  backoff_handler, q);
 }
 
+/*
+ * The TLS client certificate could not be used, or the server asked for
+ * one or refused ours (its TLS alert, in OpenSSL's words in the error
+ * buffer): EACCES, with which of them it was.
+ */
+static bool client_cert_failed(struct lis_query *q, CURLcode res)
+{
+	static const char *const alerts[] = {
+		"alert certificate required",
+		"alert bad certificate",
+		"alert unknown ca",
+		"alert certificate unknown",
+	};
+	const bool have = q->lc->cred[q->last].cert != NULL;
+	size_t i;
+
+	if (res == CURLE_SSL_CERTPROBLEM) {
+		attempt_fail(q, EACCES,
+			     "cannot use the client certificate "
+			     "(lis_client_cert, lis_client_key)",
+			     q->curl_err);
+		return true;
+	}
+
+	if (res != CURLE_SSL_CONNECT_ERROR && res != CURLE_RECV_ERROR &&
+	    res != CURLE_SEND_ERROR)
+		return false;
+
+	for (i = 0; i < ARRAY_SIZE(alerts); i++) {
+		if (strstr(q->curl_err, alerts[i]))
+			break;
+	}
+	/* only certificate alerts: a bare handshake failure may be anything */
+	if (i == ARRAY_SIZE(alerts))
+		return false;
+
+	attempt_fail(q, EACCES,
+		     have ? "refused the TLS client certificate"
+			  : "asks for a TLS client certificate and none is "
+			    "configured",
+		     q->curl_err);
+	return true;
+}
+
 /* Handles a finished transfer: an answer, or a failure to fail over from. */
 static void attempt_done(struct lis_query *q, CURLcode res)
 {
@@ -420,6 +526,19 @@ static void attempt_done(struct lis_query *q, CURLcode res)
 			return;
 		}
 
+		/* each server has its own credentials: the next may take its
+		 * own (a 401 here is after libcurl answered the challenge) */
+		if (status == 401 || status == 407) {
+			attempt_fail(q, EACCES,
+				     q->lc->cred[q->last].user
+					     ? "refused the credentials"
+					     : "asks for credentials and "
+					       "none are configured",
+				     status == 401 ? "HTTP 401" : "HTTP 407");
+			query_next(q);
+			return;
+		}
+
 		re_snprintf(what, sizeof(what), "answered %ld", status);
 		attempt_fail(q, EPROTO, what, NULL);
 
@@ -435,6 +554,11 @@ static void attempt_done(struct lis_query *q, CURLcode res)
 
 	if (q->too_big || res == CURLE_FILESIZE_EXCEEDED) {
 		attempt_fail(q, EFBIG, "response body too large", NULL);
+		query_next(q);
+		return;
+	}
+
+	if (client_cert_failed(q, res)) {
 		query_next(q);
 		return;
 	}
@@ -575,9 +699,12 @@ static int client_multi_setup(struct lis_client *lc)
 		"Accept: application/held+xml",
 		"Expect:",
 	};
+	static const char *const get_hdrs[] = {"Accept: text/plain"};
+	const char *const *hv = lc->get ? get_hdrs : hdrs;
+	const size_t hc = lc->get ? ARRAY_SIZE(get_hdrs) : ARRAY_SIZE(hdrs);
 
-	for (size_t i = 0; i < ARRAY_SIZE(hdrs); i++) {
-		l = curlf.slist_append(lc->hdrs, hdrs[i]);
+	for (size_t i = 0; i < hc; i++) {
+		l = curlf.slist_append(lc->hdrs, hv[i]);
 		if (!l)
 			return ENOMEM;
 		lc->hdrs = l;
@@ -606,6 +733,7 @@ static int client_config_copy(struct lis_client *lc,
 	int err;
 
 	lc->allow_http = cfg->allow_http;
+	lc->get = cfg->get;
 	lc->connect_timeout_ms = cfg->connect_timeout_ms
 					 ? (long)cfg->connect_timeout_ms
 					 : LIS_CONNECT_TIMEOUT_DEFAULT;
@@ -622,6 +750,24 @@ static int client_config_copy(struct lis_client *lc,
 		err = str_dup(&lc->ca_file, cfg->ca_file);
 	if (!err && str_isset(cfg->proxy))
 		err = str_dup(&lc->proxy, cfg->proxy);
+
+	for (size_t i = 0; i < SERVERS && !err; i++) {
+		const struct lis_auth *a = &cfg->auth[i];
+		struct lis_cred *c = &lc->cred[i];
+
+		c->method = a->method;
+		if (str_isset(a->user)) {
+			err = str_dup(&c->user, a->user);
+			if (!err)
+				err = str_dup(&c->password,
+					      a->password ? a->password : "");
+		}
+		if (!err && str_isset(a->client_cert))
+			err = str_dup(&c->cert, a->client_cert);
+		if (!err && str_isset(a->client_cert) &&
+		    str_isset(a->client_key))
+			err = str_dup(&c->key, a->client_key);
+	}
 
 	return err;
 }
@@ -679,7 +825,7 @@ int lis_client_query(struct lis_query **lqp, struct lis_client *lc,
 	struct lis_query *q;
 	int err;
 
-	if (!lc || !body || !len || !resph)
+	if (!lc || !resph || (!lc->get && (!body || !len)))
 		return EINVAL;
 
 	q = mem_zalloc(sizeof(*q), query_destructor);
@@ -693,13 +839,15 @@ int lis_client_query(struct lis_query **lqp, struct lis_client *lc,
 	q->arg = arg;
 	q->server = -1;
 
-	q->body = mem_alloc(len, NULL);
-	if (!q->body) {
-		err = ENOMEM;
-		goto out;
+	if (len) {
+		q->body = mem_alloc(len, NULL);
+		if (!q->body) {
+			err = ENOMEM;
+			goto out;
+		}
+		memcpy(q->body, body, len);
+		q->len = len;
 	}
-	memcpy(q->body, body, len);
-	q->len = len;
 
 	list_append(&lc->queries, &q->le, q);
 

@@ -20,7 +20,10 @@
  * A query asks the primary LIS, and if that attempt fails, the secondary.
  * An attempt fails on: connection or name-resolution failure, the connect or
  * total time-out, any TLS failure (certificate verification included), an
- * HTTP 5xx status, a body larger than the cap, or a broken transfer.  When
+ * HTTP 5xx status, a refusal of the device's credentials (HTTP 401 after
+ * the answer to the challenge, 407, or the TLS client certificate asked
+ * for or refused: each server has its own credentials), a body larger than
+ * the cap, or a broken transfer.  When
  * every server of a pass has failed, the whole list is tried again after a
  * back-off of backoff_ms, doubled before each further pass, up to `retries`
  * further passes.  Any other HTTP status (1xx-4xx) is an answer from the LIS
@@ -33,6 +36,8 @@
  * - Certificate and host-name verification always on (VERIFYPEER, VERIFYHOST),
  *   TLS 1.2 or newer.  With ca_file set, that file holds the only trust
  *   anchors; otherwise the system store is used.
+ * - HTTP credentials and the client certificate are per server and never
+ *   logged: errtext names the server and what it refused, not the secret.
  * - Redirects are never followed: a 3xx is returned to the caller as an answer
  *   (err EPROTO).  A redirect would send the device's identity and
  *   measurements to a server nobody configured; the administrator configures
@@ -95,6 +100,26 @@ enum lis_server {
 	LIS_SECONDARY = 1,
 };
 
+/* Which HTTP authentication schemes answer a LIS's 401. */
+enum lis_http_auth {
+	LIS_AUTH_ANY = 0, /* Basic or Digest, as the LIS asks (never NTLM) */
+	LIS_AUTH_BASIC,
+	LIS_AUTH_DIGEST,
+};
+
+/*
+ * How the device proves who it is to one LIS.  HTTP credentials are only
+ * sent when the LIS asks (a 401), Basic only over https://; the client
+ * certificate is offered when the LIS asks for one in the TLS handshake.
+ */
+struct lis_auth {
+	const char *user;     /* NULL or "": no HTTP authentication */
+	const char *password; /* with user */
+	enum lis_http_auth method;
+	const char *client_cert; /* PEM certificate (chain), NULL: none */
+	const char *client_key;	 /* its PEM private key, NULL: in the cert */
+};
+
 struct lis_config {
 	const char *primary_url;   /* required: https://host[:port]/path */
 	const char *secondary_url; /* optional: NULL or "" for none */
@@ -106,6 +131,10 @@ struct lis_config {
 	uint32_t retries;    /* further passes over the list, <= RETRIES_MAX */
 	uint32_t backoff_ms; /* wait before the first retry; doubles */
 	size_t body_max;     /* response body cap; 0 = default */
+	struct lis_auth auth[2]; /* per server (enum lis_server); copied */
+	/* GET instead of POST, with "Accept: text/plain": a served policy
+	 * (issue 14), fetched under the same TLS rules as the LIS */
+	bool get;
 };
 
 struct lis_client;
@@ -119,7 +148,9 @@ struct lis_query;
  *   err     0 if the LIS answered 2xx; EPROTO for another HTTP status (no
  *           failover for 1xx-4xx; for 5xx after every retry);
  *           ECONNREFUSED, EHOSTUNREACH, ETIMEDOUT, ECONNRESET; EAUTH for a
- *           certificate that failed verification; EPROTO for another TLS
+ *           certificate that failed verification; EACCES when the LIS
+ *           refused the device's HTTP credentials or TLS client certificate
+ *           (or asked for ones not configured); EPROTO for another TLS
  *           failure; EFBIG for a body over the cap; ENOENT if every server
  *           became suppressed; ENOMEM.  On failure it is the error of the
  *           last attempt.
@@ -158,7 +189,8 @@ int lis_client_alloc(struct lis_client **lcp, const struct lis_config *cfg);
  * called in any case, also after the handler ran.  With lqp NULL the client
  * owns the query.  Returns 0, EINVAL for missing arguments or an empty body,
  * ENOENT if no server may be asked (all suppressed), or ENOMEM.  On error the
- * handler is not called.
+ * handler is not called.  A client made with cfg->get sends a GET and
+ * takes no body (NULL, 0).
  */
 int lis_client_query(struct lis_query **lqp, struct lis_client *lc,
 		     const uint8_t *body, size_t len, lis_resp_h *resph,

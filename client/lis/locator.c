@@ -71,6 +71,7 @@ struct locator {
 	char *manual_name;
 	enum locsource_lis lis;
 	char lis_detail[192];
+	char lis_error[192]; /* the last failure, until an answer or NONE */
 	struct location lis_loc;
 	char lis_fp[FP_SIZE]; /* the network lis_loc was given for */
 	struct location current;
@@ -348,6 +349,10 @@ static void lis_set(struct locator *l, enum locsource_lis s, const char *detail)
 {
 	l->lis = s;
 	str_ncpy(l->lis_detail, detail ? detail : "", sizeof(l->lis_detail));
+	if (s == LOCSOURCE_LIS_FAILED)
+		str_ncpy(l->lis_error, l->lis_detail, sizeof(l->lis_error));
+	else if (s != LOCSOURCE_LIS_PENDING)
+		l->lis_error[0] = '\0';
 	if (s != LOCSOURCE_LIS_FOUND && s != LOCSOURCE_LIS_FAILED &&
 	    s != LOCSOURCE_LIS_PENDING) {
 		location_reset(&l->lis_loc);
@@ -729,6 +734,9 @@ int locator_set_lis(struct locator *l, const char *primary_url)
 
 	cfg = l->cfg.lis;
 	cfg.primary_url = url;
+	/* credentials are for the configured LIS only, never for one the
+	 * network's DNS named */
+	memset(&cfg.auth[LIS_PRIMARY], 0, sizeof(cfg.auth[LIS_PRIMARY]));
 	err = lis_client_alloc(&lc, &cfg);
 	if (err) {
 		mem_deref(url);
@@ -773,6 +781,29 @@ bool locator_stale(const struct locator *l, const char **error)
 		*error = stale ? l->lis_detail : NULL;
 
 	return stale;
+}
+
+void locator_set_refresh(struct locator *l, uint32_t refresh_s)
+{
+	if (!l || !refresh_s || refresh_s == l->cfg.refresh_s)
+		return;
+
+	l->cfg.refresh_s = refresh_s;
+	/* the next ask of a healthy LIS counts from now; a retry after a
+	 * failure keeps its own (shorter) time */
+	if (tmr_isrunning(&l->refresh) && !l->retry_s)
+		tmr_start(&l->refresh, (uint64_t)refresh_s * 1000,
+			  refresh_handler, l);
+}
+
+uint32_t locator_refresh_s(const struct locator *l)
+{
+	return l ? l->cfg.refresh_s : 0;
+}
+
+const char *locator_lis_error(const struct locator *l)
+{
+	return l && l->lis_error[0] ? l->lis_error : NULL;
 }
 
 const struct location *locator_current(const struct locator *l,

@@ -80,6 +80,15 @@ int locator_refresh(struct locator *l, bool routing);
  */
 bool locator_stale(const struct locator *l, const char **error);
 
+/* refresh_interval changed (the site in force, a served policy): the LIS
+ * is asked again that long from now.  0 is ignored. */
+void locator_set_refresh(struct locator *l, uint32_t refresh_s);
+uint32_t locator_refresh_s(const struct locator *l);
+
+/* The LIS's last failure ("LIS URL refused the credentials: HTTP 401"),
+ * kept while it is asked again; NULL once it answered, or never failed. */
+const char *locator_lis_error(const struct locator *l);
+
 /* The current choice and why; never NULL (source none when nothing). */
 const struct location *locator_current(const struct locator *l,
 				       const char **reason);

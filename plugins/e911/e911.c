@@ -27,7 +27,7 @@ static void diag_msg_destructor(void *arg)
 }
 
 /* A diagnostic of our own next to policy_load's (the same shape). */
-static void diag_line(struct policy_diag *diag, const char *fmt, ...)
+void e911_diag_line(struct policy_diag *diag, const char *fmt, ...)
 {
 	struct policy_diag_msg *msg;
 	va_list ap;
@@ -57,10 +57,10 @@ static struct kvconf *conf_read(struct e911 *m, const char *path)
 
 	err = kvconf_load(&kv, path, &line);
 	if (err && err != ENOENT)
-		diag_line(&m->diag,
-			  "%s:%u: cannot read: %m; its settings are "
-			  "not used",
-			  path, line, err);
+		e911_diag_line(&m->diag,
+			       "%s:%u: cannot read: %m; its settings are "
+			       "not used",
+			       path, line, err);
 
 	return err ? NULL : kv;
 }
@@ -89,9 +89,9 @@ static void policy_files_load(struct e911 *m)
 	str_ncpy(m->admin_file, policy_admin_path(user, &ignored),
 		 sizeof(m->admin_file));
 	if (ignored)
-		diag_line(&m->diag,
-			  "%s: policy_file: ignored because %s exists",
-			  m->user_file, POLICY_ADMIN_FILE);
+		e911_diag_line(&m->diag,
+			       "%s: policy_file: ignored because %s exists",
+			       m->user_file, POLICY_ADMIN_FILE);
 
 	admin = conf_read(m, m->admin_file);
 
@@ -196,17 +196,18 @@ static void paths_check(struct e911 *m)
 				hop = e911_route_hop(le->data, &t);
 				if (!e911_route_pins_udp(le->data, &t))
 					continue;
-				diag_line(&m->warn,
-					  "emergency_route: account %s: its "
-					  "outbound proxy %s pins UDP: an "
-					  "emergency INVITE over 1300 bytes "
-					  "cannot go over TCP (RFC 3261 "
-					  "18.1.1); the location goes by "
-					  "reference where that makes it fit",
-					  ua_aor(le->data), hop);
+				e911_diag_line(
+					&m->warn,
+					"emergency_route: account %s: its "
+					"outbound proxy %s pins UDP: an "
+					"emergency INVITE over 1300 bytes "
+					"cannot go over TCP (RFC 3261 "
+					"18.1.1); the location goes by "
+					"reference where that makes it fit",
+					ua_aor(le->data), hop);
 				warning("e911: %s\n", last_diag(m));
 			}
-			diag_line(
+			e911_diag_line(
 				&m->warn,
 				"emergency_route: not set: %s calls go only "
 				"through the account's registrar or outbound "
@@ -219,7 +220,7 @@ static void paths_check(struct e911 *m)
 		}
 		if (!e911_route_pins_udp(NULL, &t))
 			continue;
-		diag_line(
+		e911_diag_line(
 			&m->warn,
 			"%s: %s pins UDP: an emergency INVITE over 1300 bytes "
 			"cannot go over TCP (RFC 3261 18.1.1); the location "
@@ -620,10 +621,31 @@ static int cmd_callback_window(const struct odict *args, struct odict *result,
 	return err;
 }
 
+/* Fetch the served policy now; answers at once, policy.changed follows
+ * the fetch (applied, or refused with served.error). */
+static int cmd_policy_refresh(const struct odict *args, struct odict *result,
+			      const char **errmsg, void *arg)
+{
+	struct e911 *m = arg;
+	int err;
+	(void)args;
+
+	err = e911_site_refresh(m);
+	if (err == ENOENT) {
+		*errmsg = "no policy_url in the administrator's file";
+		return err;
+	}
+	if (err)
+		return err;
+
+	return e911_site_encode(result, m);
+}
+
 static const struct {
 	const char *name;
 	bus_cmd_h *h;
 } commands[] = {
+	{"e911.policy.refresh", cmd_policy_refresh},
 	{"e911.callback_window", cmd_callback_window},
 	{"e911.policy", cmd_policy},
 	{"e911.dial", cmd_dial},

@@ -157,12 +157,31 @@ int e911_preview(struct e911 *m, const struct odict *args, struct odict *result,
 int e911_audio_init(struct e911 *m);
 void e911_audio_close(void);
 
+/* e911.c: a diagnostic of our own next to policy_load's */
+void e911_diag_line(struct policy_diag *diag, const char *fmt, ...);
+
+/* e911_served.c: the policy served from the administrator's policy_url.
+ * *sp is NULL when none is set (or it is unusable: said in diag).  h is
+ * called after each fetch: changed when it brought a new document. */
+struct e911_served;
+typedef void(e911_served_h)(bool changed, void *arg);
+int e911_served_alloc(struct e911_served **sp, const struct kvconf *admin,
+		      struct policy_diag *diag, e911_served_h *h, void *arg);
+const struct policy_sites *e911_served_sites(const struct e911_served *s);
+/* Fetch now (ENOENT: no policy_url); never waits. */
+int e911_served_refresh(struct e911_served *s);
+/* "served": {url, source, obtained_at, age_s, tried_at, refresh_s, error,
+ * copy}, or null. */
+int e911_served_encode(struct odict *od, const struct e911_served *s);
+
 /* e911_site.c: user and admin are the files (NULL: none), referenced */
 int e911_site_init(struct e911 *m, struct kvconf *user, struct kvconf *admin);
 void e911_site_close(struct e911 *m);
 void e911_site_network(struct e911 *m, const struct odict *netinfo);
 void e911_site_idle(struct e911 *m);
 int e911_site_encode(struct odict *od, const struct e911 *m);
+/* e911.policy.refresh: fetch the served policy now (ENOENT: none). */
+int e911_site_refresh(struct e911 *m);
 
 /* e911_notify.c */
 void e911_notify_desk(struct e911_call *ec);

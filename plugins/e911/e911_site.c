@@ -24,7 +24,10 @@ struct e911_site {
 	struct policy_site_choice cur;
 	struct policy_site_choice next; /* waiting for the calls to end */
 	bool pending;
-	bool known; /* a network was seen at all */
+	bool reload; /* a new served policy waits for the calls to end */
+	bool known;  /* a network was seen at all */
+	struct policy_site_facts facts; /* of the last network, if known */
+	struct e911_served *served;	/* NULL: no policy_url */
 	enum policy_origin origins[POLICY_KEY_COUNT];
 };
 
@@ -32,8 +35,14 @@ static void site_destructor(void *arg)
 {
 	struct e911_site *s = arg;
 
+	mem_deref(s->served);
 	mem_deref(s->user);
 	mem_deref(s->admin);
+}
+
+static const struct policy_sites *served(const struct e911_site *s)
+{
+	return e911_served_sites(s->served);
 }
 
 static void diags_log_from(const struct e911 *m, unsigned from)
@@ -50,14 +59,24 @@ static void diags_log_from(const struct e911 *m, unsigned from)
 	}
 }
 
+/* policy.changed: the site, the sources, the served policy and the
+ * effective values, which the location module applies (refresh_interval,
+ * location_required...): only ever after an emergency call ended. */
 static void changed_emit(const struct e911 *m)
 {
-	struct odict *od = NULL;
+	struct odict *od = NULL, *pol = NULL;
+	int err;
 
-	if (odict_alloc(&od, 4))
+	if (odict_alloc(&od, 8))
 		return;
-	if (!e911_site_encode(od, m))
+	err = e911_site_encode(od, m);
+	if (!err)
+		err = policy_encode(&pol, &m->policy);
+	if (!err)
+		err = odict_entry_add(od, "policy", ODICT_OBJECT, pol);
+	if (!err)
 		bus_event_emit("policy.changed", od);
+	mem_deref(pol);
 	mem_deref(od);
 }
 
@@ -68,8 +87,8 @@ static int site_apply(struct e911 *m, const struct policy_site_choice *ch)
 	unsigned before = list_count(&m->diag.msgl);
 	int err;
 
-	err = policy_site_load(&m->policy, s->user, s->admin, NULL, ch->site,
-			       s->origins, &m->diag);
+	err = policy_site_load(&m->policy, s->user, s->admin, served(s),
+			       ch->site, s->origins, &m->diag);
 	if (err) {
 		warning("e911: cannot load the policy of %s: %m; the one in "
 			"force stays\n",
@@ -77,6 +96,7 @@ static int site_apply(struct e911 *m, const struct policy_site_choice *ch)
 		return err;
 	}
 
+	s->reload = false;
 	if (ch->site != s->cur.site)
 		info("e911: site %s in force: %s\n",
 		     ch->site >= 0 ? ch->name : "(none)", ch->why);
@@ -89,6 +109,8 @@ static int site_apply(struct e911 *m, const struct policy_site_choice *ch)
 	changed_emit(m);
 	return 0;
 }
+
+static void served_changed(bool changed, void *arg);
 
 int e911_site_init(struct e911 *m, struct kvconf *user, struct kvconf *admin)
 {
@@ -103,17 +125,60 @@ int e911_site_init(struct e911 *m, struct kvconf *user, struct kvconf *admin)
 	s->cur.site = -1;
 	s->next.site = -1;
 	err = policy_sites_parse(&s->admin, admin, &m->diag);
+	/* the last good copy of a served policy is in force from the start */
 	if (!err)
-		err = policy_site_load(&m->policy, s->user, s->admin, NULL, -1,
-				       s->origins, &m->diag);
+		err = e911_served_alloc(&s->served, admin, &m->diag,
+					served_changed, m);
+	if (!err)
+		err = policy_site_load(&m->policy, s->user, s->admin, served(s),
+				       -1, s->origins, &m->diag);
 	if (err) {
 		mem_deref(s);
 		return err;
 	}
 
-	policy_site_choose(&s->cur, s->admin, NULL, NULL);
+	policy_site_choose(&s->cur, s->admin, served(s), NULL);
 	m->site = s;
 	return 0;
+}
+
+int e911_site_refresh(struct e911 *m)
+{
+	if (!m->site || !m->site->served)
+		return ENOENT;
+
+	return e911_served_refresh(m->site->served);
+}
+
+static bool calls_active(const struct e911 *m);
+
+/* A fetch ended: a new document is applied (after the calls, if any);
+ * a failure is only said (policy.changed carries the error). */
+static void served_changed(bool changed, void *arg)
+{
+	struct e911 *m = arg;
+	struct e911_site *s = m->site;
+	struct policy_site_choice ch;
+
+	if (!s)
+		return;
+	if (!changed) {
+		changed_emit(m);
+		return;
+	}
+
+	policy_site_choose(&ch, s->admin, served(s),
+			   s->known ? &s->facts : NULL);
+	if (calls_active(m)) {
+		info("e911: the new served policy waits for the emergency "
+		     "call to end\n");
+		s->next = ch;
+		s->pending = true;
+		s->reload = true;
+		return;
+	}
+
+	(void)site_apply(m, &ch);
 }
 
 void e911_site_close(struct e911 *m)
@@ -137,8 +202,9 @@ void e911_site_network(struct e911 *m, const struct odict *netinfo)
 		return;
 
 	policy_site_facts_from_netinfo(&f, netinfo);
-	policy_site_choose(&ch, s->admin, NULL, &f);
+	policy_site_choose(&ch, s->admin, served(s), &f);
 	s->known = true;
+	s->facts = f;
 
 	if (calls_active(m)) {
 		if (ch.site != s->cur.site) {
@@ -152,6 +218,11 @@ void e911_site_network(struct e911 *m, const struct odict *netinfo)
 	}
 
 	s->pending = false;
+	if (s->reload) {
+		s->reload = false;
+		(void)site_apply(m, &ch);
+		return;
+	}
 	if (ch.site == s->cur.site) {
 		/* same site, perhaps by other evidence: say so, keep all */
 		if (strcmp(ch.why, s->cur.why)) {
@@ -172,7 +243,7 @@ void e911_site_idle(struct e911 *m)
 		return;
 
 	s->pending = false;
-	if (s->next.site != s->cur.site)
+	if (s->next.site != s->cur.site || s->reload)
 		(void)site_apply(m, &s->next);
 	else
 		s->cur = s->next;
@@ -226,12 +297,15 @@ int e911_site_encode(struct odict *od, const struct e911 *m)
 						 "global policy");
 	if (!err)
 		err = odict_entry_add(o, "sites", ODICT_INT,
-				      (int64_t)policy_sites_count(s->admin));
+				      (int64_t)(policy_sites_count(s->admin) +
+						policy_sites_count(served(s))));
 	if (!err && s->pending)
 		err = odict_entry_add(o, "pending", ODICT_STRING,
 				      s->next.site >= 0 ? s->next.name : "");
 	if (!err)
 		err = origins_encode(od, s);
+	if (!err)
+		err = e911_served_encode(od, s->served);
 	if (!err)
 		err = odict_entry_add(od, "site", ODICT_OBJECT, o);
 

@@ -15,6 +15,7 @@
 #include "locsource.h"
 #include "lis_client.h"
 #include "locator.h"
+#include "lis_cred.h"
 #include "lisdisc_dns.h"
 #include "policy.h"
 #include "locprompt.h"
@@ -31,6 +32,64 @@ static struct {
 	struct manual *man; /* the person's locations and the prompt */
 } mod;
 
+static int str_or_null(struct odict *od, const char *key, const char *val)
+{
+	if (!str_isset(val))
+		return odict_entry_add(od, key, ODICT_NULL);
+
+	return odict_entry_add(od, key, ODICT_STRING, val);
+}
+
+/* How the LIS is asked: its URLs, which credentials go to each (never
+ * the secrets), what was refused at start and its last failure. */
+static int lis_encode(struct odict *result)
+{
+	const struct lis_config *c = &mod.set.loc.lis;
+	static const char *const methods[] = {"any", "basic", "digest"};
+	struct odict *lis = NULL, *srv = NULL;
+	int err;
+
+	err = odict_alloc(&lis, 8);
+	if (err)
+		return err;
+
+	for (int i = 0; i < 2 && !err; i++) {
+		const struct lis_auth *a = &c->auth[i];
+
+		err = odict_alloc(&srv, 8);
+		if (!err)
+			err = str_or_null(srv, "http_auth",
+					  str_isset(a->user)
+						  ? methods[a->method % 3]
+						  : NULL);
+		if (!err)
+			err = str_or_null(srv, "client_cert", a->client_cert);
+		if (!err)
+			err = odict_entry_add(
+				lis, i ? "secondary_auth" : "primary_auth",
+				ODICT_OBJECT, srv);
+		srv = mem_deref(srv);
+	}
+
+	if (!err)
+		err = str_or_null(lis, "url", mod.set.lis_url);
+	if (!err)
+		err = str_or_null(lis, "url_secondary",
+				  mod.set.lis_url_secondary);
+	if (!err)
+		err = str_or_null(lis, "credentials", mod.set.lis_credentials);
+	if (!err)
+		err = str_or_null(lis, "auth_error", mod.set.lis_auth_error);
+	if (!err)
+		err = str_or_null(lis, "last_error",
+				  locator_lis_error(mod.loc));
+	if (!err)
+		err = odict_entry_add(result, "lis", ODICT_OBJECT, lis);
+
+	mem_deref(lis);
+	return err;
+}
+
 static int cmd_netinfo(const struct odict *args, struct odict *result,
 		       const char **errmsg, void *arg)
 {
@@ -41,6 +100,8 @@ static int cmd_netinfo(const struct odict *args, struct odict *result,
 	(void)arg;
 
 	err = netdisc_json_encode(result, mod.nd);
+	if (!err)
+		err = lis_encode(result);
 	if (err)
 		return err;
 
@@ -53,6 +114,60 @@ static int cmd_netinfo(const struct odict *args, struct odict *result,
 	return odict_entry_add(result, "site", ODICT_NULL);
 }
 
+static const char *policy_required_word(enum policy_location_required r)
+{
+	switch (r) {
+	case POLICY_LOCATION_YES:
+		return "yes";
+	case POLICY_LOCATION_DISCLAIMER:
+		return "disclaimer";
+	default:
+		return "no";
+	}
+}
+
+static enum policy_location_required required_word(const char *w)
+{
+	if (!str_cmp(w, "disclaimer"))
+		return POLICY_LOCATION_DISCLAIMER;
+	if (!str_cmp(w, "yes"))
+		return POLICY_LOCATION_YES;
+
+	return POLICY_LOCATION_NO;
+}
+
+/*
+ * The e911 module's policy in force (the site's values, a served policy):
+ * how often the LIS is asked and what the person is asked.  policy.changed
+ * comes only once an emergency call has ended (e911_site.c), so a call
+ * never sees these change under it.
+ */
+static void policy_apply(const struct odict *fields)
+{
+	const struct odict_entry *e = odict_lookup(fields, "policy");
+	const struct odict *pol;
+	uint64_t refresh = 0;
+	bool e911 = true;
+
+	if (!e || e->type != ODICT_OBJECT)
+		return;
+	pol = e->u.odict;
+
+	if (odict_get_number(pol, &refresh, "refresh_interval_s") &&
+	    refresh > 0 && refresh <= UINT32_MAX &&
+	    refresh != locator_refresh_s(mod.loc)) {
+		info("location: refresh_interval %llu s from the policy in "
+		     "force\n",
+		     (unsigned long long)refresh);
+		locator_set_refresh(mod.loc, (uint32_t)refresh);
+	}
+
+	(void)odict_get_boolean(pol, &e911, "e911_enabled");
+	manual_policy(mod.man, e911,
+		      required_word(odict_string(pol, "location_required")),
+		      odict_string(pol, "disclaimer_text"));
+}
+
 static void bus_event_handler(const char *name, const struct odict *fields,
 			      void *arg)
 {
@@ -63,6 +178,7 @@ static void bus_event_handler(const char *name, const struct odict *fields,
 
 	mem_deref(mod.site);
 	mod.site = mem_ref((void *)fields);
+	policy_apply(fields);
 }
 
 /* The record's JSON keys plus "reason", "stale" and "confirm_error": the
@@ -80,6 +196,14 @@ static int location_encode(struct odict *od)
 				      reason ? reason : "");
 	if (!err)
 		err = odict_entry_add(od, "stale", ODICT_BOOL, stale);
+	/* the policy in force, as applied here */
+	if (!err)
+		err = odict_entry_add(od, "refresh_interval_s", ODICT_INT,
+				      (int64_t)locator_refresh_s(mod.loc));
+	if (!err)
+		err = odict_entry_add(
+			od, "location_required", ODICT_STRING,
+			policy_required_word(manual_required(mod.man)));
 	if (!err && stale && confirm_error)
 		err = odict_entry_add(od, "confirm_error", ODICT_STRING,
 				      confirm_error);
@@ -272,6 +396,7 @@ static int module_close(void)
 	mod.nd = mem_deref(mod.nd);
 	mod.man = mem_deref(mod.man);
 	mod.loc = mem_deref(mod.loc);
+	lis_cred_wipe(&mod.set.cred);
 	return 0;
 }
 

@@ -344,6 +344,39 @@ int manual_prompt_encode(struct odict *od, const struct manual *m)
 	mem_deref(p);
 	return err;
 }
+void manual_policy(struct manual *m, bool e911_enabled,
+		   enum policy_location_required required,
+		   const char *disclaimer)
+{
+	const enum policy_location_required mode =
+		e911_enabled ? required : POLICY_LOCATION_NO;
+	char *text = NULL;
+
+	if (!m)
+		return;
+
+	if (str_isset(disclaimer) &&
+	    str_cmp(disclaimer, m->policy.disclaimer_text) &&
+	    !str_dup(&text, disclaimer)) {
+		mem_deref(m->policy.disclaimer_text);
+		m->policy.disclaimer_text = text;
+	}
+	m->policy.e911_enabled = e911_enabled;
+	m->policy.location_required = required;
+
+	if (mode == m->prompt.mode)
+		return;
+
+	/* a new mode starts afresh: this network may be asked about */
+	locprompt_init(&m->prompt, mode);
+	manual_check(m);
+}
+
+enum policy_location_required manual_required(const struct manual *m)
+{
+	return m ? m->prompt.mode : POLICY_LOCATION_NO;
+}
+
 int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
 		 const char *saved_file)
 {

@@ -38,6 +38,15 @@ void manual_network(struct manual *m, const char *place,
  * wants the person asked now (locprompt.h). */
 void manual_check(struct manual *m);
 
+/* The policy in force changed (policy.changed: another site, a served
+ * policy): e911_enabled, location_required and the disclaimer apply from
+ * now; remember_locations only at the next start. */
+void manual_policy(struct manual *m, bool e911_enabled,
+		   enum policy_location_required required,
+		   const char *disclaimer);
+/* location_required as applied ("no" while e911 is off). */
+enum policy_location_required manual_required(const struct manual *m);
+
 /* Add "prompt" to the location result: null when nothing is asked, else
  * {state, reason, required, disclaimer_text (after a dismissal)}. */
 int manual_prompt_encode(struct odict *od, const struct manual *m);

@@ -17,6 +17,7 @@
 #include "locsource.h"
 #include "lis_client.h"
 #include "locator.h"
+#include "lis_cred.h"
 #include "policy.h"
 #include "policy_site.h"
 #include "locphone-config.h"
@@ -110,6 +111,56 @@ static void defaults(struct location_settings *s)
 			    "%s/saved-locations.json", data);
 }
 
+/* One more reason the LIS gets fewer credentials than configured. */
+static void auth_refused(struct location_settings *s, const char *why)
+{
+	const size_t n = strlen(s->lis_auth_error);
+
+	warning("location: %s\n", why);
+	re_snprintf(s->lis_auth_error + n, sizeof(s->lis_auth_error) - n,
+		    "%s%s", n ? "; " : "", why);
+}
+
+/*
+ * lis_credentials and the client certificates, per server: the secondary
+ * takes the primary's unless it has its own.  A refused file or key is
+ * said in the log and in netinfo; the LIS is still asked without it (it
+ * answers with its refusal, and nothing waits for it).
+ */
+static void lis_auth_read(struct location_settings *s)
+{
+	char why[LIS_CRED_ERR_MAX];
+
+	if (s->lis_credentials[0]) {
+		if (lis_cred_load(&s->cred, s->lis_credentials, why,
+				  sizeof(why)))
+			auth_refused(s, why);
+		else
+			lis_cred_apply(s->loc.lis.auth, &s->cred);
+	}
+
+	for (int i = 0; i < 2; i++) {
+		const char *cert =
+			s->lis_cert[i][0] ? s->lis_cert[i] : s->lis_cert[0];
+		const char *key =
+			s->lis_cert[i][0] ? s->lis_key[i] : s->lis_key[0];
+
+		if (!cert[0])
+			continue;
+		if (key[0] && lis_cred_key_check(key, why, sizeof(why))) {
+			auth_refused(s, why);
+			continue;
+		}
+		/* without a key file the certificate's file holds the key */
+		if (!key[0] && lis_cred_key_check(cert, why, sizeof(why))) {
+			auth_refused(s, why);
+			continue;
+		}
+		s->loc.lis.auth[i].client_cert = cert;
+		s->loc.lis.auth[i].client_key = key[0] ? key : NULL;
+	}
+}
+
 void location_settings_read(struct location_settings *s)
 {
 	char dir[512], file[600];
@@ -150,6 +201,17 @@ void location_settings_read(struct location_settings *s)
 	s->loc.lis.secondary_url =
 		s->lis_url_secondary[0] ? s->lis_url_secondary : NULL;
 	s->loc.lis.ca_file = s->lis_ca_file[0] ? s->lis_ca_file : NULL;
+
+	path(s->lis_credentials, sizeof(s->lis_credentials), kv,
+	     "lis_credentials", true);
+	path(s->lis_cert[0], sizeof(s->lis_cert[0]), kv, "lis_client_cert",
+	     true);
+	path(s->lis_key[0], sizeof(s->lis_key[0]), kv, "lis_client_key", true);
+	path(s->lis_cert[1], sizeof(s->lis_cert[1]), kv,
+	     "lis_client_cert_secondary", true);
+	path(s->lis_key[1], sizeof(s->lis_key[1]), kv,
+	     "lis_client_key_secondary", true);
+	lis_auth_read(s);
 
 	mem_deref(kv);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "lis_cred.h"
 #include "locator.h"
 #include "netdisc.h"
 #include "policy.h"
@@ -16,6 +17,11 @@ struct location_settings {
 	char lis_url[512];
 	char lis_url_secondary[512];
 	char lis_ca_file[512];
+	char lis_credentials[512];	       /* "" for none */
+	char lis_cert[2][512];		       /* lis_client_cert, _secondary */
+	char lis_key[2][512];		       /* lis_client_key, _secondary */
+	struct lis_cred_file cred;	       /* what lis_credentials holds */
+	char lis_auth_error[LIS_CRED_ERR_MAX]; /* refused credentials or key */
 	bool lis_discovery;   /* RFC 5986 when no lis_url is set */
 	char lis_domain[256]; /* access network domain; "" resolv.conf's */
 	char saved_file[600]; /* saved locations; "" if no data dir */

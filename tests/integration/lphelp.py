@@ -451,7 +451,8 @@ class LisSim:
     when cert is given), started and waited for through its ready file."""
 
     def __init__(self, workdir, wiremap, name="lis", mode=None, cert=None,
-                 netns=None, addr="127.0.0.1"):
+                 netns=None, addr="127.0.0.1", extra=()):
+        """extra: more options, such as ("--auth", "digest")."""
         self.netns = netns
         self.ready = os.path.join(workdir, f"{name}.ready")
         self.log = os.path.join(workdir, f"{name}.log")
@@ -464,6 +465,7 @@ class LisSim:
             cmd += ["--tls-listen", f"{addr}:0", "--cert", cert]
         if mode:
             cmd += ["--mode", mode]
+        cmd += list(extra)
         self.proc = subprocess.Popen(cmd, stdout=self.stderr,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)

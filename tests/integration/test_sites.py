@@ -2,7 +2,10 @@
 """Network sites (issue 14) with the real engine in a namespace of our own:
 a phone moved from a subnet of site alpha to one of site beta dials 911 and
 the INVITE goes to beta's route with beta's desk told; on a site with
-e911_enabled no, 911 goes out as an ordinary call to the dialled number.
+e911_enabled no, 911 goes out as an ordinary call to the dialled number;
+the site's refresh_interval and location_required reach the location
+module, and a move during an emergency call changes nothing until the
+call has ended.
 sipp plays the account's PBX, both routes and both desks, each on its own
 loopback address inside the phone's namespace."""
 
@@ -178,7 +181,111 @@ def test_move_between_sites():
         topo.close()
 
 
+# Sites whose values the location module applies (issue 14 item 1).
+ADMIN_VALUES = """\
+[site alpha]
+match_subnet 10.81.0.0/16
+emergency_route sip:911@127.0.0.2:5060
+refresh_interval 10m
+location_required no
+[site beta]
+match_subnet 10.82.0.0/16
+emergency_route sip:911@127.0.0.3:5060
+refresh_interval 20m
+location_required yes
+"""
+
+
+def located(ctl, refresh_s, required):
+    """The location result once it applies these site values."""
+    def probe():
+        loc = ctl.request("location")["result"]
+        return (loc if loc["refresh_interval_s"] == refresh_s and
+                loc["location_required"] == required else None)
+    return wait_for(probe, 15, f"refresh_interval_s {refresh_s}, "
+                    f"location_required {required} in the location")
+
+
+def test_site_values_wait_for_the_call():
+    """The site's refresh_interval and location_required reach the location
+    module; a move during an emergency call changes neither the call's
+    policy nor them until the call has ended."""
+    topo = Topology()
+    try:
+        phone = topo.ns("phone")
+        switch = topo.ns("switch")
+        topo.veth(phone, "eth0", switch, "sw0")
+        for net in (81, 82):
+            sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0",
+               ns=switch)
+        sh("ip", "addr", "add", "10.99.0.2/32", "dev", "eth0", ns=phone)
+        move(phone, None, 81)
+        with Workdir() as wd:
+            route_a = Sipp(wd, "pbx.xml", "route-a", netns=phone,
+                           addr="127.0.0.2")
+            route_b = Sipp(wd, "pbx.xml", "route-b", netns=phone,
+                           addr="127.0.0.3")
+            path = os.path.join(wd, "policy.conf")
+            with open(path, "w") as f:
+                f.write(ADMIN_VALUES)
+            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
+                         conf=f"extra_module {FIXTURE}\n"
+                         f"policy_file {path}\n", netns=phone)
+            try:
+                ctl = eng.ctl()
+                wait_site(ctl, "alpha")
+                located(ctl, 600, "no")
+
+                r = ctl.request("test.location", RECORD)
+                check(r["ok"], f"test.location: {r}")
+                r = ctl.request("dial", {"number": "911"})
+                check(r["ok"] and r["result"].get("emergency"),
+                      f"dial 911 on alpha: {r}")
+                ctl.wait_event("call.established")
+
+                # moved during the call: beta waits for its end
+                ctl.request("location")  # events so far read, then dropped
+                ctl.events.clear()
+                move(phone, 81, 82)
+                res = wait_for(lambda: (lambda r: r if r["site"].get(
+                    "pending") == "beta" else None)(site_in_force(ctl)),
+                    15, "beta pending while the call is up")
+                check(res["site"]["name"] == "alpha" and
+                      res["policy"]["emergency_route"] ==
+                      "sip:911@127.0.0.2:5060" and
+                      res["policy"]["refresh_interval_s"] == 600,
+                      f"alpha's policy stays for the call: {res}")
+                loc = ctl.request("location")["result"]
+                check(loc["refresh_interval_s"] == 600 and
+                      loc["location_required"] == "no",
+                      f"the location keeps alpha's values: {loc}")
+                check(not any(e["event"] == "policy.changed"
+                              for e in ctl.events),
+                      "no policy.changed during the call")
+
+                check(ctl.request("hangup")["ok"], "hangup")
+                ctl.wait_event("emergency.ended")
+                ev = ctl.wait_event("policy.changed", pred=lambda e: (
+                    e["site"]["name"] == "beta"))
+                check(ev["policy"]["refresh_interval_s"] == 1200,
+                      f"policy.changed carries beta's values: {ev}")
+                wait_site(ctl, "beta")
+                located(ctl, 1200, "yes")
+                check("refresh_interval 1200 s from the policy in force"
+                      in eng.log_text(), "the location module says so")
+            finally:
+                eng.stop()
+                route_a.stop()
+                route_b.stop()
+            check(len(route_a.requests("INVITE")) == 1 and
+                  not route_b.requests("INVITE"),
+                  "the call went by alpha's route")
+    finally:
+        topo.close()
+
+
 if __name__ == "__main__":
     need_root()
     need("sipp")
-    sys.exit(run([test_move_between_sites]))
+    sys.exit(run([test_move_between_sites,
+                  test_site_values_wait_for_the_call]))

@@ -38,6 +38,7 @@ enum behaviour {
 	SRV_BIG_STREAM, /* 200 without Content-Length, BIG_BODY bytes */
 	SRV_ROGUE,	/* certificate from an untrusted issuer */
 	SRV_WRONGHOST,	/* test-CA certificate for lis.example.net only */
+	SRV_BASIC,	/* 401 unless Basic "phone:s3cret", then as SRV_OK */
 };
 
 struct test_server {
@@ -129,6 +130,24 @@ static void server_req_handler(struct http_conn *conn,
 		0 == memcmp(mbuf_buf(msg->mb), held_request, len);
 
 	switch (srv->behaviour) {
+
+	case SRV_BASIC: {
+		const struct http_hdr *auth =
+			http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
+
+		/* base64 of "phone:s3cret" */
+		if (auth &&
+		    0 == pl_strcmp(&auth->val, "Basic cGhvbmU6czNjcmV0")) {
+			(void)http_creply(conn, 200, "OK",
+					  "application/held+xml", "%s",
+					  held_response);
+			break;
+		}
+		(void)http_reply(conn, 401, "Unauthorized",
+				 "WWW-Authenticate: Basic realm=\"lis\"\r\n"
+				 "Content-Length: 0\r\n\r\n");
+		break;
+	}
 
 	case SRV_503:
 		(void)http_ereply(conn, 503, "Service Unavailable");
@@ -287,6 +306,8 @@ static int query_start(struct run *r, bool with_handle)
 enum scenario_flags {
 	SYSTEM_CA = 1 << 0, /* no ca_file: the system trust store */
 	NO_HANDLE = 1 << 1, /* lqp NULL: the client owns the query */
+	CREDS = 1 << 2,	    /* the primary gets phone:s3cret, Basic */
+	BAD_CREDS = 1 << 3, /* the primary gets phone:wrong, Basic */
 };
 
 static void scenarios(void **state)
@@ -348,6 +369,17 @@ static void scenarios(void **state)
 		/* 4 time-outs of 150 ms and a back-off of 100 ms */
 		{"both slow, one retry", SRV_HOLD, SRV_HOLD, 150, 1, 100, 0,
 		 ETIMEDOUT, LIS_SECONDARY, 0, 2, 2, 700, "timed out"},
+		/* authentication: each server its own credentials */
+		{"Basic credentials accepted", SRV_BASIC, SRV_NONE, 0, 0, 0,
+		 CREDS, 0, LIS_PRIMARY, 200, 1, 0, 0, NULL},
+		{"credentials refused", SRV_BASIC, SRV_NONE, 0, 0, 0, BAD_CREDS,
+		 EACCES, LIS_PRIMARY, 401, 1, 0, 0,
+		 "refused the credentials: HTTP 401"},
+		{"credentials asked, none set", SRV_BASIC, SRV_NONE, 0, 0, 0, 0,
+		 EACCES, LIS_PRIMARY, 401, 1, 0, 0,
+		 "asks for credentials and none are configured: HTTP 401"},
+		{"401 fails over to the secondary", SRV_BASIC, SRV_OK, 0, 0, 0,
+		 BAD_CREDS, 0, LIS_SECONDARY, 200, 1, 1, 0, NULL},
 	};
 	size_t i;
 	(void)state;
@@ -369,6 +401,12 @@ static void scenarios(void **state)
 		cfg.timeout_ms = cases[i].timeout_ms;
 		cfg.retries = cases[i].retries;
 		cfg.backoff_ms = cases[i].backoff_ms;
+		if (cases[i].flags & (CREDS | BAD_CREDS)) {
+			cfg.auth[LIS_PRIMARY].user = "phone";
+			cfg.auth[LIS_PRIMARY].password =
+				cases[i].flags & CREDS ? "s3cret" : "wrong";
+			cfg.auth[LIS_PRIMARY].method = LIS_AUTH_BASIC;
+		}
 
 		run_init(&r);
 		assert_int_equal(0, lis_client_alloc(&r.lc, &cfg));

@@ -396,6 +396,83 @@ static void facts_from_netinfo(void **state)
 	assert_int_equal(0, f.chassisc);
 }
 
+/* A served document is taken whole or not at all, and where it fits in
+ * the precedence: under the administrator's file, over the user's. */
+static void served_validate(void **state)
+{
+	static const char good[] = "test_dial_strings 933\n"
+				   "refresh_interval 30m\n"
+				   "e911_enabled yes\n"
+				   "[site lab]\n"
+				   "match_subnet 198.51.100.0/24\n"
+				   "notification_uris sip:desk@example.com\n";
+	static const struct {
+		const char *doc;
+		const char *why; /* the start of the refusal */
+	} bad[] = {
+		{"test_dial_strings 944\nrefresh_interval soon\n",
+		 "https://p.example/x.conf:2: refresh_interval"},
+		{"[site lab]\nmatch_subnet 300.1.2.3/8\n",
+		 "https://p.example/x.conf:2: "},
+		{"[site lab]\nsecurity_desk sip:d@example.com\n",
+		 "https://p.example/x.conf:2: security_desk"},
+		{"[site]\ndial_strings 911\n", "https://p.example/x.conf:1: "},
+		{"dial_strings 911\n\0\n", "https://p.example/x.conf:"},
+	};
+	const char *url = "https://p.example/x.conf";
+	struct policy_sites *served = NULL, *admin = NULL;
+	struct kvconf *akv = NULL, *ukv = NULL;
+	enum policy_origin origins[POLICY_KEY_COUNT];
+	struct policy p;
+	char why[400];
+	size_t i;
+	(void)state;
+
+	assert_int_equal(0,
+			 policy_sites_validate(&served, url, good, strlen(good),
+					       why, sizeof(why)));
+	assert_int_equal(1, policy_sites_count(served));
+	assert_string_equal("", why);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct policy_sites *s = NULL;
+		size_t len = strlen(bad[i].doc);
+
+		if (i == ARRAY_SIZE(bad) - 1)
+			len += 2; /* the NUL byte and what follows */
+		assert_int_not_equal(
+			0, policy_sites_validate(&s, url, bad[i].doc, len, why,
+						 sizeof(why)));
+		assert_null(s);
+		if (strncmp(why, bad[i].why, strlen(bad[i].why)))
+			fail_msg("case %zu: \"%s\", want \"%s...\"", i, why,
+				 bad[i].why);
+	}
+
+	/* the administrator's file wins over the served document, which
+	 * wins over the user's file */
+	assert_int_equal(0, kvconf_parse(&akv, "admin", "refresh_interval 2h\n",
+					 20, NULL));
+	assert_int_equal(0, kvconf_parse(&ukv, "user",
+					 "test_dial_strings 955\n"
+					 "e911_enabled no\n",
+					 38, NULL));
+	assert_int_equal(0, policy_sites_parse(&admin, akv, NULL));
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(
+		0, policy_site_load(&p, ukv, admin, served, -1, origins, NULL));
+	assert_int_equal(7200, p.refresh_interval_s);
+	assert_int_equal(POLICY_FROM_ADMIN, origins[17]);
+	assert_int_equal(POLICY_FROM_SERVED, origins[5]);
+	assert_true(p.e911_enabled);
+	policy_reset(&p);
+
+	mem_deref(served);
+	mem_deref(admin);
+	mem_deref(akv);
+	mem_deref(ukv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +480,7 @@ int main(void)
 		cmocka_unit_test(precedence),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(facts_from_netinfo),
+		cmocka_unit_test(served_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
+#include "atomicfile.h"
 #include "civic.h"
 #include "heldreq.h"
 #include "wiremap.h"
@@ -30,7 +31,9 @@ static const char usage_text[] =
 	"                          truncated | http503\n"
 	"  --ready-file PATH       write bound ports here once listening\n"
 	"  --uri-base URL          location URIs are URL/loc/<id>\n"
-	"  --name NAME             provider name in the PIDF-LO\n";
+	"  --name NAME             provider name in the PIDF-LO\n"
+	"  --auth basic|digest     HELD listeners demand HTTP authentication\n"
+	"  --auth-user USER:PASS   the one user --auth accepts\n";
 
 struct endpoint {
 	enum simserver_role role;
@@ -104,6 +107,23 @@ static int option_apply(struct options *o, int c, const char *arg)
 	case 'n':
 		o->conf.provider = arg;
 		return 0;
+	case 'a':
+		if (0 == strcmp(arg, "basic"))
+			o->conf.auth = SIMSERVER_AUTH_BASIC;
+		else if (0 == strcmp(arg, "digest"))
+			o->conf.auth = SIMSERVER_AUTH_DIGEST;
+		else {
+			re_fprintf(stderr, "lis-sim: --auth basic or digest\n");
+			return EINVAL;
+		}
+		return 0;
+	case 'U':
+		if (!strchr(arg, ':')) {
+			re_fprintf(stderr, "lis-sim: --auth-user USER:PASS\n");
+			return EINVAL;
+		}
+		o->conf.auth_user = arg;
+		return 0;
 	case 'm':
 		pl_set_str(&pl, arg);
 		if (simmode_decode(&o->conf.mode, &pl)) {
@@ -129,6 +149,8 @@ static int options_parse(struct options *o, int argc, char *argv[])
 		{"ready-file", required_argument, NULL, 'r'},
 		{"uri-base", required_argument, NULL, 'u'},
 		{"name", required_argument, NULL, 'n'},
+		{"auth", required_argument, NULL, 'a'},
+		{"auth-user", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -154,6 +176,11 @@ static int options_parse(struct options *o, int argc, char *argv[])
 		re_fprintf(stderr, "lis-sim: need --listen or --tls-listen\n");
 		return EINVAL;
 	}
+	if (!o->conf.auth != !o->conf.auth_user) {
+		re_fprintf(stderr, "lis-sim: --auth and --auth-user go "
+				   "together\n");
+		return EINVAL;
+	}
 	if (tls && !o->conf.cert) {
 		re_fprintf(stderr, "lis-sim: --tls-listen needs --cert\n");
 		return EINVAL;
@@ -162,13 +189,11 @@ static int options_parse(struct options *o, int argc, char *argv[])
 	return 0;
 }
 
-/* Write the ready file whole: a temporary file renamed into place, so a
- * reader never sees half of it. */
+/* Write the ready file whole (atomicfile), so a reader never sees half of
+ * it. */
 static int ready_write(const char *path, const struct simserver *srv)
 {
 	struct mbuf *mb = mbuf_alloc(256);
-	char *tmp = NULL;
-	FILE *f = NULL;
 	int err;
 
 	if (!mb)
@@ -176,24 +201,9 @@ static int ready_write(const char *path, const struct simserver *srv)
 
 	err = mbuf_printf(mb, "%H", simserver_ready_print, srv);
 	if (!err)
-		err = re_sdprintf(&tmp, "%s.tmp", path);
-	if (err)
-		goto out;
+		err = atomicfile_write(path, mb->buf, mb->end, 0644, NULL,
+				       NULL);
 
-	f = fopen(tmp, "w");
-	if (!f) {
-		err = errno;
-		goto out;
-	}
-	if (fwrite(mb->buf, 1, mb->end, f) != mb->end)
-		err = EIO;
-	if (fclose(f) && !err)
-		err = EIO;
-	if (!err && rename(tmp, path))
-		err = errno;
-
-out:
-	mem_deref(tmp);
 	mem_deref(mb);
 	return err;
 }

@@ -36,6 +36,8 @@ struct simserver {
 	char *cert;
 	char *uri_base;
 	char *provider;
+	enum simserver_auth auth;
+	char *auth_user; /* "USER:PASSWORD" */
 };
 
 struct listener {
@@ -60,6 +62,7 @@ struct answer {
 	const struct wiremap_entry *ent;
 	struct heldreq *req;
 	char loc_id[LOC_ID_LEN + 1];
+	char challenge[256]; /* WWW-Authenticate of a 401, or "" */
 };
 
 /* A slow answer waiting for its timer. */
@@ -102,6 +105,7 @@ static void simserver_destructor(void *arg)
 	mem_deref(srv->cert);
 	mem_deref(srv->uri_base);
 	mem_deref(srv->provider);
+	mem_deref(srv->auth_user);
 }
 
 static void listener_destructor(void *arg)
@@ -151,6 +155,11 @@ int simserver_alloc(struct simserver **srvp, const struct simserver_conf *conf)
 		err = str_dup(&srv->cert, conf->cert);
 	if (!err && conf->uri_base)
 		err = str_dup(&srv->uri_base, conf->uri_base);
+	srv->auth = conf->auth;
+	if (!err && conf->auth && !conf->auth_user)
+		err = EINVAL;
+	if (!err && conf->auth)
+		err = str_dup(&srv->auth_user, conf->auth_user);
 
 	if (err)
 		mem_deref(srv);
@@ -226,13 +235,15 @@ static int answer_send(struct http_conn *conn, const struct answer *a)
 
 	/* a truncated answer promises the whole length, sends half */
 	err = http_reply(conn, a->scode, a->reason,
+			 "%s%s%s"
 			 "Content-Type: %s\r\n"
 			 "Content-Length: %zu\r\n"
 			 "Cache-Control: no-store\r\n"
 			 "\r\n"
 			 "%b",
-			 a->ctype, len, a->body->buf,
-			 a->truncate ? len / 2 : len);
+			 a->challenge[0] ? "WWW-Authenticate: " : "",
+			 a->challenge, a->challenge[0] ? "\r\n" : "", a->ctype,
+			 len, a->body->buf, a->truncate ? len / 2 : len);
 
 	if (a->truncate)
 		http_conn_close(conn);
@@ -574,11 +585,84 @@ static int mode_apply(const struct simserver *srv, struct answer *a)
 	}
 }
 
+#define AUTH_REALM "locphone-lis-sim"
+
+/* http_auth_check's look-up: H(A1) of the one configured user. */
+static int digest_ha1(const struct pl *user, uint8_t *ha1, void *arg)
+{
+	const struct simserver *srv = arg;
+	const char *colon = strchr(srv->auth_user, ':');
+	struct pl want;
+
+	want.p = srv->auth_user;
+	want.l = (size_t)(colon - srv->auth_user);
+	if (pl_cmp(user, &want))
+		return EAUTH;
+
+	return md5_printf(ha1, "%r:%s:%s", &want, AUTH_REALM, colon + 1);
+}
+
+static bool basic_ok(const struct simserver *srv, const struct pl *hval)
+{
+	char creds[256];
+	size_t len = sizeof(creds) - 1;
+	struct pl b64;
+
+	if (re_regex(hval->p, hval->l, "[ \t]*Basic[ \t]+[^ \t]+", NULL, NULL,
+		     &b64))
+		return false;
+	if (base64_decode(b64.p, b64.l, (uint8_t *)creds, &len))
+		return false;
+	creds[len] = '\0';
+
+	return 0 == strcmp(creds, srv->auth_user);
+}
+
+/* --auth: a request without the right credentials gets a 401 and its
+ * challenge; true when it may go on. */
+static bool auth_check(struct simserver *srv, const struct http_msg *msg,
+		       struct answer *a)
+{
+	const struct http_hdr *hdr;
+	struct http_auth auth = {AUTH_REALM, false};
+	int err;
+
+	if (srv->auth == SIMSERVER_AUTH_NONE)
+		return true;
+
+	hdr = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
+	if (srv->auth == SIMSERVER_AUTH_BASIC) {
+		if (hdr && basic_ok(srv, &hdr->val))
+			return true;
+		str_ncpy(a->challenge, "Basic realm=\"" AUTH_REALM "\"",
+			 sizeof(a->challenge));
+	} else {
+		if (http_auth_check_request(msg, &auth, digest_ha1, srv))
+			return true;
+		(void)re_snprintf(a->challenge, sizeof(a->challenge), "%H",
+				  http_auth_print_challenge, &auth);
+	}
+
+	err = answer_text(a, 401, "Unauthorized",
+			  hdr ? "badCredentials" : "noCredentials",
+			  "credentials needed");
+	if (err)
+		re_fprintf(stderr, "lis-sim: 401 answer: %m\n", err);
+
+	return false;
+}
+
 static void lis_handler(struct listener *l, struct http_conn *conn,
 			const struct http_msg *msg, struct answer *a)
 {
 	struct simserver *srv = l->srv;
 	int err;
+
+	if (!auth_check(srv, msg, a)) {
+		log_write(srv, l, conn, msg, a);
+		answer_deliver(srv, conn, a);
+		return;
+	}
 
 	if (path_has_prefix(&msg->path, LOC_PREFIX))
 		err = answer_deref(srv, msg, a);

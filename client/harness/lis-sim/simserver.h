@@ -7,6 +7,13 @@ enum simserver_role {
 	SIMSERVER_ROLE_COUNT
 };
 
+/* HTTP authentication the HELD listeners demand (--auth). */
+enum simserver_auth {
+	SIMSERVER_AUTH_NONE = 0,
+	SIMSERVER_AUTH_BASIC,
+	SIMSERVER_AUTH_DIGEST, /* RFC 7616 MD5, qop=auth */
+};
+
 struct simserver_conf {
 	const char *cert;     /* PEM certificate chain + key, for HTTPS */
 	const char *uri_base; /* location URIs start with this; NULL: auto */
@@ -14,6 +21,8 @@ struct simserver_conf {
 	struct wiremap *wm;   /* NULL: nothing is located */
 	struct simlog *log;   /* NULL: no log */
 	struct simmode mode;  /* mode at start-up */
+	enum simserver_auth auth;
+	const char *auth_user; /* "USER:PASSWORD" the auth accepts */
 };
 
 struct simserver;

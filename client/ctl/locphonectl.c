@@ -37,6 +37,13 @@ void usage(FILE *f)
 		"                         would be sent now (nothing is sent)\n"
 		"  emergency policy       the effective location policy and "
 		"its diagnostics\n"
+		"  testcall [NUMBER] [--timeout S] [--psap-record FILE]\n"
+		"                         a test call (default the policy's "
+		"test number) on\n"
+		"                         the emergency route: what was sent, "
+		"the outcome, and\n"
+		"                         with the PSAP simulator's record "
+		"what it received\n"
 		"  location set --FIELD VALUE ...\n"
 		"                         enter where you are (RFC 5139 "
 		"names:\n"
@@ -278,7 +285,7 @@ static void print_lines(const char *s)
 	}
 }
 
-static void print_preview(const struct odict *res)
+void print_invite(const struct odict *res)
 {
 	const char *hop = odict_string(res, "next_hop");
 	const char *pidf = odict_string(res, "pidf");
@@ -358,7 +365,7 @@ static void print_result(const char *cmd, const struct odict *res)
 	}
 
 	if (0 == str_cmp(cmd, "e911.preview")) {
-		print_preview(res);
+		print_invite(res);
 		return;
 	}
 
@@ -600,6 +607,13 @@ static int args_one(struct odict **odp, const char *key, const char *val)
 	return err;
 }
 
+int args_number(struct odict **odp, const char *number)
+{
+	bool uri = strchr(number, ':') || strchr(number, '@');
+
+	return args_one(odp, uri ? "uri" : "number", number);
+}
+
 static int command(const struct opts *o, int argc, char *argv[])
 {
 	const char *cmd = argv[0];
@@ -631,9 +645,9 @@ static int command(const struct opts *o, int argc, char *argv[])
 			cmd = "location.refresh";
 		err = odict_alloc(&args, 1);
 	} else if (0 == str_cmp(cmd, "dial") && argc == 2) {
-		bool uri = strchr(argv[1], ':') || strchr(argv[1], '@');
-
-		err = args_one(&args, uri ? "uri" : "number", argv[1]);
+		err = args_number(&args, argv[1]);
+	} else if (0 == str_cmp(cmd, "testcall")) {
+		return testcall_command(o, argc, argv);
 	} else if ((0 == str_cmp(cmd, "hangup") ||
 		    0 == str_cmp(cmd, "answer") || 0 == str_cmp(cmd, "mute") ||
 		    0 == str_cmp(cmd, "unmute")) &&

@@ -327,6 +327,40 @@ static int headers_compare(struct testcall *t, const char *sent,
 	return err;
 }
 
+/* The PIDF-LO part's Content-ID as sent is the one of a part received. */
+static int content_id_compare(struct testcall *t)
+{
+	const char *ph = odict_string(t->sent, "part_headers");
+	const struct odict_entry *parts =
+		odict_get_type(t->received, ODICT_ARRAY, "parts");
+	const char *p = ph ? strstr(ph, "Content-ID:") : NULL;
+	char cid[256];
+	size_t len;
+	struct le *le;
+
+	if (!p)
+		return 0;
+	p += strlen("Content-ID:");
+	while (*p == ' ')
+		++p;
+	len = strcspn(p, "\r\n");
+	if (len >= sizeof(cid))
+		len = sizeof(cid) - 1;
+	memcpy(cid, p, len);
+	cid[len] = '\0';
+	for (le = parts ? parts->u.odict->lst.head : NULL; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type == ODICT_OBJECT &&
+		    !str_cmp(odict_string(e->u.odict, "content_id"), cid))
+			return 0;
+	}
+	return mismatch(t,
+			"the PIDF-LO part Content-ID %s was sent, no part "
+			"with it received",
+			cid);
+}
+
 /* What the PSAP received against what was sent. */
 static int compare(struct testcall *t)
 {
@@ -380,6 +414,8 @@ static int compare(struct testcall *t)
 	else if (!err && sent_pidf && str_cmp(sent_pidf, got_pidf))
 		err = mismatch(t, "the PIDF-LO received differs from the one "
 				  "sent");
+	if (!err && sent_pidf && got_pidf)
+		err = content_id_compare(t);
 	t->matched = !err && t->nmismatch == 0;
 	return err;
 }

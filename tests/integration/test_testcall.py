@@ -11,7 +11,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lphelp import Engine, Workdir, check, run  # noqa: E402
+from lphelp import Engine, Sipp, Stopwatch, Workdir, check, run  # noqa: E402
 from psapsim import PsapSim  # noqa: E402
 from test_psap_sim import EXPECT, FIXTURE, RECORD  # noqa: E402
 
@@ -100,6 +100,28 @@ def test_refused():
             psap.stop()
 
 
+def test_no_answer():
+    """A route that never answers (sipp, silent): hung up at --timeout,
+    exit 1."""
+    with Workdir() as wd:
+        silent = Sipp(wd, "silent.xml", "silent")
+        eng = Engine(wd, f"<sip:alice@127.0.0.1:{silent.port}>;regint=0\n",
+                     conf=CONF + "failover_timeout_ms 32000\n")
+        try:
+            ctl = eng.ctl()
+            check(ctl.request("test.location", RECORD)["ok"], "location")
+            ctl.close()
+            watch = Stopwatch()
+            rc, out, err = eng.cli("testcall", "--timeout", "2", timeout=60)
+            check(rc == 1 and "outcome: no answer within 2 s" in out,
+                  f"no answer: {rc} {out} {err}")
+            watch.check_within(15, "testcall hangs up at its --timeout",
+                               at_least=2.0)
+        finally:
+            eng.stop()
+            silent.stop()
+
+
 def test_stripped_by_sbc():
     if not shutil.which("kamailio"):
         print("SKIP part: no kamailio")
@@ -125,4 +147,5 @@ def test_stripped_by_sbc():
 
 
 if __name__ == "__main__":
-    sys.exit(run([test_matches, test_refused, test_stripped_by_sbc]))
+    sys.exit(run([test_matches, test_refused, test_no_answer,
+                  test_stripped_by_sbc]))

@@ -163,7 +163,7 @@ def test_no_pidf():
     failing checks saying why; a retransmission is answered again, not
     recorded again."""
     with Workdir() as wd:
-        psap = PsapSim(wd, transport="udp",
+        psap = PsapSim(wd, transport="both",
                        expect={"carol": {"location": False},
                                "*": {"civic": {"A1": "WA"}}})
         try:
@@ -208,7 +208,27 @@ def test_no_pidf():
                 rec = psap.wait_records(3)[2]
                 check(rec["ok"], f"carol, no location expected: "
                       f"{rec['checks']}")
+                # garbage and a request without its headers: no record,
+                # a 400 for the request, the simulator still serves
+                s.send(b"\x00\xff\xfe garbage \r\n\r\n")
+                s.send(b"INVITE sip:911@127.0.0.1 SIP/2.0\r\n"
+                       b"Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\n"
+                       b"CSeq: 1 INVITE\r\n\r\n")
+                check(answers(s, 400) == [400], "400 for a bad request")
+            with socket.create_connection(("127.0.0.1", psap.port),
+                                          timeout=scaled(5)) as t:
+                # headers that never end: the connection is dropped
+                try:
+                    t.sendall(b"INVITE sip:911@x SIP/2.0\r\nX: "
+                              + b"y" * (300 * 1024))
+                    check(t.recv(100) == b"", "the connection is closed")
+                except (ConnectionResetError, BrokenPipeError):
+                    pass
             check(len(psap.records()) == 3, "3 INVITEs, 3 records")
+            check(psap.proc.poll() is None, "the simulator survived")
+            log = psap.log_text()
+            check("malformed start line" in log and
+                  "headers without end" in log, f"the log says why: {log}")
             check("failed: multipart" in psap.log_text(),
                   "the log names the failing checks")
         finally:

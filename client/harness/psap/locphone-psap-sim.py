@@ -78,9 +78,15 @@ class Message:
             n = text(name.strip()).lower()
             self.headers.append((COMPACT.get(n, n), text(value.strip())))
         parts = self.start.split(" ", 2)
-        if len(parts) != 3:
+        # RFC 3261 §7.1/§7.2: Method SP Request-URI SP SIP/2.0, or
+        # SIP/2.0 SP Status-Code SP Reason-Phrase
+        if len(parts) != 3 or not (
+                (re.fullmatch(r"[A-Za-z0-9.!%*_+`'~-]+", parts[0])
+                 and parts[1] and parts[2] == "SIP/2.0") or
+                (parts[0] == "SIP/2.0" and re.fullmatch(r"\d{3}",
+                                                        parts[1]))):
             raise BadMessage(f"malformed start line {self.start!r}")
-        self.is_request = not parts[0].startswith("SIP/")
+        self.is_request = parts[0] != "SIP/2.0"
         if self.is_request:
             self.method, self.uri = parts[0], parts[1]
         else:

@@ -22,12 +22,12 @@ SBC = os.path.join(SOURCE, "client", "harness", "sbc", "locphone-sbc.py")
 
 
 class Sbc:
-    def __init__(self, wd, psap, fault):
+    def __init__(self, wd, psap, name, fault):
         self.port = free_port(socket.SOCK_STREAM)
-        self.record = os.path.join(wd, f"sbc-{fault}.jsonl")
-        self.ready = os.path.join(wd, f"sbc-{fault}.ready")
-        self.out = open(os.path.join(wd, f"sbc-{fault}.log"), "w")
-        self.workdir = os.path.join(wd, f"sbc-{fault}")
+        self.record = os.path.join(wd, f"sbc-{name}.jsonl")
+        self.ready = os.path.join(wd, f"sbc-{name}.ready")
+        self.out = open(os.path.join(wd, f"sbc-{name}.log"), "w")
+        self.workdir = os.path.join(wd, f"sbc-{name}")
         self.proc = subprocess.Popen(
             ["python3", SBC, "--listen", f"127.0.0.1:{self.port}",
              "--forward", f"127.0.0.1:{psap.port}", "--fault", fault,
@@ -109,11 +109,17 @@ def test_faults():
     with Workdir() as wd:
         psap = PsapSim(wd, expect=EXPECT)
         try:
-            for n, (fault, (removed, failing, received, ctype)) in \
-                    enumerate(FAULTS.items(), 1):
-                sbc = Sbc(wd, psap, fault)
-                eng = Engine(os.path.join(wd, fault),
-                             f"<sip:alice@127.0.0.1:{sbc.port}>;regint=0\n",
+            # every fault over UDP, two over TCP (the SBC forwards on
+            # the transport the INVITE came on)
+            runs = [(f, "udp") for f in FAULTS] + \
+                [("pass", "tcp"), ("strip-geolocation", "tcp")]
+            for n, (fault, transport) in enumerate(runs, 1):
+                removed, failing, received, ctype = FAULTS[fault]
+                sbc = Sbc(wd, psap, f"{fault}-{transport}", fault)
+                tp = ";transport=tcp" if transport == "tcp" else ""
+                eng = Engine(os.path.join(wd, f"{fault}-{transport}"),
+                             f"<sip:alice@127.0.0.1:{sbc.port}{tp}>"
+                             ";regint=0\n",
                              conf=f"extra_module {FIXTURE}\n")
                 try:
                     started = call_911(eng)
@@ -124,6 +130,8 @@ def test_faults():
                 rec = psap.wait_records(n)[n - 1]
                 check(rec["call_id"] == started["call"],
                       f"{fault}: the PSAP's INVITE is the call's")
+                check(rec["transport"] == transport,
+                      f"{fault}: forwarded over {rec['transport']}")
                 check(rec["location_received"] == received,
                       f"{fault}: location_received {rec}")
                 check(rec["content_type"].startswith(ctype),

@@ -129,7 +129,7 @@ def test_stripped_by_sbc():
     from test_sbc import Sbc
     with Workdir() as wd:
         psap = PsapSim(wd, expect=EXPECT)
-        sbc = Sbc(wd, psap, "strip-pidf")
+        sbc = Sbc(wd, psap, "strip-pidf", "strip-pidf")
         eng = engine(wd, sbc.port)
         try:
             rc, out, err = eng.cli("testcall", "--psap-record", psap.record,

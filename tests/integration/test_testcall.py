@@ -124,6 +124,8 @@ def test_no_answer():
 
 def test_stripped_by_sbc():
     if not shutil.which("kamailio"):
+        check(os.environ.get("CI") != "true",
+              "kamailio is missing in CI (packaging/install-deps)")
         print("SKIP part: no kamailio")
         return
     from test_sbc import Sbc

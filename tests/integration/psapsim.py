@@ -1,6 +1,7 @@
 """The harness's PSAP simulator (client/harness/psap) run by the tests:
 on a free loopback port, its record read back as JSON lines."""
 
+import atexit
 import json
 import os
 import socket
@@ -36,6 +37,8 @@ class PsapSim:
         self.proc = subprocess.Popen(cmd, stdout=self.out,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
+        # a test that fails before its finally must not leave it running
+        atexit.register(kill_left, self.proc)
         wait_for(lambda: os.path.exists(self.ready)
                  or self.proc.poll() is not None, 10,
                  "the PSAP simulator's ready file")
@@ -80,6 +83,12 @@ class PsapSim:
         self.out.close()
         check(self.proc.returncode == 0,
               f"the PSAP simulator exited with {self.proc.returncode}")
+
+
+def kill_left(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def checks_of(rec):

@@ -5,6 +5,7 @@ real engine and the PSAP simulator, once per fault: what the PSAP got
 and was removed.  Also: an unknown fault is refused, SIGTERM leaves no
 kamailio behind."""
 
+import atexit
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lphelp import (SOURCE, Engine, Workdir, check, free_port,  # noqa: E402
                     need, run, scaled, wait_for)
-from psapsim import PsapSim, checks_of  # noqa: E402
+from psapsim import PsapSim, kill_left  # noqa: E402
 from test_psap_sim import EXPECT, FIXTURE, RECORD, call_911  # noqa: E402
 
 SBC = os.path.join(SOURCE, "client", "harness", "sbc", "locphone-sbc.py")
@@ -35,6 +36,8 @@ class Sbc:
              "--workdir", self.workdir],
             stdout=self.out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
+        # SIGKILL too leaves no kamailio: it dies with the wrapper
+        atexit.register(kill_left, self.proc)
         wait_for(lambda: os.path.exists(self.ready)
                  or self.proc.poll() is not None, 30,
                  "the SBC's ready file")

@@ -40,6 +40,13 @@ void usage(FILE *f)
 		"its diagnostics;\n"
 		"                         --refresh: fetch the served policy "
 		"(policy_url) now\n"
+		"  testcall [NUMBER] [--timeout S] [--psap-record FILE]\n"
+		"                         a test call (default the policy's "
+		"test number) on\n"
+		"                         the emergency route: what was sent, "
+		"the outcome, and\n"
+		"                         with the PSAP simulator's record "
+		"what it received\n"
 		"  location set --FIELD VALUE ...\n"
 		"                         enter where you are (RFC 5139 "
 		"names:\n"
@@ -281,7 +288,7 @@ static void print_lines(const char *s)
 	}
 }
 
-static void print_preview(const struct odict *res)
+void print_invite(const struct odict *res)
 {
 	const char *hop = odict_string(res, "next_hop");
 	const char *pidf = odict_string(res, "pidf");
@@ -378,7 +385,7 @@ static void print_result(const char *cmd, const struct odict *res)
 	}
 
 	if (0 == str_cmp(cmd, "e911.preview")) {
-		print_preview(res);
+		print_invite(res);
 		return;
 	}
 
@@ -635,6 +642,13 @@ static int args_one(struct odict **odp, const char *key, const char *val)
 	return err;
 }
 
+int args_number(struct odict **odp, const char *number)
+{
+	bool uri = strchr(number, ':') || strchr(number, '@');
+
+	return args_one(odp, uri ? "uri" : "number", number);
+}
+
 static int command(const struct opts *o, int argc, char *argv[])
 {
 	const char *cmd = argv[0];
@@ -666,9 +680,9 @@ static int command(const struct opts *o, int argc, char *argv[])
 			cmd = "location.refresh";
 		err = odict_alloc(&args, 1);
 	} else if (0 == str_cmp(cmd, "dial") && argc == 2) {
-		bool uri = strchr(argv[1], ':') || strchr(argv[1], '@');
-
-		err = args_one(&args, uri ? "uri" : "number", argv[1]);
+		err = args_number(&args, argv[1]);
+	} else if (0 == str_cmp(cmd, "testcall")) {
+		return testcall_command(o, argc, argv);
 	} else if ((0 == str_cmp(cmd, "hangup") ||
 		    0 == str_cmp(cmd, "answer") || 0 == str_cmp(cmd, "mute") ||
 		    0 == str_cmp(cmd, "unmute")) &&

@@ -39,4 +39,15 @@ int location_command(const struct opts *o, int argc, char *argv[]);
 /* Human output of the location.* commands; false if cmd is not one. */
 bool location_print_result(const char *cmd, const struct odict *res);
 
+/* The INVITE of an emergency.started event (or e911.preview result) as
+ * sent: Request-URI, To, the extra headers, the PIDF-LO part. */
+void print_invite(const struct odict *ev);
+
+/* {"number": N} or {"uri": N} as dial takes it. */
+int args_number(struct odict **odp, const char *number);
+
+/* "testcall [NUMBER] [--timeout S] [--psap-record FILE]": argv[0] is
+ * "testcall"; returns an exit code. */
+int testcall_command(const struct opts *o, int argc, char *argv[]);
+
 #endif

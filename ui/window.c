@@ -1,7 +1,10 @@
 /* LpWindow: engine state, account, dialling, do not disturb, emergency. */
 
+#include <string.h>
+
 #include "window_priv.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 #include "locwords.h"
 
 G_DEFINE_TYPE(LpWindow, lp_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -20,8 +23,33 @@ static void controls_update(LpWindow *self)
 
 	gtk_widget_set_sensitive(self->call_button, !in_call);
 	gtk_entry_set_placeholder_text(GTK_ENTRY(self->number_entry),
-				       in_call ? "Keys go to the call"
-					       : "Number or SIP address");
+				       in_call ? _("Keys go to the call")
+					       : _("Number or SIP address"));
+}
+
+/* An account's registration state (PROTOCOL.md status) in the person's
+ * language; a state this UI does not know is shown as the engine said. */
+static const char *registration_words(const char *state)
+{
+	static const struct {
+		const char *state;
+		const char *words;
+	} words[] = {
+		{"registered", N_("registered")},
+		{"registering", N_("registering")},
+		{"failed", N_("failed")},
+		{"unregistering", N_("unregistering")},
+		{"unregistered", N_("unregistered")},
+		{"disabled", N_("disabled")},
+	};
+	gsize i;
+
+	for (i = 0; state && i < G_N_ELEMENTS(words); i++) {
+		if (!strcmp(state, words[i].state))
+			return _(words[i].words);
+	}
+
+	return state ? state : "";
 }
 
 static void account_show(LpWindow *self, GVariant *account)
@@ -30,7 +58,8 @@ static void account_show(LpWindow *self, GVariant *account)
 	const char *reg = ctlmsg_str(account, "registration");
 
 	gtk_label_set_text(GTK_LABEL(self->account_label), aor ? aor : "");
-	gtk_label_set_text(GTK_LABEL(self->registration_label), reg ? reg : "");
+	gtk_label_set_text(GTK_LABEL(self->registration_label),
+			   registration_words(reg));
 }
 
 static void on_status(GVariant *reply, gpointer data)
@@ -94,7 +123,7 @@ static void on_netinfo(GVariant *reply, gpointer data)
 
 static void on_engine_connected(LpWindow *self)
 {
-	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine running");
+	gtk_label_set_text(GTK_LABEL(self->engine_label), _("Engine running"));
 	lp_engine_request(self->engine, "subscribe", NULL, NULL, NULL);
 	lp_engine_request(self->engine, "status", NULL, on_status,
 			  window_ref(self));
@@ -108,7 +137,8 @@ static void on_engine_connected(LpWindow *self)
 
 static void on_engine_disconnected(LpWindow *self)
 {
-	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine not running");
+	gtk_label_set_text(GTK_LABEL(self->engine_label),
+			   _("Engine not running"));
 	gtk_label_set_text(GTK_LABEL(self->account_label), "");
 	gtk_label_set_text(GTK_LABEL(self->registration_label), "");
 	lp_window_emergency_hide(self);
@@ -129,7 +159,8 @@ static void registration_event(LpWindow *self, GVariant *msg)
 	if (*shown && g_strcmp0(shown, account))
 		return;
 	gtk_label_set_text(GTK_LABEL(self->account_label), account);
-	gtk_label_set_text(GTK_LABEL(self->registration_label), state);
+	gtk_label_set_text(GTK_LABEL(self->registration_label),
+			   registration_words(state));
 }
 
 /* What the banner says of an emergency call object's "emergency"
@@ -144,21 +175,23 @@ static gchar *emergency_text(GVariant *em)
 	if (!number)
 		number = ctlmsg_str(em, "dialled");
 	kind = g_strcmp0(ctlmsg_str(em, "class"), "test")
-		       ? g_strdup_printf("Emergency call to %s",
+		       ? g_strdup_printf(_("Emergency call to %s"),
 					 number ? number : "?")
-		       : g_strdup_printf("Test call to %s (not an emergency)",
-					 number ? number : "?");
+		       : g_strdup_printf(
+				 _("Test call to %s (not an emergency)"),
+				 number ? number : "?");
 
 	if (g_strcmp0(sent, "none") && summary && *summary)
-		return g_strdup_printf("%s — The dispatcher received: %s", kind,
-				       summary);
+		/* TRANSLATORS: the kind of call, then the address sent */
+		return g_strdup_printf(_("%s — The dispatcher received: %s"),
+				       kind, summary);
 	if (!g_strcmp0(sent, "by-reference"))
-		return g_strdup_printf("%s — The dispatcher received your "
-				       "location from the network",
+		return g_strdup_printf(_("%s — The dispatcher received your "
+					 "location from the network"),
 				       kind);
 
-	return g_strdup_printf("%s — No location was sent: tell the "
-			       "dispatcher where you are",
+	return g_strdup_printf(_("%s — No location was sent: tell the "
+				 "dispatcher where you are"),
 			       kind);
 }
 
@@ -298,7 +331,7 @@ static void on_dial_reply(GVariant *reply, gpointer data)
 	const char *error = ctlmsg_str(reply, "error");
 
 	if (!reply)
-		error = "the engine is not running";
+		error = _("the engine is not running");
 	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
 			   error ? error : "");
 	if (ctlmsg_bool(reply, "ok"))

@@ -1,4 +1,13 @@
 /* locphonectl: what its source files share (not a library). */
+#ifndef LOCPHONECTL_H
+#define LOCPHONECTL_H
+
+#include <libintl.h>
+
+/* Human output goes through gettext (catalogue "locphone", ui/po);
+ * --json output and what the engine says are never translated. */
+#define _(s)  gettext(s)
+#define N_(s) (s)
 
 /* Exit codes (documented in the usage text and PROTOCOL.md). */
 enum {
@@ -31,3 +40,5 @@ int location_command(const struct opts *o, int argc, char *argv[]);
 
 /* Human output of the location.* commands; false if cmd is not one. */
 bool location_print_result(const char *cmd, const struct odict *res);
+
+#endif

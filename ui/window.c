@@ -510,9 +510,57 @@ static void accessible_ids_set(LpWindow *self)
 			gtk_widget_get_accessible(ids[i].w), ids[i].id);
 }
 
+/* The view as tall as the content, so the window grows with a banner or
+ * a call, but at most as tall as the monitor's work area: beyond, the
+ * content scrolls (large text, 200 % on a small screen). */
+static gboolean view_fit(gpointer data)
+{
+	LpWindow *self = data;
+	GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+	GdkWindow *win = gtk_widget_get_window(GTK_WIDGET(self));
+	GdkMonitor *monitor =
+		win ? gdk_display_get_monitor_at_window(display, win)
+		    : gdk_display_get_primary_monitor(display);
+	GdkRectangle area = {0, 0, G_MAXINT / 2, G_MAXINT / 2};
+	gint width = gtk_widget_get_allocated_width(self->scroller);
+	gint min, nat, want;
+
+	self->fit_idle = 0;
+	if (!monitor && gdk_display_get_n_monitors(display) > 0)
+		monitor = gdk_display_get_monitor(display, 0);
+	if (monitor)
+		gdk_monitor_get_workarea(monitor, &area);
+	if (width <= 1)
+		gtk_widget_get_preferred_width(self->content, NULL, &width);
+	gtk_widget_get_preferred_height_for_width(self->content, width, &min,
+						  &nat);
+	want = MIN(nat, area.height);
+	if (want != gtk_scrolled_window_get_min_content_height(
+			    GTK_SCROLLED_WINDOW(self->scroller))) {
+		gtk_scrolled_window_set_min_content_height(
+			GTK_SCROLLED_WINDOW(self->scroller), want);
+		/* taller content fits again: no scroll bar left over */
+		gtk_window_resize(GTK_WINDOW(self), 1, 1);
+	}
+
+	return G_SOURCE_REMOVE;
+}
+
+static void on_content_allocate(GtkWidget *content, GdkRectangle *alloc,
+				LpWindow *self)
+{
+	(void)content;
+	(void)alloc;
+	/* not within the allocation itself: after it, once */
+	if (!self->fit_idle)
+		self->fit_idle = g_idle_add(view_fit, self);
+}
+
 static void lp_window_dispose(GObject *object)
 {
 	LpWindow *self = LP_WINDOW(object);
+
+	g_clear_handle_id(&self->fit_idle, g_source_remove);
 
 	if (self->engine)
 		g_signal_handlers_disconnect_by_data(self->engine, self);
@@ -537,6 +585,8 @@ static void lp_window_class_init(LpWindowClass *klass)
 
 	gtk_widget_class_set_template_from_resource(
 		wc, "/org/locphone/ui/window.ui");
+	gtk_widget_class_bind_template_child(wc, LpWindow, scroller);
+	gtk_widget_class_bind_template_child(wc, LpWindow, content);
 	gtk_widget_class_bind_template_child(wc, LpWindow, emergency_banner);
 	gtk_widget_class_bind_template_child(wc, LpWindow, engine_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, account_label);
@@ -578,6 +628,9 @@ static void lp_window_init(LpWindow *self)
 	g_signal_connect(self->number_entry, "insert-text",
 			 G_CALLBACK(on_number_insert), self);
 	self->tick = g_timeout_add_seconds(1, lp_window_calls_tick, self);
+	g_signal_connect(self->content, "size-allocate",
+			 G_CALLBACK(on_content_allocate), self);
+	view_fit(self);
 	/* GLib's freedesktop backend: a notification server must be there */
 	self->notify_watch = g_bus_watch_name(
 		G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",

@@ -36,7 +36,8 @@ class Desktop:
     """Xvfb + D-Bus session + AT-SPI, exported into os.environ so that
     dogtail (imported afterwards) and the UI use them."""
 
-    def __init__(self):
+    def __init__(self, screen="1024x768x24"):
+        self.screen = screen
         self.dir = tempfile.mkdtemp(prefix="locphone-ui-")
         self.procs = []
         self.log = open(os.path.join(self.dir, "desktop.log"), "w")
@@ -75,7 +76,7 @@ class Desktop:
         # -displayfd: Xvfb picks a free display and writes its number
         r, w = os.pipe()
         proc = self._spawn(["Xvfb", "-displayfd", str(w), "-screen", "0",
-                            "1024x768x24", "-nolisten", "tcp"],
+                            self.screen, "-nolisten", "tcp"],
                            pass_fds=(w,), stdout=self.log)
         os.close(w)
         with os.fdopen(r) as f:

@@ -227,11 +227,22 @@ void lp_window_emergency_show(LpWindow *self, GVariant *em)
  * under what the call carried; it goes when all works again. */
 static void emergency_audio(LpWindow *self, GVariant *msg)
 {
-	const char *text = ctlmsg_str(msg, "text");
+	gboolean mic = ctlmsg_bool(msg, "microphone");
+	gboolean spk = ctlmsg_bool(msg, "speaker");
+	const char *text = NULL;
 
+	/* said from the flags, in the person's language (the engine's
+	 * "text" is English) */
+	if (!mic && !spk)
+		text = _("the dispatcher cannot hear you and you cannot hear "
+			 "the dispatcher: no microphone, no speaker");
+	else if (!mic)
+		text = _("the dispatcher cannot hear you: no microphone");
+	else if (!spk)
+		text = _("you cannot hear the dispatcher: no speaker");
 	g_clear_pointer(&self->banner_audio, g_free);
-	if (!(ctlmsg_bool(msg, "microphone") && ctlmsg_bool(msg, "speaker")))
-		self->banner_audio = g_strdup(text ? text : "");
+	if (text)
+		self->banner_audio = g_strdup(text);
 	if (self->banner_main)
 		banner_render(self);
 }
@@ -537,10 +548,9 @@ static gboolean view_fit(gpointer data)
 	want = MIN(nat, area.height);
 	if (want != gtk_scrolled_window_get_min_content_height(
 			    GTK_SCROLLED_WINDOW(self->scroller))) {
+		/* the window grows with it (its minimum) */
 		gtk_scrolled_window_set_min_content_height(
 			GTK_SCROLLED_WINDOW(self->scroller), want);
-		/* taller content fits again: no scroll bar left over */
-		gtk_window_resize(GTK_WINDOW(self), 1, 1);
 	}
 
 	return G_SOURCE_REMOVE;

@@ -1265,10 +1265,7 @@ def scenario_l10n(phone):
     french(form, "the address form",
            [words, "rue de la Paix", "Paris", "Île-de-France"])
     # iso-codes' names: Germany is typed as French people write it
-    # set through AT-SPI's editable text: without a window manager the
-    # main window keeps the X focus after the 911 question closed, and a
-    # click does not move it to this dialog
-    country.text = "Allemagne"
+    retype(phone, country, "Allemagne")
     # France has regions, Germany states (Länder)
     wait_for(lambda: {n.name for n in form_fields(form)} >=
              {"Rue", "Numéro", "État"}, 10, "the German form")

@@ -1364,7 +1364,13 @@ def clipped(window, scale=1):
     return found
 
 
-def scenario_scale2(phone):
+def scenario_text2(phone):
+    """Text at 200 % (GDK_DPI_SCALE=2 on a 1024x768 screen: WCAG 1.4.4):
+    the same checks as at scale 2, the widgets at their own size."""
+    scenario_scale2(phone, scale=1)
+
+
+def scenario_scale2(phone, scale=2):
     """Readable at 200 % (GDK_SCALE=2 on a 1920x1080 laptop screen, 960x540
     in the UI's units): nothing of
     the main window is cut, idle, with the network details open, and with
@@ -1388,7 +1394,7 @@ def scenario_scale2(phone):
     expander.doActionNamed("activate")
     wait_for(lambda: expander.getState().contains(pyatspi.STATE_EXPANDED),
              10, "the network details open")
-    cut = clipped(frame, 2)
+    cut = clipped(frame, scale)
     check(not cut, f"cut at 200 %: {cut}")
     ctl = phone.engine.ctl(subscribe=False)
     try:
@@ -1400,23 +1406,26 @@ def scenario_scale2(phone):
     wait_for(lambda: banner.showing and "received" in banner.text, 20,
              "the emergency banner")
     phone.label_is("call-state", "Connected", timeout=20)
-    cut = clipped(frame, 2)
+    cut = clipped(frame, scale)
     phone.desktop.screenshot(os.path.join(
-        BUILD, "meson-logs", "ui-scale2-911.png"))
+        BUILD, "meson-logs", f"ui-{'scale2' if scale == 2 else 'text2'}"
+        "-911.png"))
     check(not cut, f"cut at 200 % in a 911 call: {cut}")
     phone.end_emergency_call()
     wait_for(lambda: not banner.showing, 20, "the banner to go")
     dialog = open_form(phone)
     wait_for(lambda: dialog.sensitive, 10, "the form filled")
-    cut = clipped(dialog, 2)
+    cut = clipped(dialog, scale)
     phone.desktop.screenshot(os.path.join(
-        BUILD, "meson-logs", "ui-scale2-form.png"))
+        BUILD, "meson-logs", f"ui-{'scale2' if scale == 2 else 'text2'}"
+        "-form.png"))
     check(not cut, f"the address form cut at 200 %: {cut}")
     phone.press("Cancel", dialog)
 
 
 SCENARIOS = {
     "scale2": scenario_scale2,
+    "text2": scenario_text2,
     "l10n": scenario_l10n,
     "emergency-audio": scenario_emergency_audio,
     "account": scenario_account,
@@ -1451,7 +1460,8 @@ SCENARIO_CONF = {
     "l10n": "location_required disclaimer\n",
 }
 # What a scenario adds to the UI's environment.
-SCENARIO_ENV = {"scale2": {"GDK_SCALE": "2"}}
+SCENARIO_ENV = {"scale2": {"GDK_SCALE": "2"},
+                "text2": {"GDK_DPI_SCALE": "2"}}
 # A scenario's screen, when not 1024x768.
 SCENARIO_SCREEN = {"scale2": "1920x1080x24"}
 # The locale a scenario runs the UI in.

@@ -6,6 +6,7 @@
 #include "address_dialog.h"
 #include "addrformat.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 
 /* One field of the form as laid out. */
 typedef struct {
@@ -195,6 +196,8 @@ static Row *row_add(LpAddressDialog *self, const AddrField *field,
 
 	row->field = field;
 	row->element = g_strdup(element);
+	if (field)
+		label = _(label);
 	row->label = label;
 	row->caption = gtk_label_new(label);
 	gtk_label_set_xalign(GTK_LABEL(row->caption), 0);
@@ -465,7 +468,7 @@ static void problems_show(LpAddressDialog *self, const char *error)
 		g_autofree gchar *words = NULL;
 
 		if (p->element && !strcmp(p->element, "country")) {
-			words = addrformat_problem_words(p, "Country");
+			words = addrformat_problem_words(p, _("Country"));
 			field_error_set(self->country_entry,
 					self->country_error, words);
 			first = self->country_entry;
@@ -516,10 +519,10 @@ static void refused(LpAddressDialog *self, GVariant *reply)
 
 	gtk_widget_set_sensitive(GTK_WIDGET(self), TRUE);
 	if (!reply)
-		general_error(self, "The phone's engine is not running: "
-				    "nothing was changed.");
+		general_error(self, _("The phone's engine is not running: "
+				      "nothing was changed."));
 	else if (!error)
-		general_error(self, "The phone refused the address.");
+		general_error(self, _("The phone refused the address."));
 	else
 		problems_show(self, error);
 }
@@ -628,7 +631,7 @@ static GVariant *civic_args(LpAddressDialog *self)
 		g_variant_dict_insert(&dict, "country", "s", code);
 	} else {
 		field_error_set(self->country_entry, self->country_error,
-				"Choose a country from the list.");
+				_("Choose a country from the list."));
 		first = self->country_entry;
 	}
 	for (i = 0; i < self->rows->len; i++) {
@@ -664,10 +667,10 @@ static GVariant *civic_args(LpAddressDialog *self)
 		if (row->field && row->field->choices) {
 			picked = addrformat_choice_value(row->field, v);
 			if (!picked) {
-				g_autofree gchar *lower =
-					g_utf8_strdown(row->label, -1);
+				/* TRANSLATORS: %s is the field's label */
 				g_autofree gchar *msg = g_strdup_printf(
-					"Choose a %s from the list.", lower);
+					_("%s: choose one from the list."),
+					row->label);
 
 				field_error_set(row->entry, row->error, msg);
 				if (!first)
@@ -763,7 +766,7 @@ static void lp_address_dialog_init(LpAddressDialog *self)
 	gtk_label_set_mnemonic_widget(GTK_LABEL(self->country_label),
 				      self->country_entry);
 	atk_object_set_name(gtk_widget_get_accessible(self->country_entry),
-			    "Country");
+			    _("Country"));
 	self->country_error = error_label_new();
 	gtk_grid_attach(GTK_GRID(self->country_grid), combo, 1, 0, 1, 1);
 	gtk_grid_attach(GTK_GRID(self->country_grid), self->country_error, 1, 1,
@@ -824,9 +827,9 @@ GtkWidget *lp_address_dialog_new_place(GtkWindow *parent, LpEngine *engine,
 	civic = ctlmsg_obj(place, "civic");
 	coord = ctlmsg_obj(place, "coord");
 	self->have_coord = coord_lookup(self, coord);
-	gtk_window_set_title(GTK_WINDOW(self), "Edit place");
-	text = g_strdup_printf("The address saved as “%s”. It is used here "
-			       "once you press OK.",
+	gtk_window_set_title(GTK_WINDOW(self), _("Edit place"));
+	text = g_strdup_printf(_("The address saved as “%s”. It is used here "
+				 "once you press OK."),
 			       name ? name : "");
 	gtk_label_set_text(GTK_LABEL(self->reason_label), text);
 	gtk_entry_set_text(GTK_ENTRY(self->name_entry), name ? name : "");

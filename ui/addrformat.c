@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include "addrformat.h"
+#include "i18n.h"
 
 /* ISO 3166-1 alpha-2 codes with short English names, written from the
  * standard's list (the engine accepts exactly these codes). */
@@ -383,72 +384,72 @@ static const AddrChoice fr_regions[] = {
 /* Floor, room and a free line for the dispatcher matter in every country
  * (an office floor, a flat): every form ends its street part with them. */
 #define INSIDE                                                                 \
-	{"FLR", "Floor", NULL, 0}, {"ROOM", "Room", NULL, 0},                  \
+	{"FLR", N_("Floor"), NULL, 0}, {"ROOM", N_("Room"), NULL, 0},          \
 	{                                                                      \
-		"LOC", "Additional information", NULL, 0                       \
+		"LOC", N_("Additional information"), NULL, 0                   \
 	}
 
 /* 1 Microsoft Way, Suite 3 / Redmond, WA 98052 */
 static const AddrField us_fields[] = {
-	{"HNO", "Street number", NULL, 0},
-	{"RD", "Street", NULL, 0},
-	{"UNIT", "Apartment/Suite", NULL, 0},
+	{"HNO", N_("Street number"), NULL, 0},
+	{"RD", N_("Street"), NULL, 0},
+	{"UNIT", N_("Apartment/Suite"), NULL, 0},
 	INSIDE,
-	{"A3", "City", NULL, 0},
-	{"A1", "State", CHOICES(us_states)},
-	{"PC", "ZIP code", NULL, 0},
+	{"A3", N_("City"), NULL, 0},
+	{"A1", N_("State"), CHOICES(us_states)},
+	{"PC", N_("ZIP code"), NULL, 0},
 };
 
 static const AddrField ca_fields[] = {
-	{"HNO", "Street number", NULL, 0},
-	{"RD", "Street", NULL, 0},
-	{"UNIT", "Apartment/Suite", NULL, 0},
+	{"HNO", N_("Street number"), NULL, 0},
+	{"RD", N_("Street"), NULL, 0},
+	{"UNIT", N_("Apartment/Suite"), NULL, 0},
 	INSIDE,
-	{"A3", "City", NULL, 0},
-	{"A1", "Province", CHOICES(ca_provinces)},
-	{"PC", "Postal code", NULL, 0},
+	{"A3", N_("City"), NULL, 0},
+	{"A1", N_("Province"), CHOICES(ca_provinces)},
+	{"PC", N_("Postal code"), NULL, 0},
 };
 
 /* Flat 2, Rose Cottage, 12 High Street / Town / County / Postcode */
 static const AddrField gb_fields[] = {
-	{"UNIT", "Flat", NULL, 0},
-	{"BLD", "House name", NULL, 0},
-	{"HNO", "House number", NULL, 0},
-	{"RD", "Street", NULL, 0},
+	{"UNIT", N_("Flat"), NULL, 0},
+	{"BLD", N_("House name"), NULL, 0},
+	{"HNO", N_("House number"), NULL, 0},
+	{"RD", N_("Street"), NULL, 0},
 	INSIDE,
-	{"A3", "Town/City", NULL, 0},
-	{"A1", "County", NULL, 0},
-	{"PC", "Postcode", NULL, 0},
+	{"A3", N_("Town/City"), NULL, 0},
+	{"A1", N_("County"), NULL, 0},
+	{"PC", N_("Postcode"), NULL, 0},
 };
 
 /* Hauptstraße 5 / 10115 Berlin */
 static const AddrField de_fields[] = {
-	{"RD", "Street", NULL, 0},
-	{"HNO", "House number", NULL, 0},
+	{"RD", N_("Street"), NULL, 0},
+	{"HNO", N_("House number"), NULL, 0},
 	INSIDE,
-	{"PC", "Postcode", NULL, 0},
-	{"A3", "City", NULL, 0},
-	{"A1", "State", CHOICES(de_states)},
+	{"PC", N_("Postcode"), NULL, 0},
+	{"A3", N_("City"), NULL, 0},
+	{"A1", N_("State"), CHOICES(de_states)},
 };
 
 /* 5 rue de la Paix / 75002 Paris */
 static const AddrField fr_fields[] = {
-	{"HNO", "House number", NULL, 0},
-	{"RD", "Street", NULL, 0},
+	{"HNO", N_("House number"), NULL, 0},
+	{"RD", N_("Street"), NULL, 0},
 	INSIDE,
-	{"PC", "Postcode", NULL, 0},
-	{"A3", "City", NULL, 0},
-	{"A1", "Region", CHOICES(fr_regions)},
+	{"PC", N_("Postcode"), NULL, 0},
+	{"A3", N_("City"), NULL, 0},
+	{"A1", N_("Region"), CHOICES(fr_regions)},
 };
 
 static const AddrField generic_fields[] = {
-	{"HNO", "House number", NULL, 0},
-	{"RD", "Street", NULL, 0},
-	{"UNIT", "Apartment/Unit", NULL, 0},
+	{"HNO", N_("House number"), NULL, 0},
+	{"RD", N_("Street"), NULL, 0},
+	{"UNIT", N_("Apartment/Unit"), NULL, 0},
 	INSIDE,
-	{"A3", "City", NULL, 0},
-	{"A1", "State, province or region", NULL, 0},
-	{"PC", "Postcode", NULL, 0},
+	{"A3", N_("City"), NULL, 0},
+	{"A1", N_("State, province or region"), NULL, 0},
+	{"PC", N_("Postcode"), NULL, 0},
 };
 
 static const AddrLayout layouts[] = {
@@ -466,38 +467,70 @@ static const struct {
 	const char *label;
 	gint max;
 } elements[] = {
-	{"A1", "State or province", 128},
-	{"A2", "County or district", 128},
-	{"A3", "City", 128},
-	{"A4", "City division", 128},
-	{"A5", "Neighbourhood", 128},
-	{"A6", "Street group", 128},
-	{"PRD", "Street direction", 32},
-	{"POD", "Trailing street direction", 32},
-	{"STS", "Street suffix", 32},
-	{"HNO", "House number", 32},
-	{"HNS", "House number suffix", 32},
-	{"LMK", "Landmark", 128},
-	{"LOC", "Additional information", 255},
-	{"NAM", "Name", 128},
-	{"PC", "Postcode", 32},
-	{"BLD", "Building", 128},
-	{"UNIT", "Unit", 32},
-	{"FLR", "Floor", 32},
-	{"ROOM", "Room", 32},
-	{"PLC", "Place type", 32},
-	{"PCN", "Postal community", 128},
-	{"POBOX", "PO box", 32},
-	{"ADDCODE", "Additional code", 32},
-	{"SEAT", "Seat or desk", 32},
-	{"RD", "Street", 128},
-	{"RDSEC", "Road section", 128},
-	{"RDBR", "Road branch", 128},
-	{"RDSUBBR", "Road sub-branch", 128},
-	{"PRM", "Road pre-modifier", 32},
-	{"POM", "Road post-modifier", 32},
-	{"country", "Country", 2},
+	{"A1", N_("State or province"), 128},
+	{"A2", N_("County or district"), 128},
+	{"A3", N_("City"), 128},
+	{"A4", N_("City division"), 128},
+	{"A5", N_("Neighbourhood"), 128},
+	{"A6", N_("Street group"), 128},
+	{"PRD", N_("Street direction"), 32},
+	{"POD", N_("Trailing street direction"), 32},
+	{"STS", N_("Street suffix"), 32},
+	{"HNO", N_("House number"), 32},
+	{"HNS", N_("House number suffix"), 32},
+	{"LMK", N_("Landmark"), 128},
+	{"LOC", N_("Additional information"), 255},
+	{"NAM", N_("Name"), 128},
+	{"PC", N_("Postcode"), 32},
+	{"BLD", N_("Building"), 128},
+	{"UNIT", N_("Unit"), 32},
+	{"FLR", N_("Floor"), 32},
+	{"ROOM", N_("Room"), 32},
+	{"PLC", N_("Place type"), 32},
+	{"PCN", N_("Postal community"), 128},
+	{"POBOX", N_("PO box"), 32},
+	{"ADDCODE", N_("Additional code"), 32},
+	{"SEAT", N_("Seat or desk"), 32},
+	{"RD", N_("Street"), 128},
+	{"RDSEC", N_("Road section"), 128},
+	{"RDBR", N_("Road branch"), 128},
+	{"RDSUBBR", N_("Road sub-branch"), 128},
+	{"PRM", N_("Road pre-modifier"), 32},
+	{"POM", N_("Road post-modifier"), 32},
+	{"country", N_("Country"), 2},
 };
+
+/* Where our short English name is not iso-codes' own, the name iso-codes
+ * translates (its catalogue's msgid). */
+static const AddrChoice iso_names[] = {
+	{"BN", "Brunei Darussalam"},
+	{"BQ", "Bonaire, Sint Eustatius and Saba"},
+	{"CD", "Congo, The Democratic Republic of the"},
+	{"FK", "Falkland Islands (Malvinas)"},
+	{"FM", "Micronesia, Federated States of"},
+	{"PS", "Palestine, State of"},
+	{"RU", "Russian Federation"},
+	{"VA", "Holy See (Vatican City State)"},
+	{"VG", "Virgin Islands, British"},
+	{"VI", "Virgin Islands, U.S."},
+};
+
+/* A country's name in the person's language (iso-codes' translation),
+ * or our English name where iso-codes has none. */
+static const char *country_local_name(const AddrChoice *c)
+{
+	const char *msgid = c->name;
+	const char *local;
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(iso_names); i++) {
+		if (!strcmp(iso_names[i].value, c->value))
+			msgid = iso_names[i].name;
+	}
+	local = g_dgettext(LP_ISO_3166_DOMAIN, msgid);
+
+	return strcmp(local, msgid) ? local : c->name;
+}
 
 static gint choice_by_name(gconstpointer a, gconstpointer b)
 {
@@ -511,7 +544,10 @@ const AddrChoice *addrformat_countries(gsize *n)
 
 	if (g_once_init_enter(&sorted)) {
 		AddrChoice *s = g_memdup2(country_table, sizeof(country_table));
+		gsize i;
 
+		for (i = 0; i < G_N_ELEMENTS(country_table); i++)
+			s[i].name = country_local_name(&country_table[i]);
 		qsort(s, G_N_ELEMENTS(country_table), sizeof(*s),
 		      choice_by_name);
 		g_once_init_leave(&sorted, s);
@@ -539,7 +575,8 @@ const char *addrformat_country_code(const char *text)
 		return NULL;
 	for (i = 0; i < G_N_ELEMENTS(country_table); i++) {
 		if (same_words(text, country_table[i].value) ||
-		    same_words(text, country_table[i].name))
+		    same_words(text, country_table[i].name) ||
+		    same_words(text, country_local_name(&country_table[i])))
 			return country_table[i].value;
 	}
 
@@ -552,7 +589,7 @@ const char *addrformat_country_name(const char *code)
 
 	for (i = 0; code && i < G_N_ELEMENTS(country_table); i++) {
 		if (!strcmp(code, country_table[i].value))
-			return country_table[i].name;
+			return country_local_name(&country_table[i]);
 	}
 
 	return NULL;
@@ -576,7 +613,7 @@ const char *addrformat_element_label(const char *element)
 
 	for (i = 0; element && i < G_N_ELEMENTS(elements); i++) {
 		if (!strcmp(element, elements[i].element))
-			return elements[i].label;
+			return _(elements[i].label);
 	}
 
 	return NULL;
@@ -792,21 +829,25 @@ gchar *addrformat_problem_words(const AddrProblem *p, const char *label)
 	if (!label)
 		return g_strdup(p->text);
 	if (!g_strcmp0(p->element, "country"))
-		return g_strdup("Choose a country from the list.");
+		return g_strdup(_("Choose a country from the list."));
 	if (g_str_has_suffix(p->text, " is required"))
-		return g_strdup_printf("%s is required.", label);
+		/* TRANSLATORS: %s is a field's label, e.g. "City" */
+		return g_strdup_printf(_("%s is required."), label);
 	most = strstr(p->text, "at most ");
 	if (most) {
 		guint64 n = g_ascii_strtoull(most + 8, NULL, 10);
 
+		/* TRANSLATORS: a field's label, then a count of characters */
 		return g_strdup_printf(
-			"%s is too long: at most %" G_GUINT64_FORMAT
-			" characters.",
-			label, n);
+			g_dngettext(NULL,
+				    "%s is too long: at most %u character.",
+				    "%s is too long: at most %u characters.",
+				    (gulong)n),
+			label, (guint)n);
 	}
 	if (strstr(p->text, "UTF-8"))
-		return g_strdup_printf("%s holds characters that are not text.",
-				       label);
+		return g_strdup_printf(
+			_("%s holds characters that are not text."), label);
 
 	return g_strdup_printf("%s: %s", label, p->text);
 }

@@ -10,8 +10,8 @@ typedef struct {
 } AddrChoice;
 
 /* One field of a country's form: the RFC 5139 element it fills (the
- * street field, "RD", also holds PRD, STS and POD), its label, and the
- * list to pick from, when there is one. */
+ * street field, "RD", also holds PRD, STS and POD), its label (untranslated:
+ * shown through _()), and the list to pick from, when there is one. */
 typedef struct {
 	const char *element;
 	const char *label;
@@ -26,20 +26,22 @@ typedef struct {
 	gboolean split_suffix; /* "Main St" is RD Main, STS St (US, CA) */
 } AddrLayout;
 
-/* The countries, sorted by their English name; *n gets their count. */
+/* The countries, by their names in the person's language (iso-codes'
+ * translations) and sorted by them; *n gets their count. */
 const AddrChoice *addrformat_countries(gsize *n);
 
-/* The alpha-2 code of a country typed as its name or its code, in any
- * case; NULL when it is neither. */
+/* The alpha-2 code of a country typed as its name (English or translated)
+ * or its code, in any case; NULL when it is neither. */
 const char *addrformat_country_code(const char *text);
 
-/* The English name of an alpha-2 code, or NULL. */
+/* The name of an alpha-2 code in the person's language, or NULL. */
 const char *addrformat_country_name(const char *code);
 
 /* The form of a country (alpha-2), or the generic form. */
 const AddrLayout *addrformat_layout(const char *country);
 
-/* A label for any element outside a country's form, or NULL. */
+/* A label (translated) for any element outside a country's form, or
+ * NULL. */
 const char *addrformat_element_label(const char *element);
 
 /* The engine's cap on an element's length in characters (0: none). */

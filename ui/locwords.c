@@ -2,20 +2,33 @@
 
 #include "locwords.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 
 /* Words before or after an element, in the order a postal address reads
  * (RFC 5139 element names; RFC 4776 section 3.4 for their meaning). */
 static const struct {
 	const char *key;
 	const char *before; /* separator before the value, if not first */
-	const char *prefix;
+	const char *format; /* the value in words ("Floor %s"), or "" */
 } civic_parts[] = {
-	{"HNO", ", ", ""},	 {"HNS", "", ""},   {"PRD", " ", ""},
-	{"RD", " ", ""},	 {"STS", " ", ""},  {"POD", " ", ""},
-	{"LOC", ", ", ""},	 {"BLD", ", ", ""}, {"FLR", ", ", "Floor "},
-	{"ROOM", ", ", "Room "}, {"A6", ", ", ""},  {"A5", ", ", ""},
-	{"A4", ", ", ""},	 {"A3", ", ", ""},  {"A2", ", ", ""},
-	{"A1", ", ", ""},	 {"PC", " ", ""},   {"country", ", ", ""},
+	{"HNO", ", ", ""},
+	{"HNS", "", ""},
+	{"PRD", " ", ""},
+	{"RD", " ", ""},
+	{"STS", " ", ""},
+	{"POD", " ", ""},
+	{"LOC", ", ", ""},
+	{"BLD", ", ", ""},
+	{"FLR", ", ", N_("Floor %s")},
+	{"ROOM", ", ", N_("Room %s")},
+	{"A6", ", ", ""},
+	{"A5", ", ", ""},
+	{"A4", ", ", ""},
+	{"A3", ", ", ""},
+	{"A2", ", ", ""},
+	{"A1", ", ", ""},
+	{"PC", " ", ""},
+	{"country", ", ", ""},
 };
 
 gchar *locwords_civic(GVariant *civic)
@@ -33,8 +46,11 @@ gchar *locwords_civic(GVariant *civic)
 			continue;
 		if (out->len)
 			g_string_append(out, civic_parts[i].before);
-		g_string_append(out, civic_parts[i].prefix);
-		g_string_append(out, v);
+		if (*civic_parts[i].format)
+			g_string_append_printf(out, _(civic_parts[i].format),
+					       v);
+		else
+			g_string_append(out, v);
 	}
 	if (!out->len) {
 		g_string_free(out, TRUE);

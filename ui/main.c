@@ -1,7 +1,10 @@
 /* locphone: the desktop UI, a separate process beside the engine. */
 
+#include <locale.h>
 #include <gtk/gtk.h>
 #include "engine.h"
+#include "i18n.h"
+#include "locphone-config.h"
 #include "locphone-resources.h"
 #include "window.h"
 
@@ -43,14 +46,19 @@ int main(int argc, char *argv[])
 {
 	static const GOptionEntry options[] = {
 		{"socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path,
-		 "The engine's control socket", "PATH"},
+		 N_("The engine's control socket"), N_("PATH")},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	g_autoptr(GtkApplication) app = NULL;
 	g_autoptr(GError) error = NULL;
 	int status;
 
-	if (!gtk_init_with_args(&argc, &argv, NULL, options, NULL, &error)) {
+	/* the locale comes with gtk_init; the catalogues before it, for
+	 * --help */
+	setlocale(LC_ALL, "");
+	lp_i18n_init();
+	if (!gtk_init_with_args(&argc, &argv, NULL, options, GETTEXT_PACKAGE,
+				&error)) {
 		g_printerr("locphone: %s\n", error->message);
 		return 64;
 	}

@@ -4,6 +4,7 @@
 #include "places_dialog.h"
 #include "address_dialog.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 #include "locwords.h"
 
 #define PLACE_NAME   "locphone-place-name"
@@ -29,11 +30,10 @@ static void on_action_reply(GVariant *reply, gpointer data)
 
 	if (!self->engine) /* closed meanwhile */
 		return;
-	gtk_label_set_text(GTK_LABEL(self->status_label),
-			   result ? (reason ? reason : "")
-				  : (error ? error
-					   : "the engine is not "
-					     "running"));
+	gtk_label_set_text(
+		GTK_LABEL(self->status_label),
+		result ? (reason ? reason : "")
+		       : (error ? error : _("the engine is not running")));
 	list_request(self);
 }
 
@@ -71,18 +71,19 @@ static void on_delete_clicked(GtkWidget *button)
 	LpPlacesDialog *self =
 		LP_PLACES_DIALOG(gtk_widget_get_toplevel(button));
 	const char *name = g_object_get_data(G_OBJECT(button), PLACE_NAME);
-	g_autofree gchar *question = g_strdup_printf("Delete “%s”?", name);
+	g_autofree gchar *question = g_strdup_printf(_("Delete “%s”?"), name);
 	GtkWidget *ask = gtk_message_dialog_new(
 		GTK_WINDOW(self),
 		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
 		GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
 
 	gtk_message_dialog_format_secondary_text(
-		GTK_MESSAGE_DIALOG(ask),
-		"Its address is forgotten on every network it was saved "
-		"for.");
-	gtk_dialog_add_buttons(GTK_DIALOG(ask), "_Cancel", GTK_RESPONSE_CANCEL,
-			       "_Delete", GTK_RESPONSE_ACCEPT, NULL);
+		GTK_MESSAGE_DIALOG(ask), "%s",
+		_("Its address is forgotten on every network it was saved "
+		  "for."));
+	gtk_dialog_add_buttons(GTK_DIALOG(ask), _("_Cancel"),
+			       GTK_RESPONSE_CANCEL, _("_Delete"),
+			       GTK_RESPONSE_ACCEPT, NULL);
 	gtk_dialog_set_default_response(GTK_DIALOG(ask), GTK_RESPONSE_CANCEL);
 	atk_object_set_name(gtk_widget_get_accessible(ask), question);
 	g_object_set_data_full(G_OBJECT(ask), PLACE_NAME, g_strdup(name),
@@ -138,9 +139,9 @@ static gboolean rename_failed(Rename *r, GVariant *reply, GVariant *result)
 
 	if (result)
 		return FALSE;
-	text = g_strdup_printf("“%s” was not renamed: %s", r->from,
-			       reply ? (error ? error : "refused")
-				     : "the engine is not running");
+	text = g_strdup_printf(_("“%s” was not renamed: %s"), r->from,
+			       reply ? (error ? error : _("refused"))
+				     : _("the engine is not running"));
 	if (r->self->engine) {
 		gtk_label_set_text(GTK_LABEL(r->self->status_label), text);
 		list_request(r->self);
@@ -158,7 +159,7 @@ static void on_rename_delete_reply(GVariant *reply, gpointer data)
 
 	if (rename_failed(r, reply, result))
 		return;
-	text = g_strdup_printf("“%s” is now called “%s”.", r->from, r->to);
+	text = g_strdup_printf(_("“%s” is now called “%s”."), r->from, r->to);
 	if (r->self->engine) {
 		gtk_label_set_text(GTK_LABEL(r->self->status_label), text);
 		list_request(r->self);
@@ -247,9 +248,9 @@ static void on_rename_response(GtkDialog *ask, gint response,
 	}
 	to = g_strstrip(g_strdup(gtk_entry_get_text(GTK_ENTRY(entry))));
 	if (!*to)
-		msg = "Enter a name.";
+		msg = _("Enter a name.");
 	else if (strcmp(to, name) && place_exists(self, to))
-		msg = "A place of that name exists already.";
+		msg = _("A place of that name exists already.");
 	if (msg) {
 		/* said at the field, which a screen reader reads out */
 		gtk_label_set_text(GTK_LABEL(error), msg);
@@ -275,25 +276,25 @@ static void on_rename_clicked(GtkWidget *button)
 		LP_PLACES_DIALOG(gtk_widget_get_toplevel(button));
 	GVariant *place = g_object_get_data(G_OBJECT(button), PLACE_RECORD);
 	const char *name = ctlmsg_str(place, "name");
-	g_autofree gchar *title = g_strdup_printf("Rename “%s”", name);
+	g_autofree gchar *title = g_strdup_printf(_("Rename “%s”"), name);
 	GtkWidget *ask, *box, *label, *entry, *error;
 
 	ask = gtk_dialog_new_with_buttons(
 		title, GTK_WINDOW(self),
-		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, "_Cancel",
-		GTK_RESPONSE_CANCEL, "_Rename", GTK_RESPONSE_OK, NULL);
+		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, _("_Cancel"),
+		GTK_RESPONSE_CANCEL, _("_Rename"), GTK_RESPONSE_OK, NULL);
 	gtk_dialog_set_default_response(GTK_DIALOG(ask), GTK_RESPONSE_OK);
 	box = gtk_dialog_get_content_area(GTK_DIALOG(ask));
 	gtk_container_set_border_width(GTK_CONTAINER(box), 12);
 	gtk_box_set_spacing(GTK_BOX(box), 6);
-	label = gtk_label_new_with_mnemonic("_New name");
+	label = gtk_label_new_with_mnemonic(_("_New name"));
 	gtk_label_set_xalign(GTK_LABEL(label), 0);
 	entry = gtk_entry_new();
 	gtk_entry_set_max_length(GTK_ENTRY(entry), 64);
 	gtk_entry_set_text(GTK_ENTRY(entry), name);
 	gtk_entry_set_activates_default(GTK_ENTRY(entry), TRUE);
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), entry);
-	atk_object_set_name(gtk_widget_get_accessible(entry), "New name");
+	atk_object_set_name(gtk_widget_get_accessible(entry), _("New name"));
 	error = gtk_label_new(NULL);
 	gtk_label_set_xalign(GTK_LABEL(error), 0);
 	gtk_style_context_add_class(gtk_widget_get_style_context(error),
@@ -336,8 +337,10 @@ static void place_add(LpPlacesDialog *self, GVariant *place)
 
 	if (!name)
 		return;
-	text = g_strdup_printf("%s — %s%s", name, words ? words : "",
-			       ctlmsg_bool(place, "here") ? " (here)" : "");
+	/* TRANSLATORS: a saved place's name, then its address */
+	text = g_strdup_printf(ctlmsg_bool(place, "here") ? _("%s — %s (here)")
+							  : _("%s — %s"),
+			       name, words ? words : "");
 	row = gtk_list_box_row_new();
 	atk_object_set_name(gtk_widget_get_accessible(row), name);
 	box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
@@ -347,16 +350,16 @@ static void place_add(LpPlacesDialog *self, GVariant *place)
 	gtk_container_add(GTK_CONTAINER(box), label);
 	gtk_container_add(
 		GTK_CONTAINER(box),
-		place_button("_Use", place, G_CALLBACK(on_use_clicked)));
+		place_button(_("_Use"), place, G_CALLBACK(on_use_clicked)));
 	gtk_container_add(
 		GTK_CONTAINER(box),
-		place_button("_Edit", place, G_CALLBACK(on_edit_clicked)));
-	gtk_container_add(
-		GTK_CONTAINER(box),
-		place_button("_Rename", place, G_CALLBACK(on_rename_clicked)));
-	gtk_container_add(
-		GTK_CONTAINER(box),
-		place_button("_Delete", place, G_CALLBACK(on_delete_clicked)));
+		place_button(_("_Edit"), place, G_CALLBACK(on_edit_clicked)));
+	gtk_container_add(GTK_CONTAINER(box),
+			  place_button(_("_Rename"), place,
+				       G_CALLBACK(on_rename_clicked)));
+	gtk_container_add(GTK_CONTAINER(box),
+			  place_button(_("_Delete"), place,
+				       G_CALLBACK(on_delete_clicked)));
 	gtk_container_add(GTK_CONTAINER(row), box);
 	g_object_set_data_full(G_OBJECT(row), PLACE_RECORD,
 			       g_variant_ref(place),
@@ -425,7 +428,7 @@ static void lp_places_dialog_class_init(LpPlacesDialogClass *klass)
 
 static void lp_places_dialog_init(LpPlacesDialog *self)
 {
-	GtkWidget *none = gtk_label_new("No saved places");
+	GtkWidget *none = gtk_label_new(_("No saved places"));
 
 	gtk_widget_init_template(GTK_WIDGET(self));
 	gtk_widget_show(none);

@@ -1,7 +1,10 @@
 /* LpWindow: engine state, account, dialling, do not disturb, emergency. */
 
+#include <string.h>
+
 #include "window_priv.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 #include "locwords.h"
 
 G_DEFINE_TYPE(LpWindow, lp_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -20,8 +23,33 @@ static void controls_update(LpWindow *self)
 
 	gtk_widget_set_sensitive(self->call_button, !in_call);
 	gtk_entry_set_placeholder_text(GTK_ENTRY(self->number_entry),
-				       in_call ? "Keys go to the call"
-					       : "Number or SIP address");
+				       in_call ? _("Keys go to the call")
+					       : _("Number or SIP address"));
+}
+
+/* An account's registration state (PROTOCOL.md status) in the person's
+ * language; a state this UI does not know is shown as the engine said. */
+static const char *registration_words(const char *state)
+{
+	static const struct {
+		const char *state;
+		const char *words;
+	} words[] = {
+		{"registered", N_("registered")},
+		{"registering", N_("registering")},
+		{"failed", N_("failed")},
+		{"unregistering", N_("unregistering")},
+		{"unregistered", N_("unregistered")},
+		{"disabled", N_("disabled")},
+	};
+	gsize i;
+
+	for (i = 0; state && i < G_N_ELEMENTS(words); i++) {
+		if (!strcmp(state, words[i].state))
+			return _(words[i].words);
+	}
+
+	return state ? state : "";
 }
 
 static void account_show(LpWindow *self, GVariant *account)
@@ -30,7 +58,8 @@ static void account_show(LpWindow *self, GVariant *account)
 	const char *reg = ctlmsg_str(account, "registration");
 
 	gtk_label_set_text(GTK_LABEL(self->account_label), aor ? aor : "");
-	gtk_label_set_text(GTK_LABEL(self->registration_label), reg ? reg : "");
+	gtk_label_set_text(GTK_LABEL(self->registration_label),
+			   registration_words(reg));
 }
 
 static void on_status(GVariant *reply, gpointer data)
@@ -113,8 +142,11 @@ static void on_e911_policy(GVariant *reply, gpointer data)
 
 		if (!g_variant_is_of_type(w, G_VARIANT_TYPE_STRING))
 			continue;
-		g_string_append_printf(text, "%s911 warning: %s",
-				       text->len ? "\n" : "",
+		if (text->len)
+			g_string_append_c(text, '\n');
+		/* TRANSLATORS: %s is the engine's sentence about the
+		 * emergency routes, in English */
+		g_string_append_printf(text, _("911 warning: %s"),
 				       g_variant_get_string(w, NULL));
 	}
 	if (!text->len) {
@@ -133,7 +165,7 @@ static void e911_policy_ask(LpWindow *self)
 
 static void on_engine_connected(LpWindow *self)
 {
-	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine running");
+	gtk_label_set_text(GTK_LABEL(self->engine_label), _("Engine running"));
 	lp_engine_request(self->engine, "subscribe", NULL, NULL, NULL);
 	lp_engine_request(self->engine, "status", NULL, on_status,
 			  window_ref(self));
@@ -149,7 +181,8 @@ static void on_engine_connected(LpWindow *self)
 static void on_engine_disconnected(LpWindow *self)
 {
 	gtk_widget_hide(self->e911_warning);
-	gtk_label_set_text(GTK_LABEL(self->engine_label), "Engine not running");
+	gtk_label_set_text(GTK_LABEL(self->engine_label),
+			   _("Engine not running"));
 	gtk_label_set_text(GTK_LABEL(self->account_label), "");
 	gtk_label_set_text(GTK_LABEL(self->registration_label), "");
 	lp_window_emergency_hide(self);
@@ -170,7 +203,8 @@ static void registration_event(LpWindow *self, GVariant *msg)
 	if (*shown && g_strcmp0(shown, account))
 		return;
 	gtk_label_set_text(GTK_LABEL(self->account_label), account);
-	gtk_label_set_text(GTK_LABEL(self->registration_label), state);
+	gtk_label_set_text(GTK_LABEL(self->registration_label),
+			   registration_words(state));
 }
 
 /* What the banner says of an emergency call object's "emergency"
@@ -185,21 +219,23 @@ static gchar *emergency_text(GVariant *em)
 	if (!number)
 		number = ctlmsg_str(em, "dialled");
 	kind = g_strcmp0(ctlmsg_str(em, "class"), "test")
-		       ? g_strdup_printf("Emergency call to %s",
+		       ? g_strdup_printf(_("Emergency call to %s"),
 					 number ? number : "?")
-		       : g_strdup_printf("Test call to %s (not an emergency)",
-					 number ? number : "?");
+		       : g_strdup_printf(
+				 _("Test call to %s (not an emergency)"),
+				 number ? number : "?");
 
 	if (g_strcmp0(sent, "none") && summary && *summary)
-		return g_strdup_printf("%s — The dispatcher received: %s", kind,
-				       summary);
+		/* TRANSLATORS: the kind of call, then the address sent */
+		return g_strdup_printf(_("%s — The dispatcher received: %s"),
+				       kind, summary);
 	if (!g_strcmp0(sent, "by-reference"))
-		return g_strdup_printf("%s — The dispatcher received your "
-				       "location from the network",
+		return g_strdup_printf(_("%s — The dispatcher received your "
+					 "location from the network"),
 				       kind);
 
-	return g_strdup_printf("%s — No location was sent: tell the "
-			       "dispatcher where you are",
+	return g_strdup_printf(_("%s — No location was sent: tell the "
+				 "dispatcher where you are"),
 			       kind);
 }
 
@@ -235,11 +271,22 @@ void lp_window_emergency_show(LpWindow *self, GVariant *em)
  * under what the call carried; it goes when all works again. */
 static void emergency_audio(LpWindow *self, GVariant *msg)
 {
-	const char *text = ctlmsg_str(msg, "text");
+	gboolean mic = ctlmsg_bool(msg, "microphone");
+	gboolean spk = ctlmsg_bool(msg, "speaker");
+	const char *text = NULL;
 
+	/* said from the flags, in the person's language (the engine's
+	 * "text" is English) */
+	if (!mic && !spk)
+		text = _("the dispatcher cannot hear you and you cannot hear "
+			 "the dispatcher: no microphone, no speaker");
+	else if (!mic)
+		text = _("the dispatcher cannot hear you: no microphone");
+	else if (!spk)
+		text = _("you cannot hear the dispatcher: no speaker");
 	g_clear_pointer(&self->banner_audio, g_free);
-	if (!(ctlmsg_bool(msg, "microphone") && ctlmsg_bool(msg, "speaker")))
-		self->banner_audio = g_strdup(text ? text : "");
+	if (text)
+		self->banner_audio = g_strdup(text);
 	if (self->banner_main)
 		banner_render(self);
 }
@@ -341,7 +388,7 @@ static void on_dial_reply(GVariant *reply, gpointer data)
 	const char *error = ctlmsg_str(reply, "error");
 
 	if (!reply)
-		error = "the engine is not running";
+		error = _("the engine is not running");
 	gtk_label_set_text(GTK_LABEL(self->dial_error_label),
 			   error ? error : "");
 	if (ctlmsg_bool(reply, "ok"))
@@ -521,9 +568,56 @@ static void accessible_ids_set(LpWindow *self)
 			gtk_widget_get_accessible(ids[i].w), ids[i].id);
 }
 
+/* The view as tall as the content, so the window grows with a banner or
+ * a call, but at most as tall as the monitor's work area: beyond, the
+ * content scrolls (large text, 200 % on a small screen). */
+static gboolean view_fit(gpointer data)
+{
+	LpWindow *self = data;
+	GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+	GdkWindow *win = gtk_widget_get_window(GTK_WIDGET(self));
+	GdkMonitor *monitor =
+		win ? gdk_display_get_monitor_at_window(display, win)
+		    : gdk_display_get_primary_monitor(display);
+	GdkRectangle area = {0, 0, G_MAXINT / 2, G_MAXINT / 2};
+	gint width = gtk_widget_get_allocated_width(self->scroller);
+	gint min, nat, want;
+
+	self->fit_idle = 0;
+	if (!monitor && gdk_display_get_n_monitors(display) > 0)
+		monitor = gdk_display_get_monitor(display, 0);
+	if (monitor)
+		gdk_monitor_get_workarea(monitor, &area);
+	if (width <= 1)
+		gtk_widget_get_preferred_width(self->content, NULL, &width);
+	gtk_widget_get_preferred_height_for_width(self->content, width, &min,
+						  &nat);
+	want = MIN(nat, area.height);
+	if (want != gtk_scrolled_window_get_min_content_height(
+			    GTK_SCROLLED_WINDOW(self->scroller))) {
+		/* the window grows with it (its minimum) */
+		gtk_scrolled_window_set_min_content_height(
+			GTK_SCROLLED_WINDOW(self->scroller), want);
+	}
+
+	return G_SOURCE_REMOVE;
+}
+
+static void on_content_allocate(GtkWidget *content, GdkRectangle *alloc,
+				LpWindow *self)
+{
+	(void)content;
+	(void)alloc;
+	/* not within the allocation itself: after it, once */
+	if (!self->fit_idle)
+		self->fit_idle = g_idle_add(view_fit, self);
+}
+
 static void lp_window_dispose(GObject *object)
 {
 	LpWindow *self = LP_WINDOW(object);
+
+	g_clear_handle_id(&self->fit_idle, g_source_remove);
 
 	if (self->engine)
 		g_signal_handlers_disconnect_by_data(self->engine, self);
@@ -548,6 +642,8 @@ static void lp_window_class_init(LpWindowClass *klass)
 
 	gtk_widget_class_set_template_from_resource(
 		wc, "/org/locphone/ui/window.ui");
+	gtk_widget_class_bind_template_child(wc, LpWindow, scroller);
+	gtk_widget_class_bind_template_child(wc, LpWindow, content);
 	gtk_widget_class_bind_template_child(wc, LpWindow, emergency_banner);
 	gtk_widget_class_bind_template_child(wc, LpWindow, engine_label);
 	gtk_widget_class_bind_template_child(wc, LpWindow, e911_warning);
@@ -590,6 +686,9 @@ static void lp_window_init(LpWindow *self)
 	g_signal_connect(self->number_entry, "insert-text",
 			 G_CALLBACK(on_number_insert), self);
 	self->tick = g_timeout_add_seconds(1, lp_window_calls_tick, self);
+	g_signal_connect(self->content, "size-allocate",
+			 G_CALLBACK(on_content_allocate), self);
+	view_fit(self);
 	/* GLib's freedesktop backend: a notification server must be there */
 	self->notify_watch = g_bus_watch_name(
 		G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",

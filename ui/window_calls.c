@@ -4,6 +4,7 @@
 
 #include "window_priv.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 
 #define ROW_CALL_ID   "locphone-call-id"
 #define ROW_STATE     "locphone-state"
@@ -115,19 +116,19 @@ static void on_hangup_clicked(GtkWidget *button)
 	dialog = gtk_message_dialog_new(
 		GTK_WINDOW(gtk_widget_get_toplevel(button)),
 		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-		GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
-		"End the emergency call?");
+		GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s",
+		_("End the emergency call?"));
 	gtk_message_dialog_format_secondary_text(
-		GTK_MESSAGE_DIALOG(dialog),
-		"The dispatcher may still need you on the line. If you hang "
-		"up by mistake, they may call you back.");
-	gtk_dialog_add_buttons(GTK_DIALOG(dialog), "_Stay on the line",
-			       GTK_RESPONSE_REJECT, "_End the call",
+		GTK_MESSAGE_DIALOG(dialog), "%s",
+		_("The dispatcher may still need you on the line. If you hang "
+		  "up by mistake, they may call you back."));
+	gtk_dialog_add_buttons(GTK_DIALOG(dialog), _("_Stay on the line"),
+			       GTK_RESPONSE_REJECT, _("_End the call"),
 			       GTK_RESPONSE_ACCEPT, NULL);
 	gtk_dialog_set_default_response(GTK_DIALOG(dialog),
 					GTK_RESPONSE_REJECT);
 	atk_object_set_name(gtk_widget_get_accessible(dialog),
-			    "End the emergency call?");
+			    _("End the emergency call?"));
 	g_signal_connect(dialog, "response",
 			 G_CALLBACK(on_end_emergency_response),
 			 g_object_ref(button));
@@ -183,16 +184,17 @@ static gchar *state_text(GVariant *call)
 		const char *out; /* an outgoing call in that state */
 		const char *in;	 /* an incoming one */
 	} words[] = {
-		{"incoming", "Incoming call", "Incoming call"},
-		{"outgoing", "Calling", "Answering"},
-		{"ringing", "Ringing at the other end", "Incoming call"},
-		{"early", "Ringing at the other end", "Answering"},
-		{"established", "Connected", "Connected"},
-		{"terminated", "Ended", "Ended"},
+		{"incoming", N_("Incoming call"), N_("Incoming call")},
+		{"outgoing", N_("Calling"), N_("Answering")},
+		{"ringing", N_("Ringing at the other end"),
+		 N_("Incoming call")},
+		{"early", N_("Ringing at the other end"), N_("Answering")},
+		{"established", N_("Connected"), N_("Connected")},
+		{"terminated", N_("Ended"), N_("Ended")},
 	};
 	gboolean out = !g_strcmp0(ctlmsg_str(call, "direction"), "outgoing");
 	const char *state = ctlmsg_str(call, "state");
-	const char *text = "Starting";
+	const char *text = N_("Starting");
 	gsize i;
 
 	for (i = 0; i < G_N_ELEMENTS(words); i++) {
@@ -200,8 +202,11 @@ static gchar *state_text(GVariant *call)
 			text = out ? words[i].out : words[i].in;
 	}
 
-	return g_strdup_printf("%s%s", text,
-			       ctlmsg_bool(call, "on_hold") ? ", on hold" : "");
+	if (ctlmsg_bool(call, "on_hold"))
+		/* TRANSLATORS: a call's state, e.g. "Connected, on hold" */
+		return g_strdup_printf(_("%s, on hold"), _(text));
+
+	return g_strdup(_(text));
 }
 
 /* Who the call is with: the display name, else the number or address of
@@ -216,7 +221,7 @@ static gchar *peer_text(GVariant *call)
 	if (name && *name)
 		return g_strdup(name);
 	if (!peer)
-		return g_strdup("Unknown caller");
+		return g_strdup(_("Unknown caller"));
 	if (g_str_has_prefix(peer, "sip:") || g_str_has_prefix(peer, "tel:"))
 		peer += 4;
 	else if (g_str_has_prefix(peer, "sips:"))
@@ -273,7 +278,7 @@ static void row_controls(GtkBuilder *row, GVariant *call, gboolean emergency)
 	gboolean up = !g_strcmp0(state, "established");
 	gboolean ringing = ringing_in(call);
 	GtkWidget *hangup = row_widget(row, "hangup_button");
-	const char *end = ringing ? "_Decline" : "_Hang up";
+	const char *end = ringing ? _("_Decline") : _("_Hang up");
 	gint64 duration;
 
 	g_object_set_data_full(G_OBJECT(row), ROW_STATE, g_strdup(state),
@@ -347,8 +352,8 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 		const char *number = ctlmsg_str(em, "number");
 
 		who = g_strdup_printf(g_strcmp0(ctlmsg_str(em, "class"), "test")
-					      ? "Emergency call to %s"
-					      : "Test call to %s",
+					      ? _("Emergency call to %s")
+					      : _("Test call to %s"),
 				      number ? number : "?");
 		lp_window_emergency_show(self, em);
 	} else {
@@ -357,7 +362,7 @@ static void row_fill(LpWindow *self, GtkBuilder *row, GVariant *call)
 	gtk_style_context_add_class(
 		gtk_widget_get_style_context(row_widget(row, "row")),
 		em ? "emergency-call" : "ordinary-call");
-	row_name = g_strdup_printf("Call with %s", peer ? peer : "?");
+	row_name = g_strdup_printf(_("Call with %s"), peer ? peer : "?");
 	atk_object_set_name(gtk_widget_get_accessible(row_widget(row, "row")),
 			    row_name);
 	gtk_label_set_text(GTK_LABEL(row_widget(row, "peer_label")), who);
@@ -424,7 +429,7 @@ static void call_show(LpWindow *self, GVariant *call, gboolean confirmed)
 			g_autofree gchar *nid = g_strdup_printf("call-%s", id);
 			g_autofree gchar *who = peer_text(call);
 
-			lp_window_attention(self, nid, "Incoming call", who);
+			lp_window_attention(self, nid, _("Incoming call"), who);
 		}
 	}
 	row_fill(self, row, call);
@@ -521,7 +526,7 @@ void lp_window_calls_replace(LpWindow *self, GVariant *calls)
 
 void lp_window_calls_init(LpWindow *self)
 {
-	GtkWidget *none = gtk_label_new("No calls");
+	GtkWidget *none = gtk_label_new(_("No calls"));
 
 	self->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					    g_object_unref);

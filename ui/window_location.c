@@ -3,6 +3,7 @@
 #include "window_priv.h"
 #include "address_dialog.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 #include "locwords.h"
 #include "places_dialog.h"
 
@@ -72,7 +73,9 @@ static void prompt_show(LpWindow *self, const char *reason)
 		g_autofree gchar *text = NULL;
 
 		g_object_get(dialog, "secondary-text", &explained, NULL);
-		text = g_strdup_printf("%s\n\nWhy: %s", explained, reason);
+		/* TRANSLATORS: the prompt's explanation, then the engine's
+		 * reason */
+		text = g_strdup_printf(_("%s\n\nWhy: %s"), explained, reason);
 		g_object_set(dialog, "secondary-text", text, NULL);
 		g_object_set_data_full(G_OBJECT(dialog), "reason",
 				       g_strdup(reason), g_free);
@@ -80,9 +83,9 @@ static void prompt_show(LpWindow *self, const char *reason)
 	g_signal_connect(dialog, "response", G_CALLBACK(on_prompt_response),
 			 self);
 	gtk_widget_show(dialog);
-	lp_window_attention(self, "location-prompt", "Where are you?",
-			    "Emergency calls need your address: the phone "
-			    "cannot tell where it is.");
+	lp_window_attention(self, "location-prompt", _("Where are you?"),
+			    _("Emergency calls need your address: the phone "
+			      "cannot tell where it is."));
 }
 
 static void on_disclaimer_response(GtkDialog *dialog, gint response,
@@ -135,20 +138,20 @@ static const char *source_words(GVariant *record)
 		const char *source;
 		const char *words;
 	} words[] = {
-		{"lis", "From your network"},
-		{"lldp-med", "From the switch your phone is plugged into"},
-		{"dhcp", "From your network (DHCP)"},
-		{"manual", "Entered by you — not verified by the network"},
+		{"lis", N_("From your network")},
+		{"lldp-med", N_("From the switch your phone is plugged into")},
+		{"dhcp", N_("From your network (DHCP)")},
+		{"manual", N_("Entered by you — not verified by the network")},
 	};
 	const char *src = ctlmsg_str(record, "source");
 	gsize i;
 
 	for (i = 0; i < G_N_ELEMENTS(words); i++) {
 		if (!g_strcmp0(src, words[i].source))
-			return words[i].words;
+			return _(words[i].words);
 	}
 
-	return "Nothing found automatically";
+	return _("Nothing found automatically");
 }
 
 /* "Updated at 14:05" (today) or "Updated on 2024-05-01 at 14:05", in the
@@ -167,9 +170,11 @@ static gchar *updated_words(GVariant *record)
 	if (g_date_time_get_year(local) == g_date_time_get_year(now) &&
 	    g_date_time_get_day_of_year(local) ==
 		    g_date_time_get_day_of_year(now))
-		return g_date_time_format(local, "Updated at %H:%M");
+		/* TRANSLATORS: g_date_time_format(): %H:%M the time */
+		return g_date_time_format(local, _("Updated at %H:%M"));
 
-	return g_date_time_format(local, "Updated on %Y-%m-%d at %H:%M");
+	/* TRANSLATORS: g_date_time_format(): %Y-%m-%d the day */
+	return g_date_time_format(local, _("Updated on %Y-%m-%d at %H:%M"));
 }
 
 void lp_window_location_show(LpWindow *self, GVariant *record)
@@ -182,11 +187,11 @@ void lp_window_location_show(LpWindow *self, GVariant *record)
 	self->location = g_variant_ref(record);
 
 	gtk_label_set_text(GTK_LABEL(self->location_label),
-			   words ? words : "Not known");
+			   words ? words : _("Not known"));
 	if (ctlmsg_bool(record, "stale")) {
 		/* the LIS's earlier answer, kept while the LIS fails */
 		g_autofree gchar *kept = g_strdup_printf(
-			"%s — the network could not confirm it just now",
+			_("%s — the network could not confirm it just now"),
 			source_words(record));
 
 		gtk_label_set_text(GTK_LABEL(self->location_source_label),
@@ -231,8 +236,9 @@ static void switch_words(GString *out, GVariant *netinfo)
 	port_text = ctlmsg_str(first, "port_description");
 	if (!port_text)
 		port_text = ctlmsg_str(port, "value");
-	g_string_append_printf(out, "Switch %s, port %s\n", name ? name : "?",
+	g_string_append_printf(out, _("Switch %s, port %s"), name ? name : "?",
 			       port_text ? port_text : "?");
+	g_string_append_c(out, '\n');
 }
 
 void lp_window_network_show(LpWindow *self, GVariant *netinfo)
@@ -243,25 +249,34 @@ void lp_window_network_show(LpWindow *self, GVariant *netinfo)
 	g_autoptr(GVariant) site_obj = ctlmsg_obj(netinfo, "site");
 	const char *site = site_obj ? ctlmsg_str(site_obj, "name") : NULL;
 
+	/* one fact a line, each ending in "\n" (the last one cut) */
 	switch_words(out, netinfo);
-	if (wifi)
-		g_string_append_printf(
-			out, "Wi-Fi %s, access point %s\n",
-			ctlmsg_str(wifi, "ssid") ? ctlmsg_str(wifi, "ssid")
-						 : "(hidden)",
-			ctlmsg_str(wifi, "bssid") ? ctlmsg_str(wifi, "bssid")
-						  : "?");
-	if (subnet)
-		g_string_append_printf(out, "Subnet %s\n", subnet);
-	if (ctlmsg_bool(netinfo, "vpn"))
-		g_string_append(out, "On VPN: the tunnel is not used to find "
-				     "you\n");
-	if (site)
-		g_string_append_printf(out, "Network site %s\n", site);
+	if (wifi) {
+		const char *ssid = ctlmsg_str(wifi, "ssid");
+		const char *bssid = ctlmsg_str(wifi, "bssid");
+
+		g_string_append_printf(out, _("Wi-Fi %s, access point %s"),
+				       ssid ? ssid : _("(hidden)"),
+				       bssid ? bssid : "?");
+		g_string_append_c(out, '\n');
+	}
+	if (subnet) {
+		g_string_append_printf(out, _("Subnet %s"), subnet);
+		g_string_append_c(out, '\n');
+	}
+	if (ctlmsg_bool(netinfo, "vpn")) {
+		g_string_append(out, _("On VPN: the tunnel is not used to "
+				       "find you"));
+		g_string_append_c(out, '\n');
+	}
+	if (site) {
+		g_string_append_printf(out, _("Network site %s"), site);
+		g_string_append_c(out, '\n');
+	}
 	if (out->len)
 		g_string_truncate(out, out->len - 1);
 	gtk_label_set_text(GTK_LABEL(self->network_label),
-			   out->len ? out->str : "Nothing known yet");
+			   out->len ? out->str : _("Nothing known yet"));
 }
 
 void lp_window_location_event(LpWindow *self, const char *name, GVariant *msg)
@@ -278,11 +293,12 @@ void lp_window_location_clear(LpWindow *self)
 {
 	g_clear_pointer(&self->location, g_variant_unref);
 	prompt_close(self);
-	gtk_label_set_text(GTK_LABEL(self->location_label), "Not known");
+	gtk_label_set_text(GTK_LABEL(self->location_label), _("Not known"));
 	gtk_label_set_text(GTK_LABEL(self->location_source_label), "");
 	gtk_label_set_text(GTK_LABEL(self->location_updated_label), "");
 	gtk_label_set_text(GTK_LABEL(self->location_reason_label), "");
-	gtk_label_set_text(GTK_LABEL(self->network_label), "Nothing known yet");
+	gtk_label_set_text(GTK_LABEL(self->network_label),
+			   _("Nothing known yet"));
 }
 
 void lp_window_open_address_dialog(LpWindow *self)

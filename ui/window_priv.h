@@ -17,6 +17,9 @@ struct _LpWindow {
 	guint notify_watch;    /* a notification server on the bus */
 	gboolean can_notify;
 
+	GtkWidget *scroller; /* the content, scrolled on a small screen */
+	GtkWidget *content;
+	guint fit_idle; /* the view to be fitted to the content */
 	GtkWidget *emergency_banner;
 	gchar *banner_main;  /* what the emergency call carried, or NULL */
 	gchar *banner_audio; /* what cannot be heard, or NULL */

@@ -3,6 +3,7 @@
 #include <re.h>
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "ctlproto.h"
 #include "ctlclient.h"
 #include "locphonectl.h"
+#include "locphone-config.h"
 
 #define REQUEST_TIMEOUT_MS 10000
 #define RESTART_WAIT_MS	   10000
@@ -17,57 +19,62 @@
 void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: locphonectl [--socket PATH] [--json] COMMAND [ARGS]\n"
-		"commands:\n"
-		"  status                 version, accounts, registration\n"
-		"  dial NUMBER|URI        place a call\n"
-		"  hangup [CALL-ID]       end a call (default: the current "
-		"one)\n"
-		"  answer [CALL-ID]       answer a ringing call\n"
-		"  calls                  list calls\n"
-		"  dtmf DIGITS [CALL-ID]  send tones (0-9 * # A-D) on a call\n"
-		"  mute|unmute [CALL-ID]  stop or restart sending your voice\n"
-		"  dnd on|off             do not disturb (PSAP callbacks still "
-		"ring)\n"
-		"  netinfo                what the device is attached to\n"
-		"  location [refresh]     where the device is, and why\n"
-		"  emergency preview [NUMBER]\n"
-		"                         the emergency INVITE's headers and "
-		"PIDF-LO as they\n"
-		"                         would be sent now (nothing is sent)\n"
-		"  emergency policy [--refresh]\n"
-		"                         the effective location policy and "
-		"its diagnostics;\n"
-		"                         --refresh: fetch the served policy "
-		"(policy_url) now\n"
-		"  testcall [NUMBER] [--timeout S] [--psap-record FILE]\n"
-		"                         a test call (default the policy's "
-		"test number) on\n"
-		"                         the emergency route: what was sent, "
-		"the outcome, and\n"
-		"                         with the PSAP simulator's record "
-		"what it received\n"
-		"  location set --FIELD VALUE ...\n"
-		"                         enter where you are (RFC 5139 "
-		"names:\n"
-		"                         --HNO 1 --RD Main --STS St --A3 "
-		"City\n"
-		"                         --A1 State --country US --FLR 3; "
-		"--lat --lon)\n"
-		"  location save|use|delete NAME\n"
-		"                         keep it under a name for this "
-		"network; use or\n"
-		"                         delete a saved one\n"
-		"  location list|forget-all|dismiss|acknowledge-disclaimer\n"
-		"                         saved locations; forget them all; "
-		"answer the\n"
-		"                         prompt without a location; "
-		"acknowledge the disclaimer\n"
-		"  events                 print the engine's events until it "
-		"stops\n"
-		"  request CMD [JSON]     send any command with JSON args\n"
-		"exit status: 0 ok, 1 the engine said no, 2 no engine, "
-		"64 usage\n");
+		_("usage: locphonectl [--socket PATH] [--json] COMMAND [ARGS]\n"
+		  "commands:\n"
+		  "  status                 version, accounts, registration\n"
+		  "  dial NUMBER|URI        place a call\n"
+		  "  hangup [CALL-ID]       end a call (default: the current "
+		  "one)\n"
+		  "  answer [CALL-ID]       answer a ringing call\n"
+		  "  calls                  list calls\n"
+		  "  dtmf DIGITS [CALL-ID]  send tones (0-9 * # A-D) on a "
+		  "call\n"
+		  "  mute|unmute [CALL-ID]  stop or restart sending your "
+		  "voice\n"
+		  "  dnd on|off             do not disturb (PSAP callbacks "
+		  "still "
+		  "ring)\n"
+		  "  netinfo                what the device is attached to\n"
+		  "  location [refresh]     where the device is, and why\n"
+		  "  emergency preview [NUMBER]\n"
+		  "                         the emergency INVITE's headers and "
+		  "PIDF-LO as they\n"
+		  "                         would be sent now (nothing is "
+		  "sent)\n"
+		  "  emergency policy [--refresh]\n"
+		  "                         the effective location policy and "
+		  "its diagnostics;\n"
+		  "                         --refresh: fetch the served policy "
+		  "(policy_url) now\n"
+		  "  testcall [NUMBER] [--timeout S] [--psap-record FILE]\n"
+		  "                         a test call (default the policy's "
+		  "test number) on\n"
+		  "                         the emergency route: what was "
+		  "sent, "
+		  "the outcome, and\n"
+		  "                         with the PSAP simulator's record "
+		  "what it received\n"
+		  "  location set --FIELD VALUE ...\n"
+		  "                         enter where you are (RFC 5139 "
+		  "names:\n"
+		  "                         --HNO 1 --RD Main --STS St --A3 "
+		  "City\n"
+		  "                         --A1 State --country US --FLR 3; "
+		  "--lat --lon)\n"
+		  "  location save|use|delete NAME\n"
+		  "                         keep it under a name for this "
+		  "network; use or\n"
+		  "                         delete a saved one\n"
+		  "  location list|forget-all|dismiss|acknowledge-disclaimer\n"
+		  "                         saved locations; forget them all; "
+		  "answer the\n"
+		  "                         prompt without a location; "
+		  "acknowledge the disclaimer\n"
+		  "  events                 print the engine's events until it "
+		  "stops\n"
+		  "  request CMD [JSON]     send any command with JSON args\n"
+		  "exit status: 0 ok, 1 the engine said no, 2 no engine, "
+		  "64 usage\n"));
 }
 
 const char *str_or(const struct odict *od, const char *key, const char *dflt)
@@ -86,13 +93,13 @@ static void print_call(const struct odict *call)
 	(void)odict_get_boolean(call, &muted, "muted");
 	printf("%-11s %-8s %s  (%s)%s\n", str_or(call, "state", "?"),
 	       str_or(call, "direction", "?"), str_or(call, "peer", "?"),
-	       str_or(call, "id", "?"), muted ? " muted" : "");
+	       str_or(call, "id", "?"), muted ? _(" muted") : "");
 	if (!em)
 		return;
-	printf("  %s call to %s, location %s%s%s\n",
+	printf(_("  %s call to %s, location %s%s%s\n"),
 	       !str_cmp(odict_string(em->u.odict, "class"), "test")
-		       ? "test emergency"
-		       : "emergency",
+		       ? _("test emergency")
+		       : _("emergency"),
 	       str_or(em->u.odict, "number", "?"),
 	       str_or(em->u.odict, "location_sent", "?"),
 	       odict_string(em->u.odict, "location_summary") ? ": " : "",
@@ -105,7 +112,7 @@ static void print_status(const struct odict *res)
 	uint64_t calls = 0;
 	struct le *le;
 
-	printf("locphone engine %s\n", str_or(res, "version", "?"));
+	printf(_("locphone engine %s\n"), str_or(res, "version", "?"));
 
 	if (acc && acc->type == ODICT_ARRAY) {
 		for (le = acc->u.odict->lst.head; le; le = le->next) {
@@ -115,20 +122,20 @@ static void print_status(const struct odict *res)
 			if (e->type != ODICT_OBJECT)
 				continue;
 			reason = odict_string(e->u.odict, "reason");
-			printf("account %s: %s%s%s\n",
+			printf(_("account %s: %s%s%s\n"),
 			       str_or(e->u.odict, "aor", "?"),
 			       str_or(e->u.odict, "registration", "?"),
 			       reason ? " - " : "", reason ? reason : "");
 		}
 		if (!acc->u.odict->lst.head &&
 		    !str_cmp(odict_string(res, "state"), "stopping"))
-			printf("engine stopping: its accounts are closed\n");
+			printf(_("engine stopping: its accounts are closed\n"));
 		else if (!acc->u.odict->lst.head)
-			printf("no accounts configured\n");
+			printf(_("no accounts configured\n"));
 	}
 
 	(void)odict_get_number(res, &calls, "calls");
-	printf("calls: %llu\n", (unsigned long long)calls);
+	printf(_("calls: %llu\n"), (unsigned long long)calls);
 }
 
 void print_civic(const struct odict *civic)
@@ -159,10 +166,10 @@ static void print_lldp(const struct odict *res)
 			continue;
 		c = odict_get_type(n->u.odict, ODICT_OBJECT, "chassis_id");
 		p = odict_get_type(n->u.odict, ODICT_OBJECT, "port_id");
-		printf("switch     on %s: %s port %s (%s)\n", n->key,
+		printf(_("switch     on %s: %s port %s (%s)\n"), n->key,
 		       c ? str_or(c->u.odict, "value", "?") : "?",
 		       p ? str_or(p->u.odict, "value", "?") : "?",
-		       str_or(n->u.odict, "system_name", "no name"));
+		       str_or(n->u.odict, "system_name", _("no name")));
 
 		med = odict_get_type(n->u.odict, ODICT_OBJECT, "med");
 		loc = med ? odict_get_type(med->u.odict, ODICT_OBJECT,
@@ -172,7 +179,7 @@ static void print_lldp(const struct odict *res)
 			const struct odict_entry *civic =
 				odict_lookup(loc->u.odict, "civic");
 
-			printf("           LLDP-MED civic:");
+			printf(_("           LLDP-MED civic:"));
 			print_civic(civic->u.odict);
 			printf("\n");
 		}
@@ -226,23 +233,23 @@ static void print_netinfo(const struct odict *res)
 
 	site = odict_lookup(res, "site");
 	if (site && site->type == ODICT_OBJECT)
-		printf("site       %s (%s)\n",
-		       str_or(site->u.odict, "name", "none"),
+		printf(_("site       %s (%s)\n"),
+		       str_or(site->u.odict, "name", _("none")),
 		       str_or(site->u.odict, "reason", "?"));
 	if (gw && gw->type == ODICT_OBJECT)
-		printf("gateway    %s via %s, MAC %s\n",
+		printf(_("gateway    %s via %s, MAC %s\n"),
 		       str_or(gw->u.odict, "ip", "?"),
 		       str_or(gw->u.odict, "interface", "?"),
-		       str_or(gw->u.odict, "mac", "unknown"));
+		       str_or(gw->u.odict, "mac", _("unknown")));
 	else
-		printf("gateway    none\n");
+		printf(_("gateway    none\n"));
 
-	printf("subnet     %s\n", str_or(res, "subnet", "none"));
+	printf(_("subnet     %s\n"), str_or(res, "subnet", _("none")));
 	print_lldp(res);
-	printf("network    %s\n", str_or(res, "fingerprint", "unknown"));
+	printf(_("network    %s\n"), str_or(res, "fingerprint", _("unknown")));
 	(void)odict_get_boolean(res, &vpn, "vpn");
-	printf("vpn        %s\n",
-	       vpn ? "yes (not used as location evidence)" : "no");
+	printf(_("vpn        %s\n"),
+	       vpn ? _("yes (not used as location evidence)") : _("no"));
 }
 
 static void print_location(const struct odict *res)
@@ -252,29 +259,29 @@ static void print_location(const struct odict *res)
 	const struct odict_entry *geo = odict_lookup(res, "geo");
 	bool validated = false, stale = false;
 
-	printf("source     %s\n", str_or(res, "source", "?"));
+	printf(_("source     %s\n"), str_or(res, "source", "?"));
 	if (civic && civic->type == ODICT_OBJECT && civic->u.odict->lst.head) {
-		printf("civic     ");
+		printf(_("civic     "));
 		print_civic(civic->u.odict);
 		printf("\n");
 	}
 	if (geo && geo->type == ODICT_OBJECT) {
-		printf("geo       ");
+		printf(_("geo       "));
 		re_printf(" %H\n", json_out_odict, geo->u.odict);
 	}
-	printf("method     %s\n", str_or(res, "method", "-"));
-	printf("provided   %s\n", str_or(res, "provided_by", "-"));
-	printf("obtained   %s\n", str_or(res, "obtained_at", "-"));
-	printf("expires    %s\n", str_or(res, "expires", "-"));
+	printf(_("method     %s\n"), str_or(res, "method", "-"));
+	printf(_("provided   %s\n"), str_or(res, "provided_by", "-"));
+	printf(_("obtained   %s\n"), str_or(res, "obtained_at", "-"));
+	printf(_("expires    %s\n"), str_or(res, "expires", "-"));
 	(void)odict_get_boolean(res, &validated, "validated");
-	printf("validated  %s\n", validated ? "yes" : "no");
+	printf(_("validated  %s\n"), validated ? _("yes") : _("no"));
 	(void)odict_get_boolean(res, &stale, "stale");
 	if (stale)
-		printf("confirmed  no: the LIS could not confirm it (%s)\n",
-		       str_or(res, "confirm_error", "no reason given"));
-	printf("reason     %s\n", str_or(res, "reason", "-"));
+		printf(_("confirmed  no: the LIS could not confirm it (%s)\n"),
+		       str_or(res, "confirm_error", _("no reason given")));
+	printf(_("reason     %s\n"), str_or(res, "reason", "-"));
 	if (prompt && prompt->type == ODICT_OBJECT)
-		printf("prompt     %s (location_required %s)\n",
+		printf(_("prompt     %s (location_required %s)\n"),
 		       str_or(prompt->u.odict, "state", "?"),
 		       str_or(prompt->u.odict, "required", "?"));
 }
@@ -296,18 +303,18 @@ void print_invite(const struct odict *res)
 	bool hook = false;
 
 	(void)odict_get_boolean(res, &hook, "body_hook");
-	printf("# %s call from %s, %s route (%s), location %s\n",
+	printf(_("# %s call from %s, %s route (%s), location %s\n"),
 	       str_or(res, "class", "?"), str_or(res, "account", "?"),
 	       str_or(res, "route", "?"), str_or(res, "route_kind", "?"),
 	       str_or(res, "location", "?"));
 	if (hop)
-		printf("# next hop %s\n", hop);
+		printf(_("# next hop %s\n"), hop);
 	if (sec)
-		printf("# secondary route %s\n", sec);
+		printf(_("# secondary route %s\n"), sec);
 	if (!hook)
-		printf("# WARNING: the INVITE body hook is not active: "
-		       "no "
-		       "PIDF-LO by value\n");
+		printf(_("# WARNING: the INVITE body hook is not active: "
+			 "no "
+			 "PIDF-LO by value\n"));
 	printf("INVITE %s SIP/2.0\n", str_or(res, "request_uri", "?"));
 	printf("To: <%s>\n", str_or(res, "to", "?"));
 	print_lines(odict_string(res, "headers"));
@@ -347,11 +354,11 @@ static void print_policy(const struct odict *res)
 	const struct odict_entry *site = odict_lookup(res, "site");
 	const struct odict_entry *src = odict_lookup(res, "sources");
 
-	printf("# user file %s, administrator's file %s\n",
+	printf(_("# user file %s, administrator's file %s\n"),
 	       str_or(res, "user_file", "?"), str_or(res, "admin_file", "?"));
 	if (site && site->type == ODICT_OBJECT)
-		printf("# site %s: %s\n",
-		       str_or(site->u.odict, "name", "(none)"),
+		printf(_("# site %s: %s\n"),
+		       str_or(site->u.odict, "name", _("(none)")),
 		       str_or(site->u.odict, "reason", "?"));
 	print_served(res);
 	if (pol && pol->type == ODICT_OBJECT)
@@ -362,7 +369,7 @@ static void print_policy(const struct odict *res)
 		const struct odict_entry *e = le->data;
 
 		if (e->type == ODICT_STRING)
-			printf("# %s from %s\n", e->key, e->u.str);
+			printf(_("# %s from %s\n"), e->key, e->u.str);
 	}
 	for (le = diags && diags->type == ODICT_ARRAY ? diags->u.odict->lst.head
 						      : NULL;
@@ -370,7 +377,7 @@ static void print_policy(const struct odict *res)
 		const struct odict_entry *e = le->data;
 
 		if (e->type == ODICT_STRING)
-			printf("warning: %s\n", e->u.str);
+			printf(_("warning: %s\n"), e->u.str);
 	}
 }
 
@@ -418,7 +425,7 @@ static void print_result(const char *cmd, const struct odict *res)
 
 		e = odict_lookup(res, "calls");
 		if (!e || e->type != ODICT_ARRAY || !e->u.odict->lst.head) {
-			printf("no calls\n");
+			printf(_("no calls\n"));
 			return;
 		}
 		for (le = e->u.odict->lst.head; le; le = le->next) {
@@ -431,7 +438,7 @@ static void print_result(const char *cmd, const struct odict *res)
 	}
 
 	if (0 == str_cmp(cmd, "dtmf"))
-		printf("sending %s as telephone-events on:\n",
+		printf(_("sending %s as telephone-events on:\n"),
 		       str_or(res, "digits", "?"));
 
 	e = odict_lookup(res, "call");
@@ -456,8 +463,8 @@ static int print_reply(const char *cmd, const struct odict *reply,
 		re_printf("%H\n", json_out_odict, reply);
 
 	if (!ok) {
-		fprintf(stderr, "locphonectl: %s: %s\n", cmd,
-			str_or(reply, "error", "refused"));
+		fprintf(stderr, _("locphonectl: %s: %s\n"), cmd,
+			str_or(reply, "error", _("refused")));
 		return EXIT_REFUSED;
 	}
 
@@ -474,8 +481,8 @@ static int connect_engine(struct ctlclient **clp, const struct opts *o)
 
 	if (err) {
 		fprintf(stderr,
-			"locphonectl: cannot reach the engine at %s: "
-			"%s\n",
+			_("locphonectl: cannot reach the engine at %s: "
+			  "%s\n"),
 			o->socket, strerror(err));
 		return EXIT_UNREACHABLE;
 	}
@@ -501,8 +508,8 @@ static int redial(const struct opts *o, const char *cmd,
 	struct timespec pause = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
 	unsigned waited = 0;
 
-	fprintf(stderr, "locphonectl: the engine is stopping; dialling on "
-			"the one that replaces it\n");
+	fprintf(stderr, _("locphonectl: the engine is stopping; dialling on "
+			  "the one that replaces it\n"));
 	while (waited < RESTART_WAIT_MS) {
 		struct ctlclient *cl = NULL;
 
@@ -550,8 +557,8 @@ int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 	}
 	if (err) {
 		fprintf(stderr,
-			"locphonectl: %s: no answer from the engine: "
-			"%s\n",
+			_("locphonectl: %s: no answer from the engine: "
+			  "%s\n"),
 			cmd, strerror(err));
 		rc = EXIT_UNREACHABLE;
 	} else {
@@ -600,13 +607,14 @@ static int run_events(const struct opts *o)
 				&reply);
 	mem_deref(reply);
 	if (err) {
-		fprintf(stderr, "locphonectl: subscribe: %s\n", strerror(err));
+		fprintf(stderr, _("locphonectl: subscribe: %s\n"),
+			strerror(err));
 		mem_deref(cl);
 		return EXIT_UNREACHABLE;
 	}
 
 	/* on stderr, so that stdout holds events only */
-	fprintf(stderr, "locphonectl: listening for events from %s\n",
+	fprintf(stderr, _("locphonectl: listening for events from %s\n"),
 		o->socket);
 
 	for (;;) {
@@ -626,7 +634,7 @@ static int run_events(const struct opts *o)
 		mem_deref(ev);
 	}
 
-	fprintf(stderr, "locphonectl: the engine closed the connection\n");
+	fprintf(stderr, _("locphonectl: the engine closed the connection\n"));
 	mem_deref(cl);
 	return EXIT_UNREACHABLE;
 }
@@ -709,8 +717,8 @@ static int command(const struct opts *o, int argc, char *argv[])
 	} else if (0 == str_cmp(cmd, "request") && (argc == 2 || argc == 3)) {
 		if (argc == 3 &&
 		    json_decode_odict(&args, 16, argv[2], strlen(argv[2]), 8)) {
-			fprintf(stderr, "locphonectl: request: the arguments "
-					"are not a JSON object\n");
+			fprintf(stderr, _("locphonectl: request: the arguments "
+					  "are not a JSON object\n"));
 			return EXIT_USAGE;
 		}
 		cmd = argv[1];
@@ -742,14 +750,25 @@ int main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* messages in the person's language; numbers stay as JSON writes
+	 * them (LC_NUMERIC is not taken from the environment) */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
+	bindtextdomain(GETTEXT_PACKAGE,
+		       getenv("LOCPHONE_LOCALEDIR") &&
+				       *getenv("LOCPHONE_LOCALEDIR")
+			       ? getenv("LOCPHONE_LOCALEDIR")
+			       : LOCPHONE_LOCALEDIR);
+	textdomain(GETTEXT_PACKAGE);
 
 	/* options end at the command ("+"), as with git */
 	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (strlen(optarg) >= sizeof(o.socket)) {
-				fprintf(stderr, "locphonectl: socket path too "
-						"long\n");
+				fprintf(stderr,
+					_("locphonectl: socket path too "
+					  "long\n"));
 				return EXIT_USAGE;
 			}
 			str_ncpy(o.socket, optarg, sizeof(o.socket));
@@ -784,8 +803,8 @@ int main(int argc, char *argv[])
 
 	if (!o.socket[0] &&
 	    ctlclient_default_path(o.socket, sizeof(o.socket))) {
-		fprintf(stderr, "locphonectl: no XDG_RUNTIME_DIR; give "
-				"--socket\n");
+		fprintf(stderr, _("locphonectl: no XDG_RUNTIME_DIR; give "
+				  "--socket\n"));
 		return EXIT_UNREACHABLE;
 	}
 

@@ -1,11 +1,16 @@
 /* locphonectl: what its source files share (not a library). */
-
 #ifndef LOCPHONE_LOCPHONECTL_H
 #define LOCPHONE_LOCPHONECTL_H
 
+#include <libintl.h>
 #include <stdbool.h>
 
 #include <re.h>
+
+/* Human output goes through gettext (catalogue "locphone", ui/po);
+ * --json output and what the engine says are never translated. */
+#define _(s)  gettext(s)
+#define N_(s) (s)
 
 /* Exit codes (documented in the usage text and PROTOCOL.md). */
 enum {

@@ -28,7 +28,7 @@ static int degrees_add(struct odict *args, const char *key, const char *val)
 	double v = strtod(val, &end);
 
 	if (!val[0] || *end) {
-		fprintf(stderr, "locphonectl: --%s: not a number: %s\n", key,
+		fprintf(stderr, _("locphonectl: --%s: not a number: %s\n"), key,
 			val);
 		return EINVAL;
 	}
@@ -53,8 +53,8 @@ static int set_args(struct odict **odp, int argc, char *argv[])
 
 		if (strncmp(arg, "--", 2) || !arg[2]) {
 			fprintf(stderr,
-				"locphonectl: location set: expected "
-				"--FIELD VALUE, got '%s'\n",
+				_("locphonectl: location set: expected "
+				  "--FIELD VALUE, got '%s'\n"),
 				arg);
 			err = EINVAL;
 			break;
@@ -67,7 +67,8 @@ static int set_args(struct odict **odp, int argc, char *argv[])
 			val = argv[++i];
 		} else {
 			fprintf(stderr,
-				"locphonectl: --%s: a value is needed\n", arg);
+				_("locphonectl: --%s: a value is needed\n"),
+				arg);
 			err = EINVAL;
 			break;
 		}
@@ -82,8 +83,8 @@ static int set_args(struct odict **odp, int argc, char *argv[])
 	}
 
 	if (!err && !odict_count(args, false)) {
-		fprintf(stderr, "locphonectl: location set: give the fields, "
-				"e.g. --HNO 1 --RD Main\n");
+		fprintf(stderr, _("locphonectl: location set: give the fields, "
+				  "e.g. --HNO 1 --RD Main\n"));
 		err = EINVAL;
 	}
 
@@ -144,7 +145,7 @@ static void print_saved(const struct odict *res)
 
 	(void)odict_get_boolean(res, &remember, "remember");
 	if (!remember)
-		printf("remember_locations is no: nothing is kept\n");
+		printf(_("remember_locations is no: nothing is kept\n"));
 
 	for (le = locs && locs->type == ODICT_ARRAY ? locs->u.odict->lst.head
 						    : NULL;
@@ -160,10 +161,12 @@ static void print_saved(const struct odict *res)
 		name = str_or(e->u.odict, "name", "?");
 		(void)odict_get_boolean(e->u.odict, &here, "here");
 		(void)odict_get_number(e->u.odict, &n, "networks");
-		printf("%s %-20s %llu network%s%s\n",
+		/* TRANSLATORS: "*" if in use, the name, how many networks it
+		 * is saved for, then ", this one" or nothing */
+		printf(ngettext("%s %-20s %llu network%s\n",
+				"%s %-20s %llu networks%s\n", (unsigned long)n),
 		       in_use && !str_cmp(in_use, name) ? "*" : " ", name,
-		       (unsigned long long)n, n == 1 ? "" : "s",
-		       here ? ", this one" : "");
+		       (unsigned long long)n, here ? _(", this one") : "");
 		civic = odict_get_type(e->u.odict, ODICT_OBJECT, "civic");
 		if (civic) {
 			printf("  ");
@@ -173,7 +176,7 @@ static void print_saved(const struct odict *res)
 	}
 
 	if (!locs || locs->type != ODICT_ARRAY || !locs->u.odict->lst.head)
-		printf("no saved locations\n");
+		printf(_("no saved locations\n"));
 }
 
 static void print_choice(const struct odict *res)
@@ -184,15 +187,15 @@ static void print_choice(const struct odict *res)
 	if (name) {
 		(void)odict_get_boolean(res, &remembered, "remembered");
 		(void)odict_get_boolean(res, &pending, "remember_pending");
-		printf("saved      %s%s\n", name,
-		       remembered ? ", remembered for this network"
-		       : pending  ? ", will be remembered once the network is "
-				    "known"
-				  : ", not tied to a network");
+		printf(_("saved      %s%s\n"), name,
+		       remembered ? _(", remembered for this network")
+		       : pending  ? _(", will be remembered once the network "
+				       "is known")
+				  : _(", not tied to a network"));
 	}
 	(void)odict_get_boolean(res, &used, "used");
-	printf("in use     %s\n", used ? "yes" : "no");
-	printf("reason     %s\n", str_or(res, "reason", "-"));
+	printf(_("in use     %s\n"), used ? _("yes") : _("no"));
+	printf(_("reason     %s\n"), str_or(res, "reason", "-"));
 }
 
 static void print_prompt(const struct odict *res)
@@ -200,13 +203,13 @@ static void print_prompt(const struct odict *res)
 	const struct odict_entry *p = odict_lookup(res, "prompt");
 
 	if (!p || p->type != ODICT_OBJECT) {
-		printf("nothing is asked\n");
+		printf(_("nothing is asked\n"));
 		return;
 	}
 
-	printf("prompt     %s\n", str_or(p->u.odict, "state", "?"));
+	printf(_("prompt     %s\n"), str_or(p->u.odict, "state", "?"));
 	if (odict_string(p->u.odict, "disclaimer_text"))
-		printf("disclaimer %s\n",
+		printf(_("disclaimer %s\n"),
 		       odict_string(p->u.odict, "disclaimer_text"));
 }
 

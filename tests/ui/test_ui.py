@@ -6,6 +6,7 @@ PBX and the PSAP.  One scenario per run: test_ui.py SCENARIO."""
 
 import os
 import re
+import subprocess
 import sys
 import traceback
 
@@ -72,10 +73,11 @@ class Phone:
     """sipp as PBX (registrar, ordinary calls) and as PSAP (the
     administrator's emergency route), the engine, and the UI on it."""
 
-    def __init__(self, wd, desktop, conf="", policy=None):
+    def __init__(self, wd, desktop, conf="", policy=None, ui_env=None):
         """policy: the administrator's policy file instead of the one with
         the PSAP as emergency route."""
         self.wd = wd
+        self.ui_env = ui_env
         self.desktop = desktop
         # both far ends accept telephone-events; their RTP is read here
         self.pbx_rtp, self.psap_rtp = RtpSink(), RtpSink()
@@ -94,7 +96,7 @@ class Phone:
         self.callers = []
         try:
             self.engine = self.start_engine()
-            self.ui = App(self.engine.socket, wd)
+            self.ui = App(self.engine.socket, wd, ui_env)
             self.app = wait_for(self._app_node, 30,
                                 "the UI on the AT-SPI bus")
         except BaseException:
@@ -1134,8 +1136,330 @@ def scenario_places_delete(phone):
     phone.press("Close", places)
 
 
+PO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                      "..", "ui", "po")
+
+
+def po_messages(lang):
+    """(msgid, msgstr) of each message of ui/po/LANG.po (plural forms:
+    each msgid with its first msgstr)."""
+    text = open(os.path.join(PO_DIR, f"{lang}.po"), encoding="utf-8").read()
+    lit = r'"(?:[^"\\]|\\.)*"'
+
+    def value(block):
+        return "".join(bytes(m[1:-1], "utf-8").decode("unicode_escape")
+                       .encode("latin-1").decode("utf-8")
+                       for m in re.findall(lit, block))
+    out = []
+    for entry in text.split("\n\n"):
+        ids = re.findall(r'^msgid(?:_plural)? ((?:".*"\n?)+)', entry, re.M)
+        strs = re.findall(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', entry, re.M)
+        if ids and strs:
+            for i in ids:
+                if value(i):
+                    out.append((value(i), value(strs[0])))
+    return out
+
+
+# English words a French text never has: a string nobody marked for
+# translation shows itself by them
+ENGLISH_WORDS = re.compile(
+    r"\b(the|you|your|and|not|with|from|is|are|this|that|of|to|yes|"
+    r"here|there|what|where|when|call|calls|running|saved|number)\b",
+    re.I)
+
+
+def english_phrases(lang):
+    """The English phrases of our catalogue the translation does not keep
+    (mnemonics and printf directives out): none may show translated."""
+    phrases = set()
+    for msgid, msgstr in po_messages(lang):
+        plain = re.sub(r"_(?=\w)", "", msgid)
+        for frag in re.split(r"%[-0-9.]*l*[a-zA-Z]|[\n:;,()…?.“”—#]",
+                             plain):
+            frag = " ".join(frag.split())
+            if len(frag) >= 4 and frag.lower() not in msgstr.lower():
+                phrases.add(frag)
+    return phrases
+
+
+def english_left(root, phrases, data=()):
+    """What the showing nodes below root say in English: their names,
+    descriptions and label texts, with data (what the engine or the
+    person wrote: addresses, its reasons) taken out first."""
+    found = []
+    for node in [root] + root.findChildren(lambda n: n.showing,
+                                           isLambda=True):
+        texts = [node.name, node.description]
+        if node.roleName in ("label", "notification"):
+            texts.append(node.text)
+        for text in texts:
+            text = text or ""
+            for d in data:
+                if d:
+                    text = text.replace(d, "")
+            hits = [p for p in phrases
+                    if re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)",
+                                 text, re.I)]
+            words = ENGLISH_WORDS.findall(text)
+            if hits or words:
+                found.append(f"{node.roleName} {text!r}: "
+                             f"{sorted(hits) + words}")
+    return found
+
+
+def scenario_l10n(phone):
+    """The UI in French (LC_ALL=fr_FR.UTF-8, its catalogue from the build
+    tree): the prompt, the disclaimer, the main window idle and in a call,
+    the 911 banner and its question, the address form, saved places and
+    their dialogs show no English word of ours (the engine's own texts,
+    the address and the account are data)."""
+    phrases = english_phrases("fr")
+    check(len(phrases) > 150, f"English phrases of the catalogue: "
+          f"{len(phrases)}")
+    shots = os.path.join(BUILD, "meson-logs")
+
+    def french(root, what, data=()):
+        left = english_left(root, phrases, data)
+        check(not left, f"English in {what}: {left}")
+
+    prompt = phone.find("Demande de localisation", "alert", timeout=20)
+    asked = phone.result("location")["prompt"]
+    french(prompt, "the prompt", [asked.get("reason")])
+    phone.desktop.screenshot(os.path.join(shots, "ui-l10n-prompt.png"))
+    phone.press("Ignorer", prompt)
+    disclaimer = phone.find("Avertissement sur la localisation", "alert",
+                            timeout=20)
+    text = phone.result("location")["prompt"]["disclaimer_text"]
+    french(disclaimer, "the disclaimer", [text])
+    phone.press("J'ai compris", disclaimer)
+    wait_for(lambda: not phone.app.findChildren(
+        lambda n: n.roleName == "alert", isLambda=True), 10,
+        "the disclaimer to close")
+
+    phone.label_is("engine-status", "Moteur en marche")
+    phone.label_is("registration", "enregistré")
+    ctl = phone.engine.ctl(subscribe=False)
+    try:
+        for cmd, args in (("location.set", {
+                "country": "FR", "HNO": "5", "RD": "rue de la Paix",
+                "FLR": "3", "PC": "75002", "A3": "Paris",
+                "A1": "Île-de-France"}),
+                ("location.save", {"name": "Bureau"})):
+            reply = ctl.request(cmd, args)
+            check(reply.get("ok"), f"{cmd}: {reply}")
+    finally:
+        ctl.close()
+    phone.label_is("location-source",
+                   "Saisie par vous — non vérifiée par le réseau")
+    words = phone.by_id("location").text
+    check("Étage 3" in words, f"the floor in words: {words!r}")
+    expander = phone.find("Détails du réseau", "toggle button")
+    expander.doActionNamed("activate")
+    wait_for(lambda: phone.by_id("network-details").showing, 10,
+             "the network details shown")
+    # the engine's reason is its own text, in English (PROTOCOL.md)
+    reason = phone.result("location").get("reason")
+    french(phone.app, "the main window", [phone.aor, words, reason])
+    phone.desktop.screenshot(os.path.join(shots, "ui-l10n-main.png"))
+
+    phone.type_into("number", "5551234")
+    phone.press("Appeler")
+    phone.label_is("call-state", "Connecté", timeout=20)
+    french(phone.app, "the window in a call", [phone.aor, words, reason])
+    phone.press("Raccrocher")
+    wait_for(lambda: not phone.calls(), 20, "the call to end")
+
+    phone.type_into("number", "911")
+    phone.press("Appeler")
+    banner = phone.banner()
+    phone.label_is("call-state", "Connecté", timeout=20)
+    em = phone.calls()[0]["emergency"]
+    wait_for(lambda: banner.showing and em["location_summary"] in
+             banner.text, 20, f"the banner (reads {banner.text!r})")
+    french(phone.app, "the window in a 911 call",
+           [phone.aor, words, reason, em["location_summary"]])
+    phone.desktop.screenshot(os.path.join(shots, "ui-l10n-911.png"))
+    phone.press("Raccrocher")
+    ask = phone.find("Terminer l'appel d'urgence ?", "alert")
+    french(ask, "the question before hanging up")
+    phone.press("Terminer l'appel", ask)
+    wait_for(lambda: not phone.calls(), 20, "the 911 call to end")
+
+    phone.press("Indiquer l'adresse…")
+    form = phone.find("Indiquer l'adresse", "dialog")
+    country = phone.find("Pays", "text", form)
+    # the locale's country comes first, the engine's address after
+    street = phone.find("Rue", "text", form)
+    wait_for(lambda: form.sensitive and country.text == "France" and
+             street.text == "rue de la Paix", 10,
+             f"the form filled (country {country.text!r})")
+    french(form, "the address form",
+           [words, "rue de la Paix", "Paris", "Île-de-France"])
+    # iso-codes' names: Germany is typed as French people write it
+    retype(phone, country, "Allemagne")
+    # France has regions, Germany states (Länder)
+    wait_for(lambda: {n.name for n in form_fields(form)} >=
+             {"Rue", "Numéro", "État"}, 10, "the German form")
+    french(form, "the German address form",
+           ["rue de la Paix", "Paris", "Allemagne"])
+    phone.desktop.screenshot(os.path.join(shots, "ui-l10n-form.png"))
+    phone.press("Annuler", form)
+
+    phone.press("Lieux enregistrés")
+    places = phone.find("Lieux enregistrés", "dialog")
+    row = phone.find("Bureau", "list item", places)
+    french(places, "saved places", [words])
+    phone.press("Supprimer", row)
+    ask = phone.find("Supprimer « Bureau » ?", "alert")
+    french(ask, "the question before deleting")
+    phone.press("Annuler", ask)
+    wait_for(lambda: not ask.showing or ask.dead, 10, "the question to go")
+    phone.press("Renommer", row)
+    ask = phone.find("Renommer « Bureau »", "dialog")
+    french(ask, "the rename dialog", ["Bureau"])
+    phone.press("Annuler", ask)
+    wait_for(lambda: not ask.showing or ask.dead, 10, "the dialog to go")
+    phone.press("Modifier", row)
+    form = phone.find("Modifier le lieu", "dialog")
+    wait_for(lambda: phone.find("Rue", "text", form).text ==
+             "rue de la Paix", 10, "the place's form filled")
+    french(form, "the place's form", ["Bureau", "rue de la Paix", "Paris"])
+    phone.press("Annuler", form)
+    phone.press("Fermer", places)
+
+
+def box(node):
+    """A node's extents on the screen: x, y, width, height."""
+    import pyatspi
+    e = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    return e.x, e.y, e.width, e.height
+
+
+def inside(inner, outer, slack=1):
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return (x >= ox - slack and y >= oy - slack and
+            x + w <= ox + ow + slack and y + h <= oy + oh + slack)
+
+
+def screen_box(scale):
+    """The X screen in the UI's units (GDK_SCALE pixels): the AT-SPI
+    desktop's own extents do not follow the display."""
+    out = subprocess.run(["xdpyinfo"], capture_output=True, text=True,
+                         timeout=30).stdout
+    w, h = re.search(r"dimensions:\s+(\d+)x(\d+) pixels", out).groups()
+    return 0, 0, int(w) // scale, int(h) // scale
+
+
+def clipped(window, scale=1):
+    """What is cut off in window: a showing widget outside the window or
+    its parent, a window outside the screen, or a label whose text runs
+    past its own box (its first or last character not inside it).  What
+    is inside a scroll pane need only be inside the pane's content (it
+    is scrolled to), the pane inside the window."""
+    import pyatspi
+    found = []
+    screen = screen_box(scale)
+    wbox = box(window)
+    if not inside(wbox, screen):
+        found.append(f"the window {wbox} is not inside the screen {screen}")
+    for node in window.findChildren(lambda n: n.showing and n.roleName in (
+            "label", "push button", "toggle button", "check box", "text",
+            "notification", "list item"), isLambda=True):
+        nbox = box(node)
+        what = f"{node.roleName} {node.name!r} {nbox}"
+        scrolled = False
+        up = node.parent
+        while up is not None and up.roleName not in ("frame", "dialog",
+                                                      "alert"):
+            scrolled = scrolled or up.roleName in ("scroll pane",
+                                                   "viewport")
+            up = up.parent
+        if not scrolled and not inside(nbox, wbox):
+            found.append(f"{what} outside the window {wbox}")
+            continue
+        parent = node.parent
+        if parent is not None and parent.roleName not in ("filler",) \
+                and not inside(nbox, box(parent)):
+            found.append(f"{what} outside its {parent.roleName} "
+                         f"{box(parent)}")
+        if node.roleName in ("label", "notification") and node.text:
+            text = node.queryText()
+            n = text.characterCount
+            for i in (0, n - 1):
+                if text.getText(i, i + 1).isspace():
+                    continue
+                c = text.getCharacterExtents(i, pyatspi.DESKTOP_COORDS)
+                if c[2] and not inside(c, nbox):
+                    found.append(f"{what}: character {i} at {c} is cut")
+    return found
+
+
+def scenario_text2(phone):
+    """Text at 200 % (GDK_DPI_SCALE=2 on a 1024x768 screen: WCAG 1.4.4):
+    the same checks as at scale 2, the widgets at their own size."""
+    scenario_scale2(phone, scale=1)
+
+
+def scenario_scale2(phone, scale=2):
+    """Readable at 200 % (GDK_SCALE=2 on a 1920x1080 laptop screen, 960x540
+    in the UI's units): nothing of
+    the main window is cut, idle, with the network details open, and with
+    a 911 call, its banner and its row; nor of the address form."""
+    # the pointer is not used: at scale 2 dogtail's clicks would miss
+    phone.registered()
+    ctl = phone.engine.ctl(subscribe=False)
+    try:
+        reply = ctl.request("location.set", {
+            "country": "US", "HNO": "1", "RD": "Microsoft", "STS": "Way",
+            "FLR": "3", "ROOM": "3.141", "A3": "Redmond", "A1": "WA",
+            "PC": "98052"})
+        check(reply.get("ok"), f"location.set: {reply}")
+    finally:
+        ctl.close()
+    phone.label_is("location", ADDRESS_WORDS)
+    frame = phone.app.findChildren(lambda n: n.roleName == "frame",
+                                   isLambda=True)[0]
+    import pyatspi
+    expander = phone.find("Network details", "toggle button")
+    expander.doActionNamed("activate")
+    wait_for(lambda: expander.getState().contains(pyatspi.STATE_EXPANDED),
+             10, "the network details open")
+    cut = clipped(frame, scale)
+    check(not cut, f"cut at 200 %: {cut}")
+    ctl = phone.engine.ctl(subscribe=False)
+    try:
+        reply = ctl.request("dial", {"number": "911"})
+        check(reply.get("ok"), f"dial 911: {reply}")
+    finally:
+        ctl.close()
+    banner = phone.banner()
+    wait_for(lambda: banner.showing and "received" in banner.text, 20,
+             "the emergency banner")
+    phone.label_is("call-state", "Connected", timeout=20)
+    cut = clipped(frame, scale)
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", f"ui-{'scale2' if scale == 2 else 'text2'}"
+        "-911.png"))
+    check(not cut, f"cut at 200 % in a 911 call: {cut}")
+    phone.end_emergency_call()
+    wait_for(lambda: not banner.showing, 20, "the banner to go")
+    dialog = open_form(phone)
+    wait_for(lambda: dialog.sensitive, 10, "the form filled")
+    cut = clipped(dialog, scale)
+    phone.desktop.screenshot(os.path.join(
+        BUILD, "meson-logs", f"ui-{'scale2' if scale == 2 else 'text2'}"
+        "-form.png"))
+    check(not cut, f"the address form cut at 200 %: {cut}")
+    phone.press("Cancel", dialog)
+
+
 SCENARIOS = {
     "e911-warning": scenario_e911_warning,
+    "scale2": scenario_scale2,
+    "text2": scenario_text2,
+    "l10n": scenario_l10n,
     "emergency-audio": scenario_emergency_audio,
     "account": scenario_account,
     "address": scenario_address,
@@ -1170,7 +1494,15 @@ SCENARIO_CONF = {
     # ALSA devices that exist nowhere, sound card or not
     "emergency-audio": "audio_player alsa,hw:99\naudio_source alsa,hw:99\n",
     "prompt-escape": "location_required disclaimer\n",
+    "l10n": "location_required disclaimer\n",
 }
+# What a scenario adds to the UI's environment.
+SCENARIO_ENV = {"scale2": {"GDK_SCALE": "2"},
+                "text2": {"GDK_DPI_SCALE": "2"}}
+# A scenario's screen, when not 1024x768.
+SCENARIO_SCREEN = {"scale2": "1920x1080x24"}
+# The locale a scenario runs the UI in.
+SCENARIO_LOCALE = {"l10n": "fr_FR.UTF-8"}
 
 
 def main():
@@ -1182,7 +1514,7 @@ def main():
         return 64
     need("sipp")
     need_desktop()
-    desktop = Desktop()
+    desktop = Desktop(SCENARIO_SCREEN.get(name, "1024x768x24"))
     try:
         if wm:
             desktop.window_manager()
@@ -1199,8 +1531,11 @@ def main():
         import dogtail.rawinput
         import dogtail.tree
         with Workdir() as wd:
+            ui_env = (desktop.locale(SCENARIO_LOCALE[name])
+                      if name in SCENARIO_LOCALE else {})
+            ui_env.update(SCENARIO_ENV.get(name, {}))
             phone = Phone(wd, desktop, SCENARIO_CONF.get(name, ""),
-                          SCENARIO_POLICY.get(name))
+                          SCENARIO_POLICY.get(name), ui_env)
             try:
                 SCENARIOS[name](phone)
             finally:

@@ -36,7 +36,8 @@ class Desktop:
     """Xvfb + D-Bus session + AT-SPI, exported into os.environ so that
     dogtail (imported afterwards) and the UI use them."""
 
-    def __init__(self):
+    def __init__(self, screen="1024x768x24"):
+        self.screen = screen
         self.dir = tempfile.mkdtemp(prefix="locphone-ui-")
         self.procs = []
         self.log = open(os.path.join(self.dir, "desktop.log"), "w")
@@ -75,7 +76,7 @@ class Desktop:
         # -displayfd: Xvfb picks a free display and writes its number
         r, w = os.pipe()
         proc = self._spawn(["Xvfb", "-displayfd", str(w), "-screen", "0",
-                            "1024x768x24", "-nolisten", "tcp"],
+                            self.screen, "-nolisten", "tcp"],
                            pass_fds=(w,), stdout=self.log)
         os.close(w)
         with os.fdopen(r) as f:
@@ -168,6 +169,23 @@ class Desktop:
               f"openbox did not manage the display (exit {wm.poll()}): "
               + self.log_tail())
 
+    def locale(self, name):
+        """The environment that runs the UI in locale name (e.g.
+        "fr_FR.UTF-8"): the locale compiled here with localedef (no
+        system locale is needed), our catalogues from the build tree."""
+        lang, charset = name.split(".")
+        where = self._private("locale")
+        res = subprocess.run(["localedef", "-i", lang, "-f", charset,
+                              os.path.join(where, name)],
+                             capture_output=True, text=True, timeout=120)
+        # localedef warns (exit 1) on harmless things; the locale is made
+        check(os.path.isfile(os.path.join(where, name, "LC_MESSAGES",
+                                          "SYS_LC_MESSAGES")),
+              f"localedef {name} failed ({res.returncode}): {res.stderr}")
+        return {"LOCPATH": where, "LC_ALL": name,
+                "LANGUAGE": lang.split("_")[0],
+                "LOCPHONE_LOCALEDIR": os.path.join(BUILD, "ui", "po")}
+
     def screenshot(self, path):
         """The whole screen as PNG (ImageMagick's import)."""
         subprocess.run(["import", "-window", "root", path],
@@ -189,9 +207,10 @@ class Desktop:
 class App:
     """build/ui/locphone --socket PATH, with its output kept."""
 
-    def __init__(self, socket_path, logdir):
+    def __init__(self, socket_path, logdir, extra_env=None):
         self.log = open(os.path.join(logdir, "locphone-ui.log"), "w")
         env = dict(os.environ)
+        env.update(extra_env or {})
         # a GLib/GTK warning or critical is a failure of the UI (a bad
         # line from the engine is only a g_message)
         env["G_DEBUG"] = "fatal-warnings"

@@ -1,6 +1,7 @@
 /* xsdcheck: our XML output checked against the published schemas in
  * ../shared/xsd (RFC 3863, 4119, 4479, 5139, 5491's GML profile, 5985,
- * 6155, 7105, 7459), offline.  For tests and fuzz targets only. */
+ * 6155, 7105, 7459), offline.  For tests, fuzz targets and
+ * locphone-pidfcheck. */
 
 #ifndef LOCPHONE_XSDCHECK_H
 #define LOCPHONE_XSDCHECK_H

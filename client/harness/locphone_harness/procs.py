@@ -31,12 +31,21 @@ else:
     LOCPHONECTL = "/usr/bin/locphonectl"
     LIS_SIM = "/usr/bin/locphone-lis-sim"
 SCENARIOS = os.path.join(SOURCE, "tests", "integration", "scenarios")
+if _BUILD_ENV or not os.path.exists("/usr/bin/locphone-psap-sim"):
+    PSAP_SIM = os.path.join(SOURCE, "client", "harness", "psap",
+                            "locphone-psap-sim.py")
+    PIDFCHECK = os.path.join(BUILD, "client", "harness", "pidfcheck",
+                             "locphone-pidfcheck")
+else:
+    PSAP_SIM = "/usr/bin/locphone-psap-sim"
+    PIDFCHECK = "/usr/bin/locphone-pidfcheck"
 
 
 def configure(**paths):
     """Set where the programs are (LOCPHONED=..., LIS_SIM=...)."""
     for name, value in paths.items():
-        if name not in ("LOCPHONED", "LOCPHONECTL", "LIS_SIM", "SCENARIOS"):
+        if name not in ("LOCPHONED", "LOCPHONECTL", "LIS_SIM", "SCENARIOS",
+                        "PSAP_SIM", "PIDFCHECK"):
             raise KeyError(name)
         globals()[name] = value
 

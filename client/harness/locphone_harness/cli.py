@@ -122,6 +122,7 @@ def main(argv=None, paths=None, sites_dir=None):
     t0 = time.monotonic()
     try:
         say(f"site {site['name']} ({path}): building")
+        say(f"work directory: {wd}")
         run = runner.Runner(site, wd, speak)
         run.build()
         for i, sc in enumerate(chosen, 1):

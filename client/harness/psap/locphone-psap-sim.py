@@ -329,8 +329,10 @@ class Checker:
                                       "part")
         elif cids:
             results["geolocation"] = (False, f"Geolocation <{cids[0]}> "
-                                      "names no body part "
-                                      f"(Content-ID {cid})")
+                                      "names no body part ("
+                                      + (f"the PIDF-LO's is {cid}" if cid
+                                         else "the INVITE has no PIDF-LO")
+                                      + ")")
         else:
             results["geolocation"] = (False, "Geolocation carries only a "
                                       f"reference ({refs[0]}), no "

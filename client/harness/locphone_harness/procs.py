@@ -36,16 +36,18 @@ if _BUILD_ENV or not os.path.exists("/usr/bin/locphone-psap-sim"):
                             "locphone-psap-sim.py")
     PIDFCHECK = os.path.join(BUILD, "client", "harness", "pidfcheck",
                              "locphone-pidfcheck")
+    SBC = os.path.join(SOURCE, "client", "harness", "sbc", "locphone-sbc.py")
 else:
     PSAP_SIM = "/usr/bin/locphone-psap-sim"
     PIDFCHECK = "/usr/bin/locphone-pidfcheck"
+    SBC = "/usr/bin/locphone-sbc"
 
 
 def configure(**paths):
     """Set where the programs are (LOCPHONED=..., LIS_SIM=...)."""
     for name, value in paths.items():
         if name not in ("LOCPHONED", "LOCPHONECTL", "LIS_SIM", "SCENARIOS",
-                        "PSAP_SIM", "PIDFCHECK"):
+                        "PSAP_SIM", "PIDFCHECK", "SBC"):
             raise KeyError(name)
         globals()[name] = value
 

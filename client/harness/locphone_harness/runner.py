@@ -22,7 +22,6 @@ LIS_IP = "10.255.0.10"
 PSAP_IP = "10.255.0.20"
 PSAP2_IP = "10.255.0.21"
 SBC_IP = "10.255.0.30"
-SBC_PROGRAM = "locphone-sbc"
 
 
 def stale_namespaces():
@@ -363,7 +362,8 @@ class Sbc:
         os.makedirs(workdir, exist_ok=True)
         self.out = open(os.path.join(wd, f"{name}.out"), "w")
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", core, SBC_PROGRAM, "--listen",
+            ["ip", "netns", "exec", core, "/usr/bin/python3", procs.SBC,
+             "--listen",
              f"{SBC_IP}:5060", "--forward", forward, "--fault", fault,
              "--record", self.record, "--ready-file", ready,
              "--workdir", workdir], stdout=self.out,
@@ -390,6 +390,8 @@ class Sbc:
 
 
 def expected_words(exp):
+    if exp.get("removed_at_sbc"):
+        return "the location removed at the SBC"
     if exp.get("location") is False:
         return "no location (the PSAP must get none)"
     bits = []
@@ -416,6 +418,8 @@ def record_location(r):
 
 def compare(exp, loc):
     """Why the received location loc is not the expected one, or None."""
+    if exp.get("removed_at_sbc"):
+        return None
     if exp.get("location") is False:
         return None if not loc else "a location was received where none " \
             "was expected"
@@ -510,11 +514,13 @@ class Runner:
         fault = sc.get("sbc_fault") or (self.site["call_path"]["sbc"] or
                                         {}).get("fault")
         self.sbc_in_path = fault is not None
+        self.fault = fault
         psaps, sbc, engines = [], None, []
         try:
-            if self.sbc_in_path and not shutil.which(SBC_PROGRAM):
-                res["why"] = (f"not run: the site has an SBC but "
-                              f"{SBC_PROGRAM} is not installed")
+            if self.sbc_in_path and not (os.path.exists(procs.SBC) and
+                                         shutil.which("kamailio")):
+                res["why"] = ("not run: the site has an SBC but "
+                              f"{procs.SBC} or kamailio is not installed")
                 res["skipped"] = True
                 return res
             if sc.get("primary") != "down":
@@ -731,11 +737,21 @@ class Runner:
             if exp.get("route") and s["route"] != exp["route"]:
                 whys.append(f"the call went on the {s['route']} route")
             sent_loc = s["pidf"] is not None
+            if exp.get("removed_at_sbc"):
+                removed = [x for rec in sbc_rec if rec.get("call_id") ==
+                           s["call_id"] for x in rec.get("removed", [])]
+                if sent_loc and not r["location_received"] and removed:
+                    continue
+                whys.append("the SBC was to remove the location, but "
+                            + ("the phone sent none" if not sent_loc else
+                               "the PSAP received it" if
+                               r["location_received"] else
+                               "its record shows nothing removed"))
+                continue
             if exp.get("location") is not False and not r["location_received"]:
                 if sent_loc:
-                    at = (f" (at the SBC {SBC_IP}, fault "
-                          f"{sc.get('sbc_fault') or self.site['call_path']['sbc']['fault']})"
-                          if sbc_rec or self.sbc_in_path else
+                    at = (f" (at the SBC {SBC_IP}, fault {self.fault})"
+                          if self.sbc_in_path else
                           " (somewhere in the call path)")
                     whys.append("the location left the phone and was "
                                 "removed between the phone and the PSAP"
@@ -759,6 +775,11 @@ class Runner:
             return False, "; ".join(dict.fromkeys(whys))
         n = len(sent)
         what = expected_words(exp)
+        if exp.get("removed_at_sbc"):
+            return True, ("as the site file expects, the location left the "
+                          "phone and was removed between the phone and the "
+                          f"PSAP (at the SBC {SBC_IP}, fault {self.fault}): "
+                          "the PSAP got the call without it")
         if exp.get("location") is False:
             what = "no location, as the site file expects"
             if sc.get("disclaimer"):

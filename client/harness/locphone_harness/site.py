@@ -437,7 +437,8 @@ def check_site(c, tree):
         if "test_call" in m:
             sc["test_call"] = c.boolean(m["test_call"])
         em = c.mapping(m["expect"], optional=("civic", "coordinates",
-                                              "location", "source"))\
+                                              "location", "source",
+                                              "removed_at_sbc"))\
             if "expect" in m else None
         if em is not None:
             exp = _location(c, em)
@@ -446,6 +447,14 @@ def check_site(c, tree):
                 if exp["location"] is False and len(exp) > 1:
                     c.bad(em["location"], "location: false expects no "
                           "location: give no civic/coordinates with it")
+            if "removed_at_sbc" in em:
+                exp["removed_at_sbc"] = c.boolean(em["removed_at_sbc"])
+                path = top["call_path"].value if "call_path" in top else {}
+                if exp["removed_at_sbc"] and "sbc_fault" not in m and \
+                        "sbc" not in (path if isinstance(path, dict) else {}):
+                    c.bad(em["removed_at_sbc"], "the location can only be "
+                          "removed at an SBC: give sbc_fault or a call_path "
+                          "sbc")
             if "source" in em:
                 exp["source"] = c.text(em["source"], choices=(
                     "lis", "lldp-med", "manual", "none"))

@@ -13,8 +13,8 @@ import signal
 import subprocess
 import time
 
-from . import procs, sipmsg
-from .procs import (Engine, Failure, LisSim, Sipp, Switch, Topology, check,
+from . import procs
+from .procs import (Engine, Failure, LisSim, Switch, Topology, check,
                     make_test_ca, sh, wait_for)
 
 PREFIX = "lph-"
@@ -22,6 +22,7 @@ LIS_IP = "10.255.0.10"
 PSAP_IP = "10.255.0.20"
 PSAP2_IP = "10.255.0.21"
 SBC_IP = "10.255.0.30"
+DEAD_IP = "10.255.0.22"  # the primary route when it is down: nobody there
 
 
 def stale_namespaces():
@@ -131,7 +132,7 @@ class Site:
         self.core = self.topo.ns("core")
         # the services' addresses on the core's loopback (no dummy
         # interfaces in every kernel)
-        for ip in (LIS_IP, PSAP_IP, PSAP2_IP, SBC_IP):
+        for ip in (LIS_IP, PSAP_IP, PSAP2_IP, SBC_IP, DEAD_IP):
             sh("ip", "addr", "add", f"{ip}/32", "dev", "lo", ns=self.core)
         sh("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", ns=self.core)
         for sub in self.site["subnets"]:
@@ -279,28 +280,26 @@ class Site:
 
 
 class Psap:
-    """The call centre for one scenario: locphone-psap-sim (each INVITE
-    checked as a PSAP would and recorded), else sipp read by sipmsg."""
+    """A call centre for the whole run: locphone-psap-sim, each INVITE
+    checked as a PSAP would and recorded; the expectation (its --expect
+    file, read at each INVITE) is the scenario's."""
 
-    def __init__(self, wd, core, ip, name, expect):
-        self.ip = ip
-        self.sim = os.path.exists(procs.PSAP_SIM)
-        if not self.sim:
-            self.sipp = Sipp(wd, None, name, netns=core, addr=ip)
-            return
+    def __init__(self, wd, core, ip, name):
+        self.ip, self.core, self.name, self.wd = ip, core, name, wd
         self.record = os.path.join(wd, f"{name}.jsonl")
-        ready = os.path.join(wd, f"{name}.ready")
-        exp = os.path.join(wd, f"{name}.expect.json")
-        with open(exp, "w") as f:
-            if expect.get("location") is False:
-                json.dump({"*": {"location": False}}, f)
-            else:
-                json.dump({"*": {"civic": expect["civic"]}
-                           if expect.get("civic") else {}}, f)
-        self.out = open(os.path.join(wd, f"{name}.out"), "w")
-        cmd = ["ip", "netns", "exec", core, "/usr/bin/python3",
-               procs.PSAP_SIM, "--listen", f"{ip}:5060", "--transport",
-               "both", "--record", self.record, "--expect", exp,
+        self.expect_file = os.path.join(wd, f"{name}.expect.json")
+        self.expect({})
+        self.restarts = 0
+        self.start()
+
+    def start(self):
+        ready = os.path.join(self.wd, f"{self.name}.ready")
+        if os.path.exists(ready):
+            os.unlink(ready)
+        self.out = open(os.path.join(self.wd, f"{self.name}.out"), "a")
+        cmd = ["ip", "netns", "exec", self.core, "/usr/bin/python3",
+               procs.PSAP_SIM, "--listen", f"{self.ip}:5060", "--transport",
+               "both", "--record", self.record, "--expect", self.expect_file,
                "--ready-file", ready]
         if os.path.exists(procs.PIDFCHECK):
             cmd += ["--pidfcheck", procs.PIDFCHECK]
@@ -309,13 +308,53 @@ class Psap:
                                      stdin=subprocess.DEVNULL)
         wait_for(lambda: os.path.exists(ready) or
                  self.proc.poll() is not None, 15,
-                 f"the PSAP simulator at {ip}")
+                 f"the PSAP simulator at {self.ip}")
         check(self.proc.poll() is None, "the PSAP simulator exited at "
               f"start: {open(self.out.name).read()[-1000:]}")
 
+    def ensure(self):
+        """Restart it if it died (a crash of a part): returns why, or
+        None when it was running."""
+        if self.proc.poll() is None:
+            return None
+        why = (f"the PSAP simulator at {self.ip} had exited "
+               f"(status {self.proc.returncode}); restarted")
+        self.out.close()
+        self.restarts += 1
+        self.start()
+        return why
+
+    def expect(self, exp):
+        with open(self.expect_file + ".tmp", "w") as f:
+            if exp.get("location") is False:
+                json.dump({"*": {"location": False}}, f)
+            elif exp.get("civic"):
+                json.dump({"*": {"civic": exp["civic"]}}, f)
+            else:
+                json.dump({}, f)
+        os.replace(self.expect_file + ".tmp", self.expect_file)
+
+    def records(self, call_ids):
+        out = []
+        try:
+            with open(self.record) as f:
+                lines = [ln for ln in f if ln.strip()]
+        except FileNotFoundError:
+            lines = []
+        for ln in lines:
+            try:
+                rec = json.loads(ln)
+            except ValueError:
+                continue  # a line being written
+            if rec.get("call_id") not in call_ids:
+                continue
+            rec["psap"] = self.ip
+            rec["location"] = record_location(rec["location"]) \
+                if rec.get("location") else None
+            out.append(rec)
+        return out
+
     def stop(self):
-        if not self.sim:
-            return self._stop_sipp()
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -324,32 +363,6 @@ class Psap:
                 self.proc.kill()
                 self.proc.wait()
         self.out.close()
-        out = []
-        try:
-            with open(self.record) as f:
-                lines = [ln for ln in f if ln.strip()]
-        except FileNotFoundError:
-            lines = []
-        for ln in lines:
-            rec = json.loads(ln)
-            rec["psap"] = self.ip
-            rec["location"] = record_location(rec.get("location") or
-                                              {"source": "none"}) \
-                if rec.get("location") else None
-            out.append(rec)
-        return out
-
-    def _stop_sipp(self):
-        self.sipp.stop()
-        out = []
-        for inv in self.sipp.requests("INVITE"):
-            rec = sipmsg.parse(inv)
-            rec["psap"] = self.ip
-            rec["location"] = sipmsg.location(rec["pidf"])
-            rec["location_received"] = rec["pidf"] is not None
-            rec["call_id"] = (rec["headers"].get("call-id") or [""])[0]
-            out.append(rec)
-        return out
 
 
 class Sbc:
@@ -452,8 +465,18 @@ class Runner:
 
     def build(self):
         self.net.build()
+        self.psaps = [Psap(self.wd, self.net.core, PSAP_IP, "psap")]
+        if self.site["call_path"]["secondary"]:
+            self.psaps.append(Psap(self.wd, self.net.core, PSAP2_IP, "psap2"))
+        self.say(f"  PSAP simulator(s) at {', '.join(p.ip for p in self.psaps)}"
+                 " (port 5060, UDP and TCP)")
 
     def close(self):
+        for p in getattr(self, "psaps", []):
+            try:
+                p.stop()
+            except Exception:
+                pass
         for eng in self.engines:
             try:
                 eng.stop()
@@ -468,7 +491,8 @@ class Runner:
         ifname, ip = self.net.plug(ns, where)
         policy = dict(ph["policy"])
         sbc = self.sbc_in_path
-        primary = SBC_IP if sbc else PSAP_IP
+        primary = SBC_IP if sbc else (DEAD_IP if self.primary_down
+                                      else PSAP_IP)
         lines = [f"emergency_route sip:911@{primary}:5060"]
         if self.site["call_path"]["secondary"]:
             lines.append(f"emergency_route_secondary sip:911@{PSAP2_IP}:5060")
@@ -515,7 +539,13 @@ class Runner:
                                         {}).get("fault")
         self.sbc_in_path = fault is not None
         self.fault = fault
-        psaps, sbc, engines = [], None, []
+        self.primary_down = sc.get("primary") == "down"
+        sbc, engines, sent = None, [], None
+        for p in self.psaps:
+            p.expect(sc["expect"])
+            crashed = p.ensure()
+            if crashed:
+                self.say(f"    {crashed}")
         try:
             if self.sbc_in_path and not (os.path.exists(procs.SBC) and
                                          shutil.which("kamailio")):
@@ -523,12 +553,6 @@ class Runner:
                               f"{procs.SBC} or kamailio is not installed")
                 res["skipped"] = True
                 return res
-            if sc.get("primary") != "down":
-                psaps.append(Psap(wd, self.net.core, PSAP_IP, "psap",
-                                  sc["expect"]))
-            if self.site["call_path"]["secondary"]:
-                psaps.append(Psap(wd, self.net.core, PSAP2_IP, "psap2",
-                                  sc["expect"]))
             if self.sbc_in_path:
                 sbc = Sbc(wd, self.net.core, fault, f"{PSAP_IP}:5060")
             if sc.get("lis_mode") and self.net.lis:
@@ -555,9 +579,8 @@ class Runner:
                 except Failure as e:
                     if not res["why"]:
                         res["why"] = f"a phone did not stop cleanly: {e}"
-            received = []
-            for p in psaps:
-                received += p.stop()
+            call_ids = {s["call_id"] for s in sent or []}
+            received = [r for p in self.psaps for r in p.records(call_ids)]
             sbc_rec = sbc.stop() if sbc else []
             if sc.get("lis_mode") and self.net.lis:
                 self.net.lis.set_mode("normal")

@@ -42,22 +42,31 @@ def print_result(res, say):
                 + (f": {loc}" if loc else ""))
 
 
-def narrate_invite(res, say):
+def narrate_invite(res, say, full):
+    """What was sent and what the PSAP received; full: with the PIDF-LO
+    and every header (the first scenario), else one line each."""
     sent = res["sent"] if isinstance(res["sent"], dict) else None
     if sent:
         say(f"    the phone sent: INVITE {sent['request_uri']} on the "
             f"{sent['route']} route, location {sent['location']}")
-        for line in sent["headers"].split("\r\n"):
-            if line:
-                say(f"      {line}")
+        if full:
+            for line in sent["headers"].split("\r\n"):
+                if line:
+                    say(f"      {line}")
     rec = res["received"] if isinstance(res["received"], dict) else None
     if rec:
-        say(f"    the PSAP received: {rec['content_type']}, parts "
-            + ", ".join(p["content_type"] for p in rec["parts"]))
-        if rec.get("pidf"):
-            say("    with the location by value:")
-            for line in rec["pidf"].splitlines():
-                say(f"      | {line}")
+        say(f"    the PSAP at {rec['psap']} received INVITE "
+            f"{rec['request_uri']}: {rec['content_type'].split(';')[0]} "
+            f"({', '.join(p['content_type'] for p in rec['parts'])})"
+            f", location {'by value' if rec['location_received'] else 'none'}")
+        if full:
+            for name in ("geolocation", "geolocation-routing", "priority"):
+                for v in (rec.get("headers") or {}).get(name, []):
+                    say(f"      {name.title()}: {v}")
+            if rec.get("pidf"):
+                say("    the PIDF-LO it received:")
+                for line in rec["pidf"].splitlines():
+                    say(f"      | {line}")
 
 
 def main(argv=None, paths=None, sites_dir=None):
@@ -131,7 +140,7 @@ def main(argv=None, paths=None, sites_dir=None):
             res = run.run_scenario(sc)
             results.append(res)
             if args.narrate:
-                narrate_invite(res, say)
+                narrate_invite(res, say, full=(i == 1))
             print_result(res, say)
         status = 0 if all(r["pass"] for r in results) else 1
     except Interrupted as e:

@@ -514,6 +514,13 @@ class Runner:
             sh("ip", "tuntap", "add", "dev", "tun0", "mode", "tun", ns=ns)
             sh("ip", "addr", "add", "172.31.0.2/24", "dev", "tun0", ns=ns)
             sh("ip", "link", "set", "tun0", "up", ns=ns)
+            # the tunnel carries the default route (that is what makes it
+            # VPN); the site's services stay reachable beside it
+            gw = self.net.subnets[where]["gateway"] if "/" not in where \
+                else None
+            if gw:
+                sh("ip", "route", "add", "10.255.0.0/24", "via", gw, ns=ns)
+                sh("ip", "route", "replace", "default", "dev", "tun0", ns=ns)
         eng = Engine(wd, f"<sip:{user}@{PSAP_IP}>;regint=0\n", conf=conf,
                      netns=ns)
         self.engines.append(eng)
@@ -590,7 +597,7 @@ class Runner:
         if res["why"]:
             return res
         res["received"] = [{k: r.get(k) for k in (
-            "psap", "request_uri", "content_type", "parts",
+            "psap", "request_uri", "content_type", "parts", "headers",
             "location_received", "location", "checks", "pidf")}
             for r in received]
         if len(res["received"]) == 1:
@@ -598,6 +605,24 @@ class Runner:
         res["pass"], res["why"] = self.judge(sc, sent, outcomes, received,
                                              sbc_rec)
         return res
+
+    def tell_netinfo(self, eng, ni):
+        tell = self.say.tell
+        name = eng.ns.split("-")[-1]
+        addrs = [f"{a['address']}/{a['prefix']}"
+                 for i in ni.get("interfaces", [])
+                 for a in i.get("addresses", [])]
+        gw = ni.get("gateway") or {}
+        tell(f"    phone {name} discovers: addresses {', '.join(addrs)}, "
+             f"gateway {gw.get('ip')} ({gw.get('mac')})"
+             + (", on VPN (a tunnel carries the default route)"
+                if ni.get("vpn") else ""))
+        for ifname, n in (ni.get("lldp") or {}).items():
+            med = (n.get("med") or {}).get("location") or {}
+            tell(f"      LLDP on {ifname}: switch "
+                 f"{n['chassis_id']['value']} port {n['port_id']['value']}"
+                 + (f", LLDP-MED location: {', '.join(med)}" if med else
+                    ", no LLDP-MED location"))
 
     def settle(self, ctl, exp):
         """Wait for the location the site expects; after 5 s ask the LIS
@@ -691,6 +716,8 @@ class Runner:
                                f"the phone to notice it moved to "
                                f"{sc['move_to']}")
         for eng, ctl in zip(engines, ctls):
+            if say.narrate:
+                self.tell_netinfo(eng, ctl.request("netinfo")["result"])
             loc = ctl.request("location")["result"]
             eng.location = loc
             say.tell(f"    phone {eng.ns.split('-')[-1]} at {eng.where}: "

@@ -137,7 +137,12 @@ class Site:
         sh("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", ns=self.core)
         for sub in self.site["subnets"]:
             br = f"br{sub['name']}"
-            sh("ip", "link", "add", br, "type", "bridge", ns=self.core)
+            # a fixed address: a bridge otherwise takes the lowest of its
+            # ports' and changes it as phones are plugged in, leaving the
+            # earlier phones' ARP entries for the gateway stale
+            n = len(self.subnets) + 1
+            sh("ip", "link", "add", br, "address", f"02:4c:50:48:00:{n:02x}",
+               "type", "bridge", ns=self.core)
             hosts = list(sub["cidr"].hosts())
             gw = str(hosts[0])
             sh("ip", "addr", "add", f"{gw}/{sub['cidr'].prefixlen}", "dev",

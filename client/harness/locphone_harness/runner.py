@@ -6,6 +6,7 @@ services on a dummy interface (the LIS simulator, the PSAPs, the SBC).
 Each phone is an engine in a namespace of its own, its eth0 a veth whose
 other end is the switch port (or a plain port of a subnet)."""
 
+import csv
 import json
 import os
 import shutil
@@ -208,16 +209,11 @@ class Site:
                                                "elin"):
                     cols.append(k)
         header = ["kind", "key"] + cols + ["lat", "lon", "elin"]
-
-        def q(v):
-            v = str(v)
-            return f'"{v}"' if any(ch in v for ch in ',"') else v
-        with open(path, "w") as f:
-            f.write(",".join(header) + "\n")
+        with open(path, "w", newline="") as f:
+            out = csv.writer(f, lineterminator="\n")
+            out.writerow(header)
             for r in rows:
-                f.write(",".join(q(r.get(h, "")).replace('"', '""')
-                                 if '"' in r.get(h, "") else q(r.get(h, ""))
-                                 for h in header) + "\n")
+                out.writerow([r.get(h, "") for h in header])
         self.wiremap_rows = len(rows)
         return path
 

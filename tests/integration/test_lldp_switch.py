@@ -8,52 +8,11 @@ CAP_NET_RAW the same comes through the engine's own lldpd, and only then is
 liblldpctl loaded."""
 
 import json
-import os
-import subprocess
 import sys
 
-from lphelp import (Engine, Failure, Topology, Workdir, check, need,
+from lphelp import (Engine, Switch, Topology, Workdir, check, need,
                     need_root, run, sh, wait_for)
 import psapcheck
-
-
-class Switch:
-    """lldpd in a namespace, with its own control socket."""
-
-    def __init__(self, wd, ns, port, med_class="4", name="lldpd"):
-        self.ns = ns
-        self.port = port
-        # lldpcli drops privileges: its socket must be reachable
-        sockdir = os.path.join(wd, name)
-        os.makedirs(sockdir)
-        os.chmod(wd, 0o755)
-        os.chmod(sockdir, 0o755)
-        self.sock = os.path.join(sockdir, "lldpd.sock")
-        self.log = open(os.path.join(wd, f"{name}.log"), "w")
-        self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", ns, "lldpd", "-d", "-M", med_class,
-             "-u", self.sock, "-I", port],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.cli("show", "configuration", check_rc=False)
-                 or self.proc.poll() is not None, 10, "lldpd to answer")
-        check(self.proc.poll() is None, "lldpd exited")
-
-    def cli(self, *args, check_rc=True):
-        res = subprocess.run(["ip", "netns", "exec", self.ns, "lldpcli",
-                              "-u", self.sock, *args],
-                             capture_output=True, text=True)
-        if check_rc and res.returncode:
-            raise Failure(f"lldpcli {args}: {res.stderr}")
-        return res.stdout if res.returncode == 0 else None
-
-    def configure(self, *words):
-        self.cli("configure", "ports", self.port, "med", "location", *words)
-        self.cli("update")  # send now, not at the next 30 s tick
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        self.log.close()
 
 
 def stranger(ns, ifname):

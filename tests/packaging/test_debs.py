@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""packaging/build-deb makes locphone-engine and locphone: each holds what
-it must and nothing of the other's, the fields name their dependencies,
+"""packaging/build-deb makes locphone-engine, locphone and locphone-harness:
+each holds what it must and nothing of the others', the fields name their dependencies,
 lintian finds no error, and the extracted programs run."""
 
 import os
@@ -37,6 +37,22 @@ UI_FILES = [
     "usr/share/man/man1/locphone.1.gz",
     "usr/share/doc/locphone/copyright",
 ]
+HARNESS_FILES = [
+    "usr/bin/locphone-harness",
+    "usr/bin/locphone-lis-sim",
+    "usr/bin/locphone-psap-sim",
+    "usr/bin/locphone-sbc",
+    "usr/bin/locphone-pidfcheck",
+    "usr/share/locphone/harness/locphone_harness/cli.py",
+    "usr/share/locphone/harness/locphone_harness/procs.py",
+    "usr/share/locphone/harness/locphone_harness/runner.py",
+    "usr/share/locphone/harness/locphone_harness/site.py",
+    "usr/share/locphone/harness/sites/office.yaml",
+    "usr/share/man/man1/locphone-harness.1.gz",
+    "usr/share/doc/locphone-harness/SITE.md",
+    "usr/share/doc/locphone-harness/lis-sim.md",
+    "usr/share/doc/locphone-harness/copyright",
+]
 
 
 def need_tools():
@@ -67,7 +83,8 @@ def build(build_deb, out):
         if name.endswith(".deb"):
             path = os.path.join(out, name)
             debs[field(path, "Package")] = path
-    check(sorted(debs) == ["locphone", "locphone-engine"],
+    check(sorted(debs) == ["locphone", "locphone-engine",
+                           "locphone-harness"],
           f"packages built: {sorted(debs)}")
     return debs
 
@@ -102,18 +119,23 @@ def multiarch(names):
 def test_contents(debs):
     engine = files_of(debs["locphone-engine"])
     ui = files_of(debs["locphone"])
+    harness = files_of(debs["locphone-harness"])
     arch = multiarch(engine)
     for pkg, names, want in (("locphone-engine", engine, ENGINE_FILES),
-                             ("locphone", ui, UI_FILES)):
+                             ("locphone", ui, UI_FILES),
+                             ("locphone-harness", harness, HARNESS_FILES)):
         for f in want:
             f = f.replace("*", arch)
-            check(f in names, f"{pkg} lacks {f}")
+            # dh_compress compresses the larger documents
+            check(f in names or (f.endswith(".md") and f + ".gz" in names),
+                  f"{pkg} lacks {f}")
         print(f"{pkg}: {len(names)} files, all {len(want)} expected")
-    both = engine & ui
-    check(not both, f"in both packages: {sorted(both)}")
-    # the test harness is not packaged (debian/rules: -Dharness=disabled)
-    check(not any("lis-sim" in n for n in engine | ui),
-          "the LIS simulator is in a package")
+    both = (engine & ui) | (engine & harness) | (ui & harness)
+    check(not both, f"in two packages: {sorted(both)}")
+    # the simulators are the harness's, not the phone's
+    check(not any("sim" in n.split("/")[-1] or "harness" in n
+                  for n in engine | ui),
+          "a simulator or the harness is in the phone's packages")
 
 
 def test_fields(debs, version):
@@ -130,7 +152,15 @@ def test_fields(debs, version):
     check(deb_version.split("-")[0] == version,
           f"package version {deb_version}, meson project {version}")
     check(field(debs["locphone-engine"], "Version") == deb_version,
-          "the two packages differ in version")
+          "the packages differ in version")
+    harness_dep = field(debs["locphone-harness"], "Depends")
+    print(f"locphone-harness Depends: {harness_dep}")
+    deps = [d.strip().split()[0] for d in harness_dep.split(",")]
+    for want in ("lldpd", "kamailio", "python3", "python3-yaml", "iproute2",
+                 "openssl", "locphone-engine"):
+        check(want in deps, f"locphone-harness does not depend on {want}")
+    check(f"locphone-engine (= {deb_version})" in harness_dep,
+          "locphone-harness does not depend on this locphone-engine")
 
 
 def test_lintian(debs):
@@ -165,6 +195,20 @@ def test_programs(debs, version, root):
         unit = f.read()
     check("\nExecStart=/usr/bin/locphoned " in unit,
           "the unit does not start /usr/bin/locphoned")
+    # the packaged harness reads its packaged site (its library found
+    # through PYTHONPATH, the package not being installed at /)
+    lib = os.path.join(root, "usr/share/locphone/harness")
+    res = run("/usr/bin/python3",
+              os.path.join(root, "usr/bin/locphone-harness"), "--check", os.path.join(lib, "sites/office.yaml"),
+              env=dict(os.environ, PYTHONPATH=lib))
+    check(res.returncode == 0 and "scenarios: ok" in res.stdout,
+          f"locphone-harness --check: {res.returncode} {res.stdout}"
+          f"{res.stderr}")
+    with open(os.path.join(root, "usr/bin/locphone-harness")) as f:
+        text = f.read()
+    check('"/usr/bin/locphoned"' in text and
+          '"/usr/share/locphone/harness"' in text,
+          "the packaged harness runs the packaged programs")
 
 
 def main():

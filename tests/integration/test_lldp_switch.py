@@ -147,8 +147,12 @@ def test_switch_locations_and_link_changes():
                 # phone, say) must not take the switch's place
                 ctl.events.clear()
                 stranger(switch, "sw0")
-                ctl.wait_event("network.changed")  # the stranger arrived
+                # the stranger arrived (an event of the link coming back
+                # may come first, before the switch is heard again)
+                ctl.wait_event("network.changed", timeout=15,
+                               pred=lambda e: "eth0" in e["lldp"])
                 n = neighbour(ctl)
+                check(n, "a neighbour on eth0 after the stranger's frame")
                 check(n["chassis_id"]["value"] == sw_mac,
                       f"the switch stays the neighbour: {n['chassis_id']}")
 

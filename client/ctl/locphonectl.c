@@ -184,12 +184,12 @@ static void print_lldp(const struct odict *res)
 			printf("\n");
 		}
 		if (loc && odict_lookup(loc->u.odict, "coordinates"))
-			re_printf("           LLDP-MED coordinates: %H\n",
+			re_printf(_("           LLDP-MED coordinates: %H\n"),
 				  json_out_odict,
 				  odict_lookup(loc->u.odict, "coordinates")
 					  ->u.odict);
 		if (loc && odict_string(loc->u.odict, "elin"))
-			printf("           LLDP-MED ELIN: %s\n",
+			printf(_("           LLDP-MED ELIN: %s\n"),
 			       odict_string(loc->u.odict, "elin"));
 	}
 }
@@ -336,12 +336,14 @@ static void print_served(const struct odict *res)
 
 	if (!sv || sv->type != ODICT_OBJECT)
 		return;
-	printf("# served policy %s: %s, obtained %s\n",
+	/* TRANSLATORS: the URL, where the copy in force came from
+	 * ("server", "last-good", ...: the engine's word), when */
+	printf(_("# served policy %s: %s, obtained %s\n"),
 	       str_or(sv->u.odict, "url", "?"),
 	       str_or(sv->u.odict, "source", "?"),
-	       str_or(sv->u.odict, "obtained_at", "never"));
+	       str_or(sv->u.odict, "obtained_at", _("never")));
 	if (odict_string(sv->u.odict, "error"))
-		printf("warning: served policy: %s\n",
+		printf(_("warning: served policy: %s\n"),
 		       odict_string(sv->u.odict, "error"));
 }
 
@@ -402,7 +404,8 @@ static void print_result(const char *cmd, const struct odict *res)
 	}
 
 	if (0 == str_cmp(cmd, "e911.policy.refresh")) {
-		printf("fetching the served policy; policy.changed follows\n");
+		printf(_("fetching the served policy; policy.changed "
+			 "follows\n"));
 		print_served(res);
 		return;
 	}
@@ -547,9 +550,9 @@ int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 			/* the stopping engine's own refusal would say to dial
 			 * on its replacement: that is what did not come */
 			fprintf(stderr,
-				"locphonectl: %s: the engine stopped and no "
-				"engine replaced it within %u s; start "
-				"locphoned and dial again\n",
+				_("locphonectl: %s: the engine stopped and no "
+				  "engine replaced it within %u s; start "
+				  "locphoned and dial again\n"),
 				cmd, RESTART_WAIT_MS / 1000);
 			mem_deref(reply);
 			return EXIT_UNREACHABLE;

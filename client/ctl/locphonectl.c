@@ -194,6 +194,51 @@ static void print_lldp(const struct odict *res)
 	}
 }
 
+/* What one LIS server gets: fmt takes the HTTP authentication (any,
+ * basic, digest: the engine's words) and the client certificate. */
+static void print_lis_auth(const struct odict *lis, const char *key,
+			   const char *fmt)
+{
+	const struct odict_entry *a = odict_get_type(lis, ODICT_OBJECT, key);
+
+	if (!a)
+		return;
+	printf(fmt, str_or(a->u.odict, "http_auth", _("none")),
+	       str_or(a->u.odict, "client_cert", _("none")));
+}
+
+/* How the LIS is asked, and what went wrong (the engine's words). */
+static void print_lis(const struct odict *res)
+{
+	const struct odict_entry *lis =
+		odict_get_type(res, ODICT_OBJECT, "lis");
+	const char *sec, *cred, *auth, *last;
+
+	if (!lis)
+		return;
+	sec = odict_string(lis->u.odict, "url_secondary");
+	cred = odict_string(lis->u.odict, "credentials");
+	auth = odict_string(lis->u.odict, "auth_error");
+	last = odict_string(lis->u.odict, "last_error");
+	/* TRANSLATORS: the LIS URL (or "-"), then ", " and the secondary
+	 * one, or nothing */
+	printf(_("lis        %s%s%s\n"), str_or(lis->u.odict, "url", "-"),
+	       sec ? ", " : "", sec ? sec : "");
+	if (cred)
+		printf(_("lis creds  %s\n"), cred);
+	print_lis_auth(lis->u.odict, "primary_auth",
+		       _("lis primary   HTTP authentication %s, client "
+			 "certificate %s\n"));
+	if (sec)
+		print_lis_auth(lis->u.odict, "secondary_auth",
+			       _("lis secondary HTTP authentication %s, "
+				 "client certificate %s\n"));
+	if (auth)
+		printf(_("lis auth   not used: %s\n"), auth);
+	if (last)
+		printf(_("lis error  %s\n"), last);
+}
+
 static void print_netinfo(const struct odict *res)
 {
 	const struct odict_entry *ifs = odict_lookup(res, "interfaces");
@@ -250,6 +295,7 @@ static void print_netinfo(const struct odict *res)
 	(void)odict_get_boolean(res, &vpn, "vpn");
 	printf(_("vpn        %s\n"),
 	       vpn ? _("yes (not used as location evidence)") : _("no"));
+	print_lis(res);
 }
 
 static void print_location(const struct odict *res)

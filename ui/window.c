@@ -371,6 +371,10 @@ static void on_engine_event(LpWindow *self, const char *name, GVariant *msg)
 		controls_update(self);
 	} else if (g_str_has_prefix(name, "location.")) {
 		lp_window_location_event(self, name, msg);
+		/* the LIS may have failed or recovered: netinfo's lis says */
+		if (!g_strcmp0(name, "location.changed"))
+			lp_engine_request(self->engine, "netinfo", NULL,
+					  on_netinfo, window_ref(self));
 	} else if (!g_strcmp0(name, "network.changed")) {
 		lp_window_network_show(self, msg);
 	} else if (!g_strcmp0(name, "policy.changed")) {

@@ -241,6 +241,32 @@ static void switch_words(GString *out, GVariant *netinfo)
 	g_string_append_c(out, '\n');
 }
 
+/* What went wrong with the LIS (netinfo's lis; not in network.changed):
+ * the engine's own words, in a frame in the person's language. */
+static void lis_words(GString *out, GVariant *netinfo)
+{
+	g_autoptr(GVariant) lis = ctlmsg_obj(netinfo, "lis");
+	const char *auth_error = ctlmsg_str(lis, "auth_error");
+	const char *last_error = ctlmsg_str(lis, "last_error");
+
+	if (auth_error) {
+		/* TRANSLATORS: why a LIS credentials file or client key was
+		 * refused at start, in the engine's words */
+		g_string_append_printf(out,
+				       _("Location server credentials not "
+					 "used: %s"),
+				       auth_error);
+		g_string_append_c(out, '\n');
+	}
+	if (last_error) {
+		/* TRANSLATORS: the LIS's last failure, in the engine's
+		 * words (e.g. "LIS https://... refused the credentials") */
+		g_string_append_printf(out, _("Location server failing: %s"),
+				       last_error);
+		g_string_append_c(out, '\n');
+	}
+}
+
 void lp_window_network_show(LpWindow *self, GVariant *netinfo)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
@@ -273,6 +299,7 @@ void lp_window_network_show(LpWindow *self, GVariant *netinfo)
 		g_string_append_printf(out, _("Network site %s"), site);
 		g_string_append_c(out, '\n');
 	}
+	lis_words(out, netinfo);
 	if (out->len)
 		g_string_truncate(out, out->len - 1);
 	gtk_label_set_text(GTK_LABEL(self->network_label),

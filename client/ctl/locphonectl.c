@@ -184,14 +184,59 @@ static void print_lldp(const struct odict *res)
 			printf("\n");
 		}
 		if (loc && odict_lookup(loc->u.odict, "coordinates"))
-			re_printf("           LLDP-MED coordinates: %H\n",
+			re_printf(_("           LLDP-MED coordinates: %H\n"),
 				  json_out_odict,
 				  odict_lookup(loc->u.odict, "coordinates")
 					  ->u.odict);
 		if (loc && odict_string(loc->u.odict, "elin"))
-			printf("           LLDP-MED ELIN: %s\n",
+			printf(_("           LLDP-MED ELIN: %s\n"),
 			       odict_string(loc->u.odict, "elin"));
 	}
+}
+
+/* What one LIS server gets: fmt takes the HTTP authentication (any,
+ * basic, digest: the engine's words) and the client certificate. */
+static void print_lis_auth(const struct odict *lis, const char *key,
+			   const char *fmt)
+{
+	const struct odict_entry *a = odict_get_type(lis, ODICT_OBJECT, key);
+
+	if (!a)
+		return;
+	printf(fmt, str_or(a->u.odict, "http_auth", _("none")),
+	       str_or(a->u.odict, "client_cert", _("none")));
+}
+
+/* How the LIS is asked, and what went wrong (the engine's words). */
+static void print_lis(const struct odict *res)
+{
+	const struct odict_entry *lis =
+		odict_get_type(res, ODICT_OBJECT, "lis");
+	const char *sec, *cred, *auth, *last;
+
+	if (!lis)
+		return;
+	sec = odict_string(lis->u.odict, "url_secondary");
+	cred = odict_string(lis->u.odict, "credentials");
+	auth = odict_string(lis->u.odict, "auth_error");
+	last = odict_string(lis->u.odict, "last_error");
+	/* TRANSLATORS: the LIS URL (or "-"), then ", " and the secondary
+	 * one, or nothing */
+	printf(_("lis        %s%s%s\n"), str_or(lis->u.odict, "url", "-"),
+	       sec ? ", " : "", sec ? sec : "");
+	if (cred)
+		printf(_("lis creds  %s\n"), cred);
+	print_lis_auth(lis->u.odict, "primary_auth",
+		       _("lis primary   HTTP authentication %s, client "
+			 "certificate %s\n"));
+	if (sec)
+		print_lis_auth(lis->u.odict, "secondary_auth",
+			       _("lis secondary HTTP authentication %s, "
+				 "client certificate %s\n"));
+	if (auth)
+		printf(_("lis auth   not used: %s\n"), auth);
+	if (last)
+		printf(_("lis error  %s\n"), last);
 }
 
 static void print_netinfo(const struct odict *res)
@@ -250,6 +295,7 @@ static void print_netinfo(const struct odict *res)
 	(void)odict_get_boolean(res, &vpn, "vpn");
 	printf(_("vpn        %s\n"),
 	       vpn ? _("yes (not used as location evidence)") : _("no"));
+	print_lis(res);
 }
 
 static void print_location(const struct odict *res)
@@ -336,12 +382,14 @@ static void print_served(const struct odict *res)
 
 	if (!sv || sv->type != ODICT_OBJECT)
 		return;
-	printf("# served policy %s: %s, obtained %s\n",
+	/* TRANSLATORS: the URL, where the copy in force came from
+	 * ("server", "last-good", ...: the engine's word), when */
+	printf(_("# served policy %s: %s, obtained %s\n"),
 	       str_or(sv->u.odict, "url", "?"),
 	       str_or(sv->u.odict, "source", "?"),
-	       str_or(sv->u.odict, "obtained_at", "never"));
+	       str_or(sv->u.odict, "obtained_at", _("never")));
 	if (odict_string(sv->u.odict, "error"))
-		printf("warning: served policy: %s\n",
+		printf(_("warning: served policy: %s\n"),
 		       odict_string(sv->u.odict, "error"));
 }
 
@@ -402,7 +450,8 @@ static void print_result(const char *cmd, const struct odict *res)
 	}
 
 	if (0 == str_cmp(cmd, "e911.policy.refresh")) {
-		printf("fetching the served policy; policy.changed follows\n");
+		printf(_("fetching the served policy; policy.changed "
+			 "follows\n"));
 		print_served(res);
 		return;
 	}
@@ -547,9 +596,9 @@ int run_request(const struct opts *o, const char *cmd, const struct odict *args)
 			/* the stopping engine's own refusal would say to dial
 			 * on its replacement: that is what did not come */
 			fprintf(stderr,
-				"locphonectl: %s: the engine stopped and no "
-				"engine replaced it within %u s; start "
-				"locphoned and dial again\n",
+				_("locphonectl: %s: the engine stopped and no "
+				  "engine replaced it within %u s; start "
+				  "locphoned and dial again\n"),
 				cmd, RESTART_WAIT_MS / 1000);
 			mem_deref(reply);
 			return EXIT_UNREACHABLE;

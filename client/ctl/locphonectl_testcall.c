@@ -33,7 +33,8 @@ struct testcall {
 	struct odict *sent;	/* the last emergency.started/failover event */
 	struct odict *received; /* the PSAP record line for call_id */
 	struct odict *ended;	/* emergency.ended */
-	struct odict *mismatch; /* array of strings */
+	struct odict *mismatch; /* array of strings (English: --json) */
+	struct odict *mismatch_text; /* the same in the person's language */
 	unsigned nmismatch;
 	unsigned attempts;
 	bool answered;
@@ -57,6 +58,7 @@ static void testcall_reset(struct testcall *t)
 	t->received = mem_deref(t->received);
 	t->ended = mem_deref(t->ended);
 	t->mismatch = mem_deref(t->mismatch);
+	t->mismatch_text = mem_deref(t->mismatch_text);
 }
 
 static int request(struct ctlclient *cl, const char *cmd,
@@ -70,14 +72,14 @@ static int request(struct ctlclient *cl, const char *cmd,
 	err = ctlclient_request(cl, cmd, args, TESTCALL_REQ_MS, &reply);
 	if (err) {
 		fprintf(stderr,
-			"locphonectl: %s: no answer from the engine: %s\n", cmd,
-			strerror(err));
+			_("locphonectl: %s: no answer from the engine: %s\n"),
+			cmd, strerror(err));
 		return EXIT_UNREACHABLE;
 	}
 	(void)odict_get_boolean(reply, &ok, "ok");
 	if (!ok) {
-		fprintf(stderr, "locphonectl: %s: %s\n", cmd,
-			str_or(reply, "error", "refused"));
+		fprintf(stderr, _("locphonectl: %s: %s\n"), cmd,
+			str_or(reply, "error", _("refused")));
 		mem_deref(reply);
 		return EXIT_REFUSED;
 	}
@@ -106,8 +108,9 @@ static int default_number(struct ctlclient *cl, struct testcall *t)
 		first = nums->u.odict->lst.head->data;
 	if (!first || first->type != ODICT_STRING ||
 	    strlen(first->u.str) >= sizeof(t->numbuf)) {
-		fprintf(stderr, "locphonectl: testcall: the policy has no test "
-				"number (test_dial_strings): give NUMBER\n");
+		fprintf(stderr, _("locphonectl: testcall: the policy has no "
+				  "test number (test_dial_strings): give "
+				  "NUMBER\n"));
 		mem_deref(res);
 		return EXIT_REFUSED;
 	}
@@ -163,8 +166,8 @@ static int follow(struct ctlclient *cl, struct testcall *t)
 
 		if (now >= until) {
 			if (hung_up) {
-				fprintf(stderr, "locphonectl: testcall: the "
-						"call did not end\n");
+				fprintf(stderr, _("locphonectl: testcall: the "
+						  "call did not end\n"));
 				return EXIT_REFUSED;
 			}
 			t->timed_out = true;
@@ -178,8 +181,8 @@ static int follow(struct ctlclient *cl, struct testcall *t)
 			continue;
 		if (err) {
 			fprintf(stderr,
-				"locphonectl: testcall: the engine went "
-				"away: %s\n",
+				_("locphonectl: testcall: the engine went "
+				  "away: %s\n"),
 				strerror(err));
 			return EXIT_UNREACHABLE;
 		}
@@ -212,16 +215,26 @@ static int follow(struct ctlclient *cl, struct testcall *t)
 	}
 }
 
+/* One difference, fmt marked with N_(): in English for --json, in the
+ * person's language for the human output. */
 static int mismatch(struct testcall *t, const char *fmt, ...)
 {
-	char key[16], text[512];
-	va_list ap;
+	char key[16], text[512], local[512];
+	va_list ap, aq;
+	int err;
 
 	va_start(ap, fmt);
+	va_copy(aq, ap);
 	(void)re_vsnprintf(text, sizeof(text), fmt, ap);
+	(void)re_vsnprintf(local, sizeof(local), gettext(fmt), aq);
+	va_end(aq);
 	va_end(ap);
 	re_snprintf(key, sizeof(key), "%u", t->nmismatch++);
-	return odict_entry_add(t->mismatch, key, ODICT_STRING, text);
+	err = odict_entry_add(t->mismatch, key, ODICT_STRING, text);
+	if (!err)
+		err = odict_entry_add(t->mismatch_text, key, ODICT_STRING,
+				      local);
+	return err;
 }
 
 /* The last line of the PSAP record about call_id, or NULL. */
@@ -318,8 +331,8 @@ static int headers_compare(struct testcall *t, const char *sent,
 			if (!recvd ||
 			    !array_has(odict_lookup(recvd, name), value))
 				err = mismatch(t,
-					       "header %.*s was sent but "
-					       "not received",
+					       N_("header %.*s was sent but "
+						  "not received"),
 					       (int)len, p);
 		}
 		p = eol ? eol + 2 : NULL;
@@ -356,8 +369,8 @@ static int content_id_compare(struct testcall *t)
 			return 0;
 	}
 	return mismatch(t,
-			"the PIDF-LO part Content-ID %s was sent, no part "
-			"with it received",
+			N_("the PIDF-LO part Content-ID %s was sent, no part "
+			   "with it received"),
 			cid);
 }
 
@@ -371,6 +384,8 @@ static int compare(struct testcall *t)
 	int err;
 
 	err = odict_alloc(&t->mismatch, 8);
+	if (!err)
+		err = odict_alloc(&t->mismatch_text, 8);
 	if (err)
 		return err;
 	for (;;) {
@@ -384,18 +399,18 @@ static int compare(struct testcall *t)
 		t->matched = false;
 		if (err)
 			return mismatch(t,
-					"the PSAP record %s cannot be read: "
-					"%s",
+					N_("the PSAP record %s cannot be read: "
+					   "%s"),
 					t->record_path, strerror(err));
 		return mismatch(t,
-				"the PSAP received no INVITE with Call-ID "
-				"%s (record %s)",
+				N_("the PSAP received no INVITE with Call-ID "
+				   "%s (record %s)"),
 				t->call_id, t->record_path);
 	}
 
 	if (str_cmp(odict_string(t->received, "request_uri"),
 		    odict_string(t->sent, "request_uri")))
-		err = mismatch(t, "Request-URI %s was sent, %s received",
+		err = mismatch(t, N_("Request-URI %s was sent, %s received"),
 			       str_or(t->sent, "request_uri", "?"),
 			       str_or(t->received, "request_uri", "?"));
 	h = odict_get_type(t->received, ODICT_OBJECT, "headers");
@@ -406,14 +421,14 @@ static int compare(struct testcall *t)
 	got_pidf = odict_string(t->received, "pidf");
 	if (!err && sent_pidf && !got_pidf)
 		err = mismatch(t,
-			       "a PIDF-LO of %zu bytes was sent, none "
-			       "received",
+			       N_("a PIDF-LO of %zu bytes was sent, none "
+				  "received"),
 			       strlen(sent_pidf));
 	else if (!err && !sent_pidf && got_pidf)
-		err = mismatch(t, "no PIDF-LO was sent, one was received");
+		err = mismatch(t, N_("no PIDF-LO was sent, one was received"));
 	else if (!err && sent_pidf && str_cmp(sent_pidf, got_pidf))
-		err = mismatch(t, "the PIDF-LO received differs from the one "
-				  "sent");
+		err = mismatch(t, N_("the PIDF-LO received differs from the "
+				     "one sent"));
 	if (!err && sent_pidf && got_pidf)
 		err = content_id_compare(t);
 	t->matched = !err && t->nmismatch == 0;
@@ -442,14 +457,14 @@ static void print_checks(const struct odict *rec)
 			odict_get_type(loc->u.odict, ODICT_OBJECT, "civic");
 
 		if (civic) {
-			printf("  civic address read:");
+			printf(_("  civic address read:"));
 			print_civic(civic->u.odict);
 			printf("\n");
 		}
 	}
 	if (!checks)
 		return;
-	printf("  the PSAP's checks:\n");
+	printf(_("  the PSAP's checks:\n"));
 	for (le = checks->u.odict->lst.head; le; le = le->next) {
 		const struct odict_entry *c = le->data;
 		bool ok = false;
@@ -457,7 +472,9 @@ static void print_checks(const struct odict *rec)
 		if (c->type != ODICT_OBJECT)
 			continue;
 		(void)odict_get_boolean(c->u.odict, &ok, "ok");
-		printf("    %-4s %-20s %s\n", ok ? "ok" : "FAIL",
+		/* TRANSLATORS: ok or FAIL, then the PSAP's check and why (the
+		 * PSAP's words) */
+		printf("    %-4s %-20s %s\n", ok ? _("ok") : _("FAIL"),
 		       str_or(c->u.odict, "check", "?"),
 		       str_or(c->u.odict, "why", ""));
 	}
@@ -466,47 +483,53 @@ static void print_checks(const struct odict *rec)
 static void print_human(const struct testcall *t)
 {
 	const char *reason = odict_string(t->ended, "reason");
+	const char *oc = odict_string(t->ended, "outcome");
 
-	printf("# test call to %s\n", t->number);
+	printf(_("# test call to %s\n"), t->number);
 	if (t->sent) {
-		printf("# sent (%u INVITE%s; the last one):\n", t->attempts,
-		       t->attempts == 1 ? "" : "s");
+		printf(ngettext("# sent (%u INVITE; the last one):\n",
+				"# sent (%u INVITEs; the last one):\n",
+				t->attempts),
+		       t->attempts);
 		print_invite(t->sent);
 	}
 	if (t->answered)
-		printf("outcome: answered after %.1f s, hung up\n",
+		printf(_("outcome: answered after %.1f s, hung up\n"),
 		       (double)t->seconds_ms / 1000.0);
 	else if (t->timed_out)
-		printf("outcome: no answer within %u s, hung up\n",
+		printf(_("outcome: no answer within %u s, hung up\n"),
 		       t->timeout_s);
-	else
-		printf("outcome: %s%s%s\n", outcome(t), reason ? ": " : "",
-		       reason ? reason : "");
+	else /* the outcome and reason are the engine's words */
+		printf(_("outcome: %s%s%s\n"), oc ? oc : _("failed"),
+		       reason ? ": " : "", reason ? reason : "");
 
 	if (!t->record_path)
 		return;
-	printf("received by the PSAP (%s):\n", t->record_path);
+	printf(_("received by the PSAP (%s):\n"), t->record_path);
 	if (t->received) {
 		bool loc = false;
 
 		(void)odict_get_boolean(t->received, &loc, "location_received");
-		printf("  INVITE %s over %s from %s, location %s\n",
+		printf(loc ? _("  INVITE %s over %s from %s, location "
+			       "received\n")
+			   : _("  INVITE %s over %s from %s, location NOT "
+			       "received\n"),
 		       str_or(t->received, "request_uri", "?"),
 		       str_or(t->received, "transport", "?"),
-		       str_or(t->received, "source", "?"),
-		       loc ? "received" : "NOT received");
+		       str_or(t->received, "source", "?"));
 		print_checks(t->received);
 	}
-	if (t->mismatch) {
+	if (t->mismatch_text) {
 		struct le *le;
 
-		for (le = t->mismatch->lst.head; le; le = le->next) {
+		for (le = t->mismatch_text->lst.head; le; le = le->next) {
 			const struct odict_entry *e = le->data;
 
-			printf("  MISMATCH: %s\n", e->u.str);
+			printf(_("  MISMATCH: %s\n"), e->u.str);
 		}
 	}
-	printf("sent and received %s\n", t->matched ? "match" : "DIFFER");
+	printf(t->matched ? _("sent and received match\n")
+			  : _("sent and received DIFFER\n"));
 }
 
 static int print_json(const struct testcall *t)
@@ -556,7 +579,8 @@ static int testcall_run(const struct opts *o, struct testcall *t)
 	int rc;
 
 	if (ctlclient_connect(&cl, o->socket)) {
-		fprintf(stderr, "locphonectl: cannot reach the engine at %s\n",
+		fprintf(stderr,
+			_("locphonectl: cannot reach the engine at %s\n"),
 			o->socket);
 		return EXIT_UNREACHABLE;
 	}
@@ -578,17 +602,17 @@ static int testcall_run(const struct opts *o, struct testcall *t)
 	(void)odict_get_boolean(res, &handled, "handled");
 	if (!handled) {
 		fprintf(stderr,
-			"locphonectl: testcall: %s is not an emergency or "
-			"test number of the policy (or e911_enabled is no): "
-			"nothing was dialled\n",
+			_("locphonectl: testcall: %s is not an emergency or "
+			  "test number of the policy (or e911_enabled is "
+			  "no): nothing was dialled\n"),
 			t->number);
 		rc = EXIT_REFUSED;
 		goto out;
 	}
 	str_ncpy(t->call_id, str_or(res, "call_id", ""), sizeof(t->call_id));
 	if (!t->call_id[0]) {
-		fprintf(stderr, "locphonectl: testcall: the engine gave no "
-				"Call-ID for the call\n");
+		fprintf(stderr, _("locphonectl: testcall: the engine gave no "
+				  "Call-ID for the call\n"));
 		rc = EXIT_REFUSED;
 		goto out;
 	}
@@ -597,8 +621,8 @@ static int testcall_run(const struct opts *o, struct testcall *t)
 	if (rc)
 		goto out;
 	if (!t->sent) {
-		fprintf(stderr, "locphonectl: testcall: the engine reported "
-				"no INVITE for the call\n");
+		fprintf(stderr, _("locphonectl: testcall: the engine "
+				  "reported no INVITE for the call\n"));
 		rc = EXIT_REFUSED;
 		goto out;
 	}
@@ -640,9 +664,9 @@ int testcall_command(const struct opts *o, int argc, char *argv[])
 
 			if (*end || !v || v > TESTCALL_TIMEOUT_MAX_S) {
 				fprintf(stderr,
-					"locphonectl: testcall: "
-					"--timeout takes 1 to %u "
-					"seconds\n",
+					_("locphonectl: testcall: "
+					  "--timeout takes 1 to %u "
+					  "seconds\n"),
 					TESTCALL_TIMEOUT_MAX_S);
 				return EXIT_USAGE;
 			}

@@ -236,6 +236,10 @@ def test_basic_and_refused_file():
                   f"the refusal in netinfo: {lis}")
             check(f"{cred}: mode 0644" in s.eng.log_text(),
                   "the refusal in the log")
+            rc, out, err = s.eng.cli("netinfo")
+            check(rc == 0 and f"lis creds  {cred}\n" in out and
+                  f"lis auth   not used: {lis['auth_error']}\n" in out and
+                  "lis error  " in out, f"locphonectl netinfo: {out}{err}")
             no_secret(s, ctl)
             s.eng.stop()
 
@@ -246,6 +250,11 @@ def test_basic_and_refused_file():
             lis = ctl.request("netinfo")["result"]["lis"]
             check(lis["auth_error"] is None and
                   lis["primary_auth"]["http_auth"] == "any", f"{lis}")
+            rc, out, err = s.eng.cli("netinfo")
+            check(rc == 0 and "lis primary   HTTP authentication any, "
+                  "client certificate none\n" in out and
+                  "lis auth   " not in out and "lis error  " not in out,
+                  f"locphonectl netinfo: {out}{err}")
             no_secret(s, ctl)
             s.eng.stop()
 

@@ -1260,13 +1260,22 @@ def scenario_l10n(phone):
              "the network details shown")
     # the engine's reason is its own text, in English (PROTOCOL.md)
     reason = phone.result("location").get("reason")
-    french(phone.app, "the main window", [phone.aor, words, reason])
+    # so is why the LIS credentials are not used; its frame is ours
+    auth = phone.result("netinfo")["lis"]["auth_error"]
+    check(auth and "/nonexistent/locphone-ui-l10n.cred" in auth,
+          f"the credentials refused in netinfo: {auth!r}")
+    wait_for(lambda: "Identifiants du serveur de localisation non "
+             f"utilisés : {auth}" in phone.by_id("network-details").text,
+             10, "the refused credentials in the network details (read "
+             f"{phone.by_id('network-details').text!r})")
+    french(phone.app, "the main window", [phone.aor, words, reason, auth])
     phone.desktop.screenshot(os.path.join(shots, "ui-l10n-main.png"))
 
     phone.type_into("number", "5551234")
     phone.press("Appeler")
     phone.label_is("call-state", "Connecté", timeout=20)
-    french(phone.app, "the window in a call", [phone.aor, words, reason])
+    french(phone.app, "the window in a call",
+           [phone.aor, words, reason, auth])
     phone.press("Raccrocher")
     wait_for(lambda: not phone.calls(), 20, "the call to end")
 
@@ -1278,7 +1287,7 @@ def scenario_l10n(phone):
     wait_for(lambda: banner.showing and em["location_summary"] in
              banner.text, 20, f"the banner (reads {banner.text!r})")
     french(phone.app, "the window in a 911 call",
-           [phone.aor, words, reason, em["location_summary"]])
+           [phone.aor, words, reason, auth, em["location_summary"]])
     phone.desktop.screenshot(os.path.join(shots, "ui-l10n-911.png"))
     phone.press("Raccrocher")
     ask = phone.find("Terminer l'appel d'urgence ?", "alert")
@@ -1494,7 +1503,9 @@ SCENARIO_CONF = {
     # ALSA devices that exist nowhere, sound card or not
     "emergency-audio": "audio_player alsa,hw:99\naudio_source alsa,hw:99\n",
     "prompt-escape": "location_required disclaimer\n",
-    "l10n": "location_required disclaimer\n",
+    # a credentials file that is not there: netinfo's lis.auth_error
+    "l10n": "location_required disclaimer\n"
+            "lis_credentials /nonexistent/locphone-ui-l10n.cred\n",
 }
 # What a scenario adds to the UI's environment.
 SCENARIO_ENV = {"scale2": {"GDK_SCALE": "2"},

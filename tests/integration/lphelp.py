@@ -751,3 +751,15 @@ def run(tests):
             print(f"FAIL - {t.__name__}: {e}")
     print(f"{len(tests) - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def site_switch(topo, nets):
+    """A phone namespace whose eth0 goes to a switch namespace's sw0, and
+    on sw0 the gateway 10.N.0.1/24 of each subnet N in nets (the network
+    sites' tests and bench).  Returns (phone, switch)."""
+    phone = topo.ns("phone")
+    switch = topo.ns("switch")
+    topo.veth(phone, "eth0", switch, "sw0")
+    for net in nets:
+        sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0", ns=switch)
+    return phone, switch

@@ -13,7 +13,7 @@ import os
 import sys
 
 from lphelp import (BUILD, Engine, Sipp, Topology, Workdir, check, need,
-                    need_root, run, sh, wait_for)
+                    need_root, run, sh, site_switch, wait_for)
 import psapcheck
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
@@ -73,12 +73,7 @@ def wait_site(ctl, name):
 def test_move_between_sites():
     topo = Topology()
     try:
-        phone = topo.ns("phone")
-        switch = topo.ns("switch")
-        topo.veth(phone, "eth0", switch, "sw0")
-        for net in (81, 82, 83):
-            sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0",
-               ns=switch)
+        phone, _ = site_switch(topo, (81, 82, 83))
         sh("ip", "addr", "add", "10.99.0.2/32", "dev", "eth0", ns=phone)
         move(phone, None, 81)
         with Workdir() as wd:
@@ -212,12 +207,7 @@ def test_site_values_wait_for_the_call():
     policy nor them until the call has ended."""
     topo = Topology()
     try:
-        phone = topo.ns("phone")
-        switch = topo.ns("switch")
-        topo.veth(phone, "eth0", switch, "sw0")
-        for net in (81, 82):
-            sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0",
-               ns=switch)
+        phone, _ = site_switch(topo, (81, 82))
         sh("ip", "addr", "add", "10.99.0.2/32", "dev", "eth0", ns=phone)
         move(phone, None, 81)
         with Workdir() as wd:

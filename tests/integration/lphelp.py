@@ -763,3 +763,14 @@ def site_switch(topo, nets):
     for net in nets:
         sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0", ns=switch)
     return phone, switch
+
+
+def exit_with(main):
+    """A test or bench program's last words: exit with main()'s status; a
+    Failure that escapes it is printed as FAIL and exits 1."""
+    try:
+        sys.exit(main())
+    except Failure as e:
+        print(f"FAIL: {e}")
+        sys.exit(1)
+

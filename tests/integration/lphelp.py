@@ -774,3 +774,17 @@ def exit_with(main):
         print(f"FAIL: {e}")
         sys.exit(1)
 
+
+def office_lis(wd, netns, addr, subnet, room, extra=()):
+    """An office's LIS: a test CA, the wiremap site.csv putting subnet at
+    1 Microsoft Way, Redmond, WA, US, floor 3, the given room, and the LIS
+    simulator serving it over HTTPS at addr in netns with a certificate
+    of that CA (extra: more simulator options).  Returns (CA file,
+    LisSim)."""
+    ca, cert = make_test_ca(wd, ip=addr)
+    wiremap = os.path.join(wd, "site.csv")
+    with open(wiremap, "w") as f:
+        f.write("kind,key,country,A1,A3,RD,STS,HNO,FLR,ROOM\n"
+                f"subnet,{subnet},US,WA,Redmond,Microsoft,Way,1,3,{room}\n")
+    return ca, LisSim(wd, wiremap, "lis", cert=cert, netns=netns, addr=addr,
+                      extra=extra)

@@ -70,6 +70,17 @@ def wait_site(ctl, name):
                     15, f"site {name} in force")
 
 
+def site_engine(wd, phone, admin):
+    """The engine in phone, account alice at the PBX, the fixture location
+    module, admin as its policy file."""
+    path = os.path.join(wd, "policy.conf")
+    with open(path, "w") as f:
+        f.write(admin)
+    return Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
+                  conf=f"extra_module {FIXTURE}\n"
+                  f"policy_file {path}\n", netns=phone)
+
+
 def test_move_between_sites():
     topo = Topology()
     try:
@@ -87,12 +98,7 @@ def test_move_between_sites():
             desk_b = Sipp(wd, "desk.xml", "desk-b", netns=phone,
                           addr="127.0.0.5")
             peers = (pbx, route_a, route_b, desk_a, desk_b)
-            path = os.path.join(wd, "policy.conf")
-            with open(path, "w") as f:
-                f.write(ADMIN)
-            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
-                         conf=f"extra_module {FIXTURE}\n"
-                         f"policy_file {path}\n", netns=phone)
+            eng = site_engine(wd, phone, ADMIN)
             try:
                 ctl = eng.ctl()
                 res = wait_site(ctl, "alpha")
@@ -215,12 +221,7 @@ def test_site_values_wait_for_the_call():
                            addr="127.0.0.2")
             route_b = Sipp(wd, "pbx.xml", "route-b", netns=phone,
                            addr="127.0.0.3")
-            path = os.path.join(wd, "policy.conf")
-            with open(path, "w") as f:
-                f.write(ADMIN_VALUES)
-            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
-                         conf=f"extra_module {FIXTURE}\n"
-                         f"policy_file {path}\n", netns=phone)
+            eng = site_engine(wd, phone, ADMIN_VALUES)
             try:
                 ctl = eng.ctl()
                 wait_site(ctl, "alpha")

@@ -775,6 +775,19 @@ def exit_with(main):
         sys.exit(1)
 
 
+def stop_process(proc, grace, sig=signal.SIGTERM):
+    """If proc still runs: sig, then up to grace seconds for it to exit,
+    then SIGKILL; reaped either way."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def office_lis(wd, netns, addr, subnet, room, extra=()):
     """An office's LIS: a test CA, the wiremap site.csv putting subnet at
     1 Microsoft Way, Redmond, WA, US, floor 3, the given room, and the LIS

@@ -81,6 +81,16 @@ def site_engine(wd, phone, admin):
                   f"policy_file {path}\n", netns=phone)
 
 
+def dial_911(ctl, site):
+    """With RECORD as the location, 911 dialled on site, until answered."""
+    r = ctl.request("test.location", RECORD)
+    check(r["ok"], f"test.location: {r}")
+    r = ctl.request("dial", {"number": "911"})
+    check(r["ok"] and r["result"].get("emergency"),
+          f"dial 911 on {site}: {r}")
+    ctl.wait_event("call.established")
+
+
 def test_move_between_sites():
     topo = Topology()
     try:
@@ -128,12 +138,7 @@ def test_move_between_sites():
                 check(pol["emergency_route"] == "sip:911@127.0.0.3:5060",
                       f"beta's route in force: {pol}")
 
-                r = ctl.request("test.location", RECORD)
-                check(r["ok"], f"test.location: {r}")
-                r = ctl.request("dial", {"number": "911"})
-                check(r["ok"] and r["result"].get("emergency"),
-                      f"dial 911 on beta: {r}")
-                ctl.wait_event("call.established")
+                dial_911(ctl, "beta")
                 ctl.wait_event("emergency.started")
                 check(ctl.request("hangup")["ok"], "hangup")
                 ctl.wait_event("emergency.ended")
@@ -227,12 +232,7 @@ def test_site_values_wait_for_the_call():
                 wait_site(ctl, "alpha")
                 located(ctl, 600, "no")
 
-                r = ctl.request("test.location", RECORD)
-                check(r["ok"], f"test.location: {r}")
-                r = ctl.request("dial", {"number": "911"})
-                check(r["ok"] and r["result"].get("emergency"),
-                      f"dial 911 on alpha: {r}")
-                ctl.wait_event("call.established")
+                dial_911(ctl, "alpha")
 
                 # moved during the call: beta waits for its end
                 ctl.request("location")  # events so far read, then dropped

@@ -22,7 +22,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
-from lphelp import Failure, Workdir, need, need_root  # noqa: E402
+from lphelp import (Failure, Workdir, exit_with, need,  # noqa: E402
+                    need_root)
 import test_e911_faults as faults  # noqa: E402
 
 ROUNDS = int(os.environ.get("LOCPHONE_BENCH_ROUNDS", "10"))  # 5 was noisy
@@ -82,8 +83,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+    exit_with(main)

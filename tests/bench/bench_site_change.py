@@ -18,7 +18,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
-from lphelp import Engine, Topology, Workdir, check, need_root, sh  # noqa
+from lphelp import (Engine, Topology, Workdir, check, need_root,  # noqa
+                    sh, site_switch)
 
 MOVES = 20
 SITES = "[site alpha]\nmatch_subnet 10.81.0.0/16\n" \
@@ -38,12 +39,7 @@ def main():
     need_root()
     topo = Topology()
     try:
-        phone = topo.ns("phone")
-        switch = topo.ns("switch")
-        topo.veth(phone, "eth0", switch, "sw0")
-        for net in (81, 82):
-            sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0",
-               ns=switch)
+        phone, _ = site_switch(topo, (81, 82))
         sh("ip", "addr", "add", "10.81.0.2/24", "dev", "eth0", ns=phone)
         sh("ip", "route", "add", "default", "via", "10.81.0.1", ns=phone)
         with Workdir() as wd:

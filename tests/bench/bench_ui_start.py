@@ -17,7 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "ui"))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from uisession import LOCPHONE_UI, Desktop, need_desktop  # noqa: E402
-from lphelp import Engine, Failure, Workdir, check  # noqa: E402
+from lphelp import (Engine, Failure, Workdir, check,  # noqa: E402
+                    stop_process)
 
 ROUNDS = 7
 WORDS = "1 Main St, Floor 3, Springfield, IL 62701, US"
@@ -74,12 +75,7 @@ def start(tree, cmd, shown):
         check(proc.poll() is None, f"{cmd[0]} exited with {proc.poll()}")
         return elapsed, rss_kib(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 5)
 
 
 def window_shown(app):

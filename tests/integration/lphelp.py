@@ -5,8 +5,10 @@ and waiting for events with deadlines instead of sleeps."""
 import os
 import select
 import shutil
+import signal
 import socket
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -209,3 +211,53 @@ def scenario_variant(wd, name, *changes):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def site_switch(topo, nets):
+    """A phone namespace whose eth0 goes to a switch namespace's sw0, and
+    on sw0 the gateway 10.N.0.1/24 of each subnet N in nets (the network
+    sites' tests and bench).  Returns (phone, switch)."""
+    phone = topo.ns("phone")
+    switch = topo.ns("switch")
+    topo.veth(phone, "eth0", switch, "sw0")
+    for net in nets:
+        sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0", ns=switch)
+    return phone, switch
+
+
+def exit_with(main):
+    """A test or bench program's last words: exit with main()'s status; a
+    Failure that escapes it is printed as FAIL and exits 1."""
+    try:
+        sys.exit(main())
+    except Failure as e:
+        print(f"FAIL: {e}")
+        sys.exit(1)
+
+
+def stop_process(proc, grace, sig=signal.SIGTERM):
+    """If proc still runs: sig, then up to grace seconds for it to exit,
+    then SIGKILL; reaped either way."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def office_lis(wd, netns, addr, subnet, room, extra=()):
+    """An office's LIS: a test CA, the wiremap site.csv putting subnet at
+    1 Microsoft Way, Redmond, WA, US, floor 3, the given room, and the LIS
+    simulator serving it over HTTPS at addr in netns with a certificate
+    of that CA (extra: more simulator options).  Returns (CA file,
+    LisSim)."""
+    ca, cert = make_test_ca(wd, ip=addr)
+    wiremap = os.path.join(wd, "site.csv")
+    with open(wiremap, "w") as f:
+        f.write("kind,key,country,A1,A3,RD,STS,HNO,FLR,ROOM\n"
+                f"subnet,{subnet},US,WA,Redmond,Microsoft,Way,1,3,{room}\n")
+    return ca, LisSim(wd, wiremap, "lis", cert=cert, netns=netns, addr=addr,
+                      extra=extra)

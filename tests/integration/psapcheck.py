@@ -28,6 +28,34 @@ NS = {
 }
 
 
+def lis_record(**changes):
+    """A location record as the location module would report it from a
+    LIS (keys as location_json_encode writes them): civic and geodetic, a
+    location URI and an ELIN, fresh (a stale one is refreshed); changes
+    replace keys.  A new dict each call."""
+    record = {
+        "source": "lis",
+        "civic": {"country": "US", "A1": "WA", "A3": "Redmond",
+                  "RD": "163rd", "STS": "Ave", "HNO": "3910", "FLR": "2",
+                  "ROOM": "2.104"},
+        "geo": {"shape": "Circle", "crs": 4326, "lat": 47.640068,
+                "lon": -122.129858, "radius": 30},
+        "method": "Wiremap",
+        "provided_by": "lis.example.com",
+        "provided_by_xml": '<lis:provider xmlns:lis="urn:example:lis">'
+                           '<lis:name>lis.example.com</lis:name>'
+                           '</lis:provider>',
+        "obtained_at": "2024-05-01T12:00:00Z",
+        "expires": "2099-05-02T12:00:00Z",
+        "validated": True,
+        "uris": [{"uri": "https://lis.example.com/loc/7f3a",
+                  "expires": None}],
+        "elin": "4255550100",
+    }
+    record.update(changes)
+    return record
+
+
 class Message:
     """A SIP message as received: start line, headers (in order, names
     folded to lower case), body."""

@@ -8,7 +8,7 @@ import socket
 import subprocess
 
 from lphelp import (BUILD, SOURCE, check, free_port, tcp_listening,
-                    udp_bound, wait_for)
+                    stop_process, udp_bound, wait_for)
 
 PSAP_SIM = os.path.join(SOURCE, "client", "harness", "psap",
                         "locphone-psap-sim.py")
@@ -73,13 +73,7 @@ class PsapSim:
         return open(self.out.name, errors="replace").read()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
         self.out.close()
         check(self.proc.returncode == 0,
               f"the PSAP simulator exited with {self.proc.returncode}")

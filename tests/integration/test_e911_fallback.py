@@ -11,7 +11,7 @@ import sys
 import time
 
 from lphelp import (Sipp, Workdir, check, free_port, need, run,
-                    scenario_variant, udp_bound, wait_for)
+                    scenario_variant, stop_process, udp_bound, wait_for)
 import psapcheck
 from test_e911 import RECORD, engine, failover_engine, set_location
 
@@ -177,12 +177,7 @@ def test_plain_baresip_callee():
         finally:
             eng.stop()
             psap.stop()
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc, 10)
 
 if __name__ == "__main__":
     need("sipp")

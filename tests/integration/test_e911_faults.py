@@ -16,12 +16,11 @@ dial -> INVITE figures against the no-fault row."""
 import os
 import signal
 import subprocess
-import sys
 import time
 
 from lphelp import (BUILD, LIS_SIM, LOCPHONECTL, Engine, Failure, LisSim,
-                    Sipp, Workdir, check, make_test_ca, need, need_root,
-                    scaled, scenario_variant, sh, wait_for)
+                    Sipp, Workdir, check, exit_with, make_test_ca, need,
+                    need_root, scaled, scenario_variant, sh, wait_for)
 import psapcheck
 from test_e911 import RECORD, set_location
 from test_e911_audio import audio_conf
@@ -636,8 +635,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+    exit_with(main)

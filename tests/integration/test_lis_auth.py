@@ -14,8 +14,9 @@ import os
 import subprocess
 import sys
 
-from lphelp import (Engine, Failure, LisSim, Sipp, Topology, Workdir, check,
-                    make_test_ca, need, need_root, run, sh, wait_for)
+from lphelp import (Engine, Failure, Sipp, Topology, Workdir, check,
+                    make_test_ca, need, need_root, office_lis, run, sh,
+                    wait_for)
 
 LIS_IP = "10.79.0.1"
 ROOM = "4711"
@@ -59,14 +60,8 @@ class Office:
         sh("ip", "addr", "add", f"{LIS_IP}/24", "dev", "sw0", ns=self.office)
         sh("ip", "addr", "add", "10.79.0.2/24", "dev", "eth0", ns=self.phone)
         sh("ip", "route", "add", "default", "via", LIS_IP, ns=self.phone)
-        self.ca, cert = make_test_ca(wd, ip=LIS_IP)
-        wiremap = os.path.join(wd, "site.csv")
-        with open(wiremap, "w") as f:
-            f.write("kind,key,country,A1,A3,RD,STS,HNO,FLR,ROOM\n"
-                    "subnet,10.79.0.0/24,US,WA,Redmond,Microsoft,Way,1,3,"
-                    f"{ROOM}\n")
-        self.lis = LisSim(wd, wiremap, "lis", cert=cert, netns=self.office,
-                          addr=LIS_IP, extra=lis_extra)
+        self.ca, self.lis = office_lis(wd, self.office, LIS_IP,
+                                       "10.79.0.0/24", ROOM, lis_extra)
         self.url = self.lis.tls_url
         self.front = None
         self.front_out = None

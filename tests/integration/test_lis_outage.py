@@ -15,8 +15,8 @@ import json
 import os
 import sys
 
-from lphelp import (Engine, LisSim, Sipp, Topology, Workdir, check,
-                    make_test_ca, need, need_root, run, sh, wait_for)
+from lphelp import (Engine, Sipp, Topology, Workdir, check, make_test_ca,
+                    need, need_root, office_lis, run, sh, wait_for)
 import psapcheck
 
 LIS_IP = "10.77.0.1"
@@ -43,14 +43,8 @@ class Office:
         sh("ip", "addr", "add", "10.88.0.2/24", "dev", "eth1", ns=self.phone)
         sh("ip", "link", "set", "eth1", "down", ns=self.phone)
         sh("ip", "route", "add", "default", "via", LIS_IP, ns=self.phone)
-        self.ca, cert = make_test_ca(wd, ip=LIS_IP)
-        wiremap = os.path.join(wd, "site.csv")
-        with open(wiremap, "w") as f:
-            f.write("kind,key,country,A1,A3,RD,STS,HNO,FLR,ROOM\n"
-                    "subnet,10.77.0.0/24,US,WA,Redmond,Microsoft,Way,1,3,"
-                    f"{ROOM}\n")
-        self.lis = LisSim(wd, wiremap, "lis", cert=cert, netns=self.office,
-                          addr=LIS_IP)
+        self.ca, self.lis = office_lis(wd, self.office, LIS_IP,
+                                       "10.77.0.0/24", ROOM)
         self.psap = Sipp(wd, "pbx.xml", "psap", netns=self.phone,
                          addr="127.0.0.1")
         self.eng = None

@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lphelp import (LIS_SIM, Failure, LisSim, Stopwatch,  # noqa: E402
-                    Workdir, check, make_test_ca, need, run)
+                    Workdir, check, exit_with, make_test_ca, need,
+                    run)
 import psapcheck  # noqa: E402
 
 HELD = "urn:ietf:params:xml:ns:geopriv:held"
@@ -623,8 +624,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+    exit_with(main)

@@ -15,24 +15,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lphelp import (BUILD, Engine, Workdir, check, run,  # noqa: E402
                     scaled)
+from psapcheck import lis_record  # noqa: E402
 from psapsim import PsapSim, checks_of  # noqa: E402
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
 
-RECORD = {
-    "source": "lis",
-    "civic": {"country": "US", "A1": "WA", "A3": "Redmond", "RD": "163rd",
-              "STS": "Ave", "HNO": "3910", "FLR": "2", "ROOM": "2.104"},
-    "geo": {"shape": "Circle", "crs": 4326, "lat": 47.640068,
-            "lon": -122.129858, "radius": 30},
-    "method": "Wiremap",
-    "provided_by": "lis.example.com",
-    "provided_by_xml": '<lis:provider xmlns:lis="urn:example:lis">'
-                       '<lis:name>lis.example.com</lis:name></lis:provider>',
-    "obtained_at": "2024-05-01T12:00:00Z",
-    "expires": "2099-05-02T12:00:00Z",
-    "validated": True, "uris": [], "elin": None,
-}
+RECORD = lis_record(uris=[], elin=None)
 EXPECT = {"alice": {"civic": RECORD["civic"],
                     "geo": {"lat": 47.640068, "lon": -122.129858,
                             "radius": 30}}}

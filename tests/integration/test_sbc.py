@@ -8,14 +8,13 @@ kamailio behind."""
 import atexit
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lphelp import (SOURCE, Engine, Workdir, check, free_port,  # noqa: E402
-                    need, run, scaled, wait_for)
+                    need, run, scaled, stop_process, wait_for)
 from psapsim import PsapSim, kill_left  # noqa: E402
 from test_psap_sim import EXPECT, FIXTURE, RECORD, call_911  # noqa: E402
 
@@ -70,12 +69,7 @@ class Sbc:
 
     def stop(self):
         check(self.kamailio_pids(), "kamailio runs under the SBC")
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(scaled(15))
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, scaled(15))
         self.out.close()
         check(self.proc.returncode == 0,
               f"the SBC exit status {self.proc.returncode}")

@@ -13,7 +13,7 @@ import os
 import sys
 
 from lphelp import (BUILD, Engine, Sipp, Topology, Workdir, check, need,
-                    need_root, run, sh, wait_for)
+                    need_root, run, sh, site_switch, wait_for)
 import psapcheck
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
@@ -70,15 +70,31 @@ def wait_site(ctl, name):
                     15, f"site {name} in force")
 
 
+def site_engine(wd, phone, admin):
+    """The engine in phone, account alice at the PBX, the fixture location
+    module, admin as its policy file."""
+    path = os.path.join(wd, "policy.conf")
+    with open(path, "w") as f:
+        f.write(admin)
+    return Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
+                  conf=f"extra_module {FIXTURE}\n"
+                  f"policy_file {path}\n", netns=phone)
+
+
+def dial_911(ctl, site):
+    """With RECORD as the location, 911 dialled on site, until answered."""
+    r = ctl.request("test.location", RECORD)
+    check(r["ok"], f"test.location: {r}")
+    r = ctl.request("dial", {"number": "911"})
+    check(r["ok"] and r["result"].get("emergency"),
+          f"dial 911 on {site}: {r}")
+    ctl.wait_event("call.established")
+
+
 def test_move_between_sites():
     topo = Topology()
     try:
-        phone = topo.ns("phone")
-        switch = topo.ns("switch")
-        topo.veth(phone, "eth0", switch, "sw0")
-        for net in (81, 82, 83):
-            sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0",
-               ns=switch)
+        phone, _ = site_switch(topo, (81, 82, 83))
         sh("ip", "addr", "add", "10.99.0.2/32", "dev", "eth0", ns=phone)
         move(phone, None, 81)
         with Workdir() as wd:
@@ -92,12 +108,7 @@ def test_move_between_sites():
             desk_b = Sipp(wd, "desk.xml", "desk-b", netns=phone,
                           addr="127.0.0.5")
             peers = (pbx, route_a, route_b, desk_a, desk_b)
-            path = os.path.join(wd, "policy.conf")
-            with open(path, "w") as f:
-                f.write(ADMIN)
-            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
-                         conf=f"extra_module {FIXTURE}\n"
-                         f"policy_file {path}\n", netns=phone)
+            eng = site_engine(wd, phone, ADMIN)
             try:
                 ctl = eng.ctl()
                 res = wait_site(ctl, "alpha")
@@ -127,12 +138,7 @@ def test_move_between_sites():
                 check(pol["emergency_route"] == "sip:911@127.0.0.3:5060",
                       f"beta's route in force: {pol}")
 
-                r = ctl.request("test.location", RECORD)
-                check(r["ok"], f"test.location: {r}")
-                r = ctl.request("dial", {"number": "911"})
-                check(r["ok"] and r["result"].get("emergency"),
-                      f"dial 911 on beta: {r}")
-                ctl.wait_event("call.established")
+                dial_911(ctl, "beta")
                 ctl.wait_event("emergency.started")
                 check(ctl.request("hangup")["ok"], "hangup")
                 ctl.wait_event("emergency.ended")
@@ -212,12 +218,7 @@ def test_site_values_wait_for_the_call():
     policy nor them until the call has ended."""
     topo = Topology()
     try:
-        phone = topo.ns("phone")
-        switch = topo.ns("switch")
-        topo.veth(phone, "eth0", switch, "sw0")
-        for net in (81, 82):
-            sh("ip", "addr", "add", f"10.{net}.0.1/24", "dev", "sw0",
-               ns=switch)
+        phone, _ = site_switch(topo, (81, 82))
         sh("ip", "addr", "add", "10.99.0.2/32", "dev", "eth0", ns=phone)
         move(phone, None, 81)
         with Workdir() as wd:
@@ -225,23 +226,13 @@ def test_site_values_wait_for_the_call():
                            addr="127.0.0.2")
             route_b = Sipp(wd, "pbx.xml", "route-b", netns=phone,
                            addr="127.0.0.3")
-            path = os.path.join(wd, "policy.conf")
-            with open(path, "w") as f:
-                f.write(ADMIN_VALUES)
-            eng = Engine(wd, "<sip:alice@127.0.0.1:5060>;regint=0\n",
-                         conf=f"extra_module {FIXTURE}\n"
-                         f"policy_file {path}\n", netns=phone)
+            eng = site_engine(wd, phone, ADMIN_VALUES)
             try:
                 ctl = eng.ctl()
                 wait_site(ctl, "alpha")
                 located(ctl, 600, "no")
 
-                r = ctl.request("test.location", RECORD)
-                check(r["ok"], f"test.location: {r}")
-                r = ctl.request("dial", {"number": "911"})
-                check(r["ok"] and r["result"].get("emergency"),
-                      f"dial 911 on alpha: {r}")
-                ctl.wait_event("call.established")
+                dial_911(ctl, "alpha")
 
                 # moved during the call: beta waits for its end
                 ctl.request("location")  # events so far read, then dropped

@@ -13,7 +13,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "integration"))
 from lphelp import (BUILD, Failure, check, skip_missing,  # noqa: E402
-                    wait_for)
+                    stop_process, wait_for)
 
 LOCPHONE_UI = os.path.join(BUILD, "ui", "locphone")
 AT_SPI_BUS = "/usr/libexec/at-spi-bus-launcher"
@@ -193,13 +193,7 @@ class Desktop:
 
     def close(self):
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop_process(proc, 5)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -12,14 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "scratchfs.h"
 
 static const char old_text[] = "old contents\n";
 static const char new_text[] = "the new contents, longer than the old\n";
@@ -33,13 +32,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *base = getenv("TMPDIR");
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/locphone-atomicfile-XXXXXX",
-		 base && base[0] ? base : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (!f || scratchfs_make(f->dir, sizeof(f->dir), "atomicfile"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/state", f->dir);
 	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp", f->path);
@@ -50,29 +44,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d = opendir(f->dir);
 
-	while (d && (de = readdir(d))) {
-		char p[600];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	scratchfs_remove(f->dir);
 	free(f);
 	return 0;
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
 }
 
 /* The whole file at path, NUL-terminated, into buf ("" if missing). */
@@ -119,7 +94,7 @@ static void writes_with_mode(void **state)
 	assert_true(renamed);
 	assert_string_equal(old_text, contents(f->path, buf, sizeof(buf)));
 	assert_int_equal(0640, mode_of(f->path));
-	assert_false(exists(f->tmp));
+	assert_false(scratchfs_exists(f->tmp));
 
 	/* a leftover temporary file, looser and longer */
 	{
@@ -135,13 +110,13 @@ static void writes_with_mode(void **state)
 					  0600, NULL, NULL));
 	assert_string_equal(new_text, contents(f->path, buf, sizeof(buf)));
 	assert_int_equal(0600, mode_of(f->path));
-	assert_false(exists(f->tmp));
+	assert_false(scratchfs_exists(f->tmp));
 
 	/* nothing at all is a valid file */
 	assert_int_equal(0,
 			 atomicfile_write(f->path, NULL, 0, 0600, NULL, NULL));
 	assert_string_equal("", contents(f->path, buf, sizeof(buf)));
-	assert_true(exists(f->path));
+	assert_true(scratchfs_exists(f->path));
 	umask(was);
 }
 
@@ -243,7 +218,7 @@ static void failure_at_each_step(void **state)
 			assert_string_equal(
 				after ? new_text : old_text,
 				contents(f->path, buf, sizeof(buf)));
-			assert_false(exists(f->tmp));
+			assert_false(scratchfs_exists(f->tmp));
 		}
 	}
 
@@ -294,40 +269,31 @@ static void killed_at_each_step(void **state)
 		write_text(f->path, new_text);
 		assert_string_equal(new_text,
 				    contents(f->path, buf, sizeof(buf)));
-		assert_false(exists(f->tmp));
+		assert_false(scratchfs_exists(f->tmp));
 	}
 }
 
 /* In a child with its own mount namespace: a tiny tmpfs at dir, filled,
  * then read-only.  Returns 0, or the number of the check that failed. */
-static int real_failures_child(struct fixture *f)
+static int real_failures_child(void *arg)
 {
+	struct fixture *f = arg;
 	char filler[400], fill[4096], buf[128];
 	bool renamed = true;
-	int fd, err;
+	int err;
 
 	memset(fill, 'x', sizeof(fill));
-	if (unshare(CLONE_NEWNS) ||
-	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return 1;
-	if (mount("tmpfs", f->dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=16k,mode=0700"))
-		return 2;
+	err = scratchfs_tmpfs(f->dir);
+	if (err)
+		return err;
 	if (atomicfile_write(f->path, old_text, strlen(old_text), 0600, NULL,
 			     NULL))
 		return 3;
 
 	/* the disk fills up */
-	snprintf(filler, sizeof(filler), "%s/filler", f->dir);
-	fd = open(filler, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return 4;
-	while (write(fd, fill, sizeof(fill)) > 0)
-		;
-	err = errno;
-	close(fd);
-	if (err != ENOSPC)
-		return 5;
+	err = scratchfs_fill(f->dir, filler, sizeof(filler));
+	if (err)
+		return err;
 
 	err = atomicfile_write(f->path, fill, sizeof(fill), 0600, NULL,
 			       &renamed);
@@ -335,7 +301,7 @@ static int real_failures_child(struct fixture *f)
 		return 6;
 	if (strcmp(contents(f->path, buf, sizeof(buf)), old_text))
 		return 7;
-	if (exists(f->tmp))
+	if (scratchfs_exists(f->tmp))
 		return 8;
 
 	/* room again, but read-only */
@@ -363,26 +329,7 @@ static int real_failures_child(struct fixture *f)
  * a tmpfs of 16 KiB). */
 static void real_disk_full_and_read_only(void **state)
 {
-	struct fixture *f = *state;
-	int status = 0;
-	pid_t pid;
-
-	if (geteuid() != 0) {
-		if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-			fail_msg("CI=true: this test must run as root");
-		print_message("skipped: needs root for a mount namespace\n");
-		skip();
-	}
-
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(real_failures_child(f));
-	assert_int_equal(pid, waitpid(pid, &status, 0));
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status))
-		fail_msg("check %d in the mount namespace failed",
-			 WEXITSTATUS(status));
+	scratchfs_run_as_root(real_failures_child, *state);
 }
 
 int main(void)

@@ -6,18 +6,16 @@
 #include <cmocka.h>
 #include <re.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "civic.h"
 #include "savedloc.h"
+#include "scratchfs.h"
 
 struct fixture {
 	char dir[256];
@@ -56,13 +54,8 @@ static int store_make(struct savedloc **sp, const char *hno, bool office)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *base = getenv("TMPDIR");
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/locphone-savedloc-XXXXXX",
-		 base && base[0] ? base : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (!f || scratchfs_make(f->dir, sizeof(f->dir), "savedloc"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/locations.json", f->dir);
 	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp", f->path);
@@ -77,21 +70,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d = opendir(f->dir);
 
-	while (d && (de = readdir(d))) {
-		char p[600];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
-
+	scratchfs_remove(f->dir);
 	mem_deref(f->old_store);
 	mem_deref(f->new_store);
 	free(f);
@@ -122,13 +102,6 @@ static const char *home_hno_at(const char *path, char *buf, size_t size)
 	return buf;
 }
 
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
-
 static void save_load_mode(void **state)
 {
 	struct fixture *f = *state;
@@ -145,7 +118,7 @@ static void save_load_mode(void **state)
 	assert_int_equal(0, savedloc_save(f->new_store, f->path));
 	assert_int_equal(0, stat(f->path, &st));
 	assert_int_equal(0600, st.st_mode & 07777);
-	assert_false(exists(f->tmp));
+	assert_false(scratchfs_exists(f->tmp));
 	assert_string_equal("14", home_hno_at(f->path, hno, sizeof(hno)));
 
 	assert_int_equal(0, savedloc_load(&s, f->path, &e));
@@ -165,7 +138,7 @@ static void stale_temporary_file(void **state)
 	assert_int_equal(0, savedloc_save(f->old_store, f->path));
 	assert_int_equal(0, stat(f->path, &st));
 	assert_int_equal(0600, st.st_mode & 07777);
-	assert_false(exists(f->tmp));
+	assert_false(scratchfs_exists(f->tmp));
 }
 
 /* The temporary name is never followed to somewhere else. */
@@ -232,7 +205,7 @@ static void failure_at_each_step(void **state)
 		assert_string_equal(renamed ? "14" : "12",
 				    home_hno_at(f->path, hno, sizeof(hno)));
 		/* nothing is left behind */
-		assert_false(exists(f->tmp));
+		assert_false(scratchfs_exists(f->tmp));
 	}
 }
 
@@ -326,7 +299,7 @@ static void replace_refused_changes_nothing(void **state)
 			assert_string_equal(
 				renamed ? "14" : "12",
 				home_hno_at(f->path, hno, sizeof(hno)));
-			assert_false(exists(f->tmp));
+			assert_false(scratchfs_exists(f->tmp));
 			if (!renamed) {
 				/* the very store it was, unchanged */
 				assert_ptr_equal(was, s);
@@ -370,36 +343,26 @@ static void replace_refused_changes_nothing(void **state)
 
 /* In a child with its own mount namespace: a tiny tmpfs at dir, filled,
  * then read-only.  Returns 0, or the number of the check that failed. */
-static int real_failures_child(struct fixture *f)
+static int real_failures_child(void *arg)
 {
-	char filler[400], buf[4096], hno[8];
+	struct fixture *f = arg;
+	char filler[400], hno[8];
 	struct savedloc *s = NULL, *next = NULL, *was;
 	struct savedloc_error e;
 	struct savedloc *disk = NULL;
-	int fd, err;
+	int err;
 
-	memset(buf, 'x', sizeof(buf));
-	if (unshare(CLONE_NEWNS) ||
-	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return 1;
-	if (mount("tmpfs", f->dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=16k,mode=0700"))
-		return 2;
+	err = scratchfs_tmpfs(f->dir);
+	if (err)
+		return err;
 	if (savedloc_save(f->old_store, f->path) ||
 	    savedloc_clone(&s, f->old_store))
 		return 3;
 
 	/* the disk fills up */
-	snprintf(filler, sizeof(filler), "%s/filler", f->dir);
-	fd = open(filler, O_WRONLY | O_CREAT, 0600);
-	if (fd < 0)
-		return 4;
-	while (write(fd, buf, sizeof(buf)) > 0)
-		;
-	err = errno;
-	close(fd);
-	if (err != ENOSPC)
-		return 5;
+	err = scratchfs_fill(f->dir, filler, sizeof(filler));
+	if (err)
+		return err;
 
 	was = s;
 	if (savedloc_clone(&next, f->new_store))
@@ -413,7 +376,7 @@ static int real_failures_child(struct fixture *f)
 		    "12"))
 		return 8;
 	disk = mem_deref(disk);
-	if (exists(f->tmp))
+	if (scratchfs_exists(f->tmp))
 		return 9;
 
 	/* room again, but read-only */
@@ -441,26 +404,7 @@ static int real_failures_child(struct fixture *f)
  * namespace with a tmpfs of 16 KiB). */
 static void replace_real_disk_full_and_read_only(void **state)
 {
-	struct fixture *f = *state;
-	int status = 0;
-	pid_t pid;
-
-	if (geteuid() != 0) {
-		if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-			fail_msg("CI=true: this test must run as root");
-		print_message("skipped: needs root for a mount namespace\n");
-		skip();
-	}
-
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(real_failures_child(f));
-	assert_int_equal(pid, waitpid(pid, &status, 0));
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status))
-		fail_msg("check %d in the mount namespace failed",
-			 WEXITSTATUS(status));
+	scratchfs_run_as_root(real_failures_child, *state);
 }
 
 struct bad_file {
@@ -510,7 +454,7 @@ static void corrupt_files_set_aside(void **state)
 		assert_int_equal(b->err, savedloc_load(&s, f->path, &e));
 		assert_null(s);
 		assert_true(e.why[0] != '\0');
-		assert_false(exists(f->path));
+		assert_false(scratchfs_exists(f->path));
 		assert_int_equal(0, strncmp(e.aside, f->path, strlen(f->path)));
 		assert_non_null(strstr(e.aside, ".corrupt-"));
 
@@ -543,8 +487,8 @@ static void set_aside_twice(void **state)
 	assert_int_equal(EBADMSG, savedloc_load(&s, f->path, &e2));
 
 	assert_string_not_equal(e1.aside, e2.aside);
-	assert_true(exists(e1.aside));
-	assert_true(exists(e2.aside));
+	assert_true(scratchfs_exists(e1.aside));
+	assert_true(scratchfs_exists(e2.aside));
 	unlink(e1.aside);
 	unlink(e2.aside);
 }
@@ -563,7 +507,7 @@ static void newer_version_left_alone(void **state)
 	assert_string_equal("version 9 is newer than this program reads (1)",
 			    e.why);
 	assert_string_equal("", e.aside);
-	assert_true(exists(f->path));
+	assert_true(scratchfs_exists(f->path));
 
 	assert_int_equal(EINVAL, savedloc_load(NULL, f->path, &e));
 	assert_int_equal(EINVAL, savedloc_load(&s, NULL, &e));

@@ -158,6 +158,21 @@ bool audio_ismuted(const struct audio *a);
 struct stream *audio_strm(const struct audio *au);
 struct sdp_media *stream_sdpmedia(const struct stream *strm);
 
+/* The account's address line as parsed (libre's struct sip_addr): its
+ * params hold what follows the address, ours too (";dtmfmode=..."). */
+struct sip_addr *account_laddr(const struct account *acc);
+struct account *call_account(const struct call *call);
+
+/*
+ * 1.0.0 exports no accessor for a call's SIP session (call_sess came
+ * later), which an in-dialog request such as INFO needs.  Its struct call
+ * begins, after an optional 32-bit magic, with a list element and then the
+ * pointers ua, acc and sess in that order.  ctrl_incall finds the pair
+ * (call_get_ua, call_account) among the first words and takes the next one,
+ * and only uses it when that session's dialog has the call's Call-ID.
+ */
+enum { CALL_LAYOUT_SCAN_WORDS = 10 };
+
 /* SIP MESSAGE (text/plain) to peer through the user agent's account. */
 int message_send(struct ua *ua, const char *peer, const char *msg,
 		 sip_resp_h *resph, void *arg);

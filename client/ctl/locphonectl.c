@@ -437,7 +437,11 @@ static void print_result(const char *cmd, const struct odict *res)
 		return;
 	}
 
-	if (0 == str_cmp(cmd, "dtmf"))
+	if (0 == str_cmp(cmd, "dtmf") &&
+	    0 == str_cmp(str_or(res, "method", ""), "info"))
+		printf(_("sending %s by SIP INFO on:\n"),
+		       str_or(res, "digits", "?"));
+	else if (0 == str_cmp(cmd, "dtmf"))
 		printf(_("sending %s as telephone-events on:\n"),
 		       str_or(res, "digits", "?"));
 

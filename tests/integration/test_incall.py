@@ -7,10 +7,11 @@ as in events, says that a call is an emergency call, so a client that
 connects during it knows."""
 
 import os
+import re
 import sys
 
-from lphelp import (BUILD, DTMF_EVENT as EVENT, Engine, RtpSink, Sipp,
-                    Workdir, check, need, run)
+from lphelp import (BUILD, DTMF_EVENT as EVENT, TIME_FACTOR, Engine,
+                    RtpSink, Sipp, Workdir, check, need, run, wait_for)
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
 
@@ -123,6 +124,84 @@ def test_dtmf_refused_without_telephone_event():
             pbx.stop()
 
 
+def info_bodies(pbx, n):
+    """The first n INFO requests pbx got, checked to be in the INVITE's
+    dialog and to carry application/dtmf-relay; their Signal values."""
+    wait_for(lambda: len(pbx.requests("INFO")) >= n, 20 * TIME_FACTOR,
+             f"{n} INFO requests at the pbx")
+    invite = pbx.requests("INVITE")[0]
+    callid = header(invite, "Call-ID")
+    signals = []
+    for msg in pbx.requests("INFO")[:n]:
+        check(header(msg, "Call-ID") == callid and
+              ";tag=" in header(msg, "To"),
+              f"INFO in the call's dialog: {msg}")
+        check(header(msg, "Content-Type") == "application/dtmf-relay",
+              f"INFO body type: {msg}")
+        body = msg.split("\r\n\r\n", 1)[1]
+        check(re.fullmatch(r"Signal=[0-9*#A-D]\r\nDuration=100\r\n", body),
+              f"dtmf-relay body: {body!r}")
+        signals.append(body[len("Signal=")])
+    return signals
+
+
+def header(msg, name):
+    for line in msg.split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name.lower():
+            return value.strip()
+    return None
+
+
+def test_dtmf_by_info():
+    """An account with ;dtmfmode=auto sends SIP INFO (dtmf-relay) in the
+    call's dialog when the far end took no telephone-event; ;dtmfmode=info
+    sends INFO even when it did; an unknown mode is refused."""
+    for mode, te_name, digits in (("auto", "x-none", "5#"),
+                                  ("info", "telephone-event", "7")):
+        with Workdir() as wd:
+            pbx = Sipp(wd, "pbx_info.xml", "pbx",
+                       extra=("-key", "te_name", te_name))
+            eng = None
+            try:
+                eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>"
+                                 f";regint=0;dtmfmode={mode}\n")
+                ctl = eng.ctl()
+                dial_established(ctl, "5551234")
+                r = ctl.request("dtmf", {"digits": digits[0]})
+                check(r["ok"] and r["result"]["method"] == "info",
+                      f"dtmf with dtmfmode={mode}: {r}")
+                if digits[1:]:
+                    rc, out, err = eng.cli("dtmf", digits[1:])
+                    check(rc == 0 and "SIP INFO" in out,
+                          f"locphonectl dtmf by INFO: {rc} {out} {err}")
+                got = info_bodies(pbx, len(digits))
+                check(got == list(digits), f"INFO digits in order: {got}")
+                hang_up(ctl)
+                eng.stop()
+            finally:
+                if eng:
+                    eng.stop()
+                pbx.stop()
+
+    with Workdir() as wd:
+        pbx = Sipp(wd, "pbx.xml", "pbx")
+        eng = None
+        try:
+            eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>"
+                             ";regint=0;dtmfmode=fax\n")
+            ctl = eng.ctl()
+            dial_established(ctl, "5551234")
+            r = ctl.request("dtmf", {"digits": "1"})
+            check(not r["ok"] and "dtmfmode" in r["error"],
+                  f"dtmfmode=fax refused: {r}")
+            hang_up(ctl)
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+
+
 def test_emergency_in_every_call_object():
     """A 911 call's call objects carry `emergency` in events, in `calls`
     and for a client that connects during the call; the PSAP's menu can
@@ -188,4 +267,5 @@ if __name__ == "__main__":
     need("sipp")
     sys.exit(run([test_dtmf_and_mute,
                   test_dtmf_refused_without_telephone_event,
+                  test_dtmf_by_info,
                   test_emergency_in_every_call_object]))

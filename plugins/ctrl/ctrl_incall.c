@@ -3,6 +3,7 @@
 #include <re.h>
 #include <string.h>
 #include "baresip-abi.h"
+#include "ctrl_audio.h"
 #include "ctrl_calls.h"
 #include "ctrl_incall.h"
 
@@ -450,7 +451,7 @@ int ctrl_incall_command(const char *cmd, const struct odict *args,
 			return commands[i].h(args, result, errmsg);
 	}
 
-	return ENOENT;
+	return ctrl_audio_command(cmd, args, result, errmsg);
 }
 
 void ctrl_incall_close(void)

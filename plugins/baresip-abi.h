@@ -158,6 +158,21 @@ bool audio_ismuted(const struct audio *a);
 struct stream *audio_strm(const struct audio *au);
 struct sdp_media *stream_sdpmedia(const struct stream *strm);
 
+/* The account's address line as parsed (libre's struct sip_addr): its
+ * params hold what follows the address, ours too (";dtmfmode=..."). */
+struct sip_addr *account_laddr(const struct account *acc);
+struct account *call_account(const struct call *call);
+
+/*
+ * 1.0.0 exports no accessor for a call's SIP session (call_sess came
+ * later), which an in-dialog request such as INFO needs.  Its struct call
+ * begins, after an optional 32-bit magic, with a list element and then the
+ * pointers ua, acc and sess in that order.  ctrl_incall finds the pair
+ * (call_get_ua, call_account) among the first words and takes the next one,
+ * and only uses it when that session's dialog has the call's Call-ID.
+ */
+enum { CALL_LAYOUT_SCAN_WORDS = 10 };
+
 /* SIP MESSAGE (text/plain) to peer through the user agent's account. */
 int message_send(struct ua *ua, const char *peer, const char *msg,
 		 sip_resp_h *resph, void *arg);
@@ -220,5 +235,70 @@ int auplay_alloc(struct auplay_st **stp, struct list *auplayl, const char *name,
 		 void *arg);
 /* The call's audio stream: what an audio source gets as its arg. */
 struct audio *call_audio(const struct call *call);
+
+/* What a registered source or player is, as 1.0.0's header defines it:
+ * dev_list holds the devices it announces (struct mediadev), often none. */
+struct mediadev {
+	struct le le;
+	char *name;
+};
+
+struct ausrc {
+	struct le le;
+	const char *name;
+	struct list dev_list;
+	ausrc_alloc_h *alloch;
+};
+
+struct auplay {
+	struct le le;
+	const char *name;
+	struct list dev_list;
+	auplay_alloc_h *alloch;
+};
+
+struct mediadev *mediadev_find(const struct list *dev_list, const char *name);
+const struct ausrc *ausrc_find(const struct list *ausrcl, const char *name);
+const struct auplay *auplay_find(const struct list *auplayl, const char *name);
+
+/* Replace a running call's source or player (the old one is closed
+ * first; a module that fails leaves the call without one). */
+int audio_set_source(struct audio *au, const char *mod, const char *device);
+int audio_set_player(struct audio *au, const char *mod, const char *device);
+
+/*
+ * The core configuration every new call copies its audio settings from.
+ * 1.0.0's struct config begins with these (sip, call, then audio, whose
+ * first fields are the device names); only that beginning is declared.
+ * ctrl_audio checks it against the loaded config file before writing.
+ */
+struct config_head_sip {
+	char uuid[64];
+	char local[64];
+	char cert[256];
+	char cafile[256];
+};
+
+struct config_head_call {
+	uint32_t local_timeout;
+	uint32_t max_calls;
+};
+
+struct config_head_audio {
+	char audio_path[256];
+	char src_mod[16];
+	char src_dev[128];
+	char play_mod[16];
+	char play_dev[128];
+};
+
+struct config_head {
+	struct config_head_sip sip;
+	struct config_head_call call;
+	struct config_head_audio audio;
+};
+
+struct config;
+struct config *conf_config(void);
 
 #endif

@@ -31,6 +31,11 @@ void usage(FILE *f)
 		  "call\n"
 		  "  mute|unmute [CALL-ID]  stop or restart sending your "
 		  "voice\n"
+		  "  audio                  audio sources and players, and "
+		  "the ones in use\n"
+		  "  audio source|player MODULE[,DEVICE] [CALL-ID]\n"
+		  "                         use this device on the call and "
+		  "for later calls\n"
 		  "  dnd on|off             do not disturb (PSAP callbacks "
 		  "still "
 		  "ring)\n"
@@ -333,6 +338,57 @@ static void print_location(const struct odict *res)
 }
 
 /* Header lines as sent (CRLF) printed as lines. */
+/* "module,device" of a {module, device} object. */
+static void print_device(const char *label, const struct odict *res,
+			 const char *key)
+{
+	const struct odict_entry *e = odict_get_type(res, ODICT_OBJECT, key);
+	const char *dev;
+
+	if (!e)
+		return;
+	dev = str_or(e->u.odict, "device", "");
+	printf("%s %s%s%s\n", label, str_or(e->u.odict, "module", "?"),
+	       dev[0] ? "," : "", dev);
+}
+
+static void print_modules(const char *label, const struct odict *res,
+			  const char *key)
+{
+	const struct odict_entry *e = odict_get_type(res, ODICT_ARRAY, key);
+	struct le *le;
+
+	if (!e)
+		return;
+	printf("%s\n", label);
+	for (le = e->u.odict->lst.head; le; le = le->next) {
+		const struct odict_entry *m = le->data;
+		const struct odict_entry *devs;
+		struct le *d;
+
+		if (m->type != ODICT_OBJECT)
+			continue;
+		printf("  %s", str_or(m->u.odict, "module", "?"));
+		devs = odict_get_type(m->u.odict, ODICT_ARRAY, "devices");
+		for (d = devs ? devs->u.odict->lst.head : NULL; d;
+		     d = d->next) {
+			const struct odict_entry *n = d->data;
+
+			if (n->type == ODICT_STRING)
+				printf(" %s", n->u.str);
+		}
+		printf("\n");
+	}
+}
+
+static void print_audio(const struct odict *res)
+{
+	print_modules(_("audio sources:"), res, "sources");
+	print_modules(_("audio players:"), res, "players");
+	print_device(_("source for calls:"), res, "source");
+	print_device(_("player for calls:"), res, "player");
+}
+
 static void print_lines(const char *s)
 {
 	for (; s && *s; s++) {
@@ -461,6 +517,14 @@ static void print_result(const char *cmd, const struct odict *res)
 		return;
 	}
 
+	if (0 == str_cmp(cmd, "audio") || 0 == str_cmp(cmd, "audio.set")) {
+		print_audio(res);
+		e = odict_get_type(res, ODICT_OBJECT, "call");
+		if (e)
+			print_call(e->u.odict);
+		return;
+	}
+
 	if (location_print_result(cmd, res))
 		return;
 
@@ -486,7 +550,11 @@ static void print_result(const char *cmd, const struct odict *res)
 		return;
 	}
 
-	if (0 == str_cmp(cmd, "dtmf"))
+	if (0 == str_cmp(cmd, "dtmf") &&
+	    0 == str_cmp(str_or(res, "method", ""), "info"))
+		printf(_("sending %s by SIP INFO on:\n"),
+		       str_or(res, "digits", "?"));
+	else if (0 == str_cmp(cmd, "dtmf"))
 		printf(_("sending %s as telephone-events on:\n"),
 		       str_or(res, "digits", "?"));
 
@@ -699,6 +767,33 @@ static int args_one(struct odict **odp, const char *key, const char *val)
 	return err;
 }
 
+/* audio.set's args: {KIND: {module, device}, call} from "MODULE[,DEVICE]". */
+static int args_audio(struct odict **argsp, const char *kind, const char *spec,
+		      const char *call)
+{
+	struct odict *dev = NULL;
+	const char *comma = strchr(spec, ',');
+	char mod[64];
+	int err;
+
+	str_ncpy(mod, spec,
+		 comma ? min((size_t)(comma - spec) + 1, sizeof(mod))
+		       : sizeof(mod));
+
+	err = args_one(argsp, "call", call);
+	if (!err)
+		err = odict_alloc(&dev, 2);
+	if (!err)
+		err = odict_entry_add(dev, "module", ODICT_STRING, mod);
+	if (!err)
+		err = odict_entry_add(dev, "device", ODICT_STRING,
+				      comma ? comma + 1 : "");
+	if (!err)
+		err = odict_entry_add(*argsp, kind, ODICT_OBJECT, dev);
+	mem_deref(dev);
+	return err;
+}
+
 int args_number(struct odict **odp, const char *number)
 {
 	bool uri = strchr(number, ':') || strchr(number, '@');
@@ -745,6 +840,14 @@ static int command(const struct opts *o, int argc, char *argv[])
 		    0 == str_cmp(cmd, "unmute")) &&
 		   argc <= 2) {
 		err = args_one(&args, "call", argc == 2 ? argv[1] : NULL);
+	} else if (0 == str_cmp(cmd, "audio") && argc == 1) {
+		err = odict_alloc(&args, 1);
+	} else if (0 == str_cmp(cmd, "audio") && (argc == 3 || argc == 4) &&
+		   (0 == str_cmp(argv[1], "source") ||
+		    0 == str_cmp(argv[1], "player"))) {
+		err = args_audio(&args, argv[1], argv[2],
+				 argc == 4 ? argv[3] : NULL);
+		cmd = "audio.set";
 	} else if (0 == str_cmp(cmd, "dtmf") && (argc == 2 || argc == 3)) {
 		err = args_one(&args, "call", argc == 3 ? argv[2] : NULL);
 		if (!err)

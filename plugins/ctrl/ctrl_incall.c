@@ -3,6 +3,7 @@
 #include <re.h>
 #include <string.h>
 #include "baresip-abi.h"
+#include "ctrl_audio.h"
 #include "ctrl_calls.h"
 #include "ctrl_incall.h"
 
@@ -20,13 +21,35 @@ enum {
 	DTMF_QUEUE_MAX = 64,
 };
 
+/*
+ * How digits travel.  RFC 4733 telephone-events in the RTP is what baresip
+ * does; SIP INFO with an application/dtmf-relay body (the de-facto format
+ * of Cisco and most PBXs, one request per digit) is for far ends that take
+ * no telephone-event.  The account chooses with its ";dtmfmode=" parameter,
+ * the name later baresip versions use:
+ *   rtpevent  (the default) RFC 4733 only, refused without telephone-event
+ *   info      always SIP INFO
+ *   auto      RFC 4733 when the far end accepted telephone-event, else INFO
+ */
+enum dtmf_method {
+	DTMF_RFC4733,
+	DTMF_INFO,
+};
+
+enum dtmf_mode {
+	DTMF_MODE_RTPEVENT,
+	DTMF_MODE_INFO,
+	DTMF_MODE_AUTO,
+};
+
 /* The digits still to be played on one call, one digit at a time. */
 struct dtmf_queue {
 	struct le le;
 	char call_id[128]; /* looked up at every step: the call may be gone */
 	char digits[DTMF_QUEUE_MAX + 1];
 	size_t pos;   /* the next digit to press */
-	bool pressed; /* digits[pos - 1] is being sent now */
+	bool pressed; /* digits[pos - 1] is being sent now (RFC 4733) */
+	enum dtmf_method method;
 	struct tmr tmr;
 };
 
@@ -46,10 +69,95 @@ static void queue_destructor(void *arg)
 	struct call *call = queue_call(q);
 
 	/* a digit left pressed would be sent until the call ends */
-	if (q->pressed && call)
+	if (q->method == DTMF_RFC4733 && q->pressed && call)
 		(void)call_send_digit(call, KEYCODE_REL);
 	tmr_cancel(&q->tmr);
 	list_unlink(&q->le);
+}
+
+static void queue_step(void *arg);
+
+/* The SIP session of a call, found as baresip-abi.h says; NULL when the
+ * layout is not the one expected. */
+static struct sipsess *call_sipsess(const struct call *call)
+{
+	void *const *word = (void *const *)call;
+	const void *ua = call_get_ua(call);
+	const void *acc = call_account(call);
+	struct sipsess *sess;
+	size_t i;
+
+	if (!ua || !acc)
+		return NULL;
+
+	for (i = 0; i + 2 < CALL_LAYOUT_SCAN_WORDS; i++) {
+		if (word[i] != ua || word[i + 1] != acc)
+			continue;
+		sess = word[i + 2];
+		if (sess &&
+		    0 == str_cmp(sip_dialog_callid(sipsess_dialog(sess)),
+				 call_id(call)))
+			return sess;
+		return NULL;
+	}
+
+	return NULL;
+}
+
+static void info_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	(void)arg;
+
+	if (err)
+		warning("ctrl: DTMF INFO failed (%m)\n", err);
+	else if (msg && msg->scode >= 300)
+		warning("ctrl: DTMF INFO refused: %u %r\n", msg->scode,
+			&msg->reason);
+}
+
+/* One digit as a SIP INFO request in the call's dialog (the dtmf-relay
+ * body: "Signal=" the digit, "Duration=" in ms). */
+static int info_send(struct call *call, char digit)
+{
+	struct sipsess *sess = call_sipsess(call);
+	struct mbuf *mb;
+	int err;
+
+	if (!sess)
+		return ENOTSUP;
+
+	mb = mbuf_alloc(64);
+	if (!mb)
+		return ENOMEM;
+
+	err = mbuf_printf(mb, "Signal=%c\r\nDuration=%u\r\n", digit,
+			  (unsigned)DTMF_TONE_MS);
+	if (!err) {
+		mbuf_set_pos(mb, 0);
+		err = sipsess_info(sess, "application/dtmf-relay", mb,
+				   info_resp, NULL);
+	}
+
+	mem_deref(mb);
+	return err;
+}
+
+/* INFO: one request per digit, the next after the tone and the gap. */
+static void queue_step_info(struct dtmf_queue *q, struct call *call)
+{
+	int err = info_send(call, q->digits[q->pos++]);
+
+	if (err) {
+		warning("ctrl: DTMF INFO on %s: digit '%c' not sent (%m)\n",
+			q->call_id, q->digits[q->pos - 1], err);
+		mem_deref(q);
+		return;
+	}
+	if (!q->digits[q->pos]) {
+		mem_deref(q);
+		return;
+	}
+	tmr_start(&q->tmr, DTMF_TONE_MS + DTMF_GAP_MS, queue_step, q);
 }
 
 static void queue_step(void *arg)
@@ -61,6 +169,11 @@ static void queue_step(void *arg)
 	if (!call) {
 		q->pressed = false;
 		mem_deref(q);
+		return;
+	}
+
+	if (q->method == DTMF_INFO) {
+		queue_step_info(q, call);
 		return;
 	}
 
@@ -159,10 +272,67 @@ static bool telephone_events_accepted(const struct call *call)
 					 "telephone-event") != NULL;
 }
 
+/* The account's ";dtmfmode=", false for a value we do not know. */
+static bool account_dtmf_mode(const struct call *call, enum dtmf_mode *mode)
+{
+	const struct sip_addr *addr = account_laddr(call_account(call));
+	struct pl v;
+
+	*mode = DTMF_MODE_RTPEVENT;
+	if (!addr || msg_param_decode(&addr->params, "dtmfmode", &v))
+		return true;
+
+	if (!pl_strcasecmp(&v, "rtpevent"))
+		*mode = DTMF_MODE_RTPEVENT;
+	else if (!pl_strcasecmp(&v, "info"))
+		*mode = DTMF_MODE_INFO;
+	else if (!pl_strcasecmp(&v, "auto"))
+		*mode = DTMF_MODE_AUTO;
+	else
+		return false;
+
+	return true;
+}
+
+/* How this call's digits go, or an error for the client. */
+static int dtmf_method(const struct call *call, enum dtmf_method *method,
+		       const char **errmsg)
+{
+	enum dtmf_mode mode;
+	bool te;
+
+	if (!account_dtmf_mode(call, &mode)) {
+		*errmsg =
+			"the account's dtmfmode is not rtpevent, info or auto";
+		return EINVAL;
+	}
+
+	te = telephone_events_accepted(call);
+	if (mode == DTMF_MODE_INFO || (mode == DTMF_MODE_AUTO && !te)) {
+		if (!call_sipsess(call)) {
+			*errmsg = "SIP INFO cannot be sent on this call";
+			return ENOTSUP;
+		}
+		*method = DTMF_INFO;
+		return 0;
+	}
+
+	if (!te) {
+		*errmsg = "the far end did not accept DTMF tones "
+			  "(no telephone-event in its SDP; the account's "
+			  ";dtmfmode=auto or info sends SIP INFO)";
+		return EPROTONOSUPPORT;
+	}
+
+	*method = DTMF_RFC4733;
+	return 0;
+}
+
 static int cmd_dtmf(const struct odict *args, struct odict *result,
 		    const char **errmsg)
 {
 	char digits[DTMF_ARG_MAX + 1];
+	enum dtmf_method method;
 	struct dtmf_queue *q;
 	struct call *call;
 	size_t queued;
@@ -178,13 +348,14 @@ static int cmd_dtmf(const struct odict *args, struct odict *result,
 	if (!call)
 		return ENOENT;
 
-	if (!telephone_events_accepted(call)) {
-		*errmsg = "the far end did not accept DTMF tones "
-			  "(no telephone-event in its SDP)";
-		return EPROTONOSUPPORT;
-	}
+	err = dtmf_method(call, &method, errmsg);
+	if (err)
+		return err;
 
+	/* digits queued behind others go the way those go */
 	q = queue_find(call_id(call));
+	if (q)
+		method = q->method;
 	queued = q ? strlen(q->digits) - q->pos : 0;
 	if (queued + strlen(digits) > DTMF_QUEUE_MAX) {
 		*errmsg = "too many digits are still waiting to be sent";
@@ -200,6 +371,7 @@ static int cmd_dtmf(const struct odict *args, struct odict *result,
 		if (!q)
 			return ENOMEM;
 		str_ncpy(q->call_id, call_id(call), sizeof(q->call_id));
+		q->method = method;
 		tmr_init(&q->tmr);
 		list_append(&queues, &q->le, q);
 		tmr_start(&q->tmr, 0, queue_step, q);
@@ -215,7 +387,7 @@ static int cmd_dtmf(const struct odict *args, struct odict *result,
 	err = odict_entry_add(result, "digits", ODICT_STRING, digits);
 	if (!err)
 		err = odict_entry_add(result, "method", ODICT_STRING,
-				      "rfc4733");
+				      method == DTMF_INFO ? "info" : "rfc4733");
 	if (!err)
 		err = odict_entry_add(result, "queued", ODICT_INT,
 				      (int64_t)(strlen(q->digits) - q->pos));
@@ -279,7 +451,7 @@ int ctrl_incall_command(const char *cmd, const struct odict *args,
 			return commands[i].h(args, result, errmsg);
 	}
 
-	return ENOENT;
+	return ctrl_audio_command(cmd, args, result, errmsg);
 }
 
 void ctrl_incall_close(void)

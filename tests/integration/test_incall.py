@@ -7,10 +7,14 @@ as in events, says that a call is an emergency call, so a client that
 connects during it knows."""
 
 import os
+import re
+import select
 import sys
+import time
+import wave
 
-from lphelp import (BUILD, DTMF_EVENT as EVENT, Engine, RtpSink, Sipp,
-                    Workdir, check, need, run)
+from lphelp import (BUILD, DTMF_EVENT as EVENT, TIME_FACTOR, Engine,
+                    RtpSink, Sipp, Workdir, check, need, run, wait_for)
 
 FIXTURE = os.path.join(BUILD, "tests", "integration", "location_fixture.so")
 
@@ -123,6 +127,197 @@ def test_dtmf_refused_without_telephone_event():
             pbx.stop()
 
 
+def info_bodies(pbx, n):
+    """The first n INFO requests pbx got, checked to be in the INVITE's
+    dialog and to carry application/dtmf-relay; their Signal values."""
+    wait_for(lambda: len(pbx.requests("INFO")) >= n, 20 * TIME_FACTOR,
+             f"{n} INFO requests at the pbx")
+    invite = pbx.requests("INVITE")[0]
+    callid = header(invite, "Call-ID")
+    signals = []
+    for msg in pbx.requests("INFO")[:n]:
+        check(header(msg, "Call-ID") == callid and
+              ";tag=" in header(msg, "To"),
+              f"INFO in the call's dialog: {msg}")
+        check(header(msg, "Content-Type") == "application/dtmf-relay",
+              f"INFO body type: {msg}")
+        body = msg.split("\r\n\r\n", 1)[1]
+        check(re.fullmatch(r"Signal=[0-9*#A-D]\r\nDuration=100\r\n", body),
+              f"dtmf-relay body: {body!r}")
+        signals.append(body[len("Signal=")])
+    return signals
+
+
+def header(msg, name):
+    for line in msg.split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name.lower():
+            return value.strip()
+    return None
+
+
+def test_dtmf_by_info():
+    """An account with ;dtmfmode=auto sends SIP INFO (dtmf-relay) in the
+    call's dialog when the far end took no telephone-event; ;dtmfmode=info
+    sends INFO even when it did; an unknown mode is refused."""
+    for mode, te_name, digits in (("auto", "x-none", "5#"),
+                                  ("info", "telephone-event", "7")):
+        with Workdir() as wd:
+            pbx = Sipp(wd, "pbx_info.xml", "pbx",
+                       extra=("-key", "te_name", te_name))
+            eng = None
+            try:
+                eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>"
+                                 f";regint=0;dtmfmode={mode}\n")
+                ctl = eng.ctl()
+                dial_established(ctl, "5551234")
+                r = ctl.request("dtmf", {"digits": digits[0]})
+                check(r["ok"] and r["result"]["method"] == "info",
+                      f"dtmf with dtmfmode={mode}: {r}")
+                if digits[1:]:
+                    rc, out, err = eng.cli("dtmf", digits[1:])
+                    check(rc == 0 and "SIP INFO" in out,
+                          f"locphonectl dtmf by INFO: {rc} {out} {err}")
+                got = info_bodies(pbx, len(digits))
+                check(got == list(digits), f"INFO digits in order: {got}")
+                hang_up(ctl)
+                eng.stop()
+            finally:
+                if eng:
+                    eng.stop()
+                pbx.stop()
+
+    with Workdir() as wd:
+        pbx = Sipp(wd, "pbx.xml", "pbx")
+        eng = None
+        try:
+            eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>"
+                             ";regint=0;dtmfmode=fax\n")
+            ctl = eng.ctl()
+            dial_established(ctl, "5551234")
+            r = ctl.request("dtmf", {"digits": "1"})
+            check(not r["ok"] and "dtmfmode" in r["error"],
+                  f"dtmfmode=fax refused: {r}")
+            hang_up(ctl)
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+
+
+def write_tone(path, seconds=30):
+    """A loud 400 Hz square wave: PCMU far from silence."""
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes((b"\x40\x4e" * 10 + b"\xc0\xb1" * 10) *
+                      int(400 * seconds))
+
+
+def loud(rtp, timeout):
+    """True once a PCMU packet arrives whose samples are mostly loud
+    (G.711 mu-law: the inverted byte's exponent bits)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([rtp.sock], [], [],
+                                    deadline - time.monotonic())
+        if not ready:
+            continue
+        pkt = rtp.sock.recv(2048)
+        if len(pkt) < 12 + 80 or pkt[1] & 0x7f != 0:
+            continue
+        payload = pkt[12:]
+        if sum(1 for b in payload if ((~b & 0xff) >> 4) & 7 >= 5) > \
+                len(payload) // 2:
+            return True
+    return False
+
+
+def test_audio_devices():
+    """`audio` lists the sources and players baresip has (not the lpaudio
+    wrapper) and the defaults; `audio.set` refuses unknown modules and
+    switches the running call's source: the far end then hears the file;
+    the default changes for later calls."""
+    with Workdir() as wd:
+        tone = os.path.join(wd, "tone.wav")
+        write_tone(tone)
+        rtp = RtpSink()
+        pbx = Sipp(wd, "pbx_dtmf.xml", "pbx",
+                   extra=("-key", "rtp_port", str(rtp.port)))
+        eng = None
+        try:
+            eng = Engine(wd, f"<sip:alice@127.0.0.1:{pbx.port}>;regint=0\n",
+                         conf="extra_module aufile\n")
+            ctl = eng.ctl()
+            r = ctl.request("audio")
+            check(r["ok"], f"audio: {r}")
+            res = r["result"]
+            sources = [m["module"] for m in res["sources"]]
+            players = [m["module"] for m in res["players"]]
+            check("aufile" in sources and "aubridge" in sources and
+                  "lpaudio" not in sources and "aubridge" in players,
+                  f"audio modules: {res}")
+            check(res["source"] == {"module": "aubridge", "device": "nil"}
+                  and res["player"] == {"module": "aubridge",
+                                        "device": "nil"},
+                  f"audio defaults: {res}")
+
+            for bad, what in (({}, "source"),
+                              ({"source": {"module": "nope"}}, "no such"),
+                              ({"source": {"module": "lpaudio"}}, "module"),
+                              ({"player": "aufile"}, "objects"),
+                              ({"source": {"module": "aufile",
+                                           "device": "a\nb"}}, "device"),
+                              ({"source": {"module": "aufile"},
+                                "call": "nope"}, "no established")):
+                r = ctl.request("audio.set", bad)
+                check(not r["ok"] and what in r["error"],
+                      f"audio.set {bad} refused: {r}")
+            r = ctl.request("audio")
+            check(r["result"]["source"]["module"] == "aubridge",
+                  f"nothing changed by refused requests: {r}")
+
+            dial_established(ctl, "5551234")
+            check(not loud(rtp, 2 * TIME_FACTOR),
+                  "silence before the source is switched")
+            r = ctl.request("audio.set", {"source": {"module": "aufile",
+                                                     "device": tone}})
+            check(r["ok"] and r["result"]["source"] ==
+                  {"module": "aufile", "device": tone} and
+                  r["result"]["call"]["state"] == "established",
+                  f"audio.set source on the call: {r}")
+            check(loud(rtp, 10 * TIME_FACTOR),
+                  "the far end hears the new source")
+            r = ctl.request("audio")
+            check(r["result"]["source"] == {"module": "aufile",
+                                            "device": tone} and
+                  r["result"]["player"]["module"] == "aubridge",
+                  f"the new default: {r}")
+            hang_up(ctl)
+
+            r = ctl.request("audio.set", {"source": {"module": "aubridge",
+                                                     "device": "nil"}})
+            check(r["ok"] and "call" not in r["result"],
+                  f"audio.set without a call: {r}")
+            rc, out, err = eng.cli("audio", "player", "aufile,nil")
+            check(rc == 1 and "no such audio player" in err,
+                  f"locphonectl audio player aufile: {rc} {out} {err}")
+            rc, out, err = eng.cli("audio", "source", f"aufile,{tone}")
+            check(rc == 0 and f"source for calls: aufile,{tone}" in out,
+                  f"locphonectl audio source: {rc} {out} {err}")
+            rc, out, err = eng.cli("audio")
+            check(rc == 0 and "\n  aufile" in out and
+                  "player for calls: aubridge,nil" in out,
+                  f"locphonectl audio: {rc} {out} {err}")
+            eng.stop()
+        finally:
+            if eng:
+                eng.stop()
+            pbx.stop()
+            rtp.close()
+
+
 def test_emergency_in_every_call_object():
     """A 911 call's call objects carry `emergency` in events, in `calls`
     and for a client that connects during the call; the PSAP's menu can
@@ -188,4 +383,6 @@ if __name__ == "__main__":
     need("sipp")
     sys.exit(run([test_dtmf_and_mute,
                   test_dtmf_refused_without_telephone_event,
+                  test_dtmf_by_info,
+                  test_audio_devices,
                   test_emergency_in_every_call_object]))

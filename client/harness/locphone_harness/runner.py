@@ -705,6 +705,7 @@ class Runner:
         if sc.get("move_to"):
             eng, ctl = engines[0], ctls[0]
             before = ctl.request("location")["result"]
+            ports = _lldp_ports(ctl)
             say.tell(f"    at {eng.where}: {_loc_words(before)}")
             self.net.unplug(eng.ns, eng.ifname)
             # the same address: baresip 1.0.0 keeps the address its SIP
@@ -712,7 +713,14 @@ class Runner:
             eng.ifname, eng.ip = self.net.plug(eng.ns, sc["move_to"],
                                                host=eng.ip)
             eng.where = sc["move_to"]
+            # first the phone hears the new port's switch, then the
+            # location that follows from it (the LIS asked with the new
+            # evidence, when the site expects the LIS's answer)
+            wait_for(lambda: _lldp_ports(ctl) - ports, 40,
+                     f"the phone to hear the switch on {sc['move_to']}")
+            want = sc["expect"].get("source")
             self.wait_location(ctl, lambda r: r["source"] != "none" and
+                               (want is None or r["source"] == want) and
                                r.get("civic") != before.get("civic"), 40,
                                f"the phone to notice it moved to "
                                f"{sc['move_to']}")
@@ -857,6 +865,14 @@ def _user_conf(eng):
     return "".join(ln + "\n" for ln in text.splitlines()
                    if ln.startswith(("policy_file", "lis_url",
                                      "lis_ca_file")))
+
+
+def _lldp_ports(ctl):
+    """The set of (interface, chassis, port) the phone hears LLDP from."""
+    lldp = ctl.request("netinfo")["result"].get("lldp") or {}
+    return {(ifname, json.dumps(n.get("chassis_id"), sort_keys=True),
+             json.dumps(n.get("port_id"), sort_keys=True))
+            for ifname, n in lldp.items() if n}
 
 
 def _loc_words(loc):

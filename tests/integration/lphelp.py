@@ -5,10 +5,8 @@ and waiting for events with deadlines instead of sleeps."""
 import os
 import select
 import shutil
-import signal
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +17,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from locphone_harness.procs import (  # noqa: E402,F401
     BUILD, LIS_SIM, LOCPHONECTL, LOCPHONED, SCENARIOS, SOURCE, TIME_FACTOR,
     Ctl, Engine, Failure, LisSim, Sipp, Switch, Topology, check, free_port,
-    make_test_ca, scaled, sh, tcp_listening, udp_bound, wait_for)
+    make_test_ca, scaled, sh, stop_process, tcp_listening, udp_bound,
+    wait_for)
 
 SKIP = 77
 
@@ -233,19 +232,6 @@ def exit_with(main):
     except Failure as e:
         print(f"FAIL: {e}")
         sys.exit(1)
-
-
-def stop_process(proc, grace, sig=signal.SIGTERM):
-    """If proc still runs: sig, then up to grace seconds for it to exit,
-    then SIGKILL; reaped either way."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(sig)
-    try:
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def office_lis(wd, netns, addr, subnet, room, extra=()):

@@ -5,7 +5,6 @@ accessibility bridge; then the real locphone UI on an engine's socket."""
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -222,13 +221,7 @@ class App:
     def stop(self):
         """Close the UI; it must still be running (it never crashed)."""
         crashed = self.proc.poll()
-        if crashed is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 5)
         self.log.close()
         if crashed is not None:
             raise Failure(f"the UI exited with {crashed}: "

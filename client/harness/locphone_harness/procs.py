@@ -165,6 +165,19 @@ def wait_for(pred, timeout, what):
         delay = min(delay * 2, 0.1)
 
 
+def stop_process(proc, grace, sig=signal.SIGTERM):
+    """If proc still runs: sig, then up to grace seconds for it to exit,
+    then SIGKILL; reaped either way."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def udp_bound(port, netns=None, addr="127.0.0.1"):
     """True once something listens on addr:port (UDP), in netns."""
     want = "".join(f"{int(b):02X}" for b in reversed(addr.split("."))) + \
@@ -268,13 +281,7 @@ class Sipp:
 
     def stop(self):
         """Stop sipp; only then is its message trace complete."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 5)
         if not self.out.closed:
             self.out.close()
 
@@ -390,13 +397,7 @@ class LisSim:
 
     def stop(self):
         """SIGTERM; the simulator must exit 0 with no sanitizer report."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
         if self.stderr.closed:
             return
         out = self.output()

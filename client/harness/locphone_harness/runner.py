@@ -16,7 +16,7 @@ import time
 
 from . import procs
 from .procs import (Engine, Failure, LisSim, Switch, Topology, check,
-                    make_test_ca, sh, wait_for)
+                    make_test_ca, sh, stop_process, wait_for)
 
 PREFIX = "lph-"
 LIS_IP = "10.255.0.10"
@@ -356,13 +356,7 @@ class Psap:
         return out
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
         self.out.close()
 
 
@@ -388,13 +382,7 @@ class Sbc:
               + self.out.name)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
         self.out.close()
         try:
             with open(self.record) as f:

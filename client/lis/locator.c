@@ -623,7 +623,7 @@ bool locator_ask(const struct locator *l)
 }
 
 void locator_network(struct locator *l, const struct netsnap *snap,
-		     const struct lldp_frame *nb, const char *fingerprint,
+		     const struct evidence *ev, const char *fingerprint,
 		     const char *aor, const struct locator_manual *man)
 {
 	struct mbuf *request;
@@ -645,12 +645,12 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	l->attached = snap->gateway.present || snap->vpn;
 
 	location_reset(&l->lldp_loc);
-	if (nb)
-		(void)locsource_from_lldp(&l->lldp_loc, nb, time(NULL));
+	if (ev && ev->lldp)
+		(void)locsource_from_lldp(&l->lldp_loc, ev->lldp, time(NULL));
 
-	l->req = mem_zalloc(sizeof(*l->req), NULL);
+	l->req = ev ? mem_zalloc(sizeof(*l->req), NULL) : NULL;
 	if (l->req) {
-		err = locsource_request(l->req, snap, nb,
+		err = locsource_request(l->req, ev,
 					aor && aor[0] ? l->aor : NULL,
 					HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
 		if (err)

@@ -43,13 +43,15 @@ struct locator_manual {
 };
 
 /*
- * The network changed: snap (copied), the switch on the evidence
- * interface (nb, may be NULL), the network's fingerprint (NULL if none),
+ * The network changed: snap (copied), the evidence chosen for it (ev,
+ * evidence_choose: the interface whose address, MAC, switch and access
+ * point the LIS is told, and whose switch's LLDP-MED location is the
+ * fallback; NULL: none), the network's fingerprint (NULL if none),
  * the caller's AOR for the device identity, and the person's location for
  * this network (man, may be NULL; copied).  Chooses once.
  */
 void locator_network(struct locator *l, const struct netsnap *snap,
-		     const struct lldp_frame *nb, const char *fingerprint,
+		     const struct evidence *ev, const char *fingerprint,
 		     const char *aor, const struct locator_manual *man);
 
 /*

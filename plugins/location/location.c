@@ -8,6 +8,7 @@
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
+#include "evidence.h"
 #include "lldpsock.h"
 #include "netdisc.h"
 #include "location.h"
@@ -310,25 +311,21 @@ static void discovery_run(void)
 		warning("location: RFC 5986 discovery: %m\n", err);
 }
 
-static void network_changed(const struct netsnap *snap, void *arg)
+static void network_changed(const struct netsnap *snap,
+			    const struct evidence *evid, void *arg)
 {
 	struct locator_manual man = {NULL, NULL};
-	const struct lldp_frame *nb;
 	struct odict *ev = NULL;
-	size_t i;
 	(void)arg;
 
 	if (!odict_alloc(&ev, 8) && !netdisc_json_encode(ev, mod.nd))
 		bus_event_emit("network.changed", ev);
 	mem_deref(ev);
 
-	/* the switch the gateway is reached through, else any */
-	nb = netdisc_lldp(mod.nd, snap->gateway.ifindex);
-	for (i = 0; !nb && i < snap->ifc; i++)
-		nb = netdisc_lldp(mod.nd, snap->ifs[i].ifindex);
-
+	/* netdisc chose the interface once (evidence.h): its switch and
+	 * access point, address and MAC go to the LIS together */
 	manual_network(mod.man, netdisc_place_fingerprint(mod.nd), &man);
-	locator_network(mod.loc, snap, nb, netdisc_fingerprint(mod.nd),
+	locator_network(mod.loc, snap, evid, netdisc_fingerprint(mod.nd),
 			first_aor(), &man);
 	discovery_run();
 

@@ -156,7 +156,8 @@ struct netsnap {
 		bool vpn; /* the default route leaves through a tunnel */
 	} gateway;
 	bool vpn; /* a VPN carries the default route */
-	/* the associated access point (first Wi-Fi station associated) */
+	/* the associated access point (first Wi-Fi station associated), as
+	 * netinfo shows it; what the LIS is told is evidence.h's choice */
 	struct {
 		bool present;
 		char ifname[NET_IFNAMSIZ];

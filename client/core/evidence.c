@@ -123,13 +123,14 @@ static void reason_make(struct evidence *ev, const struct netsnap *snap)
 	case EVIDENCE_NO_GATEWAY:
 		re_snprintf(ev->reason, sizeof(ev->reason),
 			    "%s: no usable default route%s; the first "
-			    "interface up with %s",
+			    "interface up with %s%s",
 			    ev->ifname,
 			    snap->gateway.present ? " (it is down or a tunnel)"
 						  : "",
 			    ev->has_lldp  ? "a switch"
 			    : ev->has_bss ? "an access point"
-					  : "an address");
+					  : "an address",
+			    ev->vpn ? "; on VPN no LIS is asked" : "");
 		break;
 	default:
 		str_ncpy(ev->reason,

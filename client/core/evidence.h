@@ -40,7 +40,7 @@ enum evidence_why {
 
 struct evidence {
 	enum evidence_why why;
-	char reason[128]; /* the same, in words, naming the interface */
+	char reason[160]; /* the same, in words, naming the interface */
 	/* a tunnel carries the default route: the interface is the
 	 * physical one under it (the place's), and no LIS is asked */
 	bool vpn;

@@ -202,7 +202,9 @@ static const struct net_case cases[] = {
 	 false, 1u << ETH0, 0, 0, ETH0, EVIDENCE_GATEWAY, "under the VPN"},
 	{"VPN with only the tunnel's default route", 1u << WLAN0 | 1u << TUN0,
 	 1u << WLAN0 | 1u << TUN0, TUN0, false, true, false, 0, 1u << WLAN0, 0,
-	 WLAN0, EVIDENCE_NO_GATEWAY, "it is down or a tunnel"},
+	 WLAN0, EVIDENCE_NO_GATEWAY,
+	 "(it is down or a tunnel); the first interface up with an access "
+	 "point; on VPN no LIS is asked"},
 	{"VPN only, nothing physical", 1u << TUN0, 1u << TUN0, TUN0, false,
 	 true, false, 0, 0, ENOENT, 0, EVIDENCE_NONE, "no interface is up"},
 	{"two wired ports with LLDP, gateway on the second",

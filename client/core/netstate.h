@@ -72,6 +72,10 @@ enum rtnl_kind {
 struct rtnl_msg {
 	enum rtnl_kind kind;
 	bool del; /* RTM_DEL* */
+	/* RTM_NEWROUTE with NLM_F_REPLACE ("ip route replace|change"): the
+	 * kernel replaced the route of the same table, destination and
+	 * metric, whatever its interface, and sends no RTM_DELROUTE for it */
+	bool replace;
 	union {
 		struct net_link link;
 		struct net_addr addr;

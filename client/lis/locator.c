@@ -1,4 +1,5 @@
-/* locator: LIS queries, per-network cache and the choice of location. */
+/* locator: LIS queries, per-network cache, the state kept across restarts
+ * and the choice of location (its rules: locrules.h). */
 
 #include <re.h>
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <arpa/inet.h>
 #include "atomicfile.h"
 #include "civic.h"
-#include "ctlproto.h"
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"

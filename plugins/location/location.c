@@ -211,7 +211,7 @@ static int location_encode(struct odict *od)
 	else if (!err)
 		err = odict_entry_add(od, "confirm_error", ODICT_NULL);
 	if (!err)
-		err = manual_prompt_encode(od, mod.man);
+		err = manual_prompt_encode(od, mod.man, reason);
 
 	return err;
 }
@@ -249,6 +249,38 @@ static int cmd_location_refresh(const struct odict *args, struct odict *result,
 	return err ? err : location_encode(result);
 }
 
+/* Tell the person's side what the locator chose (the prompt, the
+ * location.* commands' answers). */
+static void choice_tell(void)
+{
+	struct manual_choice c = {false, false, NULL};
+	const struct location *cur = locator_current(mod.loc, &c.reason);
+
+	c.ask = locator_ask(mod.loc);
+	c.used = cur && cur->source == LOCATION_SOURCE_MANUAL;
+	manual_chosen(mod.man, &c);
+}
+
+/* The locator's question: the person's location for this place. */
+static void person_here(const struct location **locp, const char **namep,
+			void *arg)
+{
+	(void)arg;
+
+	manual_here(mod.man, locp, namep);
+}
+
+/* The person changed their location for this place: choose again. */
+static void person_changed(void *arg)
+{
+	(void)arg;
+
+	if (!mod.loc)
+		return;
+	locator_person_changed(mod.loc);
+	choice_tell();
+}
+
 static void location_changed(const struct location *loc, const char *reason,
 			     void *arg)
 {
@@ -264,7 +296,7 @@ static void location_changed(const struct location *loc, const char *reason,
 	mem_deref(ev);
 
 	/* the prompt follows the change it is about */
-	manual_check(mod.man);
+	choice_tell();
 }
 
 static const char *first_aor(void)
@@ -314,7 +346,6 @@ static void discovery_run(void)
 static void network_changed(const struct netsnap *snap,
 			    const struct evidence *evid, void *arg)
 {
-	struct locator_manual man = {NULL, NULL};
 	struct odict *ev = NULL;
 	(void)arg;
 
@@ -323,14 +354,16 @@ static void network_changed(const struct netsnap *snap,
 	mem_deref(ev);
 
 	/* netdisc chose the interface once (evidence.h): its switch and
-	 * access point, address and MAC go to the LIS together */
-	manual_network(mod.man, netdisc_place_fingerprint(mod.nd), &man);
+	 * access point, address and MAC go to the LIS together; the
+	 * person's location for the new place first: the locator reads it
+	 * when it chooses */
+	manual_network(mod.man, netdisc_place_fingerprint(mod.nd));
 	locator_network(mod.loc, snap, evid, netdisc_fingerprint(mod.nd),
-			first_aor(), &man);
+			first_aor());
 	discovery_run();
 
 	/* a new network with the same (empty) choice still asks again */
-	manual_check(mod.man);
+	choice_tell();
 }
 
 /* netdisc's lines (they start with their part's name) to baresip's log. */
@@ -354,9 +387,12 @@ static int module_init(void)
 	location_policy_read(&pol);
 	mod.set.loc.refresh_s = pol.refresh_interval_s;
 
-	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
+	/* the person's locations first: the locator reads them */
+	err = manual_alloc(&mod.man, &pol, mod.set.saved_file, person_changed,
+			   NULL);
 	if (!err)
-		err = manual_alloc(&mod.man, mod.loc, &pol, mod.set.saved_file);
+		err = locator_alloc(&mod.loc, &mod.set.loc, location_changed,
+				    person_here, NULL);
 	policy_reset(&pol);
 	if (err) {
 		warning("location: cannot start: %m\n", err);
@@ -391,8 +427,8 @@ static int module_close(void)
 	mod.site = mem_deref(mod.site);
 	mod.disc = mem_deref(mod.disc);
 	mod.nd = mem_deref(mod.nd);
-	mod.man = mem_deref(mod.man);
 	mod.loc = mem_deref(mod.loc);
+	mod.man = mem_deref(mod.man);
 	lis_cred_wipe(&mod.set.cred);
 	return 0;
 }

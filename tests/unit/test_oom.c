@@ -29,6 +29,7 @@
 #include "wifi.h"
 #include "netstate.h"
 #include "locsource.h"
+#include "locrules.h"
 #include "multipart.h"
 #include "oomfail.h"
 #include "pidf.h"
@@ -1292,6 +1293,47 @@ static bool civic_attempt(size_t n, const void *arg)
 	return fired;
 }
 
+/* The locator's last good location (locrules): written, and read back. */
+static bool locrules_state_attempt(size_t n, const void *arg)
+{
+	const struct geo *g = arg;
+	struct location loc, back;
+	char fp[LOCRULES_FP_SIZE];
+	struct mbuf *mb = mbuf_alloc(512), *ref = mbuf_alloc(512);
+	bool fired;
+	int err;
+
+	assert_non_null(mb);
+	assert_non_null(ref);
+	locsample_record(&loc, g);
+	assert_int_equal(0, locrules_state_encode(ref, "ab12", &loc));
+
+	oomfail_arm(n);
+	err = locrules_state_encode(mb, "ab12", &loc);
+	fired = oomfail_disarm();
+	result_ok("locrules_state_encode", n, fired, err, 0);
+	if (!err)
+		assert_true(mb->end == ref->end &&
+			    !memcmp(mb->buf, ref->buf, mb->end));
+
+	memset(&back, 0, sizeof(back));
+	oomfail_arm(n);
+	err = locrules_state_decode(&back, fp, (const char *)ref->buf,
+				    ref->end);
+	fired = oomfail_disarm() || fired;
+	result_ok("locrules_state_decode", n, fired, err, 0);
+	if (err)
+		assert_false(location_has_value(&back));
+	else
+		assert_true(location_equal(&loc, &back));
+
+	location_reset(&back);
+	location_reset(&loc);
+	mem_deref(ref);
+	mem_deref(mb);
+	return fired;
+}
+
 static void location_oom(void **state)
 {
 	struct geo g[LOCSAMPLE_SHAPES];
@@ -1303,6 +1345,8 @@ static void location_oom(void **state)
 		sweep("location_json_encode, _decode", location_json_attempt,
 		      &g[i]);
 		sweep("location_copy", location_copy_attempt, &g[i]);
+		sweep("locrules_state_encode, _decode", locrules_state_attempt,
+		      &g[i]);
 	}
 	sweep("civic_normalise, civic_validate", civic_attempt, NULL);
 }

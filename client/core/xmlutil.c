@@ -72,7 +72,12 @@ static char *watch_strdup(const char *str)
 /* Start watching libxml2's allocations; the mark for watch_end(). */
 static unsigned long watch_begin(void)
 {
-	if (!watch_depth++) {
+	xmlMallocFunc cur = NULL;
+
+	/* never our own wrapper as the one to call (that would recurse):
+	 * found installed, it stays, and what it calls is put back */
+	if (!watch_depth++ && xmlGcMemGet(NULL, &cur, NULL, NULL, NULL) == 0 &&
+	    cur != watch_malloc) {
 		(void)xmlGcMemGet(&watch_prev.free, &watch_prev.malloc,
 				  &watch_prev.atomic, &watch_prev.realloc,
 				  &watch_prev.strdup);

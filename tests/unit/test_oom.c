@@ -4,7 +4,21 @@
  * returns ENOMEM (or the error the input gets anyway), leaves its output as
  * the documented contract says, and, in the sanitizer build, leaks nothing.
  * A run in which the failure was absorbed must still give the reference
- * result.  Inputs: the fuzz corpora (tests/fuzz/corpus) and samples. */
+ * result.  Inputs: the fuzz corpora (tests/fuzz/corpus) and samples.
+ *
+ * Covered, every codec and store of client/core that allocates:
+ * pidf_parse (through xmlutil_parse, gml, xmlutil_foreign_dump/_check),
+ * pidf_build (xmlw), held_response_decode, held_request_encode,
+ * lldp_decode (with LLDP-MED), lldp_frame_json_encode, lldp_encode,
+ * savedloc_decode/_encode/_put/_save/_load (atomicfile), kvconf_parse,
+ * policy_load/_encode/_print, policy_sites_parse, policy_site_load,
+ * multipart_build, ctl_request_decode, ctl_event_encode, ctl_reply_encode,
+ * locsource_manual_decode, location_json_encode/_decode, location_copy,
+ * civic_normalise, civic_validate, wifi_iface_decode, wifi_bss_decode,
+ * wifi_bss_json_encode, netstate_feed/_snapshot, netsnap_json_encode,
+ * fingerprint_compute.
+ * The rest allocate nothing (multipart_parse, dialplan, emergency, uritext,
+ * rfc3339, lisdisc, siptransport, nlattr) or only through these. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +35,7 @@
 #include "civic_validate.h"
 #include "location.h"
 #include "ctlproto.h"
+#include "fingerprint.h"
 #include "held.h"
 #include "kvconf.h"
 #include "lldp.h"
@@ -1264,6 +1279,47 @@ static void netlink_oom(void **state)
 	corpus_free(v, n);
 }
 
+/* --- fingerprint --------------------------------------------------------- */
+
+static bool fingerprint_attempt(size_t n, const void *arg)
+{
+	const struct fingerprint_input *in = arg;
+	char out[FINGERPRINT_LEN + 1], ref[FINGERPRINT_LEN + 1];
+	enum fingerprint_basis basis = 0;
+	bool fired;
+	int err;
+
+	assert_int_equal(0, fingerprint_compute(ref, NULL, in));
+	memset(out, 'x', sizeof(out));
+	oomfail_arm(n);
+	err = fingerprint_compute(out, &basis, in);
+	fired = oomfail_disarm();
+
+	result_ok("fingerprint_compute", n, fired, err, 0);
+	if (err) {
+		assert_int_equal(0, basis);
+		assert_memory_equal("xxxxxxxxxxxxxxxxx", out, sizeof(out));
+	} else {
+		assert_string_equal(ref, out);
+	}
+	return fired;
+}
+
+static void fingerprint_oom(void **state)
+{
+	static const uint8_t gw[6] = {0x00, 0x00, 0x5e, 0x00, 0x53, 0xaa};
+	struct fingerprint_input in;
+	(void)state;
+
+	memset(&in, 0, sizeof(in));
+	in.link = FINGERPRINT_LINK_WIRED;
+	in.has_gw_mac = true;
+	memcpy(in.gw_mac, gw, 6);
+	assert_int_equal(0, sa_set_str(&in.subnet4, "192.0.2.7", 0));
+	in.prefix4 = 24;
+	sweep("fingerprint_compute", fingerprint_attempt, &in);
+}
+
 /* --- multipart ----------------------------------------------------------- */
 
 static bool multipart_attempt(size_t n, const void *arg)
@@ -1613,6 +1669,7 @@ int main(void)
 		cmocka_unit_test(sites_oom),
 		cmocka_unit_test(wifi_oom),
 		cmocka_unit_test(netlink_oom),
+		cmocka_unit_test(fingerprint_oom),
 		cmocka_unit_test(multipart_oom),
 		cmocka_unit_test(ctlproto_oom),
 		cmocka_unit_test(ctl_encode_oom),

@@ -477,44 +477,56 @@ static bool mac_to_id(char *buf, size_t size, const char *mac)
 	return true;
 }
 
-int emergency_device_id(char *buf, size_t size, const struct odict *netinfo)
+/* The interface's identity if it has a usable MAC. */
+static bool identity_of(struct device_identity *id,
+			const struct netsnap_if *sif)
 {
-	const struct odict_entry *ifs, *gw;
-	const char *gw_if = NULL;
-	struct le *le;
+	char mac[18];
+
+	if (!sif->has_mac)
+		return false;
+	net_mac_print(mac, sizeof(mac), sif->mac);
+	if (!mac_to_id(id->device_id, sizeof(id->device_id), mac))
+		return false;
+
+	str_ncpy(id->ifname, sif->name, sizeof(id->ifname));
+	memcpy(id->mac, sif->mac, sizeof(id->mac));
+	id->has_mac = true;
+	if (sif->addrc) {
+		id->family = sif->addrs[0].family;
+		memcpy(id->ip, sif->addrs[0].addr, sizeof(id->ip));
+	}
+	return true;
+}
+
+int emergency_device_identity(struct device_identity *id,
+			      const struct netsnap *snap)
+{
+	const char *gw_if;
+	size_t i;
 	int pass;
 
-	if (!buf || !netinfo)
+	if (!id || !snap)
 		return EINVAL;
+	memset(id, 0, sizeof(*id));
 
-	ifs = odict_get_type(netinfo, ODICT_ARRAY, "interfaces");
-	gw = odict_get_type(netinfo, ODICT_OBJECT, "gateway");
-	if (gw)
-		gw_if = odict_string(gw->u.odict, "interface");
-	if (!ifs)
-		return ENOENT;
+	gw_if = snap->gateway.present ? snap->gateway.ifname : NULL;
 
 	/* first the default route's interface, then any that is up */
 	for (pass = gw_if ? 0 : 1; pass < 2; pass++) {
-		for (le = ifs->u.odict->lst.head; le; le = le->next) {
-			const struct odict_entry *e = le->data;
-			const char *name, *mac;
-			bool up = false;
+		for (i = 0; i < snap->ifc && i < NET_MAX_LINKS; i++) {
+			const struct netsnap_if *sif = &snap->ifs[i];
 
-			if (e->type != ODICT_OBJECT)
+			if (pass == 0 && str_cmp(sif->name, gw_if))
 				continue;
-			name = odict_string(e->u.odict, "name");
-			mac = odict_string(e->u.odict, "mac");
-			(void)odict_get_boolean(e->u.odict, &up, "up");
-			if (pass == 0 && str_cmp(name, gw_if))
+			if (pass == 1 && !sif->up)
 				continue;
-			if (pass == 1 && !up)
-				continue;
-			if (mac_to_id(buf, size, mac))
+			if (identity_of(id, sif))
 				return 0;
 		}
 	}
 
+	memset(id, 0, sizeof(*id));
 	return ENOENT;
 }
 

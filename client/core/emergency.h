@@ -11,6 +11,7 @@
 #include "dialplan.h"
 #include "emergency_attempt.h"
 #include "location.h"
+#include "netstate.h"
 #include "policy.h"
 
 /*
@@ -124,13 +125,25 @@ int emergency_to_uri_make(char *buf, size_t size, const char *req_uri,
 			  enum policy_signalling_profile profile,
 			  const char *aor);
 
+/* Who the device is on the network: what the location module hands the
+ * e911 module as typed data (bus_topics.h), never as netinfo's JSON. */
+struct device_identity {
+	char ifname[NET_IFNAMSIZ]; /* the interface below; "" if none */
+	uint8_t mac[6];
+	bool has_mac;
+	int family; /* AF_INET, AF_INET6, 0: no address on it */
+	uint8_t ip[16];
+	char device_id[32]; /* "mac:001122aabbcc" for dm:deviceID; "" */
+};
+
 /*
- * The device identity for dm:deviceID from a netinfo object (the
- * `netinfo` command's result): "mac:" and the twelve lower-case hex
- * digits of the interface carrying the default route, else of the first
- * interface that is up and has a non-zero MAC.  ENOENT if none has one.
+ * The device identity from a snapshot: the interface carrying the default
+ * route if it has a non-zero MAC, else the first interface that is up and
+ * has one; its MAC, its first address, and the dm:deviceID "mac:" and the
+ * twelve lower-case hex digits.  ENOENT (and *id empty) if none has one.
  */
-int emergency_device_id(char *buf, size_t size, const struct odict *netinfo);
+int emergency_device_identity(struct device_identity *id,
+			      const struct netsnap *snap);
 
 /* What the security desk is told (standards.md §12 NotificationUri). */
 struct emergency_notice {

@@ -486,6 +486,11 @@ int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
 	return err;
 }
 
+const struct netsnap *netdisc_snap(const struct netdisc *nd)
+{
+	return nd && nd->have_snap ? &nd->snap : NULL;
+}
+
 const char *netdisc_fingerprint(const struct netdisc *nd)
 {
 	return nd && nd->fingerprint[0] ? nd->fingerprint : NULL;

@@ -12,6 +12,7 @@
 #include "baresip-abi.h"
 #include "emergency.h"
 #include "kvconf.h"
+#include "policy_site.h"
 #include "sipbody.h"
 
 /*
@@ -177,7 +178,7 @@ int e911_served_encode(struct odict *od, const struct e911_served *s);
 /* e911_site.c: user and admin are the files (NULL: none), referenced */
 int e911_site_init(struct e911 *m, struct kvconf *user, struct kvconf *admin);
 void e911_site_close(struct e911 *m);
-void e911_site_network(struct e911 *m, const struct odict *netinfo);
+void e911_site_network(struct e911 *m, const struct policy_site_facts *facts);
 void e911_site_idle(struct e911 *m);
 int e911_site_encode(struct odict *od, const struct e911 *m);
 /* e911.policy.refresh: fetch the served policy now (ENOENT: none). */

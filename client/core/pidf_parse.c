@@ -213,6 +213,7 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 			 * RFC 4119's prose that LISes send */
 			if (xmlutil_text(buf, sizeof(buf), n))
 				buf[0] = '\0';
+			u->retransmission_given = true;
 			if (!strcmp(buf, "yes") || !strcmp(buf, "true") ||
 			    !strcmp(buf, "1"))
 				u->retransmission_allowed = true;

@@ -67,8 +67,15 @@ static int pidf_build_for(struct e911 *m, struct ua *ua)
 	p.entity = ua_aor(ua);
 	p.device_id = m->device_id[0] ? m->device_id : NULL;
 	p.id_seed = seed;
-	p.retention_expiry = now + RETENTION_S;
-	p.retransmission_allowed = true; /* the PSAP may pass it on */
+	/* the LIS's usage rules stand (RFC 4119 §2.2: the Rule Maker's);
+	 * without them, the PSAP may pass the location on and keep it a
+	 * day (standards.md §5.2) */
+	p.retention_expiry = m->loc.usage.retention_expiry
+				     ? m->loc.usage.retention_expiry
+				     : now + RETENTION_S;
+	p.retransmission_allowed = m->loc.usage.retransmission_given
+					   ? m->loc.usage.retransmission_allowed
+					   : true;
 	p.conference_uri = ms ? m->policy.conference_uri : NULL;
 	p.conference_mode =
 		m->policy.conference_mode == POLICY_CONFERENCE_TWOWAY

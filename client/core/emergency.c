@@ -1,5 +1,6 @@
 /* emergency: request-URIs, headers and notices of emergency calls. */
 
+#include <stdarg.h>
 #include <re.h>
 #include <string.h>
 #include <stdio.h>
@@ -262,53 +263,129 @@ static bool header_safe(const char *s)
 	return uritext_uri_str_valid(s, 0);
 }
 
-int emergency_headers_print(struct re_printf *pf,
-			    const struct emergency_header_params *p)
+void emergency_hdrs_reset(struct emergency_hdrs *h)
 {
-	bool ms;
-	int err = 0;
+	size_t i;
 
-	if (!pf || !p)
-		return EINVAL;
+	if (!h)
+		return;
+	for (i = 0; i < h->c && i < EMERGENCY_HDRS_MAX; i++)
+		mem_deref(h->v[i].value);
+	memset(h, 0, sizeof(*h));
+}
 
-	ms = p->profile == POLICY_PROFILE_MICROSOFT;
+static int hdr_add(struct emergency_hdrs *h, const char *name, const char *fmt,
+		   ...)
+{
+	va_list ap;
+	int err;
 
+	if (h->c >= EMERGENCY_HDRS_MAX)
+		return EOVERFLOW;
+
+	va_start(ap, fmt);
+	err = re_vsdprintf(&h->v[h->c].value, fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+
+	h->v[h->c++].name = name;
+	return 0;
+}
+
+/* RFC 6442 §4.1 Geolocation: <cid:...> by value, <uri> by reference. */
+static int geolocation_add(struct emergency_hdrs *h,
+			   const struct emergency_header_params *p, bool ms)
+{
 	switch (p->conveyance) {
 	case EMERGENCY_LOCATION_BY_VALUE:
 		if (!header_safe(p->cid) || (ms && !header_safe(p->caller_aor)))
 			return EINVAL;
 		/* RFC 6442 §4.1: the cid: URL names the body part */
-		err = re_hprintf(pf, "Geolocation: <cid:%s>", p->cid);
-		if (!err && ms)
-			err = re_hprintf(pf, ";inserted-by=\"%s\"",
-					 p->caller_aor);
-		if (!err && p->loc_uri && header_safe(p->loc_uri))
-			err = re_hprintf(pf, ", <%s>", p->loc_uri);
-		if (!err)
-			err = re_hprintf(pf, "\r\n");
-		break;
+		return hdr_add(
+			h, "Geolocation", "<cid:%s>%s%s%s%s%s%s", p->cid,
+			ms ? ";inserted-by=\"" : "", ms ? p->caller_aor : "",
+			ms ? "\"" : "",
+			p->loc_uri && header_safe(p->loc_uri) ? ", <" : "",
+			p->loc_uri && header_safe(p->loc_uri) ? p->loc_uri : "",
+			p->loc_uri && header_safe(p->loc_uri) ? ">" : "");
 	case EMERGENCY_LOCATION_BY_REFERENCE:
 		if (!header_safe(p->loc_uri))
 			return EINVAL;
-		err = re_hprintf(pf, "Geolocation: <%s>\r\n", p->loc_uri);
-		break;
+		return hdr_add(h, "Geolocation", "<%s>", p->loc_uri);
 	default:
-		break;
+		return 0;
 	}
+}
+
+int emergency_headers_make(struct emergency_hdrs *h,
+			   const struct emergency_header_params *p)
+{
+	struct emergency_hdrs tmp;
+	bool ms;
+	int err;
+
+	if (!h || !p)
+		return EINVAL;
+
+	memset(&tmp, 0, sizeof(tmp));
+	ms = p->profile == POLICY_PROFILE_MICROSOFT;
+
+	err = geolocation_add(&tmp, p, ms);
 
 	/* RFC 6442 §4.2: the location may be used to route the call */
 	if (!err && p->conveyance != EMERGENCY_LOCATION_NONE)
-		err = re_hprintf(pf, "Geolocation-Routing: yes\r\n");
+		err = hdr_add(&tmp, "Geolocation-Routing", "yes");
 	if (!err && ms && p->conveyance != EMERGENCY_LOCATION_NONE)
-		err = re_hprintf(pf, "Supported: geolocation\r\n");
+		err = hdr_add(&tmp, "Supported", "geolocation");
 	if (!err && p->priority_emergency)
-		err = re_hprintf(pf, "Priority: emergency\r\n");
+		err = hdr_add(&tmp, "Priority", "emergency");
 	if (!err && p->pai_uri) {
 		if (!header_safe(p->pai_uri))
-			return EINVAL;
-		err = re_hprintf(pf, "P-Asserted-Identity: <%s>\r\n",
-				 p->pai_uri);
+			err = EINVAL;
+		else
+			err = hdr_add(&tmp, "P-Asserted-Identity", "<%s>",
+				      p->pai_uri);
 	}
+
+	if (err) {
+		emergency_hdrs_reset(&tmp);
+		return err;
+	}
+
+	emergency_hdrs_reset(h);
+	*h = tmp;
+	return 0;
+}
+
+int emergency_hdrs_print(struct re_printf *pf, const struct emergency_hdrs *h)
+{
+	size_t i;
+	int err = 0;
+
+	if (!pf || !h)
+		return EINVAL;
+
+	for (i = 0; !err && i < h->c && i < EMERGENCY_HDRS_MAX; i++)
+		err = re_hprintf(pf, "%s: %s\r\n", h->v[i].name, h->v[i].value);
+
+	return err;
+}
+
+int emergency_headers_print(struct re_printf *pf,
+			    const struct emergency_header_params *p)
+{
+	struct emergency_hdrs h;
+	int err;
+
+	if (!pf || !p)
+		return EINVAL;
+
+	memset(&h, 0, sizeof(h));
+	err = emergency_headers_make(&h, p);
+	if (!err)
+		err = emergency_hdrs_print(pf, &h);
+	emergency_hdrs_reset(&h);
 
 	return err;
 }

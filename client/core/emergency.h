@@ -76,6 +76,35 @@ struct emergency_header_params {
 	bool priority_emergency; /* RFC 3261 §20.26 Priority: emergency */
 };
 
+/* Most extra headers an emergency INVITE has. */
+#define EMERGENCY_HDRS_MAX 6
+
+/* One extra header: a static name and its value (owned, mem_deref'd). */
+struct emergency_hdr {
+	const char *name;
+	char *value;
+};
+
+/* The extra headers of an emergency INVITE as a list: what the e911
+ * module hands baresip as custom headers, or prints for libsipbody. */
+struct emergency_hdrs {
+	struct emergency_hdr v[EMERGENCY_HDRS_MAX];
+	size_t c;
+};
+
+/*
+ * The headers emergency_headers_print() writes, as a list in the same
+ * order.  On success *h (reset first) holds them; on error (the same
+ * EINVAL as below, ENOMEM) it is left empty.  Free with
+ * emergency_hdrs_reset().
+ */
+int emergency_headers_make(struct emergency_hdrs *h,
+			   const struct emergency_header_params *p);
+void emergency_hdrs_reset(struct emergency_hdrs *h);
+
+/* Each header of the list as "Name: value" CRLF. */
+int emergency_hdrs_print(struct re_printf *pf, const struct emergency_hdrs *h);
+
 /*
  * Print the extra header lines of an emergency INVITE, each ending CRLF:
  * Geolocation (RFC 6442 §4.1: <cid:...> by value, <uri> by reference;

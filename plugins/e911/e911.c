@@ -539,7 +539,7 @@ static void location_take(struct e911 *m, const struct bus_location *bl)
 	location_move(&m->loc, &loc);
 	m->have_loc = location_has_value(&m->loc) || m->loc.uric > 0;
 	++m->loc_gen;
-	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+	e911_invite_prebuild(m);
 }
 
 /* The attachment (BUS_TOPIC_NETWORK): the site it is at, and the device
@@ -556,7 +556,7 @@ static void network_take(struct e911 *m, const struct bus_network *bn)
 
 	str_ncpy(m->device_id, bn->id.device_id, sizeof(m->device_id));
 	++m->loc_gen;
-	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+	e911_invite_prebuild(m);
 }
 
 static void topic_handler(const char *topic, const void *data, void *arg)
@@ -696,6 +696,8 @@ static int module_close(void)
 	policy_diag_reset(&m->warn);
 	location_reset(&m->loc);
 	mem_deref(m->pidf.doc);
+	mem_deref(m->pre.place);
+	mem_deref(m->pre.loc_uri);
 	e911_memo_reset(m);
 	memset(m, 0, sizeof(*m));
 	return 0;

@@ -32,6 +32,15 @@
 
 /* Where the administrator's policy lives (design.md §5). */
 
+/* An attempt's extra headers: the list (baresip's custom headers when
+ * libsipbody is absent) and its text for libsipbody; refcounted, shared
+ * by the memo and the calls that send them. */
+struct e911_hdrs {
+	struct emergency_hdrs list;
+	char *text;
+	char *part_text; /* the PIDF-LO part's headers; NULL: not by value */
+};
+
 /* The module: its policy, the latest location, the emergency calls. */
 struct e911 {
 	struct policy policy; /* of the site in force (e911_site.c) */
@@ -56,12 +65,21 @@ struct e911 {
 		time_t built;
 	} pidf;
 
+	/* What a call sends that depends only on the record: made when it
+	 * changes (e911_invite_prebuild), so that dialling only refers to
+	 * it (bench e911-dial-to-invite). */
+	struct {
+		unsigned gen;  /* loc_gen it was made for */
+		char *place;   /* the location in words; NULL: none */
+		char *loc_uri; /* the LIS's first URI; NULL: none */
+	} pre;
+
 	/* The extra headers last made and what they were made from: a call
 	 * with the same inputs reuses them, as formatting them was a tenth
-	 * of what dialling costs the engine (bench e911-dial-to-invite). */
+	 * of what dialling costs the engine (bench e911-dial-to-invite).
+	 * Made ahead for the first route when the record changes. */
 	struct {
-		char *hdrs;	 /* NULL: none made yet */
-		char *part_hdrs; /* NULL: none (not by value) */
+		struct e911_hdrs *hdrl;		   /* NULL: none made yet */
 		struct emergency_header_params hp; /* its strings below */
 		char cid[EMERGENCY_URI_MAX];
 		char *loc_uri;
@@ -108,10 +126,11 @@ struct e911_call {
 	enum emergency_conveyance conveyance; /* of the current attempt */
 	char *loc_uri;			      /* by reference, if any */
 	char *place; /* the location in words as it was sent; NULL: none */
-	char *hdrs;  /* sent with the current attempt */
-	char *part_hdrs;
-	unsigned hook; /* sipbody handle, 0: none */
-	bool hooked;   /* the body hook carries this attempt */
+	struct e911_hdrs *hdrl; /* sent with the current attempt */
+	char *hdrs;		/* hdrl's text */
+	char *part_hdrs;	/* hdrl's part_text */
+	unsigned hook;		/* sipbody handle, 0: none */
+	bool hooked;		/* the body hook carries this attempt */
 	char req_uri[EMERGENCY_URI_MAX]; /* as sent */
 	char to_uri[EMERGENCY_URI_MAX];	 /* as sent */
 
@@ -147,6 +166,7 @@ void e911_hook_resolve(struct e911 *m);
 void e911_memo_reset(struct e911 *m);
 bool e911_hook_active(const struct e911 *m);
 void e911_pidf_refresh(struct e911 *m, struct ua *ua);
+void e911_invite_prebuild(struct e911 *m);
 int e911_invite_prepare(struct e911_call *ec);
 int e911_invite_arm(struct e911_call *ec, struct call *call);
 void e911_invite_release(struct e911_call *ec);

@@ -32,6 +32,7 @@ static void e911_call_destructor(void *arg)
 	mem_deref(ec->place);
 	mem_deref(ec->hdrs);
 	mem_deref(ec->part_hdrs);
+	mem_deref(ec->hdrl);
 	mem_deref(ec->why_retry);
 	mem_deref(ec->history);
 }

@@ -105,7 +105,7 @@ static int site_apply(struct e911 *m, const struct policy_site_choice *ch)
 
 	/* what was made from the old policy is stale */
 	e911_memo_reset(m);
-	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+	e911_invite_prebuild(m);
 	changed_emit(m);
 	return 0;
 }

@@ -273,6 +273,40 @@ static void test_headers(void **state)
 	}
 }
 
+/* The list holds the same headers as the text, one name and value each,
+ * so that nothing has to parse the text back; refused params leave it
+ * empty. */
+static void test_header_list(void **state)
+{
+	size_t i, k;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(hdr_cases); i++) {
+		struct emergency_hdrs h;
+		char *s = NULL;
+		int err;
+
+		memset(&h, 0, sizeof(h));
+		err = emergency_headers_make(&h, &hdr_cases[i].p);
+		if (err != hdr_cases[i].err)
+			fail_msg("case %zu: err %d", i, err);
+		if (err) {
+			assert_int_equal(0, h.c);
+			continue;
+		}
+		for (k = 0; k < h.c; k++) {
+			assert_non_null(h.v[k].name);
+			assert_null(strpbrk(h.v[k].value, "\r\n"));
+		}
+		assert_int_equal(
+			0, re_sdprintf(&s, "%H", emergency_hdrs_print, &h));
+		assert_string_equal(hdr_cases[i].want, s);
+		mem_deref(s);
+		emergency_hdrs_reset(&h);
+		assert_int_equal(0, h.c);
+	}
+}
+
 static void test_part_headers_and_ids(void **state)
 {
 	char buf[128], *s = NULL;
@@ -502,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_target_plan),
 		cmocka_unit_test(test_to_uri),
 		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_header_list),
 		cmocka_unit_test(test_part_headers_and_ids),
 		cmocka_unit_test(test_device_id),
 		cmocka_unit_test(test_notice),

@@ -662,6 +662,8 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	e911_call_spare(m);
+
 	err = e911_audio_init(m);
 	if (err)
 		return err;
@@ -690,6 +692,7 @@ static int module_close(void)
 		bus_command_unregister(commands[i].name);
 
 	e911_call_flush(m);
+	m->spare = mem_deref(m->spare);
 	e911_site_close(m);
 	policy_reset(&m->policy);
 	policy_diag_reset(&m->diag);

@@ -91,7 +91,11 @@ struct e911 {
 	sipbody_arm_request_h *hook_arm;
 	sipbody_release_h *hook_release;
 
-	struct list calls;	   /* struct e911_call, oldest first */
+	struct list calls; /* struct e911_call, oldest first */
+	/* the next call's struct, allocated after the last INVITE left:
+	 * dialling takes it instead of a large malloc (which makes glibc
+	 * consolidate its free lists) before the INVITE */
+	struct e911_call *spare;
 	struct e911_call *placing; /* inside ua_connect for this one */
 	unsigned next_id;
 	time_t last_ended; /* for the PSAP callback window; 0: never */
@@ -156,6 +160,7 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 			struct call *call, const char *prm);
 struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
 void e911_call_flush(struct e911 *m);
+void e911_call_spare(struct e911 *m);
 void e911_call_unreachable(struct e911_call *ec, int err);
 
 /* e911_invite.c */

@@ -1,5 +1,6 @@
 /* emergency: request-URIs, headers and notices of emergency calls. */
 
+#include <stdarg.h>
 #include <re.h>
 #include <string.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "dialplan.h"
 #include "civic.h"
 #include "location.h"
+#include "evidence.h"
 #include "rfc3339.h"
 #include "emergency.h"
 #include "uritext.h"
@@ -262,53 +264,129 @@ static bool header_safe(const char *s)
 	return uritext_uri_str_valid(s, 0);
 }
 
-int emergency_headers_print(struct re_printf *pf,
-			    const struct emergency_header_params *p)
+void emergency_hdrs_reset(struct emergency_hdrs *h)
 {
-	bool ms;
-	int err = 0;
+	size_t i;
 
-	if (!pf || !p)
-		return EINVAL;
+	if (!h)
+		return;
+	for (i = 0; i < h->c && i < EMERGENCY_HDRS_MAX; i++)
+		mem_deref(h->v[i].value);
+	memset(h, 0, sizeof(*h));
+}
 
-	ms = p->profile == POLICY_PROFILE_MICROSOFT;
+static int hdr_add(struct emergency_hdrs *h, const char *name, const char *fmt,
+		   ...)
+{
+	va_list ap;
+	int err;
 
+	if (h->c >= EMERGENCY_HDRS_MAX)
+		return EOVERFLOW;
+
+	va_start(ap, fmt);
+	err = re_vsdprintf(&h->v[h->c].value, fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+
+	h->v[h->c++].name = name;
+	return 0;
+}
+
+/* RFC 6442 §4.1 Geolocation: <cid:...> by value, <uri> by reference. */
+static int geolocation_add(struct emergency_hdrs *h,
+			   const struct emergency_header_params *p, bool ms)
+{
 	switch (p->conveyance) {
 	case EMERGENCY_LOCATION_BY_VALUE:
 		if (!header_safe(p->cid) || (ms && !header_safe(p->caller_aor)))
 			return EINVAL;
 		/* RFC 6442 §4.1: the cid: URL names the body part */
-		err = re_hprintf(pf, "Geolocation: <cid:%s>", p->cid);
-		if (!err && ms)
-			err = re_hprintf(pf, ";inserted-by=\"%s\"",
-					 p->caller_aor);
-		if (!err && p->loc_uri && header_safe(p->loc_uri))
-			err = re_hprintf(pf, ", <%s>", p->loc_uri);
-		if (!err)
-			err = re_hprintf(pf, "\r\n");
-		break;
+		return hdr_add(
+			h, "Geolocation", "<cid:%s>%s%s%s%s%s%s", p->cid,
+			ms ? ";inserted-by=\"" : "", ms ? p->caller_aor : "",
+			ms ? "\"" : "",
+			p->loc_uri && header_safe(p->loc_uri) ? ", <" : "",
+			p->loc_uri && header_safe(p->loc_uri) ? p->loc_uri : "",
+			p->loc_uri && header_safe(p->loc_uri) ? ">" : "");
 	case EMERGENCY_LOCATION_BY_REFERENCE:
 		if (!header_safe(p->loc_uri))
 			return EINVAL;
-		err = re_hprintf(pf, "Geolocation: <%s>\r\n", p->loc_uri);
-		break;
+		return hdr_add(h, "Geolocation", "<%s>", p->loc_uri);
 	default:
-		break;
+		return 0;
 	}
+}
+
+int emergency_headers_make(struct emergency_hdrs *h,
+			   const struct emergency_header_params *p)
+{
+	struct emergency_hdrs tmp;
+	bool ms;
+	int err;
+
+	if (!h || !p)
+		return EINVAL;
+
+	memset(&tmp, 0, sizeof(tmp));
+	ms = p->profile == POLICY_PROFILE_MICROSOFT;
+
+	err = geolocation_add(&tmp, p, ms);
 
 	/* RFC 6442 §4.2: the location may be used to route the call */
 	if (!err && p->conveyance != EMERGENCY_LOCATION_NONE)
-		err = re_hprintf(pf, "Geolocation-Routing: yes\r\n");
+		err = hdr_add(&tmp, "Geolocation-Routing", "yes");
 	if (!err && ms && p->conveyance != EMERGENCY_LOCATION_NONE)
-		err = re_hprintf(pf, "Supported: geolocation\r\n");
+		err = hdr_add(&tmp, "Supported", "geolocation");
 	if (!err && p->priority_emergency)
-		err = re_hprintf(pf, "Priority: emergency\r\n");
+		err = hdr_add(&tmp, "Priority", "emergency");
 	if (!err && p->pai_uri) {
 		if (!header_safe(p->pai_uri))
-			return EINVAL;
-		err = re_hprintf(pf, "P-Asserted-Identity: <%s>\r\n",
-				 p->pai_uri);
+			err = EINVAL;
+		else
+			err = hdr_add(&tmp, "P-Asserted-Identity", "<%s>",
+				      p->pai_uri);
 	}
+
+	if (err) {
+		emergency_hdrs_reset(&tmp);
+		return err;
+	}
+
+	emergency_hdrs_reset(h);
+	*h = tmp;
+	return 0;
+}
+
+int emergency_hdrs_print(struct re_printf *pf, const struct emergency_hdrs *h)
+{
+	size_t i;
+	int err = 0;
+
+	if (!pf || !h)
+		return EINVAL;
+
+	for (i = 0; !err && i < h->c && i < EMERGENCY_HDRS_MAX; i++)
+		err = re_hprintf(pf, "%s: %s\r\n", h->v[i].name, h->v[i].value);
+
+	return err;
+}
+
+int emergency_headers_print(struct re_printf *pf,
+			    const struct emergency_header_params *p)
+{
+	struct emergency_hdrs h;
+	int err;
+
+	if (!pf || !p)
+		return EINVAL;
+
+	memset(&h, 0, sizeof(h));
+	err = emergency_headers_make(&h, p);
+	if (!err)
+		err = emergency_hdrs_print(pf, &h);
+	emergency_hdrs_reset(&h);
 
 	return err;
 }
@@ -477,49 +555,81 @@ static bool mac_to_id(char *buf, size_t size, const char *mac)
 	return true;
 }
 
-int emergency_device_id(char *buf, size_t size, const struct odict *netinfo)
+/* The interface's identity if it has a usable MAC. */
+static bool identity_of(struct device_identity *id,
+			const struct netsnap_if *sif)
 {
-	const struct odict_entry *ifs, *gw, *ev;
-	const char *gw_if = NULL;
-	struct le *le;
+	char mac[18];
+
+	if (!sif->has_mac)
+		return false;
+	net_mac_print(mac, sizeof(mac), sif->mac);
+	if (!mac_to_id(id->device_id, sizeof(id->device_id), mac))
+		return false;
+
+	str_ncpy(id->ifname, sif->name, sizeof(id->ifname));
+	memcpy(id->mac, sif->mac, sizeof(id->mac));
+	id->has_mac = true;
+	if (sif->addrc) {
+		id->family = sif->addrs[0].family;
+		memcpy(id->ip, sif->addrs[0].addr, sizeof(id->ip));
+	}
+	return true;
+}
+
+/* The evidence's interface (evidence.h), if its MAC makes an id. */
+static bool evidence_identity(struct device_identity *id,
+			      const struct evidence *ev)
+{
+	char mac[18];
+
+	net_mac_print(mac, sizeof(mac), ev->mac);
+	if (!mac_to_id(id->device_id, sizeof(id->device_id), mac))
+		return false;
+
+	str_ncpy(id->ifname, ev->ifname, sizeof(id->ifname));
+	memcpy(id->mac, ev->mac, sizeof(id->mac));
+	id->has_mac = true;
+	if (ev->has_addr) {
+		id->family = ev->family;
+		memcpy(id->ip, ev->addr, sizeof(id->ip));
+	}
+	return true;
+}
+
+int emergency_device_identity(struct device_identity *id,
+			      const struct netsnap *snap,
+			      const struct evidence *ev)
+{
+	const char *gw_if;
+	size_t i;
 	int pass;
 
-	if (!buf || !netinfo)
+	if (!id || !snap)
 		return EINVAL;
+	memset(id, 0, sizeof(*id));
 
 	/* the interface whose evidence goes to the LIS (evidence.h) */
-	ev = odict_get_type(netinfo, ODICT_OBJECT, "evidence");
-	if (ev && mac_to_id(buf, size, odict_string(ev->u.odict, "mac")))
+	if (ev && ev->has_mac && evidence_identity(id, ev))
 		return 0;
 
-	ifs = odict_get_type(netinfo, ODICT_ARRAY, "interfaces");
-	gw = odict_get_type(netinfo, ODICT_OBJECT, "gateway");
-	if (gw)
-		gw_if = odict_string(gw->u.odict, "interface");
-	if (!ifs)
-		return ENOENT;
+	gw_if = snap->gateway.present ? snap->gateway.ifname : NULL;
 
 	/* first the default route's interface, then any that is up */
 	for (pass = gw_if ? 0 : 1; pass < 2; pass++) {
-		for (le = ifs->u.odict->lst.head; le; le = le->next) {
-			const struct odict_entry *e = le->data;
-			const char *name, *mac;
-			bool up = false;
+		for (i = 0; i < snap->ifc && i < NET_MAX_LINKS; i++) {
+			const struct netsnap_if *sif = &snap->ifs[i];
 
-			if (e->type != ODICT_OBJECT)
+			if (pass == 0 && str_cmp(sif->name, gw_if))
 				continue;
-			name = odict_string(e->u.odict, "name");
-			mac = odict_string(e->u.odict, "mac");
-			(void)odict_get_boolean(e->u.odict, &up, "up");
-			if (pass == 0 && str_cmp(name, gw_if))
+			if (pass == 1 && !sif->up)
 				continue;
-			if (pass == 1 && !up)
-				continue;
-			if (mac_to_id(buf, size, mac))
+			if (identity_of(id, sif))
 				return 0;
 		}
 	}
 
+	memset(id, 0, sizeof(*id));
 	return ENOENT;
 }
 

@@ -11,6 +11,9 @@
 #include "dialplan.h"
 #include "emergency_attempt.h"
 #include "location.h"
+#include "netstate.h"
+
+struct evidence; /* evidence.h */
 #include "policy.h"
 
 /*
@@ -75,6 +78,35 @@ struct emergency_header_params {
 	bool priority_emergency; /* RFC 3261 §20.26 Priority: emergency */
 };
 
+/* Most extra headers an emergency INVITE has. */
+#define EMERGENCY_HDRS_MAX 6
+
+/* One extra header: a static name and its value (owned, mem_deref'd). */
+struct emergency_hdr {
+	const char *name;
+	char *value;
+};
+
+/* The extra headers of an emergency INVITE as a list: what the e911
+ * module hands baresip as custom headers, or prints for libsipbody. */
+struct emergency_hdrs {
+	struct emergency_hdr v[EMERGENCY_HDRS_MAX];
+	size_t c;
+};
+
+/*
+ * The headers emergency_headers_print() writes, as a list in the same
+ * order.  On success *h (reset first) holds them; on error (the same
+ * EINVAL as below, ENOMEM) it is left empty.  Free with
+ * emergency_hdrs_reset().
+ */
+int emergency_headers_make(struct emergency_hdrs *h,
+			   const struct emergency_header_params *p);
+void emergency_hdrs_reset(struct emergency_hdrs *h);
+
+/* Each header of the list as "Name: value" CRLF. */
+int emergency_hdrs_print(struct re_printf *pf, const struct emergency_hdrs *h);
+
 /*
  * Print the extra header lines of an emergency INVITE, each ending CRLF:
  * Geolocation (RFC 6442 §4.1: <cid:...> by value, <uri> by reference;
@@ -124,15 +156,29 @@ int emergency_to_uri_make(char *buf, size_t size, const char *req_uri,
 			  enum policy_signalling_profile profile,
 			  const char *aor);
 
+/* Who the device is on the network: what the location module hands the
+ * e911 module as typed data (bus_topics.h), never as netinfo's JSON. */
+struct device_identity {
+	char ifname[NET_IFNAMSIZ]; /* the interface below; "" if none */
+	uint8_t mac[6];
+	bool has_mac;
+	int family; /* AF_INET, AF_INET6, 0: no address on it */
+	uint8_t ip[16];
+	char device_id[32]; /* "mac:001122aabbcc" for dm:deviceID; "" */
+};
+
 /*
- * The device identity for dm:deviceID from a netinfo object (the
- * `netinfo` command's result): "mac:" and the twelve lower-case hex
- * digits of the evidence's interface (the one the LIS is told of,
- * evidence.h), else of the interface carrying the default route, else of
- * the first interface that is up and has a non-zero MAC.  ENOENT if none
- * has one.
+ * The device identity from a snapshot and the evidence chosen for it
+ * (evidence.h; NULL: none): the evidence's interface (the one the LIS is
+ * told of) if its MAC makes an id, else the interface carrying the
+ * default route if it has a non-zero MAC, else the first interface that
+ * is up and has one; its MAC, its address (the evidence's, else the
+ * interface's first), and the dm:deviceID "mac:" and the twelve
+ * lower-case hex digits.  ENOENT (and *id empty) if none has one.
  */
-int emergency_device_id(char *buf, size_t size, const struct odict *netinfo);
+int emergency_device_identity(struct device_identity *id,
+			      const struct netsnap *snap,
+			      const struct evidence *ev);
 
 /* What the security desk is told (standards.md §12 NotificationUri). */
 struct emergency_notice {

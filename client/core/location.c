@@ -559,6 +559,7 @@ bool location_equal(const struct location *a, const struct location *b)
 	if (a->source != b->source || a->obtained_at != b->obtained_at ||
 	    a->expires != b->expires || a->validated != b->validated ||
 	    a->uric != b->uric ||
+	    a->usage.retransmission_given != b->usage.retransmission_given ||
 	    a->usage.retransmission_allowed !=
 		    b->usage.retransmission_allowed ||
 	    a->usage.retention_expiry != b->usage.retention_expiry)

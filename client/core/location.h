@@ -105,8 +105,10 @@ struct location_uri {
 	time_t expires; /* 0: not known */
 };
 
-/* The usage rules a parsed PIDF-LO carried (standards.md §5.2). */
+/* The usage rules a parsed PIDF-LO carried (standards.md §5.2): the
+ * LIS's, which the PIDF-LO of an emergency INVITE repeats. */
 struct location_usage {
+	bool retransmission_given; /* gbp:retransmission-allowed was there */
 	bool retransmission_allowed;
 	time_t retention_expiry; /* 0: not given */
 };

@@ -220,6 +220,7 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 				return fail(errmsg, ENOMEM, "out of memory");
 			if (err)
 				buf[0] = '\0';
+			u->retransmission_given = true;
 			if (!strcmp(buf, "yes") || !strcmp(buf, "true") ||
 			    !strcmp(buf, "1"))
 				u->retransmission_allowed = true;

@@ -763,71 +763,43 @@ const char *policy_origin_name(enum policy_origin o)
 	}
 }
 
-static void subnet_fact(struct policy_site_facts *f, const char *s)
+void policy_site_facts_from_snap(struct policy_site_facts *f,
+				 const struct netsnap *snap,
+				 const struct lldp_frame *const *nbv,
+				 size_t nbc)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
-	const char *slash;
-	size_t n;
-
-	if (!s)
-		return;
-	slash = strchr(s, '/');
-	n = slash ? (size_t)(slash - s) : strlen(s);
-	if (!n || n >= sizeof(addr))
-		return;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
-
-	if (inet_pton(AF_INET, addr, f->addr) == 1)
-		f->family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, f->addr) == 1)
-		f->family = AF_INET6;
-	else
-		return;
-
-	f->has_subnet = true;
-}
-
-void policy_site_facts_from_netinfo(struct policy_site_facts *f,
-				    const struct odict *netinfo)
-{
-	const struct odict_entry *w, *l;
-	struct le *le;
+	size_t i;
 
 	if (!f)
 		return;
 	memset(f, 0, sizeof(*f));
-	if (!netinfo)
+	if (!snap)
 		return;
 
-	(void)odict_get_boolean(netinfo, &f->vpn, "vpn");
-	subnet_fact(f, odict_string(netinfo, "subnet"));
+	f->vpn = snap->vpn;
 
-	w = odict_get_type(netinfo, ODICT_OBJECT, "wifi");
-	if (w) {
-		const char *bssid = odict_string(w->u.odict, "bssid");
-		const char *ssid = odict_string(w->u.odict, "ssid");
-
-		f->has_bssid = bssid && mac_parse(f->bssid, bssid);
-		if (ssid)
-			str_ncpy(f->ssid, ssid, sizeof(f->ssid));
+	if (snap->subnet.present && (snap->subnet.family == AF_INET ||
+				     snap->subnet.family == AF_INET6)) {
+		f->family = snap->subnet.family;
+		memcpy(f->addr, snap->subnet.addr,
+		       f->family == AF_INET ? 4 : 16);
+		f->has_subnet = true;
 	}
 
-	l = odict_get_type(netinfo, ODICT_OBJECT, "lldp");
-	LIST_FOREACH(l ? &l->u.odict->lst : NULL, le)
-	{
-		const struct odict_entry *nb = le->data, *c;
-		const char *v;
+	if (snap->wifi.present) {
+		memcpy(f->bssid, snap->wifi.bss.bssid, sizeof(f->bssid));
+		f->has_bssid = true;
+		if (snap->wifi.bss.has_ssid)
+			str_ncpy(f->ssid, snap->wifi.bss.ssid, sizeof(f->ssid));
+	}
 
+	for (i = 0; nbv && i < nbc; i++) {
 		if (f->chassisc >= POLICY_SITE_CHASSIS_MAX)
 			break;
-		if (nb->type != ODICT_OBJECT)
+		if (!nbv[i] || !nbv[i]->chassis.text[0])
 			continue;
-		c = odict_get_type(nb->u.odict, ODICT_OBJECT, "chassis_id");
-		v = c ? odict_string(c->u.odict, "value") : NULL;
-		if (v && v[0])
-			str_ncpy(f->chassis[f->chassisc++], v,
-				 sizeof(f->chassis[0]));
+		str_ncpy(f->chassis[f->chassisc++], nbv[i]->chassis.text,
+			 sizeof(f->chassis[0]));
 	}
 }
 

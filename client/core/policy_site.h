@@ -9,6 +9,8 @@
 #include <re.h>
 
 #include "kvconf.h"
+#include "lldp.h"
+#include "netstate.h"
 #include "policy.h"
 
 /*
@@ -152,9 +154,13 @@ const char *policy_key_name(size_t i);
 /* "default", "served policy", "administrator file", "site", "user file". */
 const char *policy_origin_name(enum policy_origin o);
 
-/* The facts from the netinfo JSON (PROTOCOL.md): subnet, wifi, lldp, vpn.
- * Missing or malformed members are simply no evidence. */
-void policy_site_facts_from_netinfo(struct policy_site_facts *f,
-				    const struct odict *netinfo);
+/* The facts from the network as the location module settled it: subnet,
+ * Wi-Fi, vpn from snap, the switches' chassis IDs (as lldp.h prints them)
+ * from the nbc neighbours nbv (NULL entries skipped).  snap NULL: no
+ * facts. */
+void policy_site_facts_from_snap(struct policy_site_facts *f,
+				 const struct netsnap *snap,
+				 const struct lldp_frame *const *nbv,
+				 size_t nbc);
 
 #endif

@@ -17,12 +17,27 @@ struct bus_listener {
 	void *arg;
 };
 
+struct bus_provider {
+	struct le le;
+	const char *topic;
+	bus_topic_get_h *get;
+	void *arg;
+};
+
+struct bus_topic_listener {
+	struct le le;
+	bus_topic_h *h;
+	void *arg;
+};
+
 static struct list commands;
 static struct list listeners;
+static struct list providers;
+static struct list topic_listeners;
 
 static void le_destructor(void *arg)
 {
-	struct le *le = arg; /* le is the first member of both types */
+	struct le *le = arg; /* le is the first member of every type */
 
 	list_unlink(le);
 }
@@ -118,5 +133,95 @@ void bus_event_emit(const char *name, const struct odict *fields)
 
 		le = le->next;
 		l->h(name, fields, l->arg);
+	}
+}
+
+static struct bus_provider *provider_find(const char *topic)
+{
+	struct le *le;
+
+	for (le = providers.head; le; le = le->next) {
+		struct bus_provider *p = le->data;
+
+		if (0 == str_cmp(p->topic, topic))
+			return p;
+	}
+
+	return NULL;
+}
+
+int bus_topic_provide(const char *topic, bus_topic_get_h *get, void *arg)
+{
+	struct bus_provider *p;
+
+	if (!str_isset(topic) || !get)
+		return EINVAL;
+	if (provider_find(topic))
+		return EALREADY;
+
+	p = mem_zalloc(sizeof(*p), le_destructor);
+	if (!p)
+		return ENOMEM;
+
+	p->topic = topic;
+	p->get = get;
+	p->arg = arg;
+	list_append(&providers, &p->le, p);
+
+	return 0;
+}
+
+void bus_topic_unprovide(const char *topic)
+{
+	mem_deref(provider_find(topic));
+}
+
+const void *bus_topic_get(const char *topic)
+{
+	const struct bus_provider *p = provider_find(topic);
+
+	return p ? p->get(p->arg) : NULL;
+}
+
+int bus_topic_listen(bus_topic_h *h, void *arg)
+{
+	struct bus_topic_listener *l;
+
+	if (!h)
+		return EINVAL;
+
+	l = mem_zalloc(sizeof(*l), le_destructor);
+	if (!l)
+		return ENOMEM;
+
+	l->h = h;
+	l->arg = arg;
+	list_append(&topic_listeners, &l->le, l);
+
+	return 0;
+}
+
+void bus_topic_unlisten(bus_topic_h *h)
+{
+	struct le *le = topic_listeners.head;
+
+	while (le) {
+		struct bus_topic_listener *l = le->data;
+
+		le = le->next;
+		if (l->h == h)
+			mem_deref(l);
+	}
+}
+
+void bus_topic_publish(const char *topic, const void *data)
+{
+	struct le *le = topic_listeners.head;
+
+	while (le) {
+		struct bus_topic_listener *l = le->data;
+
+		le = le->next;
+		l->h(topic, data, l->arg);
 	}
 }

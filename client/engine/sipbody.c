@@ -74,6 +74,11 @@ static struct {
 	struct list hooks;
 	struct hook *armed;
 	unsigned next_handle;
+	/* the last part armed: hooks carrying the same bytes share it (an
+	 * emergency call's PIDF-LO is the same until the location changes),
+	 * so arming copies nothing large before the INVITE */
+	uint8_t *last_part;
+	size_t last_len;
 } sb;
 
 static void resolve(void)
@@ -181,7 +186,11 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 		mem_deref(h);
 		return 0;
 	}
-	if (rq->part_hdrs) {
+	if (rq->part_hdrs && sb.last_part && sb.last_len == rq->part_len &&
+	    !memcmp(sb.last_part, rq->part, rq->part_len)) {
+		h->part = mem_ref(sb.last_part);
+		h->part_len = rq->part_len;
+	} else if (rq->part_hdrs) {
 		h->part = mem_alloc(rq->part_len, NULL);
 		if (!h->part) {
 			mem_deref(h);
@@ -189,6 +198,9 @@ unsigned sipbody_arm_request(const struct sipbody_request *rq)
 		}
 		memcpy(h->part, rq->part, rq->part_len);
 		h->part_len = rq->part_len;
+		mem_deref(sb.last_part);
+		sb.last_part = mem_ref(h->part);
+		sb.last_len = h->part_len;
 	}
 	h->locked = rq->locked;
 	h->fit_transport = rq->fit_transport;

@@ -494,6 +494,16 @@ int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
 	return err;
 }
 
+const struct netsnap *netdisc_snap(const struct netdisc *nd)
+{
+	return nd && nd->settle.have ? &nd->settle.snap : NULL;
+}
+
+const struct evidence *netdisc_evidence(const struct netdisc *nd)
+{
+	return netdisc_snap(nd) ? &nd->settle.ev : NULL;
+}
+
 const char *netdisc_fingerprint(const struct netdisc *nd)
 {
 	return nd && nd->fingerprint[0] ? nd->fingerprint : NULL;

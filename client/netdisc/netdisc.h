@@ -47,6 +47,14 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
  * place_fingerprint. */
 int netdisc_json_encode(struct odict *od, const struct netdisc *nd);
 
+/* The last settled snapshot (the one changeh was given); NULL before the
+ * first.  Valid until the next change. */
+const struct netsnap *netdisc_snap(const struct netdisc *nd);
+
+/* The evidence chosen from that snapshot (the one changeh was given, its
+ * lldp pointer cleared); NULL before the first. */
+const struct evidence *netdisc_evidence(const struct netdisc *nd);
+
 /* The network fingerprint, or NULL when there is none (e.g. VPN only). */
 const char *netdisc_fingerprint(const struct netdisc *nd);
 

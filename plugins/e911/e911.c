@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "baresip-abi.h"
 #include "bus.h"
+#include "bus_topics.h"
 #include "kvconf.h"
 #include "policy.h"
 #include "dialplan.h"
@@ -511,87 +512,68 @@ static int cmd_call_check(const struct odict *args, struct odict *result,
 	return 0;
 }
 
-static void location_take(struct e911 *m, const struct odict *fields)
+/* The location module's record (BUS_TOPIC_LOCATION): kept as it came,
+ * usage rules included, for the PIDF-LO built ahead of the call. */
+static void location_take(struct e911 *m, const struct bus_location *bl)
 {
 	struct location loc;
-	const char *why = NULL;
 	int err;
 
-	memset(&loc, 0, sizeof(loc));
-	err = location_json_decode(&loc, fields, &why);
-	if (err) {
-		warning("e911: location record refused (%s): %m; keeping the "
-			"previous one\n",
-			why ? why : "?", err);
+	if (!bl || !bl->loc)
 		return;
-	}
 
 	/* location.changed also says a new reason for the same record:
 	 * the PIDF-LO built for it stays */
-	if (location_equal(&loc, &m->loc)) {
-		location_reset(&loc);
+	if (location_equal(bl->loc, &m->loc))
+		return;
+
+	memset(&loc, 0, sizeof(loc));
+	err = location_copy(&loc, bl->loc);
+	if (err) {
+		warning("e911: location record not taken: %m; keeping the "
+			"previous one\n",
+			err);
 		return;
 	}
 
 	location_move(&m->loc, &loc);
 	m->have_loc = location_has_value(&m->loc) || m->loc.uric > 0;
 	++m->loc_gen;
-	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+	e911_invite_prebuild(m);
 }
 
-static void netinfo_take(struct e911 *m, const struct odict *netinfo)
+/* The attachment (BUS_TOPIC_NETWORK): the site it is at, and the device
+ * identity for dm:deviceID. */
+static void network_take(struct e911 *m, const struct bus_network *bn)
 {
-	char id[sizeof(m->device_id)];
-
-	e911_site_network(m, netinfo);
-
-	if (emergency_device_id(id, sizeof(id), netinfo))
-		id[0] = '\0';
-	if (!str_cmp(id, m->device_id))
+	if (!bn)
 		return;
 
-	str_ncpy(m->device_id, id, sizeof(m->device_id));
+	e911_site_network(m, &bn->facts);
+
+	if (!str_cmp(bn->id.device_id, m->device_id))
+		return;
+
+	str_ncpy(m->device_id, bn->id.device_id, sizeof(m->device_id));
 	++m->loc_gen;
-	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+	e911_invite_prebuild(m);
 }
 
-static void bus_event_handler(const char *name, const struct odict *fields,
-			      void *arg)
+static void topic_handler(const char *topic, const void *data, void *arg)
 {
 	struct e911 *m = arg;
 
-	if (!str_cmp(name, "location.changed"))
-		location_take(m, fields);
-	else if (!str_cmp(name, "network.changed"))
-		netinfo_take(m, fields);
+	if (!str_cmp(topic, BUS_TOPIC_LOCATION))
+		location_take(m, data);
+	else if (!str_cmp(topic, BUS_TOPIC_NETWORK))
+		network_take(m, data);
 }
 
-/* What the location module already knows (ENOENT: none yet). */
+/* What the location module already knows (NULL: none yet). */
 static void state_fetch(struct e911 *m)
 {
-	static const char *const cmds[] = {"location", "netinfo"};
-	struct odict *args = NULL;
-	size_t i;
-
-	if (odict_alloc(&args, 1))
-		return;
-
-	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		struct odict *res = NULL;
-		const char *errmsg = NULL;
-
-		if (odict_alloc(&res, 16))
-			break;
-		if (!bus_command_call(cmds[i], args, res, &errmsg)) {
-			if (i == 0)
-				location_take(m, res);
-			else
-				netinfo_take(m, res);
-		}
-		mem_deref(res);
-	}
-
-	mem_deref(args);
+	location_take(m, bus_topic_get(BUS_TOPIC_LOCATION));
+	network_take(m, bus_topic_get(BUS_TOPIC_NETWORK));
 }
 
 static void ua_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
@@ -670,7 +652,7 @@ static int module_init(void)
 			return err;
 	}
 
-	err = bus_event_listen(bus_event_handler, m);
+	err = bus_topic_listen(topic_handler, m);
 	if (err)
 		return err;
 
@@ -679,6 +661,8 @@ static int module_init(void)
 	err = uag_event_register(ua_event_handler, m);
 	if (err)
 		return err;
+
+	e911_call_spare(m);
 
 	err = e911_audio_init(m);
 	if (err)
@@ -703,17 +687,20 @@ static int module_close(void)
 
 	e911_audio_close();
 	uag_event_unregister(ua_event_handler);
-	bus_event_unlisten(bus_event_handler);
+	bus_topic_unlisten(topic_handler);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		bus_command_unregister(commands[i].name);
 
 	e911_call_flush(m);
+	m->spare = mem_deref(m->spare);
 	e911_site_close(m);
 	policy_reset(&m->policy);
 	policy_diag_reset(&m->diag);
 	policy_diag_reset(&m->warn);
 	location_reset(&m->loc);
 	mem_deref(m->pidf.doc);
+	mem_deref(m->pre.place);
+	mem_deref(m->pre.loc_uri);
 	e911_memo_reset(m);
 	memset(m, 0, sizeof(*m));
 	return 0;

@@ -12,6 +12,7 @@
 #include "baresip-abi.h"
 #include "emergency.h"
 #include "kvconf.h"
+#include "policy_site.h"
 #include "sipbody.h"
 
 /*
@@ -30,6 +31,15 @@
  */
 
 /* Where the administrator's policy lives (design.md §5). */
+
+/* An attempt's extra headers: the list (baresip's custom headers when
+ * libsipbody is absent) and its text for libsipbody; refcounted, shared
+ * by the memo and the calls that send them. */
+struct e911_hdrs {
+	struct emergency_hdrs list;
+	char *text;
+	char *part_text; /* the PIDF-LO part's headers; NULL: not by value */
+};
 
 /* The module: its policy, the latest location, the emergency calls. */
 struct e911 {
@@ -55,12 +65,21 @@ struct e911 {
 		time_t built;
 	} pidf;
 
+	/* What a call sends that depends only on the record: made when it
+	 * changes (e911_invite_prebuild), so that dialling only refers to
+	 * it (bench e911-dial-to-invite). */
+	struct {
+		unsigned gen;  /* loc_gen it was made for */
+		char *place;   /* the location in words; NULL: none */
+		char *loc_uri; /* the LIS's first URI; NULL: none */
+	} pre;
+
 	/* The extra headers last made and what they were made from: a call
 	 * with the same inputs reuses them, as formatting them was a tenth
-	 * of what dialling costs the engine (bench e911-dial-to-invite). */
+	 * of what dialling costs the engine (bench e911-dial-to-invite).
+	 * Made ahead for the first route when the record changes. */
 	struct {
-		char *hdrs;	 /* NULL: none made yet */
-		char *part_hdrs; /* NULL: none (not by value) */
+		struct e911_hdrs *hdrl;		   /* NULL: none made yet */
 		struct emergency_header_params hp; /* its strings below */
 		char cid[EMERGENCY_URI_MAX];
 		char *loc_uri;
@@ -72,7 +91,11 @@ struct e911 {
 	sipbody_arm_request_h *hook_arm;
 	sipbody_release_h *hook_release;
 
-	struct list calls;	   /* struct e911_call, oldest first */
+	struct list calls; /* struct e911_call, oldest first */
+	/* the next call's struct, allocated after the last INVITE left:
+	 * dialling takes it instead of a large malloc (which makes glibc
+	 * consolidate its free lists) before the INVITE */
+	struct e911_call *spare;
 	struct e911_call *placing; /* inside ua_connect for this one */
 	unsigned next_id;
 	time_t last_ended; /* for the PSAP callback window; 0: never */
@@ -107,10 +130,11 @@ struct e911_call {
 	enum emergency_conveyance conveyance; /* of the current attempt */
 	char *loc_uri;			      /* by reference, if any */
 	char *place; /* the location in words as it was sent; NULL: none */
-	char *hdrs;  /* sent with the current attempt */
-	char *part_hdrs;
-	unsigned hook; /* sipbody handle, 0: none */
-	bool hooked;   /* the body hook carries this attempt */
+	struct e911_hdrs *hdrl; /* sent with the current attempt */
+	char *hdrs;		/* hdrl's text */
+	char *part_hdrs;	/* hdrl's part_text */
+	unsigned hook;		/* sipbody handle, 0: none */
+	bool hooked;		/* the body hook carries this attempt */
 	char req_uri[EMERGENCY_URI_MAX]; /* as sent */
 	char to_uri[EMERGENCY_URI_MAX];	 /* as sent */
 
@@ -136,6 +160,7 @@ void e911_call_ua_event(struct e911 *m, struct ua *ua, enum ua_event ev,
 			struct call *call, const char *prm);
 struct e911_call *e911_call_find(const struct e911 *m, const struct call *call);
 void e911_call_flush(struct e911 *m);
+void e911_call_spare(struct e911 *m);
 void e911_call_unreachable(struct e911_call *ec, int err);
 
 /* e911_invite.c */
@@ -146,6 +171,7 @@ void e911_hook_resolve(struct e911 *m);
 void e911_memo_reset(struct e911 *m);
 bool e911_hook_active(const struct e911 *m);
 void e911_pidf_refresh(struct e911 *m, struct ua *ua);
+void e911_invite_prebuild(struct e911 *m);
 int e911_invite_prepare(struct e911_call *ec);
 int e911_invite_arm(struct e911_call *ec, struct call *call);
 void e911_invite_release(struct e911_call *ec);
@@ -177,7 +203,7 @@ int e911_served_encode(struct odict *od, const struct e911_served *s);
 /* e911_site.c: user and admin are the files (NULL: none), referenced */
 int e911_site_init(struct e911 *m, struct kvconf *user, struct kvconf *admin);
 void e911_site_close(struct e911 *m);
-void e911_site_network(struct e911 *m, const struct odict *netinfo);
+void e911_site_network(struct e911 *m, const struct policy_site_facts *facts);
 void e911_site_idle(struct e911 *m);
 int e911_site_encode(struct odict *od, const struct e911 *m);
 /* e911.policy.refresh: fetch the served policy now (ENOENT: none). */

@@ -32,6 +32,7 @@ static void e911_call_destructor(void *arg)
 	mem_deref(ec->place);
 	mem_deref(ec->hdrs);
 	mem_deref(ec->part_hdrs);
+	mem_deref(ec->hdrl);
 	mem_deref(ec->why_retry);
 	mem_deref(ec->history);
 }
@@ -44,7 +45,9 @@ int e911_call_alloc(struct e911_call **ecp, struct e911 *m, struct ua *ua,
 	if (!ecp || !m || !ua || !d)
 		return EINVAL;
 
-	ec = mem_zalloc(sizeof(*ec), e911_call_destructor);
+	ec = m->spare ? m->spare
+		      : mem_zalloc(sizeof(*ec), e911_call_destructor);
+	m->spare = NULL;
 	if (!ec)
 		return ENOMEM;
 
@@ -450,11 +453,21 @@ int e911_call_dial(struct e911 *m, struct ua *ua, const struct dial_result *d,
 
 	err = act(ec, emergency_attempt_step(&ec->att, EMERGENCY_EV_DIAL, 0),
 		  NULL, true);
+	/* the INVITE has left: the next call's struct now */
+	e911_call_spare(m);
 	if (err)
 		return err;
 
 	*ecp = ec;
 	return 0;
+}
+
+/* Allocate the struct the next emergency call takes (losing it only
+ * costs that call a malloc). */
+void e911_call_spare(struct e911 *m)
+{
+	if (!m->spare)
+		m->spare = mem_zalloc(sizeof(*m->spare), e911_call_destructor);
 }
 
 static void attempt_armed(struct e911_call *ec, struct call *call)

@@ -67,8 +67,15 @@ static int pidf_build_for(struct e911 *m, struct ua *ua)
 	p.entity = ua_aor(ua);
 	p.device_id = m->device_id[0] ? m->device_id : NULL;
 	p.id_seed = seed;
-	p.retention_expiry = now + RETENTION_S;
-	p.retransmission_allowed = true; /* the PSAP may pass it on */
+	/* the LIS's usage rules stand (RFC 4119 §2.2: the Rule Maker's);
+	 * without them, the PSAP may pass the location on and keep it a
+	 * day (standards.md §5.2) */
+	p.retention_expiry = m->loc.usage.retention_expiry
+				     ? m->loc.usage.retention_expiry
+				     : now + RETENTION_S;
+	p.retransmission_allowed = m->loc.usage.retransmission_given
+					   ? m->loc.usage.retransmission_allowed
+					   : true;
 	p.conference_uri = ms ? m->policy.conference_uri : NULL;
 	p.conference_mode =
 		m->policy.conference_mode == POLICY_CONFERENCE_TWOWAY
@@ -124,6 +131,22 @@ void e911_pidf_refresh(struct e911 *m, struct ua *ua)
 			ua_aor(ua), err);
 }
 
+/* The record's words and URI, made once per record (m->pre). */
+static void pre_refresh(struct e911 *m)
+{
+	if (m->pre.gen == m->loc_gen && (m->pre.place || m->pre.loc_uri))
+		return;
+
+	m->pre.place = mem_deref(m->pre.place);
+	m->pre.loc_uri = mem_deref(m->pre.loc_uri);
+	if (location_has_value(&m->loc) &&
+	    re_sdprintf(&m->pre.place, "%H", emergency_place_print, &m->loc))
+		m->pre.place = NULL;
+	if (m->loc.uric && str_dup(&m->pre.loc_uri, m->loc.uriv[0].uri))
+		m->pre.loc_uri = NULL;
+	m->pre.gen = m->loc_gen;
+}
+
 /* The PIDF-LO for this call from the latest record (none: ENOENT). */
 static int pidf_make(struct e911_call *ec)
 {
@@ -143,7 +166,7 @@ static int pidf_make(struct e911_call *ec)
 
 int e911_invite_prepare(struct e911_call *ec)
 {
-	const struct e911 *m = ec->m;
+	struct e911 *m = ec->m;
 	int err;
 
 	err = pidf_make(ec);
@@ -152,10 +175,12 @@ int e911_invite_prepare(struct e911_call *ec)
 			"without it\n",
 			ec->id, err);
 
+	pre_refresh(m);
+	err = 0;
 	if (m->policy.e911_enabled && m->loc.uric)
-		err = str_dup(&ec->loc_uri, m->loc.uriv[0].uri);
-	else
-		err = 0;
+		ec->loc_uri = mem_ref(m->pre.loc_uri);
+	if (m->policy.e911_enabled && m->loc.uric && !ec->loc_uri)
+		err = ENOMEM;
 
 	if (ec->pidf)
 		ec->conveyance = EMERGENCY_LOCATION_BY_VALUE;
@@ -164,12 +189,11 @@ int e911_invite_prepare(struct e911_call *ec)
 	else
 		ec->conveyance = EMERGENCY_LOCATION_NONE;
 
-	/* what the dispatcher is given, in words for the caller's screen;
-	 * losing it only loses the words */
+	/* what the dispatcher is given, in words for the caller's screen
+	 * (made with the record; losing it only loses the words) */
 	if (ec->conveyance != EMERGENCY_LOCATION_NONE &&
-	    location_has_value(&m->loc) &&
-	    re_sdprintf(&ec->place, "%H", emergency_place_print, &m->loc))
-		ec->place = NULL;
+	    location_has_value(&m->loc))
+		ec->place = mem_ref(m->pre.place);
 
 	return err;
 }
@@ -208,8 +232,7 @@ bool e911_by_value_fits_udp(const struct e911_call *ec)
 
 void e911_memo_reset(struct e911 *m)
 {
-	m->memo.hdrs = mem_deref(m->memo.hdrs);
-	m->memo.part_hdrs = mem_deref(m->memo.part_hdrs);
+	m->memo.hdrl = mem_deref(m->memo.hdrl);
 	m->memo.loc_uri = mem_deref(m->memo.loc_uri);
 	m->memo.aor = mem_deref(m->memo.aor);
 	m->memo.pai = mem_deref(m->memo.pai);
@@ -228,7 +251,7 @@ static bool memo_matches(const struct e911 *m,
 {
 	const struct emergency_header_params *mh = &m->memo.hp;
 
-	return m->memo.hdrs && mh->profile == hp->profile &&
+	return m->memo.hdrl && mh->profile == hp->profile &&
 	       mh->conveyance == hp->conveyance &&
 	       mh->priority_emergency == hp->priority_emergency &&
 	       same_str(m->memo.cid, hp->cid) &&
@@ -239,7 +262,7 @@ static bool memo_matches(const struct e911 *m,
 
 /* Keep what was made from hp (a failure only loses the memo). */
 static void memo_store(struct e911 *m, const struct emergency_header_params *hp,
-		       char *hdrs, char *part_hdrs)
+		       struct e911_hdrs *hdrl)
 {
 	e911_memo_reset(m);
 	if ((hp->loc_uri && str_dup(&m->memo.loc_uri, hp->loc_uri)) ||
@@ -254,16 +277,86 @@ static void memo_store(struct e911 *m, const struct emergency_header_params *hp,
 	m->memo.hp.loc_uri = m->memo.loc_uri;
 	m->memo.hp.caller_aor = m->memo.aor;
 	m->memo.hp.pai_uri = m->memo.pai;
-	m->memo.hdrs = mem_ref(hdrs);
-	m->memo.part_hdrs = mem_ref(part_hdrs);
+	m->memo.hdrl = mem_ref(hdrl);
 }
 
-/* The headers for the current attempt into ec->hdrs / ec->part_hdrs. */
+static void hdrs_destructor(void *arg)
+{
+	struct e911_hdrs *h = arg;
+
+	emergency_hdrs_reset(&h->list);
+	mem_deref(h->text);
+	mem_deref(h->part_text);
+}
+
+/* The headers for hp (with the part's for cid when by value): the memo's
+ * if it was made from the same, else made now and memoised. */
+static int hdrs_get(struct e911_hdrs **hp_out, struct e911 *m,
+		    const struct emergency_header_params *hp)
+{
+	struct e911_hdrs *h;
+	int err;
+
+	if (memo_matches(m, hp)) {
+		*hp_out = mem_ref(m->memo.hdrl);
+		return 0;
+	}
+
+	h = mem_zalloc(sizeof(*h), hdrs_destructor);
+	if (!h)
+		return ENOMEM;
+
+	err = emergency_headers_make(&h->list, hp);
+	if (!err)
+		err = re_sdprintf(&h->text, "%H", emergency_hdrs_print,
+				  &h->list);
+	if (!err && hp->conveyance == EMERGENCY_LOCATION_BY_VALUE)
+		err = re_sdprintf(&h->part_text, "%H",
+				  emergency_part_headers_print, hp->cid);
+	if (err) {
+		mem_deref(h);
+		return err;
+	}
+
+	memo_store(m, hp, h);
+	*hp_out = h;
+	return 0;
+}
+
+/* The header parameters of a call from ua: the conveyance, the cid and
+ * URI of its location, its class; elin holds the P-Asserted-Identity. */
+static void params_fill(struct emergency_header_params *hp,
+			const struct e911 *m, struct ua *ua,
+			enum emergency_conveyance conveyance, const char *cid,
+			const char *loc_uri, bool priority, char *elin,
+			size_t elin_size)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->profile = m->policy.signalling_profile;
+	hp->conveyance = conveyance;
+	hp->cid = cid;
+	/* by value, the LIS's URI follows as a second value if the policy
+	 * asks for it */
+	if (conveyance == EMERGENCY_LOCATION_BY_REFERENCE ||
+	    (conveyance == EMERGENCY_LOCATION_BY_VALUE &&
+	     m->policy.send_location_uri))
+		hp->loc_uri = loc_uri;
+	hp->caller_aor = ua_aor(ua);
+	hp->priority_emergency = priority;
+	if (m->policy.elin_identity == POLICY_ELIN_PAI && m->loc.elin &&
+	    !emergency_elin_uri_make(elin, elin_size, m->loc.elin,
+				     hp->caller_aor))
+		hp->pai_uri = elin;
+}
+
+/* The headers for the current attempt into ec->hdrl (ec->hdrs and
+ * ec->part_hdrs its text). */
 static int headers_make(struct e911_call *ec, bool hook)
 {
 	struct e911 *m = ec->m;
 	struct emergency_header_params hp;
 	char elin[EMERGENCY_URI_MAX];
+	struct e911_hdrs *h = NULL;
 	int err;
 
 	/* by value needs the hook; by reference is a header only */
@@ -271,69 +364,64 @@ static int headers_make(struct e911_call *ec, bool hook)
 		ec->conveyance = ec->loc_uri ? EMERGENCY_LOCATION_BY_REFERENCE
 					     : EMERGENCY_LOCATION_NONE;
 
-	memset(&hp, 0, sizeof(hp));
-	hp.profile = m->policy.signalling_profile;
-	hp.conveyance = ec->conveyance;
-	hp.cid = ec->cid;
-	/* by value, the LIS's URI follows as a second value if the policy
-	 * asks for it */
-	if (ec->conveyance == EMERGENCY_LOCATION_BY_REFERENCE ||
-	    (ec->conveyance == EMERGENCY_LOCATION_BY_VALUE &&
-	     m->policy.send_location_uri))
-		hp.loc_uri = ec->loc_uri;
-	hp.caller_aor = caller_aor(ec);
-	hp.priority_emergency = ec->dial.cls == DIAL_EMERGENCY;
-	if (m->policy.elin_identity == POLICY_ELIN_PAI && m->loc.elin &&
-	    !emergency_elin_uri_make(elin, sizeof(elin), m->loc.elin,
-				     hp.caller_aor))
-		hp.pai_uri = elin;
+	params_fill(&hp, m, ec->ua, ec->conveyance, ec->cid, ec->loc_uri,
+		    ec->dial.cls == DIAL_EMERGENCY, elin, sizeof(elin));
 
+	ec->hdrl = mem_deref(ec->hdrl);
 	ec->hdrs = mem_deref(ec->hdrs);
 	ec->part_hdrs = mem_deref(ec->part_hdrs);
 
-	if (memo_matches(m, &hp)) {
-		ec->hdrs = mem_ref(m->memo.hdrs);
-		ec->part_hdrs = mem_ref(m->memo.part_hdrs);
-		return 0;
-	}
+	err = hdrs_get(&h, m, &hp);
+	if (err)
+		return err;
 
-	err = re_sdprintf(&ec->hdrs, "%H", emergency_headers_print, &hp);
-	if (!err && ec->conveyance == EMERGENCY_LOCATION_BY_VALUE)
-		err = re_sdprintf(&ec->part_hdrs, "%H",
-				  emergency_part_headers_print, ec->cid);
-	if (!err)
-		memo_store(m, &hp, ec->hdrs, ec->part_hdrs);
-
-	return err;
+	ec->hdrl = h;
+	ec->hdrs = mem_ref(h->text);
+	ec->part_hdrs = mem_ref(h->part_text);
+	return 0;
 }
 
-/* Without the hook: baresip's own custom headers for this call. */
+/*
+ * What a call sends that follows from the record alone, made when the
+ * record (or the device id, or the policy) changes rather than when the
+ * number is dialled: the PIDF-LO (e911_pidf_refresh), the location in
+ * words, its URI, and the first route's headers for the default account,
+ * by value, so that the call finds them in the memo.
+ */
+void e911_invite_prebuild(struct e911 *m)
+{
+	struct emergency_header_params hp;
+	char elin[EMERGENCY_URI_MAX];
+	struct e911_hdrs *h = NULL;
+	struct ua *ua = e911_ua_choose(m, NULL);
+
+	pre_refresh(m);
+	e911_pidf_refresh(m, ua);
+	if (!ua || !m->policy.e911_enabled || !e911_hook_active(m) ||
+	    !m->pidf.doc || m->pidf.ua != ua)
+		return;
+
+	params_fill(&hp, m, ua, EMERGENCY_LOCATION_BY_VALUE, m->pidf.cid,
+		    m->pre.loc_uri, true, elin, sizeof(elin));
+	if (!hdrs_get(&h, m, &hp))
+		mem_deref(h);
+}
+
+/* Without the hook: baresip's own custom headers for this call, from the
+ * list (nothing is printed and parsed back). */
 static void headers_fallback(struct e911_call *ec, struct call *call)
 {
 	struct list hdrs = LIST_INIT;
-	struct sip_hdr hv[8];
-	struct pl rest;
-	size_t n = 0;
+	struct sip_hdr hv[EMERGENCY_HDRS_MAX];
+	size_t i, n = 0;
 
-	pl_set_str(&rest, ec->hdrs);
-	while (rest.l && n < ARRAY_SIZE(hv)) {
-		struct pl line, name, val;
-		/* ec->hdrs holds complete CRLF lines (emergency.c) */
-		const char *crlf = pl_strchr(&rest, '\r');
-
-		if (!crlf || (size_t)(crlf - rest.p) + 2 > rest.l)
-			break;
-		line.p = rest.p;
-		line.l = (size_t)(crlf - rest.p);
-		pl_advance(&rest, line.l + 2);
-
-		if (re_regex(line.p, line.l, "[^:]+:[ ]*[^]*", &name, NULL,
-			     &val))
-			continue;
+	for (i = 0; ec->hdrl && i < ec->hdrl->list.c && n < ARRAY_SIZE(hv);
+	     i++) {
+		const struct emergency_hdr *eh = &ec->hdrl->list.v[i];
 
 		memset(&hv[n], 0, sizeof(hv[n]));
-		hv[n].name = name;
-		hv[n].val = val;
+		pl_set_str(&hv[n].name, eh->name);
+		pl_set_str(&hv[n].val, eh->value);
 		list_append(&hdrs, &hv[n].le, &hv[n]);
 		++n;
 	}

@@ -105,7 +105,7 @@ static int site_apply(struct e911 *m, const struct policy_site_choice *ch)
 
 	/* what was made from the old policy is stale */
 	e911_memo_reset(m);
-	e911_pidf_refresh(m, e911_ua_choose(m, NULL));
+	e911_invite_prebuild(m);
 	changed_emit(m);
 	return 0;
 }
@@ -192,16 +192,16 @@ static bool calls_active(const struct e911 *m)
 	return list_head(&m->calls) != NULL;
 }
 
-void e911_site_network(struct e911 *m, const struct odict *netinfo)
+void e911_site_network(struct e911 *m, const struct policy_site_facts *facts)
 {
 	struct e911_site *s = m->site;
 	struct policy_site_facts f;
 	struct policy_site_choice ch;
 
-	if (!s)
+	if (!s || !facts)
 		return;
 
-	policy_site_facts_from_netinfo(&f, netinfo);
+	f = *facts;
 	policy_site_choose(&ch, s->admin, served(s), &f);
 	s->known = true;
 	s->facts = f;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "baresip-abi.h"
 #include "bus.h"
+#include "bus_topics.h"
 #include "civic.h"
 #include "lldp.h"
 #include "wifi.h"
@@ -31,6 +32,9 @@ static struct {
 	char disc_fp[32];   /* the network discovery last ran for */
 	struct odict *site; /* policy.changed's site (e911), NULL: none */
 	struct manual *man; /* the person's locations and the prompt */
+	/* what the bus's topics hand out (bus_topics.h) */
+	struct bus_location pub_loc;
+	struct bus_network pub_net;
 } mod;
 
 static int str_or_null(struct odict *od, const char *key, const char *val)
@@ -281,6 +285,17 @@ static void person_changed(void *arg)
 	choice_tell();
 }
 
+/* BUS_TOPIC_LOCATION's data: the record in use and why. */
+static const void *location_get(void *arg)
+{
+	const char *reason = NULL;
+	(void)arg;
+
+	mod.pub_loc.loc = locator_current(mod.loc, &reason);
+	mod.pub_loc.reason = reason ? reason : "";
+	return &mod.pub_loc;
+}
+
 static void location_changed(const struct location *loc, const char *reason,
 			     void *arg)
 {
@@ -288,6 +303,9 @@ static void location_changed(const struct location *loc, const char *reason,
 	(void)loc;
 	(void)reason;
 	(void)arg;
+
+	/* the modules get the record itself; the clients its JSON */
+	bus_topic_publish(BUS_TOPIC_LOCATION, location_get(NULL));
 
 	if (odict_alloc(&ev, 16))
 		return;
@@ -343,11 +361,35 @@ static void discovery_run(void)
 		warning("location: RFC 5986 discovery: %m\n", err);
 }
 
+/* BUS_TOPIC_NETWORK's data: the attachment now, the device identity and
+ * the site facts derived from it once for every reader. */
+static const void *network_get(void *arg)
+{
+	static const struct netsnap empty;
+	const struct netsnap *snap = netdisc_snap(mod.nd);
+	const struct lldp_frame *nbv[NET_MAX_LINKS];
+	struct bus_network *n = &mod.pub_net;
+	size_t i;
+	(void)arg;
+
+	if (!snap)
+		snap = &empty;
+	for (i = 0; i < snap->ifc && i < NET_MAX_LINKS; i++)
+		nbv[i] = netdisc_lldp(mod.nd, snap->ifs[i].ifindex);
+
+	n->snap = snap;
+	(void)emergency_device_identity(&n->id, snap, netdisc_evidence(mod.nd));
+	policy_site_facts_from_snap(&n->facts, snap, nbv, i);
+	return n;
+}
+
 static void network_changed(const struct netsnap *snap,
 			    const struct evidence *evid, void *arg)
 {
 	struct odict *ev = NULL;
 	(void)arg;
+
+	bus_topic_publish(BUS_TOPIC_NETWORK, network_get(NULL));
 
 	if (!odict_alloc(&ev, 8) && !netdisc_json_encode(ev, mod.nd))
 		bus_event_emit("network.changed", ev);
@@ -408,6 +450,10 @@ static int module_init(void)
 
 	err = bus_event_listen(bus_event_handler, NULL);
 	if (!err)
+		err = bus_topic_provide(BUS_TOPIC_LOCATION, location_get, NULL);
+	if (!err)
+		err = bus_topic_provide(BUS_TOPIC_NETWORK, network_get, NULL);
+	if (!err)
 		err = bus_command_register("netinfo", cmd_netinfo, NULL);
 	if (!err)
 		err = bus_command_register("location", cmd_location, NULL);
@@ -423,6 +469,8 @@ static int module_close(void)
 	bus_command_unregister("location.refresh");
 	bus_command_unregister("location");
 	bus_command_unregister("netinfo");
+	bus_topic_unprovide(BUS_TOPIC_NETWORK);
+	bus_topic_unprovide(BUS_TOPIC_LOCATION);
 	bus_event_unlisten(bus_event_handler);
 	mod.site = mem_deref(mod.site);
 	mod.disc = mem_deref(mod.disc);

@@ -1,5 +1,5 @@
-/* Fuzz target: policy file NUL dialled digits NUL netinfo JSON into the
- * emergency INVITE's routes, headers and device identity. */
+/* Fuzz target: policy file NUL dialled digits NUL raw snapshot bytes into
+ * the emergency INVITE's routes, headers and device identity. */
 
 #include <re.h>
 #include <stdlib.h>
@@ -67,25 +67,35 @@ static void check_plan(const struct policy *p, const struct dial_result *d)
 	}
 }
 
-static void check_device_id(const char *json, size_t len)
+/* The rest of the input as a network snapshot's bytes: whatever they
+ * hold, the identity is empty or "mac:" and twelve hex digits. */
+static void check_device_id(const uint8_t *raw, size_t len)
 {
-	struct odict *od = NULL;
-	char id[32];
+	static struct netsnap snap;
+	struct device_identity id;
 	size_t i;
 
-	if (json_decode_odict(&od, 16, json, len, 8))
-		return;
-
-	if (!emergency_device_id(id, sizeof(id), od)) {
-		if (strlen(id) != 16 || strncmp(id, "mac:", 4))
-			abort();
-		for (i = 4; i < 16; i++) {
-			if (!strchr("0123456789abcdef", id[i]))
-				abort();
-		}
+	memset(&snap, 0, sizeof(snap));
+	memcpy(&snap, raw, len < sizeof(snap) ? len : sizeof(snap));
+	snap.ifc %= NET_MAX_LINKS + 1;
+	for (i = 0; i < NET_MAX_LINKS; i++) {
+		snap.ifs[i].type = NULL;
+		snap.ifs[i].name[NET_IFNAMSIZ - 1] = '\0';
+		snap.ifs[i].addrc %= NET_SNAP_MAX_ADDRS + 1;
 	}
+	snap.gateway.ifname[NET_IFNAMSIZ - 1] = '\0';
 
-	mem_deref(od);
+	if (emergency_device_identity(&id, &snap, NULL)) {
+		if (id.device_id[0] || id.has_mac)
+			abort();
+		return;
+	}
+	if (strlen(id.device_id) != 16 || strncmp(id.device_id, "mac:", 4))
+		abort();
+	for (i = 4; i < 16; i++) {
+		if (!strchr("0123456789abcdef", id.device_id[i]))
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -118,8 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_plan(&p, &d);
 
 	if (nul2)
-		check_device_id((const char *)nul2 + 1,
-				size - (size_t)(nul2 + 1 - data));
+		check_device_id(nul2 + 1, size - (size_t)(nul2 + 1 - data));
 
 	policy_reset(&p);
 	mem_deref(admin);

@@ -69,6 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (location_set_provided_by(&loc, again.provided_by))
 		abort();
+	/* what we send always says retransmission-allowed */
+	if (!again.usage.retransmission_given)
+		abort();
+	loc.usage.retransmission_given = true;
 	if (!location_equal(&loc, &again))
 		abort();
 

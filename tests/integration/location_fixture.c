@@ -4,41 +4,57 @@
 #include <string.h>
 #include "baresip-abi.h"
 #include "bus.h"
+#include "bus_topics.h"
+#include "location.h"
 
 /*
  * Control command "test.location": its args are a location record as
- * location_json_encode() writes it (source, civic, geo, method, ...); the
- * fixture emits them as the "location.changed" event the location module
- * sends, with reason "test", so that tests choose the location the e911
- * module sees without a LIS.  The record is not checked here: that is the
- * receiver's job, and tests may send broken ones on purpose.
+ * location_json_encode() writes it (source, civic, geo, method, ...),
+ * which comes over the control socket.  The fixture publishes it as the
+ * location module does, with reason "test": the record on the bus's
+ * location topic (read here with location_json_decode, the control socket
+ * being where JSON belongs) and the args as the "location.changed" event
+ * for clients, so that tests choose the location the e911 module sees
+ * without a LIS.  Tests may send broken records on purpose: one that does
+ * not decode is said in the log and not published on the topic, so that
+ * the e911 module keeps its previous one.
  *
  * The location module also runs, and says what it found (usually nothing,
  * ~200 ms after start, when discovery settles).  The test's record stands:
- * after each location.changed of the module's the fixture sends its own
- * again, once the module's event has reached everyone.
+ * after each change of the module's the fixture sends its own again, once
+ * the module's has reached everyone.
  */
 static struct {
 	struct odict *ev; /* the test's last record, NULL: none */
+	struct location loc;
+	bool have_loc; /* ev decoded into loc */
 	struct tmr tmr;
 } fx;
+
+static void publish(void)
+{
+	const struct bus_location bl = {&fx.loc, "test"};
+
+	if (fx.have_loc)
+		bus_topic_publish(BUS_TOPIC_LOCATION, &bl);
+	if (fx.ev)
+		bus_event_emit("location.changed", fx.ev);
+}
 
 static void resend(void *arg)
 {
 	(void)arg;
 
-	if (fx.ev)
-		bus_event_emit("location.changed", fx.ev);
+	publish();
 }
 
-static void event_handler(const char *name, const struct odict *fields,
-			  void *arg)
+static void topic_handler(const char *topic, const void *data, void *arg)
 {
-	const char *reason = odict_string(fields, "reason");
+	const struct bus_location *bl = data;
 	(void)arg;
 
-	if (fx.ev && !str_cmp(name, "location.changed") &&
-	    str_cmp(reason, "test"))
+	if (fx.ev && !str_cmp(topic, BUS_TOPIC_LOCATION) &&
+	    str_cmp(bl->reason, "test"))
 		tmr_start(&fx.tmr, 0, resend, NULL);
 }
 /* One entry into another dict; objects and arrays are shared. */
@@ -85,9 +101,18 @@ static int cmd_location(const struct odict *args, struct odict *result,
 
 	err = odict_entry_add(ev, "reason", ODICT_STRING, "test");
 	if (!err) {
+		const char *why = NULL;
+		int derr;
+
 		mem_deref(fx.ev);
 		fx.ev = mem_ref(ev);
-		bus_event_emit("location.changed", ev);
+		location_reset(&fx.loc);
+		derr = location_json_decode(&fx.loc, args, &why);
+		fx.have_loc = !derr;
+		if (derr)
+			warning("location_fixture: record refused (%s): %m\n",
+				why ? why : "?", derr);
+		publish();
 	}
 	if (!err)
 		err = odict_entry_add(result, "emitted", ODICT_BOOL, true);
@@ -148,15 +173,17 @@ static int module_init(void)
 	if (!err)
 		err = bus_command_register("test.console", cmd_console, NULL);
 	if (!err)
-		err = bus_event_listen(event_handler, NULL);
+		err = bus_topic_listen(topic_handler, NULL);
 	return err;
 }
 
 static int module_close(void)
 {
-	bus_event_unlisten(event_handler);
+	bus_topic_unlisten(topic_handler);
 	tmr_cancel(&fx.tmr);
 	fx.ev = mem_deref(fx.ev);
+	location_reset(&fx.loc);
+	fx.have_loc = false;
 	bus_command_unregister("test.location");
 	bus_command_unregister("test.console");
 	return 0;

@@ -5,13 +5,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <re.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "kvconf.h"
 #include "policy.h"
 #include "dialplan.h"
 #include "civic.h"
 #include "location.h"
 #include "emergency.h"
+#include "evidence.h"
 
 /* A policy from an administrator's file given as text. */
 static void policy_from(struct policy *p, const char *conf)
@@ -271,6 +274,40 @@ static void test_headers(void **state)
 	}
 }
 
+/* The list holds the same headers as the text, one name and value each,
+ * so that nothing has to parse the text back; refused params leave it
+ * empty. */
+static void test_header_list(void **state)
+{
+	size_t i, k;
+	(void)state;
+
+	for (i = 0; i < ARRAY_SIZE(hdr_cases); i++) {
+		struct emergency_hdrs h;
+		char *s = NULL;
+		int err;
+
+		memset(&h, 0, sizeof(h));
+		err = emergency_headers_make(&h, &hdr_cases[i].p);
+		if (err != hdr_cases[i].err)
+			fail_msg("case %zu: err %d", i, err);
+		if (err) {
+			assert_int_equal(0, h.c);
+			continue;
+		}
+		for (k = 0; k < h.c; k++) {
+			assert_non_null(h.v[k].name);
+			assert_null(strpbrk(h.v[k].value, "\r\n"));
+		}
+		assert_int_equal(
+			0, re_sdprintf(&s, "%H", emergency_hdrs_print, &h));
+		assert_string_equal(hdr_cases[i].want, s);
+		mem_deref(s);
+		emergency_hdrs_reset(&h);
+		assert_int_equal(0, h.c);
+	}
+}
+
 static void test_part_headers_and_ids(void **state)
 {
 	char buf[128], *s = NULL;
@@ -320,67 +357,104 @@ static void test_part_headers_and_ids(void **state)
 						 "sip:alice@example.com"));
 }
 
-struct devid_case {
-	const char *json;
-	int err;
-	const char *want;
-};
+/* An interface for a snapshot; mac NULL: none. */
+static void if_set(struct netsnap *snap, const char *name, const char *mac,
+		   bool up)
+{
+	struct netsnap_if *sif = &snap->ifs[snap->ifc++];
+	unsigned v[6];
+	size_t i;
 
-static const struct devid_case devid_cases[] = {
-	/* the default route's interface wins over an earlier one */
-	{"{\"interfaces\":[{\"name\":\"wlan0\",\"mac\":\"02:00:00:00:00:01\","
-	 "\"up\":true},{\"name\":\"eth0\",\"mac\":\"00:1B:21:AA:bb:0C\","
-	 "\"up\":true}],\"gateway\":{\"ip\":\"192.0.2.1\","
-	 "\"interface\":\"eth0\"}}",
-	 0, "mac:001b21aabb0c"},
-	/* the evidence's interface (the LIS is told of it) wins; without
-	 * a MAC of its own the default route's is taken */
-	{"{\"interfaces\":[{\"name\":\"wlan0\",\"mac\":\"02:00:00:00:00:01\","
-	 "\"up\":true},{\"name\":\"eth0\",\"mac\":\"00:1B:21:AA:bb:0C\","
-	 "\"up\":true}],\"gateway\":{\"ip\":\"192.0.2.1\","
-	 "\"interface\":\"eth0\"},\"evidence\":{\"interface\":\"wlan0\","
-	 "\"mac\":\"02:00:00:00:00:01\"}}",
-	 0, "mac:020000000001"},
-	{"{\"interfaces\":[{\"name\":\"wlan0\",\"mac\":\"02:00:00:00:00:01\","
-	 "\"up\":true},{\"name\":\"eth0\",\"mac\":\"00:1B:21:AA:bb:0C\","
-	 "\"up\":true}],\"gateway\":{\"ip\":\"192.0.2.1\","
-	 "\"interface\":\"eth0\"},\"evidence\":{\"interface\":\"ppp0\","
-	 "\"mac\":null}}",
-	 0, "mac:001b21aabb0c"},
-	/* no gateway: the first interface that is up, loopback's zero MAC
-	 * skipped */
-	{"{\"interfaces\":[{\"name\":\"lo\",\"mac\":\"00:00:00:00:00:00\","
-	 "\"up\":true},{\"name\":\"eth1\",\"mac\":\"00:11:22:33:44:55\","
-	 "\"up\":false},{\"name\":\"eth0\",\"mac\":\"00:11:22:33:44:66\","
-	 "\"up\":true}],\"gateway\":null}",
-	 0, "mac:001122334466"},
-	{"{\"interfaces\":[{\"name\":\"lo\",\"up\":true}],\"gateway\":null}",
-	 ENOENT, NULL},
-	{"{\"interfaces\":[{\"name\":\"e\",\"mac\":\"00:11:22:33:44\","
-	 "\"up\":true},{\"name\":\"f\",\"mac\":\"zz:11:22:33:44:55\","
-	 "\"up\":true}]}",
-	 ENOENT, NULL},
-	{"{}", ENOENT, NULL},
-};
+	str_ncpy(sif->name, name, sizeof(sif->name));
+	sif->ifindex = (unsigned)snap->ifc;
+	sif->up = up;
+	if (!mac)
+		return;
+	assert_int_equal(6, sscanf(mac, "%x:%x:%x:%x:%x:%x", &v[0], &v[1],
+				   &v[2], &v[3], &v[4], &v[5]));
+	for (i = 0; i < 6; i++)
+		sif->mac[i] = (uint8_t)v[i];
+	sif->has_mac = true;
+}
+
+static void gateway_on(struct netsnap *snap, const char *name)
+{
+	snap->gateway.present = true;
+	str_ncpy(snap->gateway.ifname, name, sizeof(snap->gateway.ifname));
+}
 
 static void test_device_id(void **state)
 {
-	size_t i;
+	static struct netsnap snap;
+	struct device_identity id;
 	(void)state;
 
-	for (i = 0; i < ARRAY_SIZE(devid_cases); i++) {
-		struct odict *od = NULL;
-		char buf[32] = "";
+	/* the default route's interface wins over an earlier one; its
+	 * first address comes with it */
+	memset(&snap, 0, sizeof(snap));
+	if_set(&snap, "wlan0", "02:00:00:00:00:01", true);
+	if_set(&snap, "eth0", "00:1B:21:AA:bb:0C", true);
+	snap.ifs[1].addrs[0].family = AF_INET;
+	snap.ifs[1].addrs[0].addr[0] = 192;
+	snap.ifs[1].addrc = 1;
+	gateway_on(&snap, "eth0");
+	assert_int_equal(0, emergency_device_identity(&id, &snap, NULL));
+	assert_string_equal("mac:001b21aabb0c", id.device_id);
+	assert_string_equal("eth0", id.ifname);
+	assert_true(id.has_mac);
+	assert_int_equal(0x0c, id.mac[5]);
+	assert_int_equal(AF_INET, id.family);
+	assert_int_equal(192, id.ip[0]);
 
-		assert_int_equal(
-			0, json_decode_odict(&od, 16, devid_cases[i].json,
-					     strlen(devid_cases[i].json), 8));
-		assert_int_equal(devid_cases[i].err,
-				 emergency_device_id(buf, sizeof(buf), od));
-		if (devid_cases[i].want)
-			assert_string_equal(devid_cases[i].want, buf);
-		mem_deref(od);
+	/* the evidence's interface (the LIS is told of it) wins, with its
+	 * address; without a MAC of its own the default route's is taken */
+	{
+		struct evidence ev;
+
+		memset(&ev, 0, sizeof(ev));
+		str_ncpy(ev.ifname, "wlan0", sizeof(ev.ifname));
+		ev.has_mac = true;
+		memcpy(ev.mac, "\x02\x00\x00\x00\x00\x01", 6);
+		ev.has_addr = true;
+		ev.family = AF_INET;
+		ev.addr[0] = 10;
+		assert_int_equal(0, emergency_device_identity(&id, &snap, &ev));
+		assert_string_equal("mac:020000000001", id.device_id);
+		assert_string_equal("wlan0", id.ifname);
+		assert_int_equal(10, id.ip[0]);
+
+		ev.has_mac = false;
+		assert_int_equal(0, emergency_device_identity(&id, &snap, &ev));
+		assert_string_equal("mac:001b21aabb0c", id.device_id);
 	}
+
+	/* no gateway: the first interface that is up, loopback's zero MAC
+	 * skipped */
+	memset(&snap, 0, sizeof(snap));
+	if_set(&snap, "lo", "00:00:00:00:00:00", true);
+	if_set(&snap, "eth1", "00:11:22:33:44:55", false);
+	if_set(&snap, "eth0", "00:11:22:33:44:66", true);
+	assert_int_equal(0, emergency_device_identity(&id, &snap, NULL));
+	assert_string_equal("mac:001122334466", id.device_id);
+	assert_int_equal(0, id.family);
+
+	/* the gateway's interface has no MAC (a tunnel): any that is up */
+	memset(&snap, 0, sizeof(snap));
+	if_set(&snap, "tun0", NULL, true);
+	if_set(&snap, "wlan0", "02:00:00:00:00:01", true);
+	gateway_on(&snap, "tun0");
+	assert_int_equal(0, emergency_device_identity(&id, &snap, NULL));
+	assert_string_equal("mac:020000000001", id.device_id);
+
+	memset(&snap, 0, sizeof(snap));
+	if_set(&snap, "lo", NULL, true);
+	assert_int_equal(ENOENT, emergency_device_identity(&id, &snap, NULL));
+	assert_string_equal("", id.device_id);
+	assert_false(id.has_mac);
+
+	memset(&snap, 0, sizeof(snap));
+	assert_int_equal(ENOENT, emergency_device_identity(&id, &snap, NULL));
+	assert_int_equal(EINVAL, emergency_device_identity(&id, NULL, NULL));
 }
 
 static void test_notice(void **state)
@@ -485,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_target_plan),
 		cmocka_unit_test(test_to_uri),
 		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_header_list),
 		cmocka_unit_test(test_part_headers_and_ids),
 		cmocka_unit_test(test_device_id),
 		cmocka_unit_test(test_notice),

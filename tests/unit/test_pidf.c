@@ -42,6 +42,7 @@ static void expected_after_parse(struct location *exp,
 		exp->uriv[i].uri = mem_deref(exp->uriv[i].uri);
 	exp->uric = 0;
 	exp->obtained_at = p->timestamp ? p->timestamp : in->obtained_at;
+	exp->usage.retransmission_given = true; /* always written */
 	exp->usage.retransmission_allowed = p->retransmission_allowed;
 	exp->usage.retention_expiry = p->retention_expiry;
 	/* provided-by goes out only as the LIS's elements, whose text is
@@ -575,6 +576,7 @@ static void parse_foreign_documents(void **state)
 	assert_int_equal(GEO_CRS_2D, loc.geo.crs);
 	assert_true(loc.geo.pos.lat == 37.775);
 	assert_true(loc.geo.pos.lon == -122.4194);
+	assert_true(loc.usage.retransmission_given);
 	assert_false(loc.usage.retransmission_allowed);
 	assert_int_equal(T0, loc.usage.retention_expiry);
 	assert_string_equal("DHCP", loc.method);

@@ -364,22 +364,30 @@ static void malformed(void **state)
 	policy_diag_reset(&diag);
 }
 
-/* The facts as the netinfo command and network.changed carry them. */
-static void facts_from_netinfo(void **state)
+/* The facts from the location module's typed network data. */
+static void facts_from_snap(void **state)
 {
-	static const char json[] =
-		"{\"vpn\": true, \"subnet\": \"10.20.1.5/16\","
-		" \"wifi\": {\"bssid\": \"aa:bb:cc:dd:ee:ff\", \"ssid\": "
-		"\"Corp\"},"
-		" \"lldp\": {\"eth0\": {\"chassis_id\": {\"subtype\": 4,"
-		" \"value\": \"00:11:22:33:44:55\"}}, \"eth1\": 7}}";
+	static struct netsnap snap;
+	static struct lldp_frame nb;
+	const struct lldp_frame *nbv[] = {NULL, &nb};
 	struct policy_site_facts f;
-	struct odict *od = NULL;
 	uint8_t want[4] = {10, 20, 1, 5};
 	(void)state;
 
-	assert_int_equal(0, json_decode_odict(&od, 16, json, strlen(json), 8));
-	policy_site_facts_from_netinfo(&f, od);
+	memset(&snap, 0, sizeof(snap));
+	memset(&nb, 0, sizeof(nb));
+	snap.vpn = true;
+	snap.subnet.present = true;
+	snap.subnet.family = AF_INET;
+	memcpy(snap.subnet.addr, want, 4);
+	snap.subnet.prefixlen = 16;
+	snap.wifi.present = true;
+	memcpy(snap.wifi.bss.bssid, "\xaa\xbb\xcc\xdd\xee\xff", 6);
+	str_ncpy(snap.wifi.bss.ssid, "Corp", sizeof(snap.wifi.bss.ssid));
+	snap.wifi.bss.has_ssid = true;
+	str_ncpy(nb.chassis.text, "00:11:22:33:44:55", sizeof(nb.chassis.text));
+
+	policy_site_facts_from_snap(&f, &snap, nbv, ARRAY_SIZE(nbv));
 	assert_true(f.vpn);
 	assert_true(f.has_subnet);
 	assert_int_equal(AF_INET, f.family);
@@ -389,9 +397,8 @@ static void facts_from_netinfo(void **state)
 	assert_string_equal("Corp", f.ssid);
 	assert_int_equal(1, f.chassisc);
 	assert_string_equal("00:11:22:33:44:55", f.chassis[0]);
-	mem_deref(od);
 
-	policy_site_facts_from_netinfo(&f, NULL);
+	policy_site_facts_from_snap(&f, NULL, NULL, 0);
 	assert_false(f.has_subnet);
 	assert_int_equal(0, f.chassisc);
 }
@@ -479,7 +486,7 @@ int main(void)
 		cmocka_unit_test(match_table),
 		cmocka_unit_test(precedence),
 		cmocka_unit_test(malformed),
-		cmocka_unit_test(facts_from_netinfo),
+		cmocka_unit_test(facts_from_snap),
 		cmocka_unit_test(served_validate),
 	};
 

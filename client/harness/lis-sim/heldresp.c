@@ -116,7 +116,8 @@ static int provider_xml_print(struct re_printf *pf,
 static int geopriv_xml_print(struct re_printf *pf,
 			     const struct heldresp_pidf *p)
 {
-	const time_t retention = p->now + RETENTION_SECONDS;
+	const time_t retention =
+		p->now + (p->retention_s ? p->retention_s : RETENTION_SECONDS);
 	const struct wiremap_entry *ent = p->ent;
 	int err;
 
@@ -135,11 +136,12 @@ static int geopriv_xml_print(struct re_printf *pf,
 			pf,
 			"</gp:location-info>\n"
 			"<gp:usage-rules>\n"
-			"<gbp:retransmission-allowed>true"
+			"<gbp:retransmission-allowed>%s"
 			"</gbp:retransmission-allowed>\n"
 			"<gbp:retention-expiry>%H</gbp:retention-expiry>\n"
 			"</gp:usage-rules>\n"
 			"<gp:method>%s</gp:method>\n",
+			p->no_retransmission ? "false" : "true",
 			sim_datetime_print, &retention,
 			ent->kind == WIREMAP_BSSID ? "802.11" : "Wiremap");
 	if (!err)

@@ -11,6 +11,8 @@ struct heldresp_pidf {
 	const char *entity;		 /* presence entity, a pres: URI */
 	const char *device_id;		 /* dm:deviceID URI */
 	const char *provider;		 /* name in gp:provided-by */
+	bool no_retransmission;		 /* retransmission-allowed false */
+	unsigned retention_s;		 /* retention-expiry ahead; 0: a day */
 	time_t now;
 };
 

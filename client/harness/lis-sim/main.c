@@ -33,7 +33,10 @@ static const char usage_text[] =
 	"  --uri-base URL          location URIs are URL/loc/<id>\n"
 	"  --name NAME             provider name in the PIDF-LO\n"
 	"  --auth basic|digest     HELD listeners demand HTTP authentication\n"
-	"  --auth-user USER:PASS   the one user --auth accepts\n";
+	"  --auth-user USER:PASS   the one user --auth accepts\n"
+	"  --retransmission-allowed yes|no  the PIDF-LO's usage rule "
+	"(yes)\n"
+	"  --retention SECONDS     retention-expiry this far ahead (86400)\n";
 
 struct endpoint {
 	enum simserver_role role;
@@ -107,6 +110,30 @@ static int option_apply(struct options *o, int c, const char *arg)
 	case 'n':
 		o->conf.provider = arg;
 		return 0;
+	case 'R':
+		if (0 == strcmp(arg, "yes") || 0 == strcmp(arg, "no")) {
+			o->conf.no_retransmission = arg[0] == 'n';
+			return 0;
+		}
+		re_fprintf(stderr,
+			   "lis-sim: --retransmission-allowed: yes "
+			   "or no, not %s\n",
+			   arg);
+		return EINVAL;
+	case 'E': {
+		char *end = NULL;
+		unsigned long v = strtoul(arg, &end, 10);
+
+		if (!*arg || *end || v < 1 || v > 10UL * 365 * 24 * 3600) {
+			re_fprintf(stderr,
+				   "lis-sim: --retention: seconds, 1 "
+				   "to ten years, not %s\n",
+				   arg);
+			return EINVAL;
+		}
+		o->conf.retention_s = (unsigned)v;
+		return 0;
+	}
 	case 'a':
 		if (0 == strcmp(arg, "basic"))
 			o->conf.auth = SIMSERVER_AUTH_BASIC;
@@ -151,6 +178,8 @@ static int options_parse(struct options *o, int argc, char *argv[])
 		{"name", required_argument, NULL, 'n'},
 		{"auth", required_argument, NULL, 'a'},
 		{"auth-user", required_argument, NULL, 'U'},
+		{"retransmission-allowed", required_argument, NULL, 'R'},
+		{"retention", required_argument, NULL, 'E'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

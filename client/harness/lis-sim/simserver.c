@@ -38,6 +38,8 @@ struct simserver {
 	char *provider;
 	enum simserver_auth auth;
 	char *auth_user; /* "USER:PASSWORD" */
+	bool no_retransmission;
+	unsigned retention_s;
 };
 
 struct listener {
@@ -156,6 +158,8 @@ int simserver_alloc(struct simserver **srvp, const struct simserver_conf *conf)
 	if (!err && conf->uri_base)
 		err = str_dup(&srv->uri_base, conf->uri_base);
 	srv->auth = conf->auth;
+	srv->no_retransmission = conf->no_retransmission;
+	srv->retention_s = conf->retention_s;
 	if (!err && conf->auth && !conf->auth_user)
 		err = EINVAL;
 	if (!err && conf->auth)
@@ -437,6 +441,8 @@ static int answer_location(struct simserver *srv, struct answer *a,
 	p.entity = entity;
 	p.device_id = device_id;
 	p.provider = srv->provider;
+	p.no_retransmission = srv->no_retransmission;
+	p.retention_s = srv->retention_s;
 	p.now = now;
 	p.loctypes = all;
 	err = pidf_encode(&full, &p);

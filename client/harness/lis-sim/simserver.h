@@ -23,6 +23,10 @@ struct simserver_conf {
 	struct simmode mode;  /* mode at start-up */
 	enum simserver_auth auth;
 	const char *auth_user; /* "USER:PASSWORD" the auth accepts */
+	/* the PIDF-LO's usage rules: retransmission-allowed false, and the
+	 * retention-expiry this far ahead (0: a day) */
+	bool no_retransmission;
+	unsigned retention_s;
 };
 
 struct simserver;

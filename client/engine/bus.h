@@ -58,4 +58,15 @@ void bus_topic_unlisten(bus_topic_h *h);
 /* Every listener, in the order they listened; data is not copied. */
 void bus_topic_publish(const char *topic, const void *data);
 
+#ifdef LOCPHONE_TEST_HOOKS
+/*
+ * Test builds only (-Dtest_hooks): data (which must outlive the pin) is
+ * the topic's data for everyone, whoever owns it: bus_topic_get gives it
+ * and only it is published; data NULL lets the owner speak again.  The
+ * tests' location fixture pins the record a test chose, so that the
+ * location module's own findings never reach the e911 module in between.
+ */
+void bus_testhook_topic_pin(const char *topic, const void *data);
+#endif
+
 #endif

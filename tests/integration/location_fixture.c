@@ -21,22 +21,31 @@
  *
  * The location module also runs, and says what it found (usually nothing,
  * ~200 ms after start, when discovery settles).  The test's record stands:
- * after each change of the module's the fixture sends its own again, once
+ * in test builds (-Dtest_hooks) the fixture pins it on the topic
+ * (bus_testhook_topic_pin), so the module's findings never reach the
+ * e911 module, not even for the moment a dial could fall into; for
+ * clients, and without the hook, after each change of the module's the
+ * fixture sends its own again, once
  * the module's has reached everyone.
  */
 static struct {
 	struct odict *ev; /* the test's last record, NULL: none */
 	struct location loc;
-	bool have_loc; /* ev decoded into loc */
+	struct bus_location bl; /* the topic's data: loc, "test" */
+	bool have_loc;		/* ev decoded into loc */
 	struct tmr tmr;
 } fx;
 
 static void publish(void)
 {
-	const struct bus_location bl = {&fx.loc, "test"};
-
-	if (fx.have_loc)
-		bus_topic_publish(BUS_TOPIC_LOCATION, &bl);
+	fx.bl.loc = &fx.loc;
+	fx.bl.reason = "test";
+	if (fx.have_loc) {
+#ifdef LOCPHONE_TEST_HOOKS
+		bus_testhook_topic_pin(BUS_TOPIC_LOCATION, &fx.bl);
+#endif
+		bus_topic_publish(BUS_TOPIC_LOCATION, &fx.bl);
+	}
 	if (fx.ev)
 		bus_event_emit("location.changed", fx.ev);
 }
@@ -166,6 +175,17 @@ static int cmd_console(const struct odict *args, struct odict *result,
 	return err;
 }
 
+static void event_handler(const char *name, const struct odict *fields,
+			  void *arg)
+{
+	(void)arg;
+
+	/* the module's own event, for clients: the test's follows it */
+	if (fx.ev && !str_cmp(name, "location.changed") &&
+	    str_cmp(odict_string(fields, "reason"), "test"))
+		tmr_start(&fx.tmr, 0, resend, NULL);
+}
+
 static int module_init(void)
 {
 	int err = bus_command_register("test.location", cmd_location, NULL);
@@ -174,11 +194,17 @@ static int module_init(void)
 		err = bus_command_register("test.console", cmd_console, NULL);
 	if (!err)
 		err = bus_topic_listen(topic_handler, NULL);
+	if (!err)
+		err = bus_event_listen(event_handler, NULL);
 	return err;
 }
 
 static int module_close(void)
 {
+#ifdef LOCPHONE_TEST_HOOKS
+	bus_testhook_topic_pin(BUS_TOPIC_LOCATION, NULL);
+#endif
+	bus_event_unlisten(event_handler);
 	bus_topic_unlisten(topic_handler);
 	tmr_cancel(&fx.tmr);
 	fx.ev = mem_deref(fx.ev);

@@ -8,7 +8,7 @@ are read as they were built.  In every build none of them exports
 sipbody_arm (it was there only for a test probe).  Built with
 -Dtest_hooks=false (release packages: "absent"), none holds the
 LOCPHONE_TEST_ variables the hooks read, nor the hook functions
-(manual_testhook*);
+(manual_testhook*, bus_testhook_topic_pin);
 with the hooks ("present") the location module must hold them, which
 shows this check sees what it looks for.
 """
@@ -18,7 +18,8 @@ import sys
 
 TEST_STRING = b'LOCPHONE_TEST_'
 NEVER_SYMBOLS = ('sipbody_arm',)
-HOOK_SYMBOLS = ('manual_testhook_read', 'manual_testhook')
+HOOK_SYMBOLS = ('manual_testhook_read', 'manual_testhook',
+                'bus_testhook_topic_pin')
 
 
 def symbols(path, dynamic):

@@ -336,7 +336,8 @@ static void network_changed(const struct netsnap *snap, void *arg)
 	manual_check(mod.man);
 }
 
-/* netdisc's lines (they start with their part's name) to baresip's log. */
+/* client/'s lines (netdisc's, the locator's and its LIS clients': they
+ * start with their part's name) to baresip's log. */
 static void netdisc_log(enum ndlog_level level, const char *line, void *arg)
 {
 	(void)arg;
@@ -356,6 +357,7 @@ static int module_init(void)
 	location_settings_read(&mod.set);
 	location_policy_read(&pol);
 	mod.set.loc.refresh_s = pol.refresh_interval_s;
+	mod.set.loc.lis.lg.logh = netdisc_log;
 
 	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
 	if (!err)

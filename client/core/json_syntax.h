@@ -10,8 +10,10 @@
  * strict, and both are kept for building the tree.
  *
  * - The engine decodes with libre 1.1.0's json_decode, which accepts
- *   trailing data after the top-level value, unknown escapes and malformed
- *   literals, and reports no position; it has no option to be stricter.
+ *   trailing data after the top-level value ({"a":1}x), unknown escapes
+ *   ("\q"), leading zeros (01) and lone surrogate escapes, and refuses a
+ *   malformed literal only with a line of its own on stderr; it reports no
+ *   position and has no option to be stricter (Debian 12's 1.1.0, tried).
  *   Files that must be rejected precisely (the saved-locations file,
  *   savedloc_codec.c: truncated, corrupt) go through this check first.
  * - The UI (ui/ctlmsg_decode.c) decodes engine lines with json-glib.

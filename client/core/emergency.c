@@ -479,13 +479,18 @@ static bool mac_to_id(char *buf, size_t size, const char *mac)
 
 int emergency_device_id(char *buf, size_t size, const struct odict *netinfo)
 {
-	const struct odict_entry *ifs, *gw;
+	const struct odict_entry *ifs, *gw, *ev;
 	const char *gw_if = NULL;
 	struct le *le;
 	int pass;
 
 	if (!buf || !netinfo)
 		return EINVAL;
+
+	/* the interface whose evidence goes to the LIS (evidence.h) */
+	ev = odict_get_type(netinfo, ODICT_OBJECT, "evidence");
+	if (ev && mac_to_id(buf, size, odict_string(ev->u.odict, "mac")))
+		return 0;
 
 	ifs = odict_get_type(netinfo, ODICT_ARRAY, "interfaces");
 	gw = odict_get_type(netinfo, ODICT_OBJECT, "gateway");

@@ -127,8 +127,10 @@ int emergency_to_uri_make(char *buf, size_t size, const char *req_uri,
 /*
  * The device identity for dm:deviceID from a netinfo object (the
  * `netinfo` command's result): "mac:" and the twelve lower-case hex
- * digits of the interface carrying the default route, else of the first
- * interface that is up and has a non-zero MAC.  ENOENT if none has one.
+ * digits of the evidence's interface (the one the LIS is told of,
+ * evidence.h), else of the interface carrying the default route, else of
+ * the first interface that is up and has a non-zero MAC.  ENOENT if none
+ * has one.
  */
 int emergency_device_id(char *buf, size_t size, const struct odict *netinfo);
 

@@ -145,13 +145,16 @@ int fingerprint_compute(char out[FINGERPRINT_LEN + 1],
 	if (err)
 		goto out;
 
+	/* libre says EPROTO for whatever OpenSSL refused; with our fixed
+	 * key and SHA-256 that is only ever memory (the OOM test) */
 	err = hmac_create(&hmac, HMAC_HASH_SHA256, (const uint8_t *)hmac_key,
 			  sizeof(hmac_key) - 1);
-	if (err)
+	if (!err)
+		err = hmac_digest(hmac, md, sizeof(md), m.buf, m.len);
+	if (err) {
+		err = ENOMEM;
 		goto out;
-	err = hmac_digest(hmac, md, sizeof(md), m.buf, m.len);
-	if (err)
-		goto out;
+	}
 
 	for (i = 0; i < FINGERPRINT_LEN / 2; i++) {
 		out[2 * i] = digits[md[i] >> 4];

@@ -50,8 +50,10 @@ enum fingerprint_basis {
 	FINGERPRINT_BASIS_LLDP,
 };
 
-/* What is known about the link that carries traffic; unset parts are
- * zero/NULL.  Nothing here is kept after fingerprint_compute() returns. */
+/* What is known about the link that carries traffic (netdisc takes it
+ * from the one choice of evidence: evidence_fingerprint_input); unset
+ * parts are zero/NULL.  Nothing here is kept after fingerprint_compute()
+ * returns. */
 struct fingerprint_input {
 	enum fingerprint_link link;
 	bool has_bssid;

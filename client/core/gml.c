@@ -292,6 +292,24 @@ static int fail(const char **errmsg, const char *msg)
 	return EBADMSG;
 }
 
+/* err from reading the document: out of memory stays ENOMEM, anything
+ * else is a fault of the document */
+static int bad(int err)
+{
+	return err == ENOMEM ? ENOMEM : EBADMSG;
+}
+
+/* fail() with msg, but ENOMEM stays ENOMEM */
+static int fail_err(const char **errmsg, int err, const char *msg)
+{
+	if (err == ENOMEM) {
+		if (errmsg)
+			*errmsg = "out of memory";
+		return ENOMEM;
+	}
+	return fail(errmsg, msg);
+}
+
 /* Shape for element n; -1 if n is not a shape we know. */
 static int shape_of(const xmlNode *n)
 {
@@ -319,9 +337,11 @@ static int read_crs(enum geo_crs *crsp, const xmlNode *n)
 	static const char prefix[] = "urn:ogc:def:crs:EPSG:";
 	char srs[128];
 	const char *code;
+	int err;
 
-	if (xmlutil_attr(srs, sizeof(srs), n, "srsName"))
-		return EBADMSG;
+	err = xmlutil_attr(srs, sizeof(srs), n, "srsName");
+	if (err)
+		return bad(err);
 	if (strncmp(srs, prefix, sizeof(prefix) - 1))
 		return EBADMSG;
 
@@ -365,9 +385,13 @@ static int read_pos(struct geo_pos *p, const xmlNode *n, bool three_d)
 	char text[256];
 	double v[3];
 	size_t cnt;
+	int err;
 
-	if (!n || xmlutil_text(text, sizeof(text), n))
+	if (!n)
 		return EBADMSG;
+	err = xmlutil_text(text, sizeof(text), n);
+	if (err)
+		return bad(err);
 	if (read_numbers(v, 3, &cnt, text) || cnt != (three_d ? 3u : 2u))
 		return EBADMSG;
 
@@ -385,10 +409,15 @@ static int read_length(double *vp, const xmlNode *parent, const char *name)
 	const char *s = text;
 	int err;
 
-	if (!n || xmlutil_text(text, sizeof(text), n))
+	if (!n)
 		return EBADMSG;
+	err = xmlutil_text(text, sizeof(text), n);
+	if (err)
+		return bad(err);
 
 	err = xmlutil_attr(uom, sizeof(uom), n, "uom");
+	if (err == ENOMEM)
+		return ENOMEM;
 	if (err != ENOENT && (err || strcmp(uom, UOM_METRE)))
 		return EBADMSG;
 
@@ -407,10 +436,15 @@ static int read_angle(double *vp, const xmlNode *parent, const char *name)
 	bool radians = false;
 	int err;
 
-	if (!n || xmlutil_text(text, sizeof(text), n))
+	if (!n)
 		return EBADMSG;
+	err = xmlutil_text(text, sizeof(text), n);
+	if (err)
+		return bad(err);
 
 	err = xmlutil_attr(uom, sizeof(uom), n, "uom");
+	if (err == ENOMEM)
+		return ENOMEM;
 	if (!err && 0 == strcmp(uom, UOM_RADIAN))
 		radians = true;
 	else if (err != ENOENT && (err || strcmp(uom, UOM_DEGREE)))
@@ -438,6 +472,7 @@ static int read_ring(struct geo *g, const xmlNode *polygon)
 	const xmlNode *ring, *n;
 	struct geo_pos pts[GEO_POLYGON_MAX + 1];
 	size_t cnt = 0, i;
+	int err;
 
 	ring = xmlutil_child(xmlutil_child(polygon, PIDF_NS_GML, "exterior"),
 			     PIDF_NS_GML, "LinearRing");
@@ -450,8 +485,10 @@ static int read_ring(struct geo *g, const xmlNode *polygon)
 		double v[(GEO_POLYGON_MAX + 1) * 3];
 		size_t nv;
 
-		if (xmlutil_text(text, sizeof(text), n) ||
-		    read_numbers(v, ARRAY_SIZE(v), &nv, text) || nv % dim)
+		err = xmlutil_text(text, sizeof(text), n);
+		if (err)
+			return bad(err);
+		if (read_numbers(v, ARRAY_SIZE(v), &nv, text) || nv % dim)
 			return EBADMSG;
 		for (i = 0; i < nv / dim; i++) {
 			pts[i].lat = v[i * dim];
@@ -462,9 +499,11 @@ static int read_ring(struct geo *g, const xmlNode *polygon)
 	} else {
 		for (n = xmlutil_child(ring, PIDF_NS_GML, "pos"); n;
 		     n = xmlutil_next(n, PIDF_NS_GML, "pos")) {
-			if (cnt == ARRAY_SIZE(pts) ||
-			    read_pos(&pts[cnt], n, three_d))
+			if (cnt == ARRAY_SIZE(pts))
 				return EBADMSG;
+			err = read_pos(&pts[cnt], n, three_d);
+			if (err)
+				return err;
 			cnt++;
 		}
 	}
@@ -540,7 +579,7 @@ static int read_body(struct geo *g, const xmlNode *n)
 int gml_read(struct geo *g, const xmlNode *n, const char **errmsg)
 {
 	struct geo tmp;
-	int shape;
+	int shape, err;
 
 	if (!g || !n)
 		return EINVAL;
@@ -552,11 +591,14 @@ int gml_read(struct geo *g, const xmlNode *n, const char **errmsg)
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.shape = shape;
 
-	if (read_crs(&tmp.crs, n))
-		return fail(errmsg, "shape without a supported srsName");
+	err = read_crs(&tmp.crs, n);
+	if (err)
+		return fail_err(errmsg, err,
+				"shape without a supported srsName");
 
-	if (read_body(&tmp, n))
-		return fail(errmsg, "malformed GML shape");
+	err = read_body(&tmp, n);
+	if (err)
+		return fail_err(errmsg, err, "malformed GML shape");
 
 	tmp.confidence = g->confidence;
 	tmp.pdf = g->pdf;
@@ -577,12 +619,15 @@ int gml_read_confidence(struct geo *g, const xmlNode *n, const char **errmsg)
 	if (!g || !n)
 		return EINVAL;
 
-	if (xmlutil_text(text, sizeof(text), n) || gml_num_parse(&v, &s) ||
-	    *s || v < 1.0 || v > 99.0 || v != floor(v))
-		return fail(errmsg, "bad con:confidence");
+	err = xmlutil_text(text, sizeof(text), n);
+	if (err || gml_num_parse(&v, &s) || *s || v < 1.0 || v > 99.0 ||
+	    v != floor(v))
+		return fail_err(errmsg, err, "bad con:confidence");
 
 	/* RFC 7459: pdf defaults to "unknown" */
 	err = xmlutil_attr(pdf, sizeof(pdf), n, "pdf");
+	if (err == ENOMEM)
+		return fail_err(errmsg, err, "");
 	if (!err)
 		p = geo_pdf_by_name(pdf);
 	if ((err && err != ENOENT) || p < 0)

@@ -44,12 +44,12 @@ bool gml_is_shape(const xmlNode *n);
  * Read shape element n into *g (replacing it only on success).  Lengths
  * must be in metres (EPSG::9001) and angles in degrees (EPSG::9102) or
  * radians (EPSG::9101, converted); the result passes geo_validate().
- * Returns 0, or EBADMSG with *errmsg saying what was wrong.
+ * Returns 0, EBADMSG with *errmsg saying what was wrong, or ENOMEM.
  */
 int gml_read(struct geo *g, const xmlNode *n, const char **errmsg);
 
 /* Read an RFC 7459 con:confidence element into g->confidence and g->pdf.
- * Returns 0, or EBADMSG with *errmsg set. */
+ * Returns 0, EBADMSG with *errmsg set, or ENOMEM. */
 int gml_read_confidence(struct geo *g, const xmlNode *n, const char **errmsg);
 
 #endif

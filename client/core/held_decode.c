@@ -59,6 +59,8 @@ static int decode_error(struct held_response *resp, const xmlNode *root,
 
 	err = xmlutil_attr(resp->code_text, sizeof(resp->code_text), root,
 			   "code");
+	if (err == ENOMEM)
+		return fail(errmsg, err, "out of memory");
 	if (err || !resp->code_text[0])
 		return fail(errmsg, EBADMSG, "HELD error without a code");
 
@@ -91,6 +93,8 @@ static int decode_uri_set(struct location *loc, const xmlNode *set,
 	int err;
 
 	err = xmlutil_attr(buf, sizeof(buf), set, "expires");
+	if (err == ENOMEM)
+		return fail(errmsg, err, "out of memory");
 	if (err || rfc3339_parse(&expires, buf, strlen(buf)))
 		return fail(errmsg, EBADMSG,
 			    "locationUriSet without a valid "

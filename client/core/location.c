@@ -435,13 +435,33 @@ int location_set_provided_by(struct location *loc, const char *text)
 			line_valid);
 }
 
+static bool any_text(const char *s, size_t len)
+{
+	(void)s;
+	(void)len;
+	return true;
+}
+
 int location_set_provided_by_xml(struct location *loc, const char *xml)
 {
+	size_t len = xml ? strlen(xml) : 0;
+	int err;
+
 	if (!loc)
 		return EINVAL;
+	if (len > LOCATION_PROVIDER_XML_MAX)
+		return EINVAL;
+
+	/* the check parses: it can run out of memory, which says nothing
+	 * about the markup */
+	if (len) {
+		err = xmlutil_foreign_check(xml, len);
+		if (err)
+			return err == ENOMEM ? ENOMEM : EINVAL;
+	}
 
 	return set_text(&loc->provided_by_xml, xml, LOCATION_PROVIDER_XML_MAX,
-			xmlutil_foreign_valid);
+			any_text);
 }
 
 int location_set_elin(struct location *loc, const char *elin)

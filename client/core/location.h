@@ -202,7 +202,8 @@ int location_set_elin(struct location *loc, const char *elin);
  * (the schema's ##other), declaring every prefix it uses, at most
  * LOCATION_PROVIDER_XML_MAX bytes, without DOCTYPE, processing
  * instructions or text outside the elements.  EINVAL otherwise: what is
- * kept can go into a PIDF-LO unchecked.
+ * kept can go into a PIDF-LO unchecked.  ENOMEM (the old value kept) if
+ * the check or the copy runs out of memory.
  */
 int location_set_provided_by_xml(struct location *loc, const char *xml);
 

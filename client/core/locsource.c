@@ -8,6 +8,7 @@
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
+#include "evidence.h"
 #include "location.h"
 #include "held.h"
 #include "locsource.h"
@@ -16,95 +17,37 @@
 /* Room for the words naming a manual location in a reason. */
 #define MANUAL_WORDS_MAX 128
 
-/* The snapshot interface the location evidence comes from. */
-static const struct netsnap_if *evidence_if(const struct netsnap *snap)
+int locsource_request(struct locsource_request *r, const struct evidence *ev,
+		      const char *aor, enum held_response_time rt)
 {
-	size_t i;
-
-	for (i = 0; i < snap->ifc; i++) {
-		const struct netsnap_if *sif = &snap->ifs[i];
-
-		if (snap->gateway.present &&
-		    sif->ifindex == snap->gateway.ifindex)
-			return sif->vpn ? NULL : sif;
-	}
-
-	/* no gateway: the first physical interface that is up */
-	for (i = 0; i < snap->ifc; i++) {
-		const struct netsnap_if *sif = &snap->ifs[i];
-
-		if (sif->up && !sif->vpn && sif->addrc)
-			return sif;
-	}
-
-	return NULL;
-}
-
-/*
- * The address to identify the device with (RFC 6155): the one in the
- * gateway's subnet, else the first IPv4 one, else the first IPv6 one that
- * is not link-local (fe80::/10 means nothing beyond the link).  -1: none.
- */
-static int evidence_addr(const struct netsnap *snap,
-			 const struct netsnap_if *sif)
-{
-	int i, v4 = -1, v6 = -1;
-
-	for (i = 0; i < (int)sif->addrc; i++) {
-		const uint8_t *a = sif->addrs[i].addr;
-
-		if (snap->subnet.present && !memcmp(a, snap->subnet.addr, 16))
-			return i;
-		if (sif->addrs[i].family == AF_INET && v4 < 0)
-			v4 = i;
-		else if (sif->addrs[i].family == AF_INET6 && v6 < 0 &&
-			 !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
-			v6 = i;
-	}
-
-	return v4 >= 0 ? v4 : v6;
-}
-
-int locsource_request(struct locsource_request *r, const struct netsnap *snap,
-		      const struct lldp_frame *nb, const char *aor,
-		      enum held_response_time rt)
-{
-	const struct netsnap_if *sif;
-	int ip;
-
-	if (!r || !snap)
+	if (!r || !ev)
 		return EINVAL;
 
 	memset(r, 0, sizeof(*r));
-	if (snap->vpn)
+	if (ev->vpn)
 		return EPERM;
-
-	sif = evidence_if(snap);
-	if (!sif)
+	if (!ev->ifindex)
 		return ENOENT;
 
 	r->req.response_time = rt;
 	r->req.uri = aor;
 
-	if (sif->has_mac) {
+	if (ev->has_mac) {
 		r->req.has_mac = true;
-		memcpy(r->req.mac, sif->mac, 6);
+		memcpy(r->req.mac, ev->mac, 6);
 	}
 
-	ip = evidence_addr(snap, sif);
-	if (ip >= 0) {
-		const int fam = sif->addrs[ip].family;
-
-		sa_init(&r->req.ip, fam);
-		if (fam == AF_INET)
-			memcpy(&r->req.ip.u.in.sin_addr, sif->addrs[ip].addr,
-			       4);
+	if (ev->has_addr) {
+		sa_init(&r->req.ip, ev->family);
+		if (ev->family == AF_INET)
+			memcpy(&r->req.ip.u.in.sin_addr, ev->addr, 4);
 		else
-			memcpy(&r->req.ip.u.in6.sin6_addr, sif->addrs[ip].addr,
-			       16);
+			memcpy(&r->req.ip.u.in6.sin6_addr, ev->addr, 16);
 	}
 
-	if (nb && nb->chassis.len && nb->port.len) {
+	if (ev->lldp && ev->lldp->chassis.len && ev->lldp->port.len) {
+		const struct lldp_frame *nb = ev->lldp;
+
 		r->lldp.chassis_type = nb->chassis.subtype;
 		r->lldp.chassis_len = nb->chassis.len;
 		memcpy(r->lldp.chassis, nb->chassis.raw, nb->chassis.len);
@@ -114,8 +57,8 @@ int locsource_request(struct locsource_request *r, const struct netsnap *snap,
 		r->req.lldp = &r->lldp;
 	}
 
-	if (snap->wifi.present) {
-		const struct wifi_bss *b = &snap->wifi.bss;
+	if (ev->has_bss) {
+		const struct wifi_bss *b = &ev->bss;
 
 		memcpy(r->ap.bssid, b->bssid, 6);
 		r->ap.channel = b->channel;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <re.h>
 
+#include "evidence.h"
 #include "held.h"
 #include "lldp.h"
 #include "location.h"
@@ -24,15 +25,14 @@ struct locsource_request {
 };
 
 /*
- * Fill r for the device described by snap: the address and MAC of the
- * interface the gateway is reached through (RFC 6155), the AOR, the LLDP
- * chassis/port of the switch on that interface (nb, may be NULL) and the
- * associated Wi-Fi AP (RFC 7105).  A VPN snapshot yields EPERM: a tunnel
- * says nothing about where the person is.  ENOENT without an interface.
+ * Fill r for the device as the evidence describes it (evidence.h: one
+ * interface's address and MAC, RFC 6155; its switch's LLDP chassis/port;
+ * its associated Wi-Fi AP, RFC 7105) and the AOR (may be NULL).  VPN
+ * evidence yields EPERM: a tunnel says nothing about where the person is.
+ * ENOENT when no interface was chosen.
  */
-int locsource_request(struct locsource_request *r, const struct netsnap *snap,
-		      const struct lldp_frame *nb, const char *aor,
-		      enum held_response_time rt);
+int locsource_request(struct locsource_request *r, const struct evidence *ev,
+		      const char *aor, enum held_response_time rt);
 
 /*
  * The LLDP-MED location the switch sent, as a record: civic and/or a point

@@ -145,17 +145,33 @@ static bool apply_addr(struct netstate *ns, const struct rtnl_msg *m)
 			 &ns->dropped);
 }
 
+/* The same route: table, destination and metric; for a replacement any
+ * interface, else the same one (the kernel keeps one per interface). */
+static bool route_same(const struct net_route *o, const struct net_route *r,
+		       bool any_oif)
+{
+	return o->family == r->family && o->table == r->table &&
+	       o->dst_len == r->dst_len && o->priority == r->priority &&
+	       (any_oif || o->oif == r->oif) && !memcmp(o->dst, r->dst, 16);
+}
+
 static bool apply_route(struct netstate *ns, const struct rtnl_msg *m)
 {
 	const struct net_route *r = &m->u.route;
+	bool gone = false;
 	size_t i;
 
-	for (i = 0; i < ns->routec; i++) {
-		const struct net_route *o = &ns->routes[i];
+	/* what "ip route replace" replaced leaves without a word */
+	for (i = ns->routec; m->replace && i-- > 0;) {
+		if (route_same(&ns->routes[i], r, true) &&
+		    ns->routes[i].oif != r->oif) {
+			array_remove(ns->routes, &ns->routec, i, sizeof(*r));
+			gone = true;
+		}
+	}
 
-		if (o->family == r->family && o->table == r->table &&
-		    o->dst_len == r->dst_len && o->priority == r->priority &&
-		    o->oif == r->oif && !memcmp(o->dst, r->dst, 16))
+	for (i = 0; i < ns->routec; i++) {
+		if (route_same(&ns->routes[i], r, false))
 			break;
 	}
 
@@ -167,7 +183,8 @@ static bool apply_route(struct netstate *ns, const struct rtnl_msg *m)
 	}
 
 	return array_put(ns->routes, &ns->routec, NET_MAX_ROUTES, i, r,
-			 sizeof(*r), &ns->dropped);
+			 sizeof(*r), &ns->dropped) ||
+	       gone;
 }
 
 static bool apply_neigh(struct netstate *ns, const struct rtnl_msg *m)

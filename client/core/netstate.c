@@ -338,6 +338,7 @@ int rtnl_msg_decode(struct rtnl_msg *m, const uint8_t *buf, size_t len,
 	case RTM_DELROUTE:
 		m->kind = RTNL_ROUTE;
 		m->del = nlh.nlmsg_type == RTM_DELROUTE;
+		m->replace = !m->del && (nlh.nlmsg_flags & NLM_F_REPLACE);
 		return decode_route(&m->u.route, body, blen, errmsg);
 	case RTM_NEWNEIGH:
 	case RTM_DELNEIGH:

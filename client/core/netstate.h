@@ -72,6 +72,10 @@ enum rtnl_kind {
 struct rtnl_msg {
 	enum rtnl_kind kind;
 	bool del; /* RTM_DEL* */
+	/* RTM_NEWROUTE with NLM_F_REPLACE ("ip route replace|change"): the
+	 * kernel replaced the route of the same table, destination and
+	 * metric, whatever its interface, and sends no RTM_DELROUTE for it */
+	bool replace;
 	union {
 		struct net_link link;
 		struct net_addr addr;
@@ -156,7 +160,8 @@ struct netsnap {
 		bool vpn; /* the default route leaves through a tunnel */
 	} gateway;
 	bool vpn; /* a VPN carries the default route */
-	/* the associated access point (first Wi-Fi station associated) */
+	/* the associated access point (first Wi-Fi station associated), as
+	 * netinfo shows it; what the LIS is told is evidence.h's choice */
 	struct {
 		bool present;
 		char ifname[NET_IFNAMSIZ];

@@ -182,12 +182,15 @@ static int read_location_info(struct location *loc, const xmlNode *li,
 	return 0;
 }
 
+/* 0, EBADMSG, or ENOMEM */
 static int read_time(time_t *tp, const xmlNode *n)
 {
 	char buf[64];
+	int err;
 
-	if (xmlutil_text(buf, sizeof(buf), n))
-		return EBADMSG;
+	err = xmlutil_text(buf, sizeof(buf), n);
+	if (err)
+		return err == ENOMEM ? ENOMEM : EBADMSG;
 
 	return rfc3339_parse(tp, buf, strlen(buf)) ? EBADMSG : 0;
 }
@@ -199,6 +202,7 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 {
 	const xmlNode *ur = xmlutil_child(gp, PIDF_NS_GP, "usage-rules");
 	const xmlNode *n;
+	int err;
 
 	for (n = ur ? ur->children : NULL; n; n = n->next) {
 		const char *name = (const char *)n->name;
@@ -211,7 +215,10 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 		if (0 == strcmp(name, "retransmission-allowed")) {
 			/* the schema's xs:boolean, and the "yes"/"no" of
 			 * RFC 4119's prose that LISes send */
-			if (xmlutil_text(buf, sizeof(buf), n))
+			err = xmlutil_text(buf, sizeof(buf), n);
+			if (err == ENOMEM)
+				return fail(errmsg, ENOMEM, "out of memory");
+			if (err)
 				buf[0] = '\0';
 			if (!strcmp(buf, "yes") || !strcmp(buf, "true") ||
 			    !strcmp(buf, "1"))
@@ -223,9 +230,12 @@ static int read_usage(struct location_usage *u, const xmlNode *gp,
 				return fail(errmsg, EBADMSG,
 					    "bad retransmission-allowed");
 		} else if (0 == strcmp(name, "retention-expiry")) {
-			if (read_time(&u->retention_expiry, n))
-				return fail(errmsg, EBADMSG,
-					    "bad retention-expiry");
+			err = read_time(&u->retention_expiry, n);
+			if (err)
+				return fail(errmsg, err,
+					    err == ENOMEM
+						    ? "out of memory"
+						    : "bad retention-expiry");
 		}
 	}
 
@@ -294,11 +304,14 @@ static int read_timestamp(struct location *loc, const xmlNode *el,
 			  enum holder h, const char **errmsg)
 {
 	const xmlNode *n;
+	int err;
 
 	n = xmlutil_child(el, h == HOLDER_TUPLE ? PIDF_NS_PIDF : PIDF_NS_DM,
 			  "timestamp");
-	if (n && read_time(&loc->obtained_at, n))
-		return fail(errmsg, EBADMSG, "bad timestamp");
+	err = n ? read_time(&loc->obtained_at, n) : 0;
+	if (err)
+		return fail(errmsg, err,
+			    err == ENOMEM ? "out of memory" : "bad timestamp");
 
 	return 0;
 }

@@ -348,6 +348,8 @@ static int sections_split(struct policy_sites *s, const struct kvconf *admin,
 				continue;
 			}
 			err = site_open(s, name, e);
+			if (err)
+				break;
 			cur = &s->v[s->n - 1];
 			skip = false;
 			continue;

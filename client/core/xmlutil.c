@@ -7,11 +7,98 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
 #include <libxml/xmlwriter.h>
 #include "civic.h"
 #include "location.h"
 #include "wiretext.h"
 #include "xmlutil.h"
+
+/*
+ * The allocation watch (see xmlutil.h): while one of our libxml2
+ * operations runs, libxml2 allocates through these wrappers, which call
+ * the functions installed before them and count, per thread, every
+ * allocation that failed.  libxml2 2.9 carries on after many failures
+ * without a word (a name its dictionary could not store drops the
+ * attribute, a text it could not copy is left out), so the count is how
+ * we learn of them.  free() is not wrapped: the previous one is kept.
+ */
+static struct {
+	xmlFreeFunc free;
+	xmlMallocFunc malloc;
+	xmlMallocFunc atomic;
+	xmlReallocFunc realloc;
+	xmlStrdupFunc strdup;
+} watch_prev;
+static unsigned watch_depth; /* nested watches of this copy */
+static _Thread_local unsigned long watch_failed;
+
+static void *watch_malloc(size_t size)
+{
+	void *p = watch_prev.malloc(size);
+
+	if (!p)
+		++watch_failed;
+	return p;
+}
+
+static void *watch_atomic(size_t size)
+{
+	void *p = watch_prev.atomic(size);
+
+	if (!p)
+		++watch_failed;
+	return p;
+}
+
+static void *watch_realloc(void *ptr, size_t size)
+{
+	void *p = watch_prev.realloc(ptr, size);
+
+	if (!p && size)
+		++watch_failed;
+	return p;
+}
+
+static char *watch_strdup(const char *str)
+{
+	char *p = watch_prev.strdup(str);
+
+	if (!p && str)
+		++watch_failed;
+	return p;
+}
+
+/* Start watching libxml2's allocations; the mark for watch_end(). */
+static unsigned long watch_begin(void)
+{
+	xmlMallocFunc cur = NULL;
+
+	/* never our own wrapper as the one to call (that would recurse):
+	 * found installed, it stays, and what it calls is put back */
+	if (!watch_depth++ && xmlGcMemGet(NULL, &cur, NULL, NULL, NULL) == 0 &&
+	    cur != watch_malloc) {
+		(void)xmlGcMemGet(&watch_prev.free, &watch_prev.malloc,
+				  &watch_prev.atomic, &watch_prev.realloc,
+				  &watch_prev.strdup);
+		(void)xmlGcMemSetup(watch_prev.free, watch_malloc, watch_atomic,
+				    watch_realloc, watch_strdup);
+	}
+
+	return watch_failed;
+}
+
+/* Stop (the outermost watch puts back what it found); true if an
+ * allocation failed since mark. */
+static bool watch_end(unsigned long mark)
+{
+	if (watch_depth && !--watch_depth)
+		(void)xmlGcMemSetup(watch_prev.free, watch_prev.malloc,
+				    watch_prev.atomic, watch_prev.realloc,
+				    watch_prev.strdup);
+
+	return watch_failed != mark;
+}
 
 /*
  * What the SAX hooks learn while libxml2 builds the tree.  The default
@@ -178,12 +265,14 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	struct guard g;
 	const char *msg = NULL;
 	xmlDoc *doc = NULL;
+	unsigned long mark;
 	int err = 0;
 
 	if (!docp || (!buf && len))
 		return EINVAL;
 
 	memset(&g, 0, sizeof(g));
+	mark = watch_begin();
 
 	if (len > maxlen || len > INT_MAX) {
 		msg = "document too large";
@@ -221,8 +310,9 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	/* a document that does not say its encoding is UTF-8 by XML's
 	 * rules; one that is not valid UTF-8 is read as ISO-8859-1 (what
 	 * such servers send) rather than lost */
-	if (!declares_encoding(buf, len) && !wiretext_is_utf8(buf, len))
-		(void)xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_8859_1);
+	if (!declares_encoding(buf, len) && !wiretext_is_utf8(buf, len) &&
+	    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_8859_1) < 0)
+		g.nomem = true; /* its handler is built in: only memory */
 
 	(void)xmlParseDocument(ctxt);
 	xmlSetStructuredErrorFunc(old_ctx, old_handler);
@@ -230,12 +320,15 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 	doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
 
-	if (g.refused) {
-		msg = g.refused;
-		err = EBADMSG;
-	} else if (g.nomem || ctxt->errNo == XML_ERR_NO_MEMORY) {
+	/* an allocation that failed, even one libxml2 got over or kept
+	 * quiet about, leaves no verdict on the document: the tree may lack
+	 * what it could not store */
+	if (g.nomem || ctxt->errNo == XML_ERR_NO_MEMORY) {
 		msg = "out of memory";
 		err = ENOMEM;
+	} else if (g.refused) {
+		msg = g.refused;
+		err = EBADMSG;
 	} else if (!ctxt->wellFormed || !doc || !xmlDocGetRootElement(doc)) {
 		msg = "XML is not well-formed";
 		err = EBADMSG;
@@ -247,6 +340,10 @@ int xmlutil_parse(xmlDoc **docp, const uint8_t *buf, size_t len, size_t maxlen,
 out:
 	if (ctxt)
 		xmlFreeParserCtxt(ctxt);
+	if (watch_end(mark)) {
+		msg = "out of memory";
+		err = ENOMEM;
+	}
 
 	if (err) {
 		if (doc)
@@ -339,13 +436,20 @@ static int normalise(char *buf, size_t size, const xmlChar *src)
 
 int xmlutil_text(char *buf, size_t size, const xmlNode *n)
 {
+	unsigned long mark;
 	xmlChar *content;
 	int err;
 
 	if (!buf || !n)
 		return EINVAL;
 
+	/* libxml2 leaves out of the content what it could not append */
+	mark = watch_begin();
 	content = xmlNodeGetContent(n);
+	if (watch_end(mark)) {
+		xmlFree(content);
+		return ENOMEM;
+	}
 	if (!content && n->children)
 		return ENOMEM;
 
@@ -363,6 +467,7 @@ int xmlutil_text(char *buf, size_t size, const xmlNode *n)
 
 int xmlutil_attr(char *buf, size_t size, const xmlNode *n, const char *name)
 {
+	unsigned long mark;
 	xmlChar *value;
 	int err;
 
@@ -372,9 +477,12 @@ int xmlutil_attr(char *buf, size_t size, const xmlNode *n, const char *name)
 	if (!xmlHasNsProp(n, (const xmlChar *)name, NULL))
 		return ENOENT;
 
+	mark = watch_begin();
 	value = xmlGetNoNsProp(n, (const xmlChar *)name);
-	if (!value)
+	if (watch_end(mark) || !value) {
+		xmlFree(value);
 		return ENOMEM;
+	}
 
 	err = normalise(buf, size, value);
 	xmlFree(value);
@@ -418,33 +526,42 @@ static bool is_foreign(const xmlNode *n, const char *own_ns)
 /* RFC 4119's namespace: provided-by content must come from another */
 #define GEOPRIV10_NS "urn:ietf:params:xml:ns:pidf:geopriv10"
 
-bool xmlutil_foreign_valid(const char *s, size_t len)
+int xmlutil_foreign_check(const char *s, size_t len)
 {
 	static const char open[] = "<r>", close[] = "</r>";
 	const xmlNode *n;
 	xmlDoc *doc = NULL;
 	struct mbuf *mb;
-	bool ok = false, any = false;
+	bool any = false;
+	int err;
 
 	if (!s || !len || !location_text_valid(s, len) || memchr(s, 0, len))
-		return false;
+		return EINVAL;
 
 	mb = mbuf_alloc(len + sizeof(open) + sizeof(close));
 	if (!mb)
-		return false;
+		return ENOMEM;
 
 	/* the wrapper has no namespace declarations: each element must
 	 * declare its own, as xmlutil_foreign_dump() writes them; a
 	 * fragment that closed the wrapper early leaves the document
 	 * malformed */
-	if (mbuf_write_str(mb, open) ||
-	    mbuf_write_mem(mb, (const uint8_t *)s, len) ||
-	    mbuf_write_str(mb, close))
+	err = mbuf_write_str(mb, open);
+	err |= mbuf_write_mem(mb, (const uint8_t *)s, len);
+	err |= mbuf_write_str(mb, close);
+	if (err) {
+		err = ENOMEM;
 		goto out;
+	}
 
-	if (xmlutil_parse(&doc, mb->buf, mb->end, mb->end, NULL))
+	/* out of memory is not a verdict: ENOMEM, whatever else failed */
+	err = xmlutil_parse(&doc, mb->buf, mb->end, mb->end, NULL);
+	if (err) {
+		err = err == ENOMEM ? ENOMEM : EINVAL;
 		goto out;
+	}
 
+	err = EINVAL;
 	n = xmlDocGetRootElement(doc);
 	if (!n || n->next || n->prev)
 		goto out;
@@ -463,13 +580,14 @@ bool xmlutil_foreign_valid(const char *s, size_t len)
 		any = true;
 	}
 
-	ok = any && subtree_clean(xmlDocGetRootElement(doc)->children);
+	if (any && subtree_clean(xmlDocGetRootElement(doc)->children))
+		err = 0;
 
 out:
 	if (doc)
 		xmlFreeDoc(doc);
 	mem_deref(mb);
-	return ok;
+	return err;
 }
 
 /* xmlOutputBuffer's sink: the dump goes into an mbuf of ours, as
@@ -514,6 +632,7 @@ int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 	xmlOutputBuffer *out = NULL;
 	xmlDoc *doc = NULL;
 	const xmlNode *n;
+	unsigned long mark;
 	bool any = false;
 	int err = 0;
 
@@ -525,6 +644,7 @@ int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 	 * report is how we learn of it */
 	memset(&g, 0, sizeof(g));
 	xmlSetStructuredErrorFunc(&g, on_thread_error);
+	mark = watch_begin();
 	d.mb = mbuf_alloc(256);
 	doc = xmlNewDoc(BAD_CAST "1.0");
 	out = d.mb ? xmlOutputBufferCreateIO(sink_write, sink_close, &d, NULL)
@@ -557,6 +677,11 @@ int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 out:
 	if (out && xmlOutputBufferClose(out) < 0 && !err)
 		err = d.err ? d.err : ENOMEM;
+	if (doc)
+		xmlFreeDoc(doc);
+	doc = NULL;
+	if (watch_end(mark))
+		err = ENOMEM;
 	if (!err && d.err)
 		err = d.err;
 	if (!err && g.nomem)
@@ -621,15 +746,18 @@ int xmlw_begin(struct xmlw *x)
 	x->old_handler = xmlStructuredError;
 	x->old_ctx = xmlStructuredErrorContext;
 	xmlSetStructuredErrorFunc(x, on_writer_error);
+	x->watch_mark = watch_begin();
 
 	x->buf = xmlBufferCreate();
 	if (!x->buf) {
+		(void)watch_end(x->watch_mark);
 		xmlSetStructuredErrorFunc(x->old_ctx, x->old_handler);
 		return ENOMEM;
 	}
 
 	x->w = xmlNewTextWriterMemory(x->buf, 0);
 	if (!x->w) {
+		(void)watch_end(x->watch_mark);
 		xmlSetStructuredErrorFunc(x->old_ctx, x->old_handler);
 		xmlBufferFree(x->buf);
 		x->buf = NULL;
@@ -665,10 +793,13 @@ void xmlw_raw(struct xmlw *x, const char *xml)
 {
 	if (x->err)
 		return;
-	if (!xml || !xmlutil_foreign_valid(xml, strlen(xml))) {
+	if (!xml) {
 		xmlw_fail(x, EINVAL);
 		return;
 	}
+	xmlw_fail(x, xmlutil_foreign_check(xml, strlen(xml)));
+	if (x->err)
+		return;
 
 	check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST xml));
 }
@@ -700,6 +831,8 @@ int xmlw_finish(struct xmlw *x, struct mbuf *mb)
 
 	xmlFreeTextWriter(x->w);
 	x->w = NULL;
+	if (watch_end(x->watch_mark))
+		x->nomem = true;
 	xmlSetStructuredErrorFunc(x->old_ctx, x->old_handler);
 	if (x->nomem)
 		xmlw_fail(x, ENOMEM);

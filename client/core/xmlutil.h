@@ -12,6 +12,37 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 
+/*
+ * Out of memory.  libxml2 2.9 carries on after many failed allocations
+ * without reporting them: a name its dictionary could not store drops
+ * the attribute or element, a text it could not append is left out of
+ * the content, a namespace it could not copy is missing from a dump.  So
+ * every function here that runs libxml2 (the parse, the text and
+ * attribute readers, the dump and check of foreign markup, the writer
+ * from xmlw_begin() to xmlw_finish()) watches libxml2's allocations
+ * while it runs, and returns ENOMEM if any of them failed, whatever
+ * libxml2 made of it.
+ *
+ * The watch: xmlGcMemSetup() wrappers around the allocation functions
+ * installed before (free is kept as it is), which count failures in a
+ * thread-local counter; installed at the start of the call and the
+ * previous functions put back before it returns.  Why scoped, not once
+ * per process: client/core is a static library, linked into several
+ * baresip modules (location.so, e911.so, each with its own copy of this
+ * code, loaded RTLD_LOCAL and unloaded at exit) and into other programs,
+ * while libxml2's allocation hooks are one set per process.  A wrapper
+ * left installed would be called after its module is gone; a scoped one
+ * is only ever installed while its own code is on the stack.  And a
+ * check sees every failure whichever copy's wrapper is on top: during
+ * the call its own wrapper is installed, and one installed above it (a
+ * nested watch) calls through it, so every failed allocation passes
+ * through both.  The rule that makes this hold: libxml2's allocation
+ * hooks are changed, and these functions called, from one thread at a
+ * time (in the engine, baresip's main thread; the other programs are
+ * single-threaded).  Another thread's allocations while a watch is on
+ * only go through a wrapper that passes them on.
+ */
+
 /* Deepest element nesting we parse; PIDF-LO inside HELD needs about 12. */
 #define XMLUTIL_MAX_DEPTH 32
 
@@ -67,13 +98,14 @@ int xmlutil_foreign_dump(char **strp, const xmlNode *parent, const char *own_ns,
 			 size_t max);
 
 /*
- * True if s (len bytes) is what xmlutil_foreign_dump() produces and may
- * go into our documents as it is: valid UTF-8, one or more elements each
- * in a namespace other than RFC 4119's geopriv10, every prefix declared,
+ * 0 if s (len bytes) is what xmlutil_foreign_dump() produces and may go
+ * into our documents as it is: valid UTF-8, one or more elements each in
+ * a namespace other than RFC 4119's geopriv10, every prefix declared,
  * nothing but whitespace between them, no comments, processing
- * instructions or DOCTYPE.
+ * instructions or DOCTYPE.  EINVAL if it is not; ENOMEM if checking ran
+ * out of memory (no verdict).
  */
-bool xmlutil_foreign_valid(const char *s, size_t len);
+int xmlutil_foreign_check(const char *s, size_t len);
 
 /*
  * A writer that produces indented UTF-8 XML into an mbuf.  Every text and
@@ -87,13 +119,15 @@ struct xmlw {
 	xmlBuffer *buf;
 	xmlTextWriter *w;
 	int err;
-	bool nomem; /* libxml2 said it ran out of memory */
+	bool nomem;		  /* libxml2 said it ran out of memory */
+	unsigned long watch_mark; /* the allocation watch (above) */
 	xmlStructuredErrorFunc old_handler; /* put back by xmlw_finish */
 	void *old_ctx;
 };
 
 /* Start a document with its XML declaration.  0, or ENOMEM (then x needs
- * no xmlw_finish()). */
+ * no xmlw_finish()).  After 0, xmlw_finish() must follow before anything
+ * else runs on this thread (it ends the allocation watch). */
 int xmlw_begin(struct xmlw *x);
 
 /* Open element name; attributes follow, then content. */
@@ -105,8 +139,8 @@ void xmlw_attr(struct xmlw *x, const char *name, const char *value);
 /* Escaped text content; EINVAL for bad text. */
 void xmlw_text(struct xmlw *x, const char *text);
 
-/* Markup written as it is: only text xmlutil_foreign_valid() accepts
- * (EINVAL otherwise). */
+/* Markup written as it is: only text xmlutil_foreign_check() accepts
+ * (its error otherwise). */
 void xmlw_raw(struct xmlw *x, const char *xml);
 
 /* Close the innermost open element. */

@@ -1,4 +1,5 @@
-/* locator: LIS queries, per-network cache and the choice of location. */
+/* locator: LIS queries, per-network cache, the state kept across restarts
+ * and the choice of location (its rules: locrules.h). */
 
 #include <re.h>
 #include <errno.h>
@@ -9,24 +10,22 @@
 #include <arpa/inet.h>
 #include "atomicfile.h"
 #include "civic.h"
-#include "ctlproto.h"
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
 #include "location.h"
 #include "held.h"
 #include "locsource.h"
+#include "locrules.h"
 #include "lis_client.h"
 #include "locator.h"
 
-#define FP_SIZE	  17
-#define STATE_MAX (64u * 1024u)
-
-/* After a failed ask the LIS is asked again this soon, then twice as late
- * each time up to refresh_interval: an outage ends without waiting hours
- * for the next refresh, and a fleet of phones does not hammer a LIS that
- * is down. */
-#define RETRY_FIRST_S 15u
+/* The decisions are locrules.h's (pure, unit-tested); this file keeps
+ * the state, the timers and the LIS client, and does what they say.  A
+ * failed ask is retried soon, then less often (locrules_retry): an outage
+ * ends without waiting hours for the next refresh, and a fleet of phones
+ * does not hammer a LIS that is down. */
+#define FP_SIZE LOCRULES_FP_SIZE
 
 /*
  * A LIS answer, kept until it expires, for the exact evidence it was asked
@@ -67,8 +66,6 @@ struct locator {
 	bool attached; /* a gateway or a VPN */
 	bool ask;      /* locsource_ask of the last choice */
 	struct location lldp_loc;
-	struct location manual;
-	char *manual_name;
 	enum locsource_lis lis;
 	char lis_detail[192];
 	char lis_error[192]; /* the last failure, until an answer or NONE */
@@ -87,6 +84,7 @@ struct locator {
 	char remembered_fp[FP_SIZE];
 	struct location remembered;
 	locator_change_h *changeh;
+	locator_person_h *personh;
 	void *arg;
 };
 
@@ -122,8 +120,6 @@ static void destructor(void *arg)
 	list_flush(&l->not_here);
 	location_reset(&l->lldp_loc);
 	location_reset(&l->lis_loc);
-	location_reset(&l->manual);
-	mem_deref(l->manual_name);
 	location_reset(&l->current);
 	location_reset(&l->remembered);
 }
@@ -201,14 +197,16 @@ static void decide(struct locator *l)
 		.lis_detail = l->lis_detail,
 		.lis_loc = &l->lis_loc,
 		.lldp_loc = &l->lldp_loc,
-		.manual_loc = &l->manual,
-		.manual_name = l->manual_name,
 		.lis_fp = l->lis_fp,
 		.fp = l->fp,
 		.now = now,
 	};
 	struct location next;
 	char reason[sizeof(l->reason)];
+
+	/* the person's location is theirs: read, never kept here */
+	if (l->personh)
+		l->personh(&in.manual_loc, &in.manual_name, l->arg);
 
 	memset(&next, 0, sizeof(next));
 	if (locsource_choose(&next, reason, sizeof(reason), &in))
@@ -239,27 +237,14 @@ static void decide(struct locator *l)
 /* Last good location, written whole or not at all. */
 static void state_save(const struct locator *l, const struct location *loc)
 {
-	struct odict *od = NULL, *lj = NULL;
 	struct mbuf *mb = NULL;
 	int err;
 
 	if (!l->cfg.state_file[0])
 		return;
 
-	err = odict_alloc(&od, 4);
-	if (!err)
-		err = odict_alloc(&lj, 16);
-	if (!err)
-		err = location_json_encode(lj, loc);
-	if (!err)
-		err = odict_entry_add(od, "fingerprint", ODICT_STRING, l->fp);
-	if (!err)
-		err = odict_entry_add(od, "location", ODICT_OBJECT, lj);
 	mb = mbuf_alloc(1024);
-	if (!err && !mb)
-		err = ENOMEM;
-	if (!err)
-		err = mbuf_printf(mb, "%H\n", json_out_odict, od);
+	err = mb ? locrules_state_encode(mb, l->fp, loc) : ENOMEM;
 	if (err)
 		goto out;
 
@@ -273,8 +258,6 @@ out:
 			     "%m\n",
 			     l->cfg.state_file, err);
 	mem_deref(mb);
-	mem_deref(lj);
-	mem_deref(od);
 }
 
 static void cache_put(struct locator *l, const struct location *loc)
@@ -307,10 +290,7 @@ static void cache_put(struct locator *l, const struct location *loc)
 /* The last good location of an earlier run, for its network only. */
 static void state_load(struct locator *l)
 {
-	struct odict *od = NULL;
-	const struct odict_entry *e;
 	char *buf = NULL;
-	const char *why = NULL, *fp;
 	size_t n;
 	FILE *f;
 
@@ -320,24 +300,13 @@ static void state_load(struct locator *l)
 	if (!f)
 		return;
 
-	buf = mem_alloc(STATE_MAX + 1, NULL);
-	n = buf ? fread(buf, 1, STATE_MAX + 1, f) : 0;
+	buf = mem_alloc(LOCRULES_STATE_MAX + 1, NULL);
+	n = buf ? fread(buf, 1, LOCRULES_STATE_MAX + 1, f) : 0;
 	fclose(f);
-	if (!buf || n == 0 || n > STATE_MAX ||
-	    json_decode_odict(&od, 8, buf, n, 8))
-		goto out;
+	if (buf &&
+	    locrules_state_decode(&l->remembered, l->remembered_fp, buf, n))
+		l->remembered_fp[0] = '\0';
 
-	fp = odict_string(od, "fingerprint");
-	e = odict_get_type(od, ODICT_OBJECT, "location");
-	if (!fp || strlen(fp) >= FP_SIZE || !e)
-		goto out;
-
-	if (location_json_decode(&l->remembered, e->u.odict, &why))
-		goto out;
-	str_ncpy(l->remembered_fp, fp, sizeof(l->remembered_fp));
-
-out:
-	mem_deref(od);
 	mem_deref(buf);
 }
 
@@ -375,8 +344,9 @@ static bool lis_kept(const struct locator *l)
 static void lis_failed(struct locator *l, const char *detail)
 {
 	lis_set(l, LOCSOURCE_LIS_FAILED, detail);
-	if (location_has_value(&l->lis_loc) || !l->fp[0] ||
-	    str_cmp(l->fp, l->remembered_fp) ||
+	if (location_has_value(&l->lis_loc) ||
+	    !locrules_remembered(&l->remembered, l->remembered_fp, l->fp, true,
+				 time(NULL)) ||
 	    location_copy(&l->lis_loc, &l->remembered))
 		return;
 	str_ncpy(l->lis_fp, l->remembered_fp, sizeof(l->lis_fp));
@@ -387,16 +357,11 @@ static void answer_location(struct locator *l, enum lis_server server,
 {
 	const time_t now = time(NULL);
 	struct location *loc = &resp->loc;
-	size_t i;
 
 	loc->source = LOCATION_SOURCE_LIS;
 	loc->validated = true;
 	loc->obtained_at = now;
-	loc->expires = now + l->cfg.refresh_s;
-	for (i = 0; i < loc->uric; i++) {
-		if (loc->uriv[i].expires && loc->uriv[i].expires < loc->expires)
-			loc->expires = loc->uriv[i].expires;
-	}
+	loc->expires = locrules_expires(loc, now, l->cfg.refresh_s);
 	if (!loc->provided_by)
 		(void)location_set_provided_by(loc,
 					       lis_client_url(l->lc, server));
@@ -419,36 +384,22 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 {
 	struct locator *l = arg;
 	struct held_response resp;
-	const char *why = NULL;
+	enum locsource_lis outcome;
 	char detail[192];
+	uint32_t delay;
 
 	l->q = mem_deref(l->q);
 	memset(&resp, 0, sizeof(resp));
 
-	if (err || !body) {
-		lis_failed(l, errtext ? errtext : "no answer");
-		goto out;
-	}
-
-	if (held_response_decode(&resp, mbuf_buf(body), mbuf_get_left(body),
-				 &why)) {
-		re_snprintf(detail, sizeof(detail),
-			    "%s answered HTTP %u "
-			    "with a bad HELD body: %s",
-			    lis_client_url(l->lc, server), status, why);
-		lis_failed(l, detail);
-		goto out;
-	}
-
-	switch (resp.error) {
-	case HELD_OK:
-		if (location_has_value(&resp.loc)) {
-			answer_location(l, server, &resp);
-			break;
-		}
-		lis_set(l, LOCSOURCE_LIS_UNKNOWN, "no location in its answer");
+	outcome = locrules_answer(
+		&resp, err, status, body ? mbuf_buf(body) : NULL,
+		body ? mbuf_get_left(body) : 0, lis_client_url(l->lc, server),
+		errtext, detail, sizeof(detail));
+	switch (outcome) {
+	case LOCSOURCE_LIS_FOUND:
+		answer_location(l, server, &resp);
 		break;
-	case HELD_ERROR_NOT_LOCATABLE: {
+	case LOCSOURCE_LIS_NOT_HERE: {
 		struct not_here *n =
 			mem_zalloc(sizeof(*n), not_here_destructor);
 
@@ -459,31 +410,22 @@ static void lis_answer(int err, enum lis_server server, uint16_t status,
 			list_append(&l->not_here, &n->le, n);
 		}
 		lis_client_suppress(l->lc, server, true);
-		lis_set(l, LOCSOURCE_LIS_NOT_HERE, resp.message);
+		lis_set(l, LOCSOURCE_LIS_NOT_HERE, detail);
 		break;
 	}
-	case HELD_ERROR_LOCATION_UNKNOWN:
-		lis_set(l, LOCSOURCE_LIS_UNKNOWN, resp.message);
+	case LOCSOURCE_LIS_UNKNOWN:
+		lis_set(l, LOCSOURCE_LIS_UNKNOWN, detail);
 		break;
 	default:
-		re_snprintf(detail, sizeof(detail), "HELD error %s%s%s",
-			    held_error_name(resp.error),
-			    resp.message[0] ? ": " : "", resp.message);
 		lis_failed(l, detail);
 		break;
 	}
 
-out:
-	if (l->lis == LOCSOURCE_LIS_FAILED) {
-		if (!l->retry_s)
-			l->retry_s = RETRY_FIRST_S;
-		tmr_start(&l->refresh,
-			  (uint64_t)MIN(l->retry_s, l->cfg.refresh_s) * 1000,
-			  refresh_handler, l);
-		l->retry_s = MIN(l->retry_s * 2, l->cfg.refresh_s);
-	} else {
-		l->retry_s = 0;
-	}
+	delay = locrules_retry(&l->retry_s, l->cfg.refresh_s,
+			       l->lis == LOCSOURCE_LIS_FAILED);
+	if (delay)
+		tmr_start(&l->refresh, (uint64_t)delay * 1000, refresh_handler,
+			  l);
 	held_response_reset(&resp);
 	decide(l);
 }
@@ -502,8 +444,9 @@ static int query(struct locator *l, enum held_response_time rt)
 
 	if (!l->cfg.lis_enabled || !l->req)
 		return ENOENT;
-	if (not_here_has(l, LIS_PRIMARY) &&
-	    (!l->cfg.lis.secondary_url || not_here_has(l, LIS_SECONDARY))) {
+	if (!locrules_may_ask(not_here_has(l, LIS_PRIMARY),
+			      str_isset(l->cfg.lis.secondary_url),
+			      not_here_has(l, LIS_SECONDARY))) {
 		lis_set(l, LOCSOURCE_LIS_NOT_HERE, "it said so before");
 		return EPERM;
 	}
@@ -526,8 +469,7 @@ static int query(struct locator *l, enum held_response_time rt)
 		return err;
 
 	/* an answer in hand (or kept through a failure) stands meanwhile */
-	if (l->lis != LOCSOURCE_LIS_FOUND &&
-	    !(l->lis == LOCSOURCE_LIS_FAILED && lis_kept(l)))
+	if (locrules_while_asking(l->lis, lis_kept(l)) == LOCSOURCE_LIS_PENDING)
 		lis_set(l, LOCSOURCE_LIS_PENDING, NULL);
 	tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
 		  refresh_handler, l);
@@ -563,12 +505,9 @@ static bool already_asked(const struct locator *l, const struct mbuf *now)
  */
 static void remembered_use(struct locator *l)
 {
-	const time_t now = time(NULL);
-
-	if (l->lis != LOCSOURCE_LIS_PENDING || !l->fp[0] ||
-	    str_cmp(l->fp, l->remembered_fp) ||
-	    !location_has_value(&l->remembered) ||
-	    (l->remembered.expires && l->remembered.expires <= now))
+	if (l->lis != LOCSOURCE_LIS_PENDING ||
+	    !locrules_remembered(&l->remembered, l->remembered_fp, l->fp, false,
+				 time(NULL)))
 		return;
 
 	location_reset(&l->lis_loc);
@@ -580,42 +519,10 @@ static void remembered_use(struct locator *l)
 		 sizeof(l->lis_detail));
 }
 
-/* Keep a copy of the person's location; the old one stays on error. */
-static int manual_set(struct locator *l, const struct locator_manual *man)
+void locator_person_changed(struct locator *l)
 {
-	struct location loc;
-	char *name = NULL;
-	int err = 0;
-
-	memset(&loc, 0, sizeof(loc));
-	if (man && location_has_value(man->loc)) {
-		err = location_copy(&loc, man->loc);
-		if (!err && man->name)
-			err = str_dup(&name, man->name);
-		if (err) {
-			location_reset(&loc);
-			return err;
-		}
-	}
-
-	location_reset(&l->manual);
-	location_move(&l->manual, &loc);
-	mem_deref(l->manual_name);
-	l->manual_name = name;
-	return 0;
-}
-
-int locator_manual(struct locator *l, const struct locator_manual *man)
-{
-	int err;
-
-	if (!l)
-		return EINVAL;
-
-	err = manual_set(l, man);
-	if (!err)
+	if (l)
 		decide(l);
-	return err;
 }
 
 bool locator_ask(const struct locator *l)
@@ -624,9 +531,10 @@ bool locator_ask(const struct locator *l)
 }
 
 void locator_network(struct locator *l, const struct netsnap *snap,
-		     const struct lldp_frame *nb, const char *fingerprint,
-		     const char *aor, const struct locator_manual *man)
+		     const struct evidence *ev, const char *fingerprint,
+		     const char *aor)
 {
+	struct locrules_net_in in;
 	struct mbuf *request;
 	struct cached *c;
 	int err;
@@ -634,9 +542,7 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	if (!l || !snap)
 		return;
 
-	if (manual_set(l, man))
-		(void)manual_set(l, NULL); /* never another network's */
-
+	memset(&in, 0, sizeof(in));
 	l->req = mem_deref(l->req);
 	l->aor = mem_deref(l->aor);
 	(void)str_dup(&l->aor, aor ? aor : "");
@@ -646,12 +552,12 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 	l->attached = snap->gateway.present || snap->vpn;
 
 	location_reset(&l->lldp_loc);
-	if (nb)
-		(void)locsource_from_lldp(&l->lldp_loc, nb, time(NULL));
+	if (ev && ev->lldp)
+		(void)locsource_from_lldp(&l->lldp_loc, ev->lldp, time(NULL));
 
-	l->req = mem_zalloc(sizeof(*l->req), NULL);
+	l->req = ev ? mem_zalloc(sizeof(*l->req), NULL) : NULL;
 	if (l->req) {
-		err = locsource_request(l->req, snap, nb,
+		err = locsource_request(l->req, ev,
 					aor && aor[0] ? l->aor : NULL,
 					HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
 		if (err)
@@ -664,11 +570,18 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 			    not_here_has(l, LIS_SECONDARY));
 
 	request = request_now(l);
+	in.vpn = l->vpn;
+	in.already_asked = already_asked(l, request);
+	in.failed_kept = l->lis == LOCSOURCE_LIS_FAILED && lis_kept(l);
+	c = l->vpn || in.failed_kept ? NULL : cache_find(l, request);
+	in.cached = c != NULL;
+	in.same_network = l->fp[0] && !str_cmp(l->fp, l->lis_fp);
 
-	/* the same evidence as last time: the answer stands (or is coming) */
-	if (!l->vpn && already_asked(l, request)) {
-		/* answered before the network was named: it is this one's,
-		 * also for the next run */
+	switch (locrules_network(&in)) {
+	case LOCRULES_NET_SAME:
+		/* the same evidence as last time: the answer stands (or is
+		 * coming); answered before the network was named, it is
+		 * this one's, also for the next run */
 		if (location_has_value(&l->lis_loc) && !l->lis_fp[0] &&
 		    l->fp[0]) {
 			str_ncpy(l->lis_fp, l->fp, sizeof(l->lis_fp));
@@ -679,18 +592,9 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 				state_save(l, &l->lis_loc);
 			}
 		}
-		mem_deref(request);
-		decide(l);
-		return;
-	}
-	l->q = mem_deref(l->q);
-
-	/* after a failure on this network the LIS is asked, not the cache:
-	 * the answer stays as it is, said to be unconfirmed */
-	c = l->vpn || (l->lis == LOCSOURCE_LIS_FAILED && lis_kept(l))
-		    ? NULL
-		    : cache_find(l, request);
-	if (c) {
+		break;
+	case LOCRULES_NET_CACHE:
+		l->q = mem_deref(l->q);
 		location_reset(&l->lis_loc);
 		(void)location_copy(&l->lis_loc, &c->loc);
 		str_ncpy(l->lis_fp, l->fp, sizeof(l->lis_fp));
@@ -699,18 +603,26 @@ void locator_network(struct locator *l, const struct netsnap *snap,
 		l->asked = mem_ref(request);
 		tmr_start(&l->refresh, (uint64_t)l->cfg.refresh_s * 1000,
 			  refresh_handler, l);
-	} else if (l->vpn) {
+		break;
+	case LOCRULES_NET_VPN:
+		l->q = mem_deref(l->q);
 		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
 		l->asked = mem_deref(l->asked);
-	} else {
-		/* new evidence on the same network: what the LIS said stands
-		 * while it is asked again; another network starts afresh */
-		if (!l->fp[0] || str_cmp(l->fp, l->lis_fp)) {
-			lis_set(l, LOCSOURCE_LIS_NONE, NULL);
-			l->retry_s = 0;
-		}
+		break;
+	case LOCRULES_NET_ASK_AFRESH:
+		/* another network starts afresh */
+		lis_set(l, LOCSOURCE_LIS_NONE, NULL);
+		l->retry_s = 0;
+		/* fall through */
+	case LOCRULES_NET_ASK:
+		/* new evidence on the same network: what the LIS said
+		 * stands while it is asked again (after a failure on this
+		 * network the LIS is asked, not the cache: the answer stays
+		 * as it is, said to be unconfirmed) */
+		l->q = mem_deref(l->q);
 		(void)query(l, HELD_RESPONSE_TIME_EMERGENCY_DISPATCH);
 		remembered_use(l);
+		break;
 	}
 
 	mem_deref(request);
@@ -818,7 +730,8 @@ const struct location *locator_current(const struct locator *l,
 
 
 int locator_alloc(struct locator **lp, const struct locator_config *cfg,
-		  locator_change_h *changeh, void *arg)
+		  locator_change_h *changeh, locator_person_h *personh,
+		  void *arg)
 {
 	struct locator *l;
 	int err = 0;
@@ -832,6 +745,7 @@ int locator_alloc(struct locator **lp, const struct locator_config *cfg,
 
 	l->cfg = *cfg;
 	l->changeh = changeh;
+	l->personh = personh;
 	l->arg = arg;
 	tmr_init(&l->refresh);
 	tmr_init(&l->expiry);

@@ -3,8 +3,11 @@
  * asks the LIS (HELD over lis_client) at start, on every network change,
  * every refresh interval and on request; caches answers per network
  * fingerprint until they expire; falls back to the switch's LLDP-MED
- * location, then to the person's location for this network (manual);
- * remembers the last good location across restarts.  A LIS that fails
+ * location, then to the person's location for this network;
+ * remembers the last good location across restarts.  The locator owns
+ * the choice; the person's location (typed in, or saved for this place)
+ * is kept by whoever keeps the saved locations (plugins/location/manual.c)
+ * and read from it at each choice through locator_person_h, never copied.  A LIS that fails
  * leaves its last answer for this network in force until it expires, and
  * after that as a last resort (locsource_lis_keep).  Nothing
  * here ever waits: callers get the current answer at once.
@@ -32,32 +35,37 @@ struct locator_config {
 typedef void(locator_change_h)(const struct location *loc, const char *reason,
 			       void *arg);
 
-int locator_alloc(struct locator **lp, const struct locator_config *cfg,
-		  locator_change_h *changeh, void *arg);
+/*
+ * The person's location for the place the device is on now (typed in, or
+ * saved for its fingerprint; locsource_manual), asked at every choice:
+ * *locp NULL or empty when there is none, *namep its saved name or NULL
+ * (entered, not saved).  Both stay the provider's and need only last
+ * until the handler is called again.  Never another place's: a wrong
+ * address is worse than none.
+ */
+typedef void(locator_person_h)(const struct location **locp, const char **namep,
+			       void *arg);
 
-/* The person's location for the current network: typed in, or saved
- * for its fingerprint (locsource_manual), and its saved name. */
-struct locator_manual {
-	const struct location *loc; /* NULL or empty: none */
-	const char *name;	    /* NULL: entered, not saved */
-};
+/* changeh and personh may be NULL (then there is no person's location). */
+int locator_alloc(struct locator **lp, const struct locator_config *cfg,
+		  locator_change_h *changeh, locator_person_h *personh,
+		  void *arg);
 
 /*
- * The network changed: snap (copied), the switch on the evidence
- * interface (nb, may be NULL), the network's fingerprint (NULL if none),
- * the caller's AOR for the device identity, and the person's location for
- * this network (man, may be NULL; copied).  Chooses once.
+ * The network changed: snap (copied), the evidence chosen for it (ev,
+ * evidence_choose: the interface whose address, MAC, switch and access
+ * point the LIS is told, and whose switch's LLDP-MED location is the
+ * fallback; NULL: none), the network's fingerprint (NULL if none) and
+ * the caller's AOR for the device identity.  The person's location for
+ * the new place must already be what personh gives.  Chooses once.
  */
 void locator_network(struct locator *l, const struct netsnap *snap,
-		     const struct lldp_frame *nb, const char *fingerprint,
-		     const char *aor, const struct locator_manual *man);
+		     const struct evidence *ev, const char *fingerprint,
+		     const char *aor);
 
-/*
- * The person's location for this network changed (entered, picked,
- * deleted; man NULL: none).  Copied; chooses again at once.  Returns 0,
- * EINVAL or ENOMEM (the old one is kept).
- */
-int locator_manual(struct locator *l, const struct locator_manual *man);
+/* The person's location for this place changed (entered, picked,
+ * deleted): chooses again at once. */
+void locator_person_changed(struct locator *l);
 
 /* True if the person should be asked where they are (locsource_ask): on a
  * network, nothing chosen, no LIS answer awaited. */

@@ -17,6 +17,8 @@
 #include "fingerprint.h"
 #include "wifi.h"
 #include "netstate.h"
+#include "evidence.h"
+#include "netsettle.h"
 #include "wifi80211.h"
 #include "lldpsock.h"
 #include "lldpd_backend.h"
@@ -32,18 +34,15 @@ struct netdisc {
 	int fd;
 	struct tmr debounce;
 	struct netstate *state;
-	struct netsnap snap;
-	bool have_snap;
+	/* the debounce's decisions and the last announced change; its
+	 * snapshot is large, so this is allocated with the netdisc */
+	struct netsettle settle;
 	size_t dump; /* next dump to ask for; ARRAY_SIZE(dumps) when synced */
-	bool dumping;
-	bool probed;
 	netdisc_change_h *changeh;
 	void *arg;
 	struct wifi80211 *wifi;
 	struct lldpsock *lldp;
 	struct lldpd_backend *lldpd; /* when raw sockets are refused */
-	unsigned lldp_gen;	     /* bumped on every neighbour change */
-	unsigned lldp_seen; /* lldp_gen when the last change was announced */
 	char fingerprint[FINGERPRINT_LEN + 1];
 	char place[FINGERPRINT_LEN + 1]; /* netdisc_place_fingerprint */
 };
@@ -89,7 +88,7 @@ static int dump_next(struct netdisc *nd)
 	int err;
 
 	if (nd->dump >= ARRAY_SIZE(dumps)) {
-		nd->dumping = false;
+		netsettle_dumping(&nd->settle, false);
 		return 0;
 	}
 
@@ -106,7 +105,7 @@ static int dump_next(struct netdisc *nd)
 	}
 
 	++nd->dump;
-	nd->dumping = true;
+	netsettle_dumping(&nd->settle, true);
 	return 0;
 }
 
@@ -173,53 +172,52 @@ static void wifi_snapshot(const struct netdisc *nd, struct netsnap *snap)
 }
 
 /*
- * The network's identity (fingerprint.h), and the place's: the same off
- * VPN; on VPN the physical network under the tunnel, which is where the
- * person is.  A tunnel's own gateway is never an input to either.
+ * What was heard on each interface of snap: its LLDP neighbour and the
+ * access point it is associated with.  Returns how many of heardv.
  */
-static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
+static size_t heard_collect(const struct netdisc *nd,
+			    const struct netsnap *snap,
+			    struct evidence_heard *heardv, size_t max)
+{
+	const struct wifi_station *st;
+	size_t n, i, j, c = 0;
+
+	st = wifi80211_stations(nd->wifi, &n);
+	for (i = 0; i < snap->ifc && c < max; i++) {
+		struct evidence_heard *h = &heardv[c];
+
+		memset(h, 0, sizeof(*h));
+		h->ifindex = snap->ifs[i].ifindex;
+		h->lldp = netdisc_lldp(nd, h->ifindex);
+		for (j = 0; j < n; j++) {
+			if (st[j].associated &&
+			    st[j].iface.ifindex == h->ifindex) {
+				h->bss = &st[j].bss;
+				break;
+			}
+		}
+		if (h->lldp || h->bss)
+			++c;
+	}
+
+	return c;
+}
+
+/*
+ * The network's identity (fingerprint.h), and the place's, from the
+ * evidence: the same off VPN; on VPN the physical network under the
+ * tunnel, which is where the person is.  A tunnel's own gateway is never
+ * an input to either.
+ */
+static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap,
+			       const struct evidence *ev)
 {
 	struct fingerprint_input in;
-	const struct lldp_frame *f;
-	size_t i;
 
-	memset(&in, 0, sizeof(in));
 	nd->fingerprint[0] = '\0';
 	nd->place[0] = '\0';
 
-	if (snap->wifi.present)
-		in.link = FINGERPRINT_LINK_WIFI;
-
-	if (snap->wifi.present) {
-		in.has_bssid = true;
-		memcpy(in.bssid, snap->wifi.bss.bssid, 6);
-	}
-	/* netsnap prefers a physical gateway; a tunnel's MAC is the far
-	 * end's (tap), never the place's */
-	if (snap->gateway.has_mac && !snap->gateway.vpn) {
-		in.has_gw_mac = true;
-		memcpy(in.gw_mac, snap->gateway.mac, 6);
-	}
-	if (snap->subnet.present && snap->subnet.family == AF_INET) {
-		sa_init(&in.subnet4, AF_INET);
-		in.subnet4.u.in.sin_addr.s_addr = 0;
-		memcpy(&in.subnet4.u.in.sin_addr, snap->subnet.addr, 4);
-		in.prefix4 = snap->subnet.prefixlen;
-	} else if (snap->subnet.present) {
-		sa_init(&in.subnet6, AF_INET6);
-		memcpy(&in.subnet6.u.in6.sin6_addr, snap->subnet.addr, 16);
-		in.prefix6 = snap->subnet.prefixlen;
-	}
-
-	/* the switch port the gateway is reached through, else any */
-	f = netdisc_lldp(nd, snap->gateway.ifindex);
-	for (i = 0; !f && i < snap->ifc; i++)
-		f = netdisc_lldp(nd, snap->ifs[i].ifindex);
-	if (f) {
-		in.chassis = &f->chassis;
-		in.port = &f->port;
-	}
-
+	evidence_fingerprint_input(&in, ev);
 	(void)fingerprint_compute(nd->place, NULL, &in);
 
 	/* fingerprint.h rule 1: a VPN has no network fingerprint */
@@ -227,12 +225,17 @@ static void fingerprint_update(struct netdisc *nd, const struct netsnap *snap)
 		str_ncpy(nd->fingerprint, nd->place, sizeof(nd->fingerprint));
 }
 
+/* (Re)arm the debounce for delay ms. */
+static void debounce(struct netdisc *nd, uint64_t delay)
+{
+	tmr_start(&nd->debounce, delay, settle, nd);
+}
+
 static void lldp_changed(void *arg)
 {
 	struct netdisc *nd = arg;
 
-	++nd->lldp_gen;
-	tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle, nd);
+	debounce(nd, netsettle_lldp(&nd->settle, tmr_jiffies()));
 }
 
 /* No CAP_NET_RAW: lldpd, if it runs, receives and sends LLDP for us. */
@@ -266,45 +269,46 @@ static void wifi_changed(void *arg)
 {
 	struct netdisc *nd = arg;
 
-	tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle, nd);
+	debounce(nd, netsettle_event(&nd->settle, tmr_jiffies()));
 }
 
 static void settle(void *arg)
 {
+	struct evidence_heard heard[NET_MAX_LINKS];
 	struct netdisc *nd = arg;
+	struct evidence ev;
 	struct netsnap snap;
+	uint64_t wait;
 
-	if (nd->dumping)
-		return; /* the last dump's end starts the timer again */
+	/* during a dump its end starts the timer again */
+	if (!netsettle_due(&nd->settle, tmr_jiffies(), &wait)) {
+		if (wait)
+			debounce(nd, wait);
+		return;
+	}
 
 	wifi_apply(nd);
 	netstate_snapshot(nd->state, &snap);
 	wifi_snapshot(nd, &snap);
 
-	if (snap.gateway.present && !snap.gateway.has_mac &&
-	    nd->cfg.probe_gateway && !nd->probed) {
-		nd->probed = true; /* once per change of gateway */
+	if (netsettle_probe(&nd->settle, &snap, nd->cfg.probe_gateway))
 		gateway_probe(&snap);
-	}
 
+	/* before the evidence: closing a port drops its neighbour */
 	if (nd->lldp && !nd->lldpd && lldpsock_update(nd->lldp, &snap) == EPERM)
 		lldpd_fallback(nd);
-	fingerprint_update(nd, &snap);
 
-	if (nd->have_snap && netsnap_equal(&snap, &nd->snap) &&
-	    nd->lldp_gen == nd->lldp_seen)
+	/* the one choice, handed on as it is (issue 16 item 3) */
+	(void)evidence_choose(
+		&ev, &snap, heard,
+		heard_collect(nd, &snap, heard, ARRAY_SIZE(heard)));
+	fingerprint_update(nd, &snap, &ev);
+
+	if (!netsettle_offer(&nd->settle, &snap, &ev))
 		return;
-	nd->lldp_seen = nd->lldp_gen;
 
-	if (!nd->have_snap ||
-	    snap.gateway.present != nd->snap.gateway.present ||
-	    memcmp(snap.gateway.ip, nd->snap.gateway.ip, 16))
-		nd->probed = false;
-
-	nd->snap = snap;
-	nd->have_snap = true;
 	if (nd->changeh)
-		nd->changeh(&nd->snap, nd->arg);
+		nd->changeh(&nd->settle.snap, &ev, nd->arg);
 }
 
 static void resync(struct netdisc *nd)
@@ -353,15 +357,15 @@ static void read_handler(int flags, void *arg)
 				"skipped\n",
 				why);
 
-		if (nd->dumping && dump_finished(buf, (size_t)n)) {
+		if (nd->settle.dumping && dump_finished(buf, (size_t)n)) {
 			(void)dump_next(nd);
 			changed = true;
 		}
 		free(buf);
 
 		if (changed)
-			tmr_start(&nd->debounce, nd->cfg.debounce_ms, settle,
-				  nd);
+			debounce(nd,
+				 netsettle_event(&nd->settle, tmr_jiffies()));
 	}
 }
 
@@ -383,6 +387,7 @@ int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 	nd->changeh = changeh;
 	nd->arg = arg;
 	tmr_init(&nd->debounce);
+	netsettle_init(&nd->settle, cfg->debounce_ms);
 
 	nd->state = mem_zalloc(sizeof(*nd->state), NULL);
 	nd->sk = nl_socket_alloc();
@@ -460,7 +465,10 @@ int netdisc_json_encode(struct odict *od, const struct netdisc *nd)
 	if (!od || !nd)
 		return EINVAL;
 
-	err = netsnap_json_encode(od, nd->have_snap ? &nd->snap : &empty);
+	err = netsnap_json_encode(od,
+				  nd->settle.have ? &nd->settle.snap : &empty);
+	if (!err)
+		err = evidence_json_encode(od, "evidence", &nd->settle.ev);
 	if (!err)
 		err = odict_alloc(&lldp, 4);
 	if (!err)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <re.h>
 
+#include "evidence.h"
 #include "lldpsock.h"
 #include "ndlog.h"
 
@@ -24,8 +25,14 @@ struct netdisc_config {
 	struct ndlog lg;	/* where netdisc and its parts log */
 };
 
-/* Called once per settled change with the new snapshot (not on repeats). */
-typedef void(netdisc_change_h)(const struct netsnap *snap, void *arg);
+/*
+ * Called once per settled change (not on repeats) with the new snapshot
+ * and the evidence chosen from it (evidence.h): the one interface whose
+ * address, MAC, switch and access point describe where the device is,
+ * for everything that needs them.  ev->lldp is valid during the call.
+ */
+typedef void(netdisc_change_h)(const struct netsnap *snap,
+			       const struct evidence *ev, void *arg);
 
 /*
  * Open the rtnetlink socket, subscribe to link/address/route/neighbour
@@ -35,8 +42,9 @@ typedef void(netdisc_change_h)(const struct netsnap *snap, void *arg);
 int netdisc_alloc(struct netdisc **ndp, const struct netdisc_config *cfg,
 		  netdisc_change_h *changeh, void *arg);
 
-/* netinfo's JSON: interfaces, gateway, subnet, wifi, vpn, lldp
- * (per interface), fingerprint, place_fingerprint. */
+/* netinfo's JSON: interfaces, gateway, subnet, wifi, vpn, evidence
+ * (evidence_json_encode), lldp (per interface), fingerprint,
+ * place_fingerprint. */
 int netdisc_json_encode(struct odict *od, const struct netdisc *nd);
 
 /* The network fingerprint, or NULL when there is none (e.g. VPN only). */
@@ -44,7 +52,7 @@ const char *netdisc_fingerprint(const struct netdisc *nd);
 
 /*
  * Where the person is, as a fingerprint (fingerprint.h rules 2-4 applied
- * to the physical link), or NULL.  Off VPN it is netdisc_fingerprint();
+ * to the evidence's interface: the physical link), or NULL.  Off VPN it is netdisc_fingerprint();
  * on VPN it is the physical network's under the tunnel: the key manual
  * locations are remembered by, since the tunnel says nothing of the place.
  */

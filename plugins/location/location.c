@@ -8,6 +8,7 @@
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
+#include "evidence.h"
 #include "lldpsock.h"
 #include "netdisc.h"
 #include "location.h"
@@ -171,6 +172,8 @@ static void policy_apply(const struct odict *fields)
 		      odict_string(pol, "disclaimer_text"));
 }
 
+static void person_changed(void *arg);
+
 /*
  * The policy the module starts with, from the e911 module, which alone
  * reads the policy files and says what is wrong with them: its e911.policy
@@ -213,12 +216,17 @@ static void policy_start(const struct odict *fields)
 			locator_set_refresh(mod.loc, (uint32_t)refresh);
 	}
 	if (!err)
-		err = manual_alloc(&mod.man, mod.loc, &pol, mod.set.saved_file);
+		err = manual_alloc(&mod.man, &pol, mod.set.saved_file,
+				   person_changed, NULL);
 	policy_reset(&pol);
-	if (err)
+	if (err) {
 		warning("location: cannot start the saved locations and the "
 			"prompt: %m\n",
 			err);
+		return;
+	}
+	/* the locator chooses again, now with the person's locations */
+	person_changed(NULL);
 }
 
 static void policy_wait_end(void *arg)
@@ -298,7 +306,7 @@ static int location_encode(struct odict *od)
 	else if (!err)
 		err = odict_entry_add(od, "confirm_error", ODICT_NULL);
 	if (!err)
-		err = manual_prompt_encode(od, mod.man);
+		err = manual_prompt_encode(od, mod.man, reason);
 
 	return err;
 }
@@ -336,6 +344,38 @@ static int cmd_location_refresh(const struct odict *args, struct odict *result,
 	return err ? err : location_encode(result);
 }
 
+/* Tell the person's side what the locator chose (the prompt, the
+ * location.* commands' answers). */
+static void choice_tell(void)
+{
+	struct manual_choice c = {false, false, NULL};
+	const struct location *cur = locator_current(mod.loc, &c.reason);
+
+	c.ask = locator_ask(mod.loc);
+	c.used = cur && cur->source == LOCATION_SOURCE_MANUAL;
+	manual_chosen(mod.man, &c);
+}
+
+/* The locator's question: the person's location for this place. */
+static void person_here(const struct location **locp, const char **namep,
+			void *arg)
+{
+	(void)arg;
+
+	manual_here(mod.man, locp, namep);
+}
+
+/* The person changed their location for this place: choose again. */
+static void person_changed(void *arg)
+{
+	(void)arg;
+
+	if (!mod.loc)
+		return;
+	locator_person_changed(mod.loc);
+	choice_tell();
+}
+
 static void location_changed(const struct location *loc, const char *reason,
 			     void *arg)
 {
@@ -351,7 +391,7 @@ static void location_changed(const struct location *loc, const char *reason,
 	mem_deref(ev);
 
 	/* the prompt follows the change it is about */
-	manual_check(mod.man);
+	choice_tell();
 }
 
 static const char *first_aor(void)
@@ -398,30 +438,27 @@ static void discovery_run(void)
 		warning("location: RFC 5986 discovery: %m\n", err);
 }
 
-static void network_changed(const struct netsnap *snap, void *arg)
+static void network_changed(const struct netsnap *snap,
+			    const struct evidence *evid, void *arg)
 {
-	struct locator_manual man = {NULL, NULL};
-	const struct lldp_frame *nb;
 	struct odict *ev = NULL;
-	size_t i;
 	(void)arg;
 
 	if (!odict_alloc(&ev, 8) && !netdisc_json_encode(ev, mod.nd))
 		bus_event_emit("network.changed", ev);
 	mem_deref(ev);
 
-	/* the switch the gateway is reached through, else any */
-	nb = netdisc_lldp(mod.nd, snap->gateway.ifindex);
-	for (i = 0; !nb && i < snap->ifc; i++)
-		nb = netdisc_lldp(mod.nd, snap->ifs[i].ifindex);
-
-	manual_network(mod.man, netdisc_place_fingerprint(mod.nd), &man);
-	locator_network(mod.loc, snap, nb, netdisc_fingerprint(mod.nd),
-			first_aor(), &man);
+	/* netdisc chose the interface once (evidence.h): its switch and
+	 * access point, address and MAC go to the LIS together; the
+	 * person's location for the new place first: the locator reads it
+	 * when it chooses */
+	manual_network(mod.man, netdisc_place_fingerprint(mod.nd));
+	locator_network(mod.loc, snap, evid, netdisc_fingerprint(mod.nd),
+			first_aor());
 	discovery_run();
 
 	/* a new network with the same (empty) choice still asks again */
-	manual_check(mod.man);
+	choice_tell();
 }
 
 /* client/'s lines (netdisc's, the locator's and its LIS clients': they
@@ -446,7 +483,10 @@ static int module_init(void)
 	mod.set.loc.lis.lg.logh = netdisc_log;
 	tmr_init(&mod.policy_wait);
 
-	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed, NULL);
+	/* the person's locations (manual) come with the policy: until then
+	 * the locator reads none (person_here) */
+	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed,
+			    person_here, NULL);
 	if (err) {
 		warning("location: cannot start: %m\n", err);
 		return err;
@@ -484,8 +524,8 @@ static int module_close(void)
 	mod.site = mem_deref(mod.site);
 	mod.disc = mem_deref(mod.disc);
 	mod.nd = mem_deref(mod.nd);
-	mod.man = mem_deref(mod.man);
 	mod.loc = mem_deref(mod.loc);
+	mod.man = mem_deref(mod.man);
 	lis_cred_wipe(&mod.set.cred);
 	return 0;
 }

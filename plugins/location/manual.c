@@ -8,14 +8,8 @@
 #include "bus.h"
 #include "civic.h"
 #include "civic_validate.h"
-#include "lldp.h"
-#include "wifi.h"
-#include "netstate.h"
 #include "location.h"
-#include "held.h"
 #include "locsource.h"
-#include "lis_client.h"
-#include "locator.h"
 #include "policy.h"
 #include "locprompt.h"
 #include "savedloc.h"
@@ -179,13 +173,14 @@ int manual_entered_from_entry(struct manual *m,
 	return 0;
 }
 
-/* Tell the locator, then ask or stop asking as the policy says. */
+static void prompt_check(struct manual *m);
+
+/* Tell the chooser; it tells manual_chosen, which asks or stops asking. */
 void manual_entered_apply(struct manual *m)
 {
-	const struct locator_manual man = {&m->entered, m->name};
-
-	(void)locator_manual(m->loc, manual_entered_here(m) ? &man : NULL);
-	manual_check(m);
+	if (m->changeh)
+		m->changeh(m->arg);
+	prompt_check(m);
 }
 
 static void place_wait_over(void *arg)
@@ -193,15 +188,25 @@ static void place_wait_over(void *arg)
 	struct manual *m = arg;
 
 	m->place_waited = true;
-	manual_check(m);
+	prompt_check(m);
 }
 
-void manual_network(struct manual *m, const char *place,
-		    struct locator_manual *man)
+void manual_here(const struct manual *m, const struct location **locp,
+		 const char **namep)
+{
+	const bool here = m && manual_entered_here(m);
+
+	if (locp)
+		*locp = here ? &m->entered : NULL;
+	if (namep)
+		*namep = here ? m->name : NULL;
+}
+
+void manual_network(struct manual *m, const char *place)
 {
 	const struct savedloc_entry *entry;
 
-	if (!m || !man)
+	if (!m)
 		return;
 
 	str_ncpy(m->place, place ? place : "", sizeof(m->place));
@@ -233,9 +238,6 @@ void manual_network(struct manual *m, const char *place,
 		tmr_cancel(&m->place_wait);
 		m->place_waited = false;
 	}
-
-	man->loc = manual_entered_here(m) ? &m->entered : NULL;
-	man->name = manual_entered_here(m) ? m->name : NULL;
 }
 
 static int saved_names(struct odict **odp, const struct manual *m)
@@ -272,15 +274,11 @@ static const char *required_name(const struct manual *m)
 static void prompt_emit(const struct manual *m)
 {
 	struct odict *ev = NULL, *saved = NULL;
-	const char *reason = NULL;
 	int err;
-
-	(void)locator_current(m->loc, &reason);
 
 	err = odict_alloc(&ev, 8);
 	if (!err)
-		err = odict_entry_add(ev, "reason", ODICT_STRING,
-				      reason ? reason : "");
+		err = odict_entry_add(ev, "reason", ODICT_STRING, m->reason);
 	if (!err)
 		err = odict_entry_add(ev, "required", ODICT_STRING,
 				      required_name(m));
@@ -299,23 +297,31 @@ static void prompt_emit(const struct manual *m)
 	mem_deref(ev);
 }
 
-void manual_check(struct manual *m)
+/* Ask or stop asking, as the last choice and the policy say. */
+static void prompt_check(struct manual *m)
 {
-	bool missing;
+	const bool missing = m->ask && (m->place[0] || m->place_waited);
 
-	if (!m)
-		return;
-
-	missing = locator_ask(m->loc) && (m->place[0] || m->place_waited);
 	if (locprompt_update(&m->prompt, m->place, missing) ==
 	    LOCPROMPT_ACT_PROMPT)
 		prompt_emit(m);
 }
 
-int manual_prompt_encode(struct odict *od, const struct manual *m)
+void manual_chosen(struct manual *m, const struct manual_choice *c)
+{
+	if (!m || !c)
+		return;
+
+	m->ask = c->ask;
+	m->used = c->used;
+	str_ncpy(m->reason, c->reason ? c->reason : "", sizeof(m->reason));
+	prompt_check(m);
+}
+
+int manual_prompt_encode(struct odict *od, const struct manual *m,
+			 const char *reason)
 {
 	struct odict *p = NULL;
-	const char *reason = NULL;
 	int err;
 
 	if (!od)
@@ -323,7 +329,8 @@ int manual_prompt_encode(struct odict *od, const struct manual *m)
 	if (!m || m->prompt.state == LOCPROMPT_IDLE)
 		return odict_entry_add(od, "prompt", ODICT_NULL);
 
-	(void)locator_current(m->loc, &reason);
+	if (!reason)
+		reason = m->reason;
 	err = odict_alloc(&p, 8);
 	if (!err)
 		err = odict_entry_add(p, "state", ODICT_STRING,
@@ -332,8 +339,7 @@ int manual_prompt_encode(struct odict *od, const struct manual *m)
 		err = odict_entry_add(p, "required", ODICT_STRING,
 				      required_name(m));
 	if (!err)
-		err = odict_entry_add(p, "reason", ODICT_STRING,
-				      reason ? reason : "");
+		err = odict_entry_add(p, "reason", ODICT_STRING, reason);
 	if (!err && (m->prompt.state == LOCPROMPT_DISCLAIMER ||
 		     m->prompt.state == LOCPROMPT_ACKNOWLEDGED))
 		err = odict_entry_add(p, "disclaimer_text", ODICT_STRING,
@@ -344,6 +350,7 @@ int manual_prompt_encode(struct odict *od, const struct manual *m)
 	mem_deref(p);
 	return err;
 }
+
 void manual_policy(struct manual *m, bool e911_enabled,
 		   enum policy_location_required required,
 		   const char *disclaimer)
@@ -369,7 +376,7 @@ void manual_policy(struct manual *m, bool e911_enabled,
 
 	/* a new mode starts afresh: this network may be asked about */
 	locprompt_init(&m->prompt, mode);
-	manual_check(m);
+	prompt_check(m);
 }
 
 enum policy_location_required manual_required(const struct manual *m)
@@ -377,20 +384,21 @@ enum policy_location_required manual_required(const struct manual *m)
 	return m ? m->prompt.mode : POLICY_LOCATION_NO;
 }
 
-int manual_alloc(struct manual **mp, struct locator *loc, struct policy *pol,
-		 const char *saved_file)
+int manual_alloc(struct manual **mp, struct policy *pol, const char *saved_file,
+		 manual_change_h *changeh, void *arg)
 {
 	struct manual *m;
 	int err;
 
-	if (!mp || !loc || !pol)
+	if (!mp || !pol)
 		return EINVAL;
 
 	m = mem_zalloc(sizeof(*m), destructor);
 	if (!m)
 		return ENOMEM;
 
-	m->loc = loc;
+	m->changeh = changeh;
+	m->arg = arg;
 	m->policy = *pol;
 	memset(pol, 0, sizeof(*pol));
 	/* standards.md §12: with emergency features off nothing is asked */

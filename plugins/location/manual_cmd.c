@@ -9,14 +9,8 @@
 #include "bus.h"
 #include "civic.h"
 #include "civic_validate.h"
-#include "lldp.h"
-#include "wifi.h"
-#include "netstate.h"
 #include "location.h"
-#include "held.h"
 #include "locsource.h"
-#include "lis_client.h"
-#include "locator.h"
 #include "policy.h"
 #include "locprompt.h"
 #include "savedloc.h"
@@ -30,18 +24,15 @@ static const char *const command_names[] = {
 	"location.dismiss", "location.acknowledge-disclaimer",
 };
 
-/* "used": is the person's location the chosen one; "reason": why. */
+/* "used": is the person's location the chosen one; "reason": why (the
+ * locator's choice, told to manual_chosen). */
 static int choice_encode(struct odict *od, const struct manual *m)
 {
-	const char *reason = NULL;
-	const struct location *cur = locator_current(m->loc, &reason);
 	int err;
 
-	err = odict_entry_add(od, "used", ODICT_BOOL,
-			      cur->source == LOCATION_SOURCE_MANUAL);
+	err = odict_entry_add(od, "used", ODICT_BOOL, m->used);
 	if (!err)
-		err = odict_entry_add(od, "reason", ODICT_STRING,
-				      reason ? reason : "");
+		err = odict_entry_add(od, "reason", ODICT_STRING, m->reason);
 
 	return err;
 }
@@ -432,7 +423,7 @@ static int cmd_dismiss(const struct odict *args, struct odict *result,
 		mem_deref(ev);
 	}
 
-	return manual_prompt_encode(result, m);
+	return manual_prompt_encode(result, m, NULL);
 }
 
 static int cmd_acknowledge(const struct odict *args, struct odict *result,
@@ -448,7 +439,7 @@ static int cmd_acknowledge(const struct odict *args, struct odict *result,
 		return err;
 	}
 
-	return manual_prompt_encode(result, m);
+	return manual_prompt_encode(result, m, NULL);
 }
 
 int manual_commands_register(struct manual *m)

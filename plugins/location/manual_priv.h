@@ -12,8 +12,16 @@
 #include "manual.h"
 #include "savedloc.h"
 
+/* the longest reason kept from a choice (the locator's is 320) */
+#define MANUAL_REASON_MAX 320
+
 struct manual {
-	struct locator *loc; /* the module's; not ours */
+	manual_change_h *changeh; /* the person's location changed */
+	void *arg;
+	/* the locator's last choice (manual_chosen) */
+	bool ask;
+	bool used;
+	char reason[MANUAL_REASON_MAX];
 	struct policy policy;
 	char path[600];		/* "" : nowhere to keep anything */
 	struct savedloc *store; /* NULL: remember_locations no */
@@ -47,7 +55,8 @@ bool manual_entered_here(const struct manual *m);
 int manual_entered_from_entry(struct manual *m,
 			      const struct savedloc_entry *entry);
 
-/* Tell the locator what was entered, then ask or stop asking. */
+/* Tell the chooser the person's location changed (it chooses again and
+ * tells manual_chosen, which asks or stops asking). */
 void manual_entered_apply(struct manual *m);
 
 /*

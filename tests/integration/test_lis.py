@@ -147,6 +147,77 @@ def test_lis_answers_and_fails_over():
             s.close()
 
 
+def test_evidence_from_one_interface():
+    """Issue 16 item 3: the default route moves to a second port (eth1,
+    no switch heard on it) while eth0 still hears the switch: the LIS is
+    told eth1's address and MAC and no switch port at all, never eth1's
+    address with eth0's port; back on eth0, its port again."""
+    with Workdir() as wd:
+        s = Site(wd)
+        try:
+            home = s.topo.ns("home")
+            s.topo.veth(s.phone, "eth1", home, "gw1")
+            sh("ip", "addr", "add", "10.88.0.1/24", "dev", "gw1", ns=home)
+            sh("ip", "addr", "add", "10.88.0.2/24", "dev", "eth1",
+               ns=s.phone)
+            eth1_mac = json.loads(sh("ip", "-j", "link", "show", "eth1",
+                                     ns=s.phone))[0]["address"]
+            ctl = s.start(wd)
+            located(ctl, "lis", lambda l: l["civic"].get("FLR") == "3")
+            req = s.lis1.log_entries(held_only=True)[-1]["request"]
+            check(req["device"]["ip"] == ["10.77.0.2"] and req["lldp"],
+                  f"eth0's address and port: {req}")
+
+            def asked_with(ip):
+                for e in reversed(s.lis1.log_entries(held_only=True)):
+                    if e["request"]["device"]["ip"] == [ip]:
+                        return e["request"]
+                return None
+
+            ctl.events.clear()
+            # del and add: netstate does not follow NLM_F_REPLACE (yet)
+            sh("ip", "route", "del", "default", ns=s.phone)
+            sh("ip", "route", "add", "default", "via", "10.88.0.1",
+               "dev", "eth1", ns=s.phone)
+            ev = ctl.wait_event(
+                "network.changed", timeout=15,
+                pred=lambda e: (e.get("evidence") or {}).get("interface")
+                == "eth1")
+            check(ev["evidence"]["mac"] == eth1_mac
+                  and ev["evidence"]["address"] == "10.88.0.2"
+                  and not ev["evidence"]["lldp"]
+                  and ev["lldp"].get("eth0"),
+                  f"eth1 chosen while eth0 hears the switch: {ev}")
+            req = wait_for(lambda: asked_with("10.88.0.2"), 15,
+                           "the LIS asked with eth1's address")
+            check(req["device"]["mac"] == [eth1_mac] and not req["lldp"],
+                  f"eth1's address with eth1's MAC and no port: {req}")
+
+            # back: the answer for eth0's request is cached, so ask again
+            ctl.events.clear()
+            sh("ip", "route", "del", "default", ns=s.phone)
+            sh("ip", "route", "add", "default", "via", LIS_IP,
+               "dev", "eth0", ns=s.phone)
+            ctl.wait_event(
+                "network.changed", timeout=15,
+                pred=lambda e: (e.get("evidence") or {}).get("interface")
+                == "eth0")
+            before = len(s.lis1.log_entries(held_only=True))
+            check(ctl.request("location.refresh")["ok"], "refresh")
+            req = wait_for(
+                lambda: next((e["request"] for e in
+                              s.lis1.log_entries(held_only=True)[before:]
+                              if e["request"]["device"]["ip"]
+                              == ["10.77.0.2"]), None), 15,
+                "the LIS asked with eth0's address again")
+            check(req["device"]["mac"] == [s.ph_mac] and req["lldp"] == [{
+                "chassis": {"type": 4, "hex": s.sw_mac.replace(":", "")},
+                "port": {"type": 3, "hex": s.sw_mac.replace(":", "")}}],
+                f"back on eth0: its MAC and port: {req}")
+        finally:
+            s.close()
+
+
 def test_wrong_certificate_refused():
     with Workdir() as wd:
         s = Site(wd)
@@ -257,6 +328,7 @@ if __name__ == "__main__":
     need_root()
     need("lldpd", "lldpcli", "openssl")
     sys.exit(run([test_lis_answers_and_fails_over,
+                  test_evidence_from_one_interface,
                   test_wrong_certificate_refused,
                   test_not_locatable_stops_queries,
                   test_refresh_interval_from_policy,

@@ -60,6 +60,13 @@ def test_attachment_and_changes():
                       f"subnet/vpn: {info}")
                 check(not any(i["name"] == "lo" for i in info["interfaces"]),
                       "loopback left out")
+                # the one choice of evidence: the default route's port
+                evd = info["evidence"]
+                check(evd["interface"] == "eth0" and evd["mac"] == ph_mac
+                      and evd["address"] == "10.77.0.2"
+                      and not evd["vpn"] and evd["bssid"] is None
+                      and "eth0 carries the default route" in evd["reason"],
+                      f"evidence: {evd}")
 
                 rc, out, err = eng.cli("netinfo")
                 check(rc == 0 and f"gateway    10.77.0.1 via eth0, MAC "
@@ -70,6 +77,7 @@ def test_attachment_and_changes():
                 sh("ip", "link", "set", "eth0", "down", ns=phone)
                 ev = ctl.wait_event("network.changed")
                 check(ev["gateway"] is None, f"down: {ev}")
+                check(ev["evidence"] is None, f"nothing up: {ev}")
 
                 sh("ip", "link", "set", "eth0", "up", ns=phone)
                 sh("ip", "route", "add", "default", "via", "10.77.0.1",
@@ -122,6 +130,10 @@ def test_vpn_default_route():
                           f"the evidence stays physical: {info['subnet']}")
                     check(info["gateway"]["interface"] == "eth0",
                           f"physical gateway kept: {info['gateway']}")
+                    evd = info["evidence"]
+                    check(evd["interface"] == "eth0" and evd["vpn"]
+                          and "under the VPN" in evd["reason"],
+                          f"the tunnel is never the evidence: {evd}")
                     sh("ip", "link", "del", name, ns=phone)
                     wait_for(lambda: not ctl.request("netinfo")["result"]
                              ["vpn"], 10, f"{name} gone")

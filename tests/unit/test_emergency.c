@@ -333,6 +333,20 @@ static const struct devid_case devid_cases[] = {
 	 "\"up\":true}],\"gateway\":{\"ip\":\"192.0.2.1\","
 	 "\"interface\":\"eth0\"}}",
 	 0, "mac:001b21aabb0c"},
+	/* the evidence's interface (the LIS is told of it) wins; without
+	 * a MAC of its own the default route's is taken */
+	{"{\"interfaces\":[{\"name\":\"wlan0\",\"mac\":\"02:00:00:00:00:01\","
+	 "\"up\":true},{\"name\":\"eth0\",\"mac\":\"00:1B:21:AA:bb:0C\","
+	 "\"up\":true}],\"gateway\":{\"ip\":\"192.0.2.1\","
+	 "\"interface\":\"eth0\"},\"evidence\":{\"interface\":\"wlan0\","
+	 "\"mac\":\"02:00:00:00:00:01\"}}",
+	 0, "mac:020000000001"},
+	{"{\"interfaces\":[{\"name\":\"wlan0\",\"mac\":\"02:00:00:00:00:01\","
+	 "\"up\":true},{\"name\":\"eth0\",\"mac\":\"00:1B:21:AA:bb:0C\","
+	 "\"up\":true}],\"gateway\":{\"ip\":\"192.0.2.1\","
+	 "\"interface\":\"eth0\"},\"evidence\":{\"interface\":\"ppp0\","
+	 "\"mac\":null}}",
+	 0, "mac:001b21aabb0c"},
 	/* no gateway: the first interface that is up, loopback's zero MAC
 	 * skipped */
 	{"{\"interfaces\":[{\"name\":\"lo\",\"mac\":\"00:00:00:00:00:00\","

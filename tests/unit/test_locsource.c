@@ -12,6 +12,7 @@
 #include "lldp.h"
 #include "wifi.h"
 #include "netstate.h"
+#include "evidence.h"
 #include "location.h"
 #include "held.h"
 #include "locsource.h"
@@ -75,15 +76,19 @@ static void switch_frame(struct lldp_frame *f, bool civic, bool coord)
 static void request_from_office(void **state)
 {
 	struct locsource_request r;
+	struct evidence_heard h;
 	struct lldp_frame f;
 	struct netsnap snap;
+	struct evidence ev;
 	struct sa want;
 	(void)state;
 
 	office(&snap);
 	switch_frame(&f, false, false);
+	h = (struct evidence_heard){.ifindex = 2, .lldp = &f};
+	assert_int_equal(0, evidence_choose(&ev, &snap, &h, 1));
 	assert_int_equal(
-		0, locsource_request(&r, &snap, &f, "sip:a@b",
+		0, locsource_request(&r, &ev, "sip:a@b",
 				     HELD_RESPONSE_TIME_EMERGENCY_DISPATCH));
 
 	assert_int_equal(0, sa_set_str(&want, "10.1.2.30", 0));
@@ -102,21 +107,28 @@ static void request_from_office(void **state)
 static void request_with_wifi(void **state)
 {
 	struct locsource_request r;
+	struct evidence_heard h;
 	struct netsnap snap;
+	struct evidence ev;
+	struct wifi_bss bss;
 	(void)state;
 
 	office(&snap);
-	snap.wifi.present = true;
-	memcpy(snap.wifi.bss.bssid, "\x00\x1a\x2b\x3c\x4d\x5e", 6);
-	str_ncpy(snap.wifi.bss.ssid, "Corp", sizeof(snap.wifi.bss.ssid));
-	snap.wifi.bss.has_ssid = true;
-	snap.wifi.bss.ssid_exact = true;
-	snap.wifi.bss.channel = 36;
-	snap.wifi.bss.has_signal = true;
-	snap.wifi.bss.signal_mbm = -6200;
+	memset(&bss, 0, sizeof(bss));
+	bss.ifindex = 2;
+	bss.associated = true;
+	memcpy(bss.bssid, "\x00\x1a\x2b\x3c\x4d\x5e", 6);
+	str_ncpy(bss.ssid, "Corp", sizeof(bss.ssid));
+	bss.has_ssid = true;
+	bss.ssid_exact = true;
+	bss.channel = 36;
+	bss.has_signal = true;
+	bss.signal_mbm = -6200;
+	h = (struct evidence_heard){.ifindex = 2, .bss = &bss};
+	assert_int_equal(0, evidence_choose(&ev, &snap, &h, 1));
 
 	assert_int_equal(
-		0, locsource_request(&r, &snap, NULL, NULL,
+		0, locsource_request(&r, &ev, NULL,
 				     HELD_RESPONSE_TIME_EMERGENCY_ROUTING));
 	assert_null(r.req.lldp);
 	assert_int_equal(1, r.req.apc);
@@ -131,15 +143,18 @@ static void vpn_or_nothing_refused(void **state)
 {
 	struct locsource_request r;
 	struct netsnap snap;
+	struct evidence ev;
 	(void)state;
 
 	office(&snap);
 	snap.vpn = true;
-	assert_int_equal(EPERM, locsource_request(&r, &snap, NULL, NULL,
+	assert_int_equal(0, evidence_choose(&ev, &snap, NULL, 0));
+	assert_int_equal(EPERM, locsource_request(&r, &ev, NULL,
 						  HELD_RESPONSE_TIME_NONE));
 
 	memset(&snap, 0, sizeof(snap));
-	assert_int_equal(ENOENT, locsource_request(&r, &snap, NULL, NULL,
+	assert_int_equal(ENOENT, evidence_choose(&ev, &snap, NULL, 0));
+	assert_int_equal(ENOENT, locsource_request(&r, &ev, NULL,
 						   HELD_RESPONSE_TIME_NONE));
 }
 

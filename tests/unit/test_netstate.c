@@ -283,6 +283,40 @@ static void link_down_drops_its_routes(void **state)
 	assert_int_equal(1, snap.ifs[0].addrc); /* addresses stay */
 }
 
+/* "ip route replace default via 10.1.3.1 dev eth1": one RTM_NEWROUTE
+ * with NLM_F_REPLACE and no RTM_DELROUTE for the route through eth0,
+ * which the kernel no longer has. */
+static void replaced_route_goes(void **state)
+{
+	struct netstate *ns = office();
+	struct dgram d = {.len = 0};
+	struct netsnap snap;
+	const char *why = NULL;
+	bool changed = false;
+	uint16_t flags = NLM_F_REPLACE | NLM_F_CREATE;
+	(void)state;
+
+	add_link(&d, 3, "eth1", ARPHRD_ETHER, "02:00:00:00:00:0B", "veth");
+	add_addr(&d, 3, "10.1.3.30", 24);
+	add_default_route(&d, RTM_NEWROUTE, 3, "10.1.3.1", 100);
+	memcpy(d.buf + d.msg + offsetof(struct nlmsghdr, nlmsg_flags), &flags,
+	       sizeof(flags));
+	assert_int_equal(0, netstate_feed(ns, d.buf, d.len, &changed, &why));
+	assert_true(changed);
+	assert_int_equal(1, ns->routec);
+
+	netstate_snapshot(ns, &snap);
+	assert_true(snap.gateway.present);
+	assert_int_equal(3, snap.gateway.ifindex);
+	assert_int_equal(24, snap.subnet.prefixlen);
+
+	/* without the flag ("ip route append"), both stay */
+	d.len = 0;
+	add_default_route(&d, RTM_NEWROUTE, 2, "10.1.2.1", 100);
+	assert_int_equal(0, netstate_feed(ns, d.buf, d.len, &changed, &why));
+	assert_int_equal(2, ns->routec);
+}
+
 static void only_vpn_gives_no_subnet(void **state)
 {
 	struct netstate ns;
@@ -430,6 +464,7 @@ int main(void)
 		cmocka_unit_test(only_vpn_gives_no_subnet),
 		cmocka_unit_test(split_default_through_tunnel),
 		cmocka_unit_test(link_down_drops_its_routes),
+		cmocka_unit_test(replaced_route_goes),
 		cmocka_unit_test(deletes_and_unchanged),
 		cmocka_unit_test(address_goes_away),
 		cmocka_unit_test(malformed_messages),

@@ -4,7 +4,21 @@
  * returns ENOMEM (or the error the input gets anyway), leaves its output as
  * the documented contract says, and, in the sanitizer build, leaks nothing.
  * A run in which the failure was absorbed must still give the reference
- * result.  Inputs: the fuzz corpora (tests/fuzz/corpus) and samples. */
+ * result.  Inputs: the fuzz corpora (tests/fuzz/corpus) and samples.
+ *
+ * Covered, every codec and store of client/core that allocates:
+ * pidf_parse (through xmlutil_parse, gml, xmlutil_foreign_dump/_check),
+ * pidf_build (xmlw), held_response_decode, held_request_encode,
+ * lldp_decode (with LLDP-MED), lldp_frame_json_encode, lldp_encode,
+ * savedloc_decode/_encode/_put/_save/_load (atomicfile), kvconf_parse,
+ * policy_load/_encode/_print, policy_sites_parse, policy_site_load,
+ * multipart_build, ctl_request_decode, ctl_event_encode, ctl_reply_encode,
+ * locsource_manual_decode, location_json_encode/_decode, location_copy,
+ * civic_normalise, civic_validate, wifi_iface_decode, wifi_bss_decode,
+ * wifi_bss_json_encode, netstate_feed/_snapshot, netsnap_json_encode,
+ * fingerprint_compute.
+ * The rest allocate nothing (multipart_parse, dialplan, emergency, uritext,
+ * rfc3339, lisdisc, siptransport, nlattr) or only through these. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +35,7 @@
 #include "civic_validate.h"
 #include "location.h"
 #include "ctlproto.h"
+#include "fingerprint.h"
 #include "held.h"
 #include "kvconf.h"
 #include "lldp.h"
@@ -29,10 +44,12 @@
 #include "wifi.h"
 #include "netstate.h"
 #include "locsource.h"
+#include "locrules.h"
 #include "multipart.h"
 #include "oomfail.h"
 #include "pidf.h"
 #include "policy.h"
+#include "policy_site.h"
 #include "savedloc.h"
 
 #define CORPUS LOCPHONE_FUZZ_CORPUS "/"
@@ -83,43 +100,20 @@ static void sweep(const char *what, attempt_h *attempt, const void *arg)
 /* what the last failing operation said, for the failure message */
 static const char *said;
 
-/* XML decoders: libxml2 (2.9.14) loses some allocation failures without a
- * word (a name its dictionary could not store drops the attribute or the
- * element), so the document may then be refused for what it lacks instead
- * of ENOMEM.  Such a refusal is counted and allowed; a different location
- * accepted never is. */
-static size_t xml_refusals;
-static size_t xml_accepted; /* pidf_parse: a shortened document accepted */
-
 /*
- * A document accepted with a different meaning after allocation n failed.
- * OPEN (issue 12): libxml2 2.9.14 drops what it could not allocate (a
- * name its dictionary could not store, a node's content) and does not
- * always report it, so a shortened document can be accepted.  Counted and
- * printed with where the failed allocation was, not failed, until
- * xmlutil_parse learns of such failures itself (e.g. through xmlMemSetup).
+ * A document accepted with a different meaning after allocation n
+ * failed: libxml2 2.9.14 drops what it could not allocate (a name its
+ * dictionary could not store, a node's content) and does not always say
+ * so; xmlutil's allocation watch (xmlutil.h) turns every such failure
+ * into ENOMEM, so this must never happen.
  */
 static void shortened(const char *name, size_t n)
 {
 	const char *in = oomfail_fired_in();
 
-	++xml_accepted;
-	print_message("OPEN: %s: allocation %zu (in %s) failed, a shortened "
-		      "document accepted\n",
-		      name, n, *in ? in : "?");
-}
-
-static void result_ok(const char *what, size_t n, bool fired, int err, int ref);
-
-static void xml_result_ok(const char *what, size_t n, bool fired, int err,
-			  int ref)
-{
-	if (fired && err && err != ENOMEM && err != ref) {
-		++xml_refusals;
-		said = NULL;
-		return;
-	}
-	result_ok(what, n, fired, err, ref);
+	fail_msg("%s: allocation %zu (in %s) failed, a shortened document "
+		 "accepted",
+		 name, n, *in ? in : "?");
 }
 
 /* err of a run where allocation n may have failed (fired), against the
@@ -246,7 +240,7 @@ static bool pidf_parse_attempt(size_t n, const void *arg)
 	err = pidf_parse(&loc, c->b->buf, c->b->len, &said);
 	fired = oomfail_disarm();
 
-	xml_result_ok(c->b->name, n, fired, err, c->ref_err);
+	result_ok(c->b->name, n, fired, err, c->ref_err);
 	if (err) {
 		assert_memory_equal(&before, &loc, sizeof(loc));
 	} else if (!location_equal(&loc, &c->ref)) {
@@ -272,12 +266,6 @@ static void pidf_parse_oom(void **state)
 		location_reset(&c.ref);
 	}
 	corpus_free(v, n);
-	print_message("pidf_parse: %zu failures libxml2 did not report "
-		      "(refused, not ENOMEM); OPEN: %zu accepted a shortened "
-		      "document\n",
-		      xml_refusals, xml_accepted);
-	xml_refusals = 0;
-	xml_accepted = 0;
 }
 
 static const struct pidf_params pidf_params = {
@@ -373,7 +361,7 @@ static bool held_decode_attempt(size_t n, const void *arg)
 	err = held_response_decode(&resp, c->b->buf, c->b->len, &said);
 	fired = oomfail_disarm();
 
-	xml_result_ok(c->b->name, n, fired, err, c->ref_err);
+	result_ok(c->b->name, n, fired, err, c->ref_err);
 	if (err) {
 		assert_memory_equal(&before, &resp, sizeof(resp));
 	} else if (resp.error != c->ref.error ||
@@ -402,12 +390,6 @@ static void held_decode_oom(void **state)
 		held_response_reset(&c.ref);
 	}
 	corpus_free(v, n);
-	print_message("held_response_decode: %zu failures libxml2 did not "
-		      "report (refused, not ENOMEM); OPEN: %zu accepted a "
-		      "shortened document\n",
-		      xml_refusals, xml_accepted);
-	xml_refusals = 0;
-	xml_accepted = 0;
 }
 
 struct heldreq_case {
@@ -992,6 +974,353 @@ static void policy_oom(void **state)
 	corpus_free(v, n);
 }
 
+/* --- sites --------------------------------------------------------------- */
+
+/* the sites the fuzz target looks at: none (-1) and the first 8 */
+static size_t sites_shown(const struct policy_sites *s)
+{
+	size_t n = policy_sites_count(s);
+
+	return n < 8 ? n : 8;
+}
+
+/* every site's effective policy, printed after "prefix" */
+static struct mbuf *sites_print(const struct policy_sites *s)
+{
+	struct mbuf *mb = prefixed();
+	size_t i;
+
+	assert_int_equal(0,
+			 mbuf_printf(mb, "%zu sites\n", policy_sites_count(s)));
+	for (i = 0; i <= sites_shown(s); i++) {
+		struct policy p;
+
+		memset(&p, 0, sizeof(p));
+		assert_int_equal(0, policy_site_load(&p, NULL, s, NULL,
+						     (int)i - 1, NULL, NULL));
+		assert_int_equal(0, mbuf_printf(mb, "%H", policy_print, &p));
+		policy_reset(&p);
+	}
+	return mb;
+}
+
+struct sites_case {
+	const struct blob *b;
+	struct kvconf *admin;
+	struct mbuf *ref;      /* sites_print() */
+	int site;	       /* for sites_load_attempt */
+	struct mbuf *ref_site; /* that site's policy printed */
+};
+
+static bool sites_parse_attempt(size_t n, const void *arg)
+{
+	const struct sites_case *c = arg;
+	struct policy_sites *s = NULL;
+	struct policy_diag diag;
+	bool fired;
+	int err;
+
+	memset(&diag, 0, sizeof(diag));
+	oomfail_arm(n);
+	err = policy_sites_parse(&s, c->admin, &diag);
+	fired = oomfail_disarm();
+
+	result_ok(c->b->name, n, fired, err, 0);
+	if (err) {
+		assert_null(s);
+	} else {
+		struct mbuf *mb = sites_print(s);
+
+		same_output(mb, c->ref, c->b->name);
+		mem_deref(mb);
+	}
+	policy_diag_reset(&diag);
+	mem_deref(s);
+	return fired;
+}
+
+static bool sites_load_attempt(size_t n, const void *arg)
+{
+	const struct sites_case *c = arg;
+	enum policy_origin o[POLICY_KEY_COUNT];
+	struct policy_sites *s = NULL;
+	struct policy_diag diag;
+	struct policy p, before;
+	bool fired;
+	int err;
+
+	assert_int_equal(0, policy_sites_parse(&s, c->admin, NULL));
+	/* an earlier policy (the defaults): a failed load keeps it */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(0, policy_load(&p, NULL, NULL, NULL));
+	memcpy(&before, &p, sizeof(p));
+	memset(&diag, 0, sizeof(diag));
+
+	oomfail_arm(n);
+	err = policy_site_load(&p, NULL, s, NULL, c->site, o, &diag);
+	fired = oomfail_disarm();
+
+	result_ok("policy_site_load", n, fired, err, 0);
+	if (err) {
+		assert_memory_equal(&before, &p, sizeof(p));
+	} else {
+		struct mbuf *mb = prefixed();
+
+		assert_int_equal(0, mbuf_printf(mb, "%H", policy_print, &p));
+		same_output(mb, c->ref_site, "policy_site_load");
+		mem_deref(mb);
+	}
+	policy_diag_reset(&diag);
+	policy_reset(&p);
+	mem_deref(s);
+	return fired;
+}
+
+static void sites_oom(void **state)
+{
+	struct blob *v;
+	size_t n, i;
+	(void)state;
+
+	v = corpus("sites", &n);
+	for (i = 0; i < n; i++) {
+		struct sites_case c = {.b = &v[i]};
+		struct policy_sites *s = NULL;
+
+		(void)kvconf_parse(&c.admin, "admin", (const char *)v[i].buf,
+				   v[i].len, NULL);
+		assert_int_equal(0, policy_sites_parse(&s, c.admin, NULL));
+		c.ref = sites_print(s);
+
+		sweep(v[i].name, sites_parse_attempt, &c);
+		for (c.site = -1; c.site < (int)sites_shown(s); c.site++) {
+			struct policy p;
+
+			memset(&p, 0, sizeof(p));
+			assert_int_equal(0,
+					 policy_site_load(&p, NULL, s, NULL,
+							  c.site, NULL, NULL));
+			c.ref_site = prefixed();
+			assert_int_equal(0, mbuf_printf(c.ref_site, "%H",
+							policy_print, &p));
+			policy_reset(&p);
+			sweep("policy_site_load", sites_load_attempt, &c);
+			mem_deref(c.ref_site);
+		}
+		mem_deref(s);
+		mem_deref(c.ref);
+		mem_deref(c.admin);
+	}
+	corpus_free(v, n);
+}
+
+/* --- wifi, netlink --------------------------------------------------------- */
+
+/* od as JSON text */
+static char *odict_text(const struct odict *od)
+{
+	char *s = NULL;
+
+	assert_int_equal(0, re_sdprintf(&s, "%H", json_encode_odict, od));
+	return s;
+}
+
+struct nl_case {
+	const struct blob *b;
+	int ref_iface, ref_bss, ref_feed;
+	struct wifi_bss bss;
+	struct netsnap *snap;
+	char *ref_text;
+};
+
+static bool wifi_decode_attempt(size_t n, const void *arg)
+{
+	const struct nl_case *c = arg;
+	struct wifi_iface ifc;
+	struct wifi_bss bss;
+	const char *why = NULL;
+	bool fired;
+	int e1, e2;
+
+	oomfail_arm(n);
+	e1 = wifi_iface_decode(&ifc, c->b->buf, c->b->len, &why);
+	e2 = wifi_bss_decode(&bss, c->b->buf, c->b->len, &why);
+	fired = oomfail_disarm();
+
+	result_ok("wifi_iface_decode", n, fired, e1, c->ref_iface);
+	result_ok("wifi_bss_decode", n, fired, e2, c->ref_bss);
+	if (!e2)
+		assert_memory_equal(&bss, &c->bss, sizeof(bss));
+	return fired;
+}
+
+static bool wifi_json_attempt(size_t n, const void *arg)
+{
+	const struct nl_case *c = arg;
+	struct odict *od = NULL;
+	bool fired;
+	int err;
+
+	assert_int_equal(0, odict_alloc(&od, 8));
+	oomfail_arm(n);
+	err = wifi_bss_json_encode(od, &c->bss, "wlan0");
+	fired = oomfail_disarm();
+
+	result_ok("wifi_bss_json_encode", n, fired, err, 0);
+	if (!err) {
+		char *s = odict_text(od);
+
+		assert_string_equal(c->ref_text, s);
+		mem_deref(s);
+	}
+	mem_deref(od);
+	return fired;
+}
+
+static void wifi_oom(void **state)
+{
+	struct blob *v;
+	size_t n, i;
+	(void)state;
+
+	v = corpus("wifi", &n);
+	for (i = 0; i < n; i++) {
+		struct nl_case c = {.b = &v[i]};
+		struct wifi_iface ifc;
+		const char *why;
+
+		memset(&c.bss, 0, sizeof(c.bss));
+		c.ref_iface = wifi_iface_decode(&ifc, v[i].buf, v[i].len, &why);
+		c.ref_bss = wifi_bss_decode(&c.bss, v[i].buf, v[i].len, &why);
+		sweep(v[i].name, wifi_decode_attempt, &c);
+		if (!c.ref_bss) {
+			struct odict *od = NULL;
+
+			assert_int_equal(0, odict_alloc(&od, 8));
+			assert_int_equal(
+				0, wifi_bss_json_encode(od, &c.bss, "wlan0"));
+			c.ref_text = odict_text(od);
+			mem_deref(od);
+			sweep("wifi_bss_json_encode", wifi_json_attempt, &c);
+			mem_deref(c.ref_text);
+		}
+	}
+	corpus_free(v, n);
+}
+
+static bool netstate_attempt(size_t n, const void *arg)
+{
+	const struct nl_case *c = arg;
+	static struct netstate ns;
+	static struct netsnap snap;
+	const char *why = NULL;
+	bool fired;
+	int err;
+
+	memset(&ns, 0, sizeof(ns));
+	oomfail_arm(n);
+	err = netstate_feed(&ns, c->b->buf, c->b->len, NULL, &why);
+	netstate_snapshot(&ns, &snap);
+	fired = oomfail_disarm();
+
+	result_ok(c->b->name, n, fired, err, c->ref_feed);
+	assert_true(netsnap_equal(&snap, c->snap));
+	return fired;
+}
+
+static bool netsnap_json_attempt(size_t n, const void *arg)
+{
+	const struct nl_case *c = arg;
+	struct odict *od = NULL;
+	bool fired;
+	int err;
+
+	assert_int_equal(0, odict_alloc(&od, 8));
+	oomfail_arm(n);
+	err = netsnap_json_encode(od, c->snap);
+	fired = oomfail_disarm();
+
+	result_ok("netsnap_json_encode", n, fired, err, 0);
+	if (!err) {
+		char *s = odict_text(od);
+
+		assert_string_equal(c->ref_text, s);
+		mem_deref(s);
+	}
+	mem_deref(od);
+	return fired;
+}
+
+static void netlink_oom(void **state)
+{
+	static struct netstate ns;
+	static struct netsnap snap;
+	struct blob *v;
+	size_t n, i;
+	(void)state;
+
+	v = corpus("netlink", &n);
+	for (i = 0; i < n; i++) {
+		struct nl_case c = {.b = &v[i], .snap = &snap};
+		struct odict *od = NULL;
+		const char *why;
+
+		memset(&ns, 0, sizeof(ns));
+		c.ref_feed = netstate_feed(&ns, v[i].buf, v[i].len, NULL, &why);
+		netstate_snapshot(&ns, &snap);
+		assert_int_equal(0, odict_alloc(&od, 8));
+		assert_int_equal(0, netsnap_json_encode(od, &snap));
+		c.ref_text = odict_text(od);
+		mem_deref(od);
+
+		sweep(v[i].name, netstate_attempt, &c);
+		sweep("netsnap_json_encode", netsnap_json_attempt, &c);
+		mem_deref(c.ref_text);
+	}
+	corpus_free(v, n);
+}
+
+/* --- fingerprint --------------------------------------------------------- */
+
+static bool fingerprint_attempt(size_t n, const void *arg)
+{
+	const struct fingerprint_input *in = arg;
+	char out[FINGERPRINT_LEN + 1], ref[FINGERPRINT_LEN + 1];
+	enum fingerprint_basis basis = 0;
+	bool fired;
+	int err;
+
+	assert_int_equal(0, fingerprint_compute(ref, NULL, in));
+	memset(out, 'x', sizeof(out));
+	oomfail_arm(n);
+	err = fingerprint_compute(out, &basis, in);
+	fired = oomfail_disarm();
+
+	result_ok("fingerprint_compute", n, fired, err, 0);
+	if (err) {
+		assert_int_equal(0, basis);
+		assert_memory_equal("xxxxxxxxxxxxxxxxx", out, sizeof(out));
+	} else {
+		assert_string_equal(ref, out);
+	}
+	return fired;
+}
+
+static void fingerprint_oom(void **state)
+{
+	static const uint8_t gw[6] = {0x00, 0x00, 0x5e, 0x00, 0x53, 0xaa};
+	struct fingerprint_input in;
+	(void)state;
+
+	memset(&in, 0, sizeof(in));
+	in.link = FINGERPRINT_LINK_WIRED;
+	in.has_gw_mac = true;
+	memcpy(in.gw_mac, gw, 6);
+	assert_int_equal(0, sa_set_str(&in.subnet4, "192.0.2.7", 0));
+	in.prefix4 = 24;
+	sweep("fingerprint_compute", fingerprint_attempt, &in);
+}
+
 /* --- multipart ----------------------------------------------------------- */
 
 static bool multipart_attempt(size_t n, const void *arg)
@@ -1292,6 +1621,47 @@ static bool civic_attempt(size_t n, const void *arg)
 	return fired;
 }
 
+/* The locator's last good location (locrules): written, and read back. */
+static bool locrules_state_attempt(size_t n, const void *arg)
+{
+	const struct geo *g = arg;
+	struct location loc, back;
+	char fp[LOCRULES_FP_SIZE];
+	struct mbuf *mb = mbuf_alloc(512), *ref = mbuf_alloc(512);
+	bool fired;
+	int err;
+
+	assert_non_null(mb);
+	assert_non_null(ref);
+	locsample_record(&loc, g);
+	assert_int_equal(0, locrules_state_encode(ref, "ab12", &loc));
+
+	oomfail_arm(n);
+	err = locrules_state_encode(mb, "ab12", &loc);
+	fired = oomfail_disarm();
+	result_ok("locrules_state_encode", n, fired, err, 0);
+	if (!err)
+		assert_true(mb->end == ref->end &&
+			    !memcmp(mb->buf, ref->buf, mb->end));
+
+	memset(&back, 0, sizeof(back));
+	oomfail_arm(n);
+	err = locrules_state_decode(&back, fp, (const char *)ref->buf,
+				    ref->end);
+	fired = oomfail_disarm() || fired;
+	result_ok("locrules_state_decode", n, fired, err, 0);
+	if (err)
+		assert_false(location_has_value(&back));
+	else
+		assert_true(location_equal(&loc, &back));
+
+	location_reset(&back);
+	location_reset(&loc);
+	mem_deref(ref);
+	mem_deref(mb);
+	return fired;
+}
+
 static void location_oom(void **state)
 {
 	struct geo g[LOCSAMPLE_SHAPES];
@@ -1303,6 +1673,8 @@ static void location_oom(void **state)
 		sweep("location_json_encode, _decode", location_json_attempt,
 		      &g[i]);
 		sweep("location_copy", location_copy_attempt, &g[i]);
+		sweep("locrules_state_encode, _decode", locrules_state_attempt,
+		      &g[i]);
 	}
 	sweep("civic_normalise, civic_validate", civic_attempt, NULL);
 }
@@ -1338,6 +1710,10 @@ int main(void)
 		cmocka_unit_test(lldp_encode_oom),
 		cmocka_unit_test(savedloc_oom),
 		cmocka_unit_test(policy_oom),
+		cmocka_unit_test(sites_oom),
+		cmocka_unit_test(wifi_oom),
+		cmocka_unit_test(netlink_oom),
+		cmocka_unit_test(fingerprint_oom),
 		cmocka_unit_test(multipart_oom),
 		cmocka_unit_test(ctlproto_oom),
 		cmocka_unit_test(ctl_encode_oom),

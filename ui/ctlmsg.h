@@ -7,8 +7,9 @@
  * Decode one line from the engine: a JSON object becomes an a{sv}
  * dictionary (objects a{sv}, arrays av, strings s, integers that fit
  * gint64 x, other numbers d, booleans b; a null member is left out, a null
- * array element is an empty maybe "mv").  Strict RFC 8259 within the
- * limits of ctlmsg_json.h; duplicate member names are refused.  Returns a
+ * array element is an empty maybe "mv").  Strict RFC 8259 (json_syntax.h,
+ * then json-glib) within the limits of ctlmsg_json.h and numbers of at most
+ * 32 characters; duplicate member names are refused.  Returns a
  * new reference, or NULL with error set (CTLMSG_ERROR, ctlmsg_json.h; the
  * message says what is wrong at which byte offset).
  */

@@ -1,6 +1,7 @@
 /* json_syntax: RFC 8259 syntax check with positions and limits. */
 
-#include <re.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include "json_syntax.h"
 
@@ -11,12 +12,22 @@ struct reader {
 	size_t len;
 	size_t pos;
 	const char *why;
+	enum json_syntax_kind kind;
+	const char *(*number)(void *arg, const char *p, size_t n);
+	void *arg;
 };
+
+static int fail_kind(struct reader *r, enum json_syntax_kind kind,
+		     const char *why)
+{
+	r->why = why;
+	r->kind = kind;
+	return EBADMSG;
+}
 
 static int fail(struct reader *r, const char *why)
 {
-	r->why = why;
-	return EBADMSG;
+	return fail_kind(r, JSON_SYNTAX_GRAMMAR, why);
 }
 
 static bool at_end(const struct reader *r)
@@ -31,10 +42,46 @@ static void skip_blanks(struct reader *r)
 		++r->pos;
 }
 
-static bool is_hex(char c)
+static int hex_value(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The code unit of four hex digits at at, or -1. */
+static long hex4(const struct reader *r, size_t at)
+{
+	long u = 0;
+	size_t i;
+
+	if (r->len - at < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		int d = hex_value(r->p[at + i]);
+
+		if (d < 0)
+			return -1;
+		u = u << 4 | d;
+	}
+	return u;
+}
+
+/* RFC 8259 §7-8.2: a high surrogate escape must be followed by a low one
+ * (r->pos at the 'u' of the high one); no UTF-8 text holds a lone half. */
+static bool pair_follows(const struct reader *r)
+{
+	long low;
+
+	if (r->len - r->pos < 7 || r->p[r->pos + 5] != '\\' ||
+	    r->p[r->pos + 6] != 'u')
+		return false;
+	low = hex4(r, r->pos + 7);
+	return low >= 0xdc00 && low <= 0xdfff;
 }
 
 /* RFC 8259 §7, at the opening quote. */
@@ -42,6 +89,7 @@ static int read_string(struct reader *r)
 {
 	static const char truncated[] = "truncated: input ends inside a string";
 	size_t i;
+	long u;
 
 	for (++r->pos; !at_end(r); ++r->pos) {
 		unsigned char c = (unsigned char)r->p[r->pos];
@@ -67,11 +115,24 @@ static int read_string(struct reader *r)
 		if (r->len - r->pos <= 4)
 			return fail(r, truncated);
 		for (i = 1; i <= 4; i++) {
-			if (!is_hex(r->p[r->pos + i]))
+			if (hex_value(r->p[r->pos + i]) < 0)
 				return fail(r, "bad \\u escape in a string");
 		}
-		if (!memcmp(r->p + r->pos + 1, "0000", 4))
-			return fail(r, "\\u0000 in a string");
+		u = hex4(r, r->pos + 1);
+		if (!u)
+			return fail_kind(r, JSON_SYNTAX_TEXT,
+					 "\\u0000 in a string");
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return fail_kind(r, JSON_SYNTAX_TEXT,
+					 "lone low surrogate in a string");
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (!pair_follows(r))
+				return fail_kind(r, JSON_SYNTAX_TEXT,
+						 "lone high surrogate in a "
+						 "string");
+			/* the low half is checked: step over it */
+			r->pos += 6;
+		}
 		r->pos += 4;
 	}
 
@@ -127,7 +188,17 @@ static int read_number(struct reader *r)
 
 	if (r->pos - start > NUMBER_MAX) {
 		r->pos = start;
-		return fail(r, "number longer than 32 characters");
+		return fail_kind(r, JSON_SYNTAX_LIMIT,
+				 "number longer than 32 characters");
+	}
+	if (r->number) {
+		const char *why =
+			r->number(r->arg, r->p + start, r->pos - start);
+
+		if (why) {
+			r->pos = start;
+			return fail_kind(r, JSON_SYNTAX_NUMBER, why);
+		}
 	}
 
 	return 0;
@@ -138,7 +209,7 @@ static int read_literal(struct reader *r)
 	static const char *const literals[] = {"true", "false", "null"};
 	size_t i, left = r->len - r->pos;
 
-	for (i = 0; i < ARRAY_SIZE(literals); i++) {
+	for (i = 0; i < sizeof(literals) / sizeof(literals[0]); i++) {
 		size_t n = strlen(literals[i]);
 
 		if (left >= n && !memcmp(r->p + r->pos, literals[i], n)) {
@@ -200,11 +271,13 @@ static int step_value(struct walk *w, char c)
 	w->first = false;
 
 	if (++w->values > w->maxvalues)
-		return fail(&w->r, "more values than allowed");
+		return fail_kind(&w->r, JSON_SYNTAX_LIMIT,
+				 "more values than allowed");
 
 	if (c == '{' || c == '[') {
 		if (w->depth >= w->maxdepth)
-			return fail(&w->r, "nested too deep");
+			return fail_kind(&w->r, JSON_SYNTAX_LIMIT,
+					 "nested too deep");
 		w->stack[w->depth++] = c;
 		++w->r.pos;
 		w->st = c == '{' ? ST_KEY : ST_VALUE;
@@ -269,21 +342,23 @@ static int step(struct walk *w, char c)
 	return fail(&w->r, "internal state");
 }
 
-int json_syntax_check(const char *buf, size_t len, unsigned maxdepth,
-		      size_t maxvalues, size_t *offp, const char **whyp)
+int json_syntax_check(const char *buf, size_t len, struct json_syntax *js)
 {
 	struct walk w;
 	int err = 0;
 
-	if (!buf && len)
+	if ((!buf && len) || !js)
 		return EINVAL;
 
 	memset(&w, 0, sizeof(w));
 	w.r.p = buf;
 	w.r.len = len;
-	w.maxdepth = maxdepth < JSON_SYNTAX_MAX_DEPTH ? maxdepth
-						      : JSON_SYNTAX_MAX_DEPTH;
-	w.maxvalues = maxvalues;
+	w.r.number = js->number;
+	w.r.arg = js->arg;
+	w.maxdepth = js->maxdepth < JSON_SYNTAX_MAX_DEPTH
+			     ? js->maxdepth
+			     : JSON_SYNTAX_MAX_DEPTH;
+	w.maxvalues = js->maxvalues;
 	w.st = ST_VALUE;
 
 	skip_blanks(&w.r);
@@ -312,10 +387,9 @@ int json_syntax_check(const char *buf, size_t len, unsigned maxdepth,
 
 out:
 	if (err) {
-		if (offp)
-			*offp = w.r.pos;
-		if (whyp)
-			*whyp = w.r.why;
+		js->off = w.r.pos;
+		js->why = w.r.why;
+		js->kind = w.r.kind;
 	}
 	return err;
 }

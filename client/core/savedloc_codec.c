@@ -415,8 +415,8 @@ int savedloc_decode(struct savedloc **sp, const char *buf, size_t len,
 {
 	struct savedloc *s = NULL;
 	struct odict *top = NULL;
-	const char *why = NULL;
-	size_t off = 0;
+	struct json_syntax js = {.maxdepth = FILE_DEPTH,
+				 .maxvalues = FILE_VALUES};
 	int err;
 
 	if (!sp || (!buf && len))
@@ -432,9 +432,9 @@ int savedloc_decode(struct savedloc **sp, const char *buf, size_t len,
 		return EFBIG;
 	}
 
-	err = json_syntax_check(buf, len, FILE_DEPTH, FILE_VALUES, &off, &why);
+	err = json_syntax_check(buf, len, &js);
 	if (err)
-		return bad(e, "byte %zu: %s", off, why);
+		return bad(e, "byte %zu: %s", js.off, js.why);
 
 	/* libre counts nesting below the top-level container */
 	err = json_decode_odict(&top, 8, buf, len, FILE_DEPTH - 1);

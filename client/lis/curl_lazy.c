@@ -4,7 +4,6 @@
 #include <re.h>
 #include <dlfcn.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <curl/curl.h>
 #include "curl_lazy.h"
@@ -16,7 +15,7 @@ struct curl_fns curlf;
 
 static bool loaded;
 
-int curl_lazy_load(void)
+int curl_lazy_load(const struct ndlog *lg)
 {
 	static const struct {
 		const char *name;
@@ -51,8 +50,8 @@ int curl_lazy_load(void)
 
 	h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		re_fprintf(stderr, "lis: cannot load %s: %s\n", CURL_SONAME,
-			   dlerror());
+		ndlog_printf(lg, NDLOG_WARNING, "lis: cannot load %s: %s\n",
+			     CURL_SONAME, dlerror());
 		return ENOSYS;
 	}
 
@@ -60,8 +59,8 @@ int curl_lazy_load(void)
 		void *f = dlsym(h, syms[i].name);
 
 		if (!f) {
-			re_fprintf(stderr, "lis: %s lacks %s\n", CURL_SONAME,
-				   syms[i].name);
+			ndlog_printf(lg, NDLOG_WARNING, "lis: %s lacks %s\n",
+				     CURL_SONAME, syms[i].name);
 			return ENOSYS; /* h stays open: harmless */
 		}
 		memcpy((char *)&fns + syms[i].off, &f, sizeof(f));

@@ -10,6 +10,8 @@
 
 #include <curl/curl.h>
 
+#include "ndlog.h"
+
 /* The libcurl functions lis_client calls, as libcurl declares them. */
 struct curl_fns {
 	CURLcode (*global_init)(long flags);
@@ -36,7 +38,8 @@ struct curl_fns {
 /* Filled by curl_lazy_load(); valid once it returned 0. */
 extern struct curl_fns curlf;
 
-/* Load libcurl (once; it stays loaded).  ENOSYS if it cannot be. */
-int curl_lazy_load(void);
+/* Load libcurl (once; it stays loaded).  ENOSYS if it cannot be, with
+ * why on lg (NULL: nowhere). */
+int curl_lazy_load(const struct ndlog *lg);
 
 #endif

@@ -786,7 +786,7 @@ int lis_client_alloc(struct lis_client **lcp, const struct lis_config *cfg)
 		return EINVAL;
 
 	/* libcurl is loaded by the first client, not at engine start */
-	if (curl_lazy_load())
+	if (curl_lazy_load(&cfg->lg))
 		return ENOSYS;
 	if (curl_users == 0 && curlf.global_init(CURL_GLOBAL_DEFAULT))
 		return EIO;

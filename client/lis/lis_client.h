@@ -85,6 +85,8 @@
 
 #include <re.h>
 
+#include "ndlog.h"
+
 /* Defaults for the zero values of struct lis_config. */
 enum {
 	LIS_CONNECT_TIMEOUT_DEFAULT = 3000, /* ms */
@@ -132,6 +134,7 @@ struct lis_config {
 	uint32_t backoff_ms; /* wait before the first retry; doubles */
 	size_t body_max;     /* response body cap; 0 = default */
 	struct lis_auth auth[2]; /* per server (enum lis_server); copied */
+	struct ndlog lg;	 /* where the client logs; {NULL}: nowhere */
 	/* GET instead of POST, with "Accept: text/plain": a served policy
 	 * (issue 14), fetched under the same TLS rules as the LIS */
 	bool get;

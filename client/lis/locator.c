@@ -253,9 +253,10 @@ static void state_save(const struct locator *l, const struct location *loc)
 
 out:
 	if (err)
-		re_fprintf(stderr,
-			   "locator: cannot save the last location to %s: %m\n",
-			   l->cfg.state_file, err);
+		ndlog_printf(&l->cfg.lis.lg, NDLOG_WARNING,
+			     "locator: cannot save the last location to %s: "
+			     "%m\n",
+			     l->cfg.state_file, err);
 	mem_deref(mb);
 }
 

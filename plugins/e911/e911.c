@@ -656,6 +656,9 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	/* the location module, loaded first, waits for the policy: it
+	 * reads no policy file itself */
+	e911_site_announce(m);
 	state_fetch(m);
 
 	err = uag_event_register(ua_event_handler, m);

@@ -208,6 +208,10 @@ void e911_site_idle(struct e911 *m);
 int e911_site_encode(struct odict *od, const struct e911 *m);
 /* e911.policy.refresh: fetch the served policy now (ENOENT: none). */
 int e911_site_refresh(struct e911 *m);
+/* policy.changed with the policy in force: once at start, so that the
+ * location module (loaded first) takes the policy from its one owner
+ * rather than reading the files again. */
+void e911_site_announce(const struct e911 *m);
 
 /* e911_notify.c */
 void e911_notify_desk(struct e911_call *ec);

@@ -244,6 +244,17 @@ static void refresh_handler(void *arg)
 	(void)e911_served_refresh(arg);
 }
 
+/* The LIS client's lines (they start "lis: ") to baresip's log. */
+static void lis_log(enum ndlog_level level, const char *line, void *arg)
+{
+	(void)arg;
+
+	if (level == NDLOG_WARNING)
+		warning("%s", line);
+	else
+		info("%s", line);
+}
+
 /* policy_refresh and policy_ca_file problems go to diag as file:line. */
 static void settings_read(struct e911_served *s, const struct kvconf *admin,
 			  struct lis_config *cfg, struct policy_diag *diag)
@@ -297,6 +308,7 @@ int e911_served_alloc(struct e911_served **sp, const struct kvconf *admin,
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.get = true;
+	cfg.lg.logh = lis_log;
 	cfg.timeout_ms = FETCH_TIMEOUT_MS;
 	cfg.body_max = DOC_MAX;
 	settings_read(s, admin, &cfg, diag);

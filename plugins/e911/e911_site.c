@@ -80,6 +80,11 @@ static void changed_emit(const struct e911 *m)
 	mem_deref(od);
 }
 
+void e911_site_announce(const struct e911 *m)
+{
+	changed_emit(m);
+}
+
 /* Load the policy of choice into m; the old one stays on failure. */
 static int site_apply(struct e911 *m, const struct policy_site_choice *ch)
 {

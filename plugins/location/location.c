@@ -29,9 +29,12 @@ static struct {
 	struct netdisc *nd;
 	struct locator *loc;
 	struct lisdisc_query *disc;
-	char disc_fp[32];   /* the network discovery last ran for */
-	struct odict *site; /* policy.changed's site (e911), NULL: none */
-	struct manual *man; /* the person's locations and the prompt */
+	char disc_fp[32];	/* the network discovery last ran for */
+	struct odict *site;	/* policy.changed's site (e911), NULL: none */
+	struct manual *man;	/* the person's locations and the prompt; made
+			     * with the first policy (policy_start) */
+	bool policy_known;	/* the e911 module gave its policy */
+	struct tmr policy_wait; /* ... or the engine runs without one */
 	/* what the bus's topics hand out (bus_topics.h) */
 	struct bus_location pub_loc;
 	struct bus_network pub_net;
@@ -173,6 +176,74 @@ static void policy_apply(const struct odict *fields)
 		      odict_string(pol, "disclaimer_text"));
 }
 
+static void person_changed(void *arg);
+
+/*
+ * The policy the module starts with, from the e911 module, which alone
+ * reads the policy files and says what is wrong with them: its e911.policy
+ * answer when it was loaded first, else its policy.changed when it starts
+ * (launcher.c loads this module before it), else, if it never says, the
+ * defaults (policy_wait).  fields holds "policy" as policy_encode makes
+ * it, or is NULL.  remember_locations is taken from this one only (the
+ * saved locations are read once, PROTOCOL.md policy.changed); the rest is
+ * applied again from each policy.changed.
+ */
+static void policy_start(const struct odict *fields)
+{
+	const struct odict_entry *e =
+		fields ? odict_lookup(fields, "policy") : NULL;
+	const struct odict *o =
+		e && e->type == ODICT_OBJECT ? e->u.odict : NULL;
+	struct policy pol;
+	uint64_t refresh = 0;
+	int err;
+
+	mod.policy_known = true;
+	tmr_cancel(&mod.policy_wait);
+
+	/* what policy.changed does not carry keeps its safe default */
+	memset(&pol, 0, sizeof(pol));
+	err = policy_load(&pol, NULL, NULL, NULL);
+	if (!err && o) {
+		(void)odict_get_boolean(o, &pol.e911_enabled, "e911_enabled");
+		(void)odict_get_boolean(o, &pol.remember_locations,
+					"remember_locations");
+		pol.location_required =
+			required_word(odict_string(o, "location_required"));
+		if (str_isset(odict_string(o, "disclaimer_text"))) {
+			pol.disclaimer_text = mem_deref(pol.disclaimer_text);
+			err = str_dup(&pol.disclaimer_text,
+				      odict_string(o, "disclaimer_text"));
+		}
+		if (odict_get_number(o, &refresh, "refresh_interval_s") &&
+		    refresh > 0 && refresh <= UINT32_MAX)
+			locator_set_refresh(mod.loc, (uint32_t)refresh);
+	}
+	if (!err)
+		err = manual_alloc(&mod.man, &pol, mod.set.saved_file,
+				   person_changed, NULL);
+	policy_reset(&pol);
+	if (err) {
+		warning("location: cannot start the saved locations and the "
+			"prompt: %m\n",
+			err);
+		return;
+	}
+	/* the locator chooses again, now with the person's locations */
+	person_changed(NULL);
+}
+
+static void policy_wait_end(void *arg)
+{
+	(void)arg;
+
+	if (mod.policy_known)
+		return;
+	warning("location: the e911 module gave no policy; the defaults "
+		"apply\n");
+	policy_start(NULL);
+}
+
 static void bus_event_handler(const char *name, const struct odict *fields,
 			      void *arg)
 {
@@ -183,7 +254,31 @@ static void bus_event_handler(const char *name, const struct odict *fields,
 
 	mem_deref(mod.site);
 	mod.site = mem_ref((void *)fields);
-	policy_apply(fields);
+	if (mod.policy_known)
+		policy_apply(fields);
+	else
+		policy_start(fields);
+}
+
+/* The e911 module's policy when it is loaded already; else it comes with
+ * that module's first policy.changed, or the defaults once the engine
+ * runs (a zero timer fires after every module was loaded). */
+static void policy_ask(void)
+{
+	struct odict *args = NULL, *res = NULL;
+	const char *errmsg = NULL;
+
+	tmr_start(&mod.policy_wait, 0, policy_wait_end, NULL);
+	if (odict_alloc(&args, 1) || odict_alloc(&res, 16))
+		goto out;
+	if (!bus_command_call("e911.policy", args, res, &errmsg)) {
+		mem_deref(mod.site);
+		mod.site = mem_ref(res);
+		policy_start(res);
+	}
+out:
+	mem_deref(res);
+	mem_deref(args);
 }
 
 /* The record's JSON keys plus "reason", "stale" and "confirm_error": the
@@ -408,7 +503,8 @@ static void network_changed(const struct netsnap *snap,
 	choice_tell();
 }
 
-/* netdisc's lines (they start with their part's name) to baresip's log. */
+/* client/'s lines (netdisc's, the locator's and its LIS clients': they
+ * start with their part's name) to baresip's log. */
 static void netdisc_log(enum ndlog_level level, const char *line, void *arg)
 {
 	(void)arg;
@@ -421,21 +517,18 @@ static void netdisc_log(enum ndlog_level level, const char *line, void *arg)
 
 static int module_init(void)
 {
-	struct policy pol;
 	int err;
 
-	memset(&pol, 0, sizeof(pol));
+	/* refresh_interval the default until the e911 module's policy
+	 * comes (policy_start) */
 	location_settings_read(&mod.set);
-	location_policy_read(&pol);
-	mod.set.loc.refresh_s = pol.refresh_interval_s;
+	mod.set.loc.lis.lg.logh = netdisc_log;
+	tmr_init(&mod.policy_wait);
 
-	/* the person's locations first: the locator reads them */
-	err = manual_alloc(&mod.man, &pol, mod.set.saved_file, person_changed,
-			   NULL);
-	if (!err)
-		err = locator_alloc(&mod.loc, &mod.set.loc, location_changed,
-				    person_here, NULL);
-	policy_reset(&pol);
+	/* the person's locations (manual) come with the policy: until then
+	 * the locator reads none (person_here) */
+	err = locator_alloc(&mod.loc, &mod.set.loc, location_changed,
+			    person_here, NULL);
 	if (err) {
 		warning("location: cannot start: %m\n", err);
 		return err;
@@ -460,6 +553,8 @@ static int module_init(void)
 	if (!err)
 		err = bus_command_register("location.refresh",
 					   cmd_location_refresh, NULL);
+	if (!err)
+		policy_ask();
 
 	return err;
 }
@@ -472,6 +567,8 @@ static int module_close(void)
 	bus_topic_unprovide(BUS_TOPIC_NETWORK);
 	bus_topic_unprovide(BUS_TOPIC_LOCATION);
 	bus_event_unlisten(bus_event_handler);
+	tmr_cancel(&mod.policy_wait);
+	mod.policy_known = false;
 	mod.site = mem_deref(mod.site);
 	mod.disc = mem_deref(mod.disc);
 	mod.nd = mem_deref(mod.nd);

@@ -19,7 +19,6 @@
 #include "locator.h"
 #include "lis_cred.h"
 #include "policy.h"
-#include "policy_site.h"
 #include "locphone-config.h"
 #include "settings.h"
 
@@ -214,46 +213,4 @@ void location_settings_read(struct location_settings *s)
 	lis_auth_read(s);
 
 	mem_deref(kv);
-}
-
-/* A file's settings, or NULL when it is absent or unreadable (logged). */
-static struct kvconf *conf_file(const char *file)
-{
-	struct kvconf *kv = NULL;
-	unsigned line = 0;
-	int err;
-
-	err = kvconf_load(&kv, file, &line);
-	if (err && err != ENOENT)
-		warning("location: %s:%u: %m\n", file, line, err);
-
-	return err ? NULL : kv;
-}
-
-void location_policy_read(struct policy *p)
-{
-	struct policy_sites *sites = NULL;
-	struct kvconf *user = NULL, *admin;
-	char dir[512], file[600];
-	int err;
-
-	if (!conf_get_str(conf_cur(), "locphone_config_dir", dir,
-			  sizeof(dir))) {
-		re_snprintf(file, sizeof(file), "%s/locphone.conf", dir);
-		user = conf_file(file);
-	}
-	admin = conf_file(policy_admin_path(user, NULL));
-
-	/* the e911 module owns the policy and says what is wrong with the
-	 * files; here only the global values are needed (site sections
-	 * split off, so none of their lines is taken for a global one) */
-	err = policy_sites_parse(&sites, admin, NULL);
-	if (!err)
-		err = policy_site_load(p, user, sites, NULL, -1, NULL, NULL);
-	if (err)
-		warning("location: policy: %m; nothing will be asked\n", err);
-
-	mem_deref(sites);
-	mem_deref(admin);
-	mem_deref(user);
 }

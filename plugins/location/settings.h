@@ -8,7 +8,6 @@
 #include "lis_cred.h"
 #include "locator.h"
 #include "netdisc.h"
-#include "policy.h"
 
 /* Everything the module is configured with; strings live here. */
 struct location_settings {
@@ -34,14 +33,8 @@ struct location_settings {
  */
 void location_settings_read(struct location_settings *s);
 
-/*
- * The location policy (policy.h) from the user's locphone.conf and the
- * administrator's (policy_admin_path), into p (zeroed by the caller;
- * policy_reset it).  Problems are logged and safe values used: the phone
- * always starts.
- */
-void location_policy_read(struct policy *p);
-
-/* The administrator's file (design.md §5): it overrides the user's. */
+/* The policy (design.md §5) is not read here: the e911 module owns it and
+ * the location module takes it from that module (location.c,
+ * policy_start). */
 
 #endif

@@ -121,6 +121,13 @@ def test_served_policy():
             check(not p["diagnostics"],
                   f"policy_url and its keys are no misspelt setting: "
                   f"{p['diagnostics']}")
+            # the location module reads no policy file: it took the one
+            # the e911 module gave as the engine started
+            loc = ctl.request("location")["result"]
+            check(loc["refresh_interval_s"] == 7200,
+                  f"the location module applies e911's policy: {loc}")
+            check("gave no policy" not in eng.log_text(),
+                  "the location module had the e911 module's policy")
             check(p["site"]["sites"] == 1 and p["served"]["error"] is None
                   and p["served"]["url"] == srv.url, f"{p['served']}")
             copy = p["served"]["copy"]

@@ -1,5 +1,7 @@
-/* ndlog: where netdisc and its parts (lldp, wifi) log, handed in at alloc
- * time so that they depend on no host program (issue 16 item 5). */
+/* ndlog: where the parts under client/ log -- netdisc and its parts (lldp,
+ * wifi), the LIS client and the locator -- handed in at alloc time so that
+ * they depend on no host program and log in one style (issue 16 item 5).
+ * The name is netdisc's, which had it first. */
 
 #ifndef LOCPHONE_NDLOG_H
 #define LOCPHONE_NDLOG_H
@@ -10,7 +12,8 @@ enum ndlog_level {
 };
 
 /* One formatted line, ending "\n" and beginning with the part's name
- * ("netdisc: ", "lldp: ", "wifi: "), as style.md has log lines. */
+ * ("netdisc: ", "lldp: ", "wifi: ", "lis: ", "locator: "), as style.md has
+ * log lines. */
 typedef void(ndlog_h)(enum ndlog_level level, const char *line, void *arg);
 
 struct ndlog {

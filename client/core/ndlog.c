@@ -1,4 +1,4 @@
-/* ndlog: netdisc's log lines, formatted and handed to the host's log. */
+/* ndlog: client/'s log lines, formatted and handed to the host's log. */
 
 #include <stdarg.h>
 #include <re.h>

@@ -16,6 +16,7 @@
 #include "lldp.h"
 #include "location.h"
 #include "netstate.h"
+#include "policy.h"
 #include "policy_site.h"
 
 /*
@@ -42,6 +43,20 @@ struct bus_network {
 	const struct netsnap *snap; /* never NULL */
 	struct device_identity id;  /* id.device_id "" if unknown */
 	struct policy_site_facts facts;
+};
+
+/*
+ * "policy": the e911 module's policy in force (the network site's and a
+ * served policy's values included).  That module alone reads the policy
+ * files and says what is wrong with them; it publishes this at start and
+ * with each policy.changed, which comes only once an emergency call has
+ * ended.  The location module takes refresh_interval, location_required,
+ * disclaimer_text, e911_enabled and remember_locations from it.
+ */
+#define BUS_TOPIC_POLICY "policy"
+
+struct bus_policy {
+	const struct policy *policy; /* never NULL */
 };
 
 #endif

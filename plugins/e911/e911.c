@@ -569,6 +569,20 @@ static void topic_handler(const char *topic, const void *data, void *arg)
 		network_take(m, data);
 }
 
+/* BUS_TOPIC_POLICY's data: the policy in force. */
+const void *e911_policy_topic(const struct e911 *m)
+{
+	static struct bus_policy bp;
+
+	bp.policy = &m->policy;
+	return &bp;
+}
+
+static const void *policy_get(void *arg)
+{
+	return e911_policy_topic(arg);
+}
+
 /* What the location module already knows (NULL: none yet). */
 static void state_fetch(struct e911 *m)
 {
@@ -653,6 +667,8 @@ static int module_init(void)
 	}
 
 	err = bus_topic_listen(topic_handler, m);
+	if (!err)
+		err = bus_topic_provide(BUS_TOPIC_POLICY, policy_get, m);
 	if (err)
 		return err;
 
@@ -690,6 +706,7 @@ static int module_close(void)
 
 	e911_audio_close();
 	uag_event_unregister(ua_event_handler);
+	bus_topic_unprovide(BUS_TOPIC_POLICY);
 	bus_topic_unlisten(topic_handler);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		bus_command_unregister(commands[i].name);

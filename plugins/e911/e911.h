@@ -213,6 +213,10 @@ int e911_site_refresh(struct e911 *m);
  * rather than reading the files again. */
 void e911_site_announce(const struct e911 *m);
 
+/* BUS_TOPIC_POLICY's data (bus_topics.h): the policy in force, valid until
+ * the next policy change. */
+const void *e911_policy_topic(const struct e911 *m);
+
 /* e911_notify.c */
 void e911_notify_desk(struct e911_call *ec);
 void e911_hold_others(struct e911_call *ec);

@@ -5,6 +5,7 @@
 #include <time.h>
 #include "baresip-abi.h"
 #include "bus.h"
+#include "bus_topics.h"
 #include "kvconf.h"
 #include "policy.h"
 #include "policy_site.h"
@@ -78,6 +79,9 @@ static void changed_emit(const struct e911 *m)
 		bus_event_emit("policy.changed", od);
 	mem_deref(pol);
 	mem_deref(od);
+
+	/* the same policy, typed, for the other modules */
+	bus_topic_publish(BUS_TOPIC_POLICY, e911_policy_topic(m));
 }
 
 void e911_site_announce(const struct e911 *m)

@@ -134,90 +134,59 @@ static const char *policy_required_word(enum policy_location_required r)
 	}
 }
 
-static enum policy_location_required required_word(const char *w)
-{
-	if (!str_cmp(w, "disclaimer"))
-		return POLICY_LOCATION_DISCLAIMER;
-	if (!str_cmp(w, "yes"))
-		return POLICY_LOCATION_YES;
-
-	return POLICY_LOCATION_NO;
-}
-
 /*
- * The e911 module's policy in force (the site's values, a served policy):
- * how often the LIS is asked and what the person is asked.  policy.changed
- * comes only once an emergency call has ended (e911_site.c), so a call
- * never sees these change under it.
+ * The e911 module's policy in force (BUS_TOPIC_POLICY: the site's values,
+ * a served policy's): how often the LIS is asked and what the person is
+ * asked.  It changes only once an emergency call has ended
+ * (e911_site.c), so a call never sees these change under it.
  */
-static void policy_apply(const struct odict *fields)
+static void policy_apply(const struct policy *p)
 {
-	const struct odict_entry *e = odict_lookup(fields, "policy");
-	const struct odict *pol;
-	uint64_t refresh = 0;
-	bool e911 = true;
-
-	if (!e || e->type != ODICT_OBJECT)
-		return;
-	pol = e->u.odict;
-
-	if (odict_get_number(pol, &refresh, "refresh_interval_s") &&
-	    refresh > 0 && refresh <= UINT32_MAX &&
-	    refresh != locator_refresh_s(mod.loc)) {
-		info("location: refresh_interval %llu s from the policy in "
+	if (p->refresh_interval_s > 0 &&
+	    p->refresh_interval_s != locator_refresh_s(mod.loc)) {
+		info("location: refresh_interval %u s from the policy in "
 		     "force\n",
-		     (unsigned long long)refresh);
-		locator_set_refresh(mod.loc, (uint32_t)refresh);
+		     p->refresh_interval_s);
+		locator_set_refresh(mod.loc, p->refresh_interval_s);
 	}
 
-	(void)odict_get_boolean(pol, &e911, "e911_enabled");
-	manual_policy(mod.man, e911,
-		      required_word(odict_string(pol, "location_required")),
-		      odict_string(pol, "disclaimer_text"));
+	manual_policy(mod.man, p->e911_enabled, p->location_required,
+		      p->disclaimer_text);
 }
 
 static void person_changed(void *arg);
 
 /*
  * The policy the module starts with, from the e911 module, which alone
- * reads the policy files and says what is wrong with them: its e911.policy
- * answer when it was loaded first, else its policy.changed when it starts
- * (launcher.c loads this module before it), else, if it never says, the
- * defaults (policy_wait).  fields holds "policy" as policy_encode makes
- * it, or is NULL.  remember_locations is taken from this one only (the
- * saved locations are read once, PROTOCOL.md policy.changed); the rest is
- * applied again from each policy.changed.
+ * reads the policy files and says what is wrong with them: the topic's
+ * data when that module was loaded first, else what it publishes when it
+ * starts (launcher.c loads this module before it), else, if it never
+ * says, the defaults (policy_wait; p NULL).  remember_locations is taken
+ * from this one only (the saved locations are read once, PROTOCOL.md
+ * policy.changed); the rest is applied again from each change.
  */
-static void policy_start(const struct odict *fields)
+static void policy_start(const struct policy *p)
 {
-	const struct odict_entry *e =
-		fields ? odict_lookup(fields, "policy") : NULL;
-	const struct odict *o =
-		e && e->type == ODICT_OBJECT ? e->u.odict : NULL;
 	struct policy pol;
-	uint64_t refresh = 0;
 	int err;
 
 	mod.policy_known = true;
 	tmr_cancel(&mod.policy_wait);
 
-	/* what policy.changed does not carry keeps its safe default */
+	/* manual keeps a policy of its own: the defaults with the values
+	 * it uses set from the owner's */
 	memset(&pol, 0, sizeof(pol));
 	err = policy_load(&pol, NULL, NULL, NULL);
-	if (!err && o) {
-		(void)odict_get_boolean(o, &pol.e911_enabled, "e911_enabled");
-		(void)odict_get_boolean(o, &pol.remember_locations,
-					"remember_locations");
-		pol.location_required =
-			required_word(odict_string(o, "location_required"));
-		if (str_isset(odict_string(o, "disclaimer_text"))) {
+	if (!err && p) {
+		pol.e911_enabled = p->e911_enabled;
+		pol.remember_locations = p->remember_locations;
+		pol.location_required = p->location_required;
+		if (str_isset(p->disclaimer_text)) {
 			pol.disclaimer_text = mem_deref(pol.disclaimer_text);
-			err = str_dup(&pol.disclaimer_text,
-				      odict_string(o, "disclaimer_text"));
+			err = str_dup(&pol.disclaimer_text, p->disclaimer_text);
 		}
-		if (odict_get_number(o, &refresh, "refresh_interval_s") &&
-		    refresh > 0 && refresh <= UINT32_MAX)
-			locator_set_refresh(mod.loc, (uint32_t)refresh);
+		if (p->refresh_interval_s > 0)
+			locator_set_refresh(mod.loc, p->refresh_interval_s);
 	}
 	if (!err)
 		err = manual_alloc(&mod.man, &pol, mod.set.saved_file,
@@ -244,6 +213,8 @@ static void policy_wait_end(void *arg)
 	policy_start(NULL);
 }
 
+/* policy.changed: its site (and the rest) only for netinfo's "site",
+ * which is the control socket's; the policy itself comes typed. */
 static void bus_event_handler(const char *name, const struct odict *fields,
 			      void *arg)
 {
@@ -254,29 +225,42 @@ static void bus_event_handler(const char *name, const struct odict *fields,
 
 	mem_deref(mod.site);
 	mod.site = mem_ref((void *)fields);
+}
+
+static void topic_handler(const char *topic, const void *data, void *arg)
+{
+	const struct bus_policy *bp = data;
+	(void)arg;
+
+	if (str_cmp(topic, BUS_TOPIC_POLICY) || !bp)
+		return;
 	if (mod.policy_known)
-		policy_apply(fields);
+		policy_apply(bp->policy);
 	else
-		policy_start(fields);
+		policy_start(bp->policy);
 }
 
 /* The e911 module's policy when it is loaded already; else it comes with
- * that module's first policy.changed, or the defaults once the engine
- * runs (a zero timer fires after every module was loaded). */
+ * that module's first publication, or the defaults once the engine runs
+ * (a zero timer fires after every module was loaded). */
 static void policy_ask(void)
 {
+	const struct bus_policy *bp = bus_topic_get(BUS_TOPIC_POLICY);
+
 	struct odict *args = NULL, *res = NULL;
 	const char *errmsg = NULL;
 
 	tmr_start(&mod.policy_wait, 0, policy_wait_end, NULL);
-	if (odict_alloc(&args, 1) || odict_alloc(&res, 16))
-		goto out;
-	if (!bus_command_call("e911.policy", args, res, &errmsg)) {
+	if (!bp)
+		return;
+	policy_start(bp->policy);
+
+	/* netinfo's "site" (the control socket's) as e911.policy says it */
+	if (!odict_alloc(&args, 1) && !odict_alloc(&res, 16) &&
+	    !bus_command_call("e911.policy", args, res, &errmsg)) {
 		mem_deref(mod.site);
 		mod.site = mem_ref(res);
-		policy_start(res);
 	}
-out:
 	mem_deref(res);
 	mem_deref(args);
 }
@@ -543,6 +527,8 @@ static int module_init(void)
 
 	err = bus_event_listen(bus_event_handler, NULL);
 	if (!err)
+		err = bus_topic_listen(topic_handler, NULL);
+	if (!err)
 		err = bus_topic_provide(BUS_TOPIC_LOCATION, location_get, NULL);
 	if (!err)
 		err = bus_topic_provide(BUS_TOPIC_NETWORK, network_get, NULL);
@@ -567,6 +553,7 @@ static int module_close(void)
 	bus_topic_unprovide(BUS_TOPIC_NETWORK);
 	bus_topic_unprovide(BUS_TOPIC_LOCATION);
 	bus_event_unlisten(bus_event_handler);
+	bus_topic_unlisten(topic_handler);
 	tmr_cancel(&mod.policy_wait);
 	mod.policy_known = false;
 	mod.site = mem_deref(mod.site);

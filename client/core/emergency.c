@@ -555,46 +555,45 @@ static bool mac_to_id(char *buf, size_t size, const char *mac)
 	return true;
 }
 
+/* id from an interface's name, MAC and address (family 0: none), if the
+ * MAC makes a dm:deviceID. */
+static bool identity_set(struct device_identity *id, const char *ifname,
+			 const uint8_t mac[6], int family, const uint8_t *addr)
+{
+	char text[18];
+
+	net_mac_print(text, sizeof(text), mac);
+	if (!mac_to_id(id->device_id, sizeof(id->device_id), text))
+		return false;
+
+	str_ncpy(id->ifname, ifname, sizeof(id->ifname));
+	memcpy(id->mac, mac, sizeof(id->mac));
+	id->has_mac = true;
+	if (family) {
+		id->family = family;
+		memcpy(id->ip, addr, sizeof(id->ip));
+	}
+	return true;
+}
+
 /* The interface's identity if it has a usable MAC. */
 static bool identity_of(struct device_identity *id,
 			const struct netsnap_if *sif)
 {
-	char mac[18];
-
 	if (!sif->has_mac)
 		return false;
-	net_mac_print(mac, sizeof(mac), sif->mac);
-	if (!mac_to_id(id->device_id, sizeof(id->device_id), mac))
-		return false;
 
-	str_ncpy(id->ifname, sif->name, sizeof(id->ifname));
-	memcpy(id->mac, sif->mac, sizeof(id->mac));
-	id->has_mac = true;
-	if (sif->addrc) {
-		id->family = sif->addrs[0].family;
-		memcpy(id->ip, sif->addrs[0].addr, sizeof(id->ip));
-	}
-	return true;
+	return identity_set(id, sif->name, sif->mac,
+			    sif->addrc ? sif->addrs[0].family : 0,
+			    sif->addrs[0].addr);
 }
 
 /* The evidence's interface (evidence.h), if its MAC makes an id. */
 static bool evidence_identity(struct device_identity *id,
 			      const struct evidence *ev)
 {
-	char mac[18];
-
-	net_mac_print(mac, sizeof(mac), ev->mac);
-	if (!mac_to_id(id->device_id, sizeof(id->device_id), mac))
-		return false;
-
-	str_ncpy(id->ifname, ev->ifname, sizeof(id->ifname));
-	memcpy(id->mac, ev->mac, sizeof(id->mac));
-	id->has_mac = true;
-	if (ev->has_addr) {
-		id->family = ev->family;
-		memcpy(id->ip, ev->addr, sizeof(id->ip));
-	}
-	return true;
+	return identity_set(id, ev->ifname, ev->mac,
+			    ev->has_addr ? ev->family : 0, ev->addr);
 }
 
 int emergency_device_identity(struct device_identity *id,

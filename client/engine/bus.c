@@ -4,29 +4,21 @@
 #include <string.h>
 #include "bus.h"
 
-struct bus_cmd {
+/* Any handler type, stored as one and called as what it was. */
+typedef void(bus_fn)(void);
+
+/* A command or a topic's owner: one per name. */
+struct named {
 	struct le le;
 	const char *name;
-	bus_cmd_h *h;
+	bus_fn *fn;
 	void *arg;
 };
 
-struct bus_listener {
+/* An event or topic listener: any number, called in listening order. */
+struct listener {
 	struct le le;
-	bus_event_h *h;
-	void *arg;
-};
-
-struct bus_provider {
-	struct le le;
-	const char *topic;
-	bus_topic_get_h *get;
-	void *arg;
-};
-
-struct bus_topic_listener {
-	struct le le;
-	bus_topic_h *h;
+	bus_fn *fn;
 	void *arg;
 };
 
@@ -42,86 +34,101 @@ static void le_destructor(void *arg)
 	list_unlink(le);
 }
 
-static struct bus_cmd *cmd_find(const char *name)
+static struct named *named_find(const struct list *lst, const char *name)
 {
 	struct le *le;
 
-	for (le = commands.head; le; le = le->next) {
-		struct bus_cmd *c = le->data;
+	for (le = lst->head; le; le = le->next) {
+		struct named *n = le->data;
 
-		if (0 == str_cmp(c->name, name))
-			return c;
+		if (0 == str_cmp(n->name, name))
+			return n;
 	}
 
 	return NULL;
 }
 
-int bus_command_register(const char *name, bus_cmd_h *h, void *arg)
+static int named_add(struct list *lst, const char *name, bus_fn *fn, void *arg)
 {
-	struct bus_cmd *c;
+	struct named *n;
 
-	if (!str_isset(name) || !h)
+	if (!str_isset(name) || !fn)
 		return EINVAL;
-	if (cmd_find(name))
+	if (named_find(lst, name))
 		return EALREADY;
 
-	c = mem_zalloc(sizeof(*c), le_destructor);
-	if (!c)
+	n = mem_zalloc(sizeof(*n), le_destructor);
+	if (!n)
 		return ENOMEM;
 
-	c->name = name;
-	c->h = h;
-	c->arg = arg;
-	list_append(&commands, &c->le, c);
+	n->name = name;
+	n->fn = fn;
+	n->arg = arg;
+	list_append(lst, &n->le, n);
 
 	return 0;
 }
 
-void bus_command_unregister(const char *name)
+static int listener_add(struct list *lst, bus_fn *fn, void *arg)
 {
-	mem_deref(cmd_find(name));
-}
+	struct listener *l;
 
-int bus_command_call(const char *name, const struct odict *args,
-		     struct odict *result, const char **errmsg)
-{
-	struct bus_cmd *c = cmd_find(name);
-
-	if (!c)
-		return ENOENT;
-
-	return c->h(args, result, errmsg, c->arg);
-}
-
-int bus_event_listen(bus_event_h *h, void *arg)
-{
-	struct bus_listener *l;
-
-	if (!h)
+	if (!fn)
 		return EINVAL;
 
 	l = mem_zalloc(sizeof(*l), le_destructor);
 	if (!l)
 		return ENOMEM;
 
-	l->h = h;
+	l->fn = fn;
 	l->arg = arg;
-	list_append(&listeners, &l->le, l);
+	list_append(lst, &l->le, l);
 
 	return 0;
 }
 
-void bus_event_unlisten(bus_event_h *h)
+static void listener_remove(struct list *lst, bus_fn *fn)
 {
-	struct le *le = listeners.head;
+	struct le *le = lst->head;
 
 	while (le) {
-		struct bus_listener *l = le->data;
+		struct listener *l = le->data;
 
 		le = le->next;
-		if (l->h == h)
+		if (l->fn == fn)
 			mem_deref(l);
 	}
+}
+
+int bus_command_register(const char *name, bus_cmd_h *h, void *arg)
+{
+	return named_add(&commands, name, (bus_fn *)h, arg);
+}
+
+void bus_command_unregister(const char *name)
+{
+	mem_deref(named_find(&commands, name));
+}
+
+int bus_command_call(const char *name, const struct odict *args,
+		     struct odict *result, const char **errmsg)
+{
+	const struct named *c = named_find(&commands, name);
+
+	if (!c)
+		return ENOENT;
+
+	return ((bus_cmd_h *)c->fn)(args, result, errmsg, c->arg);
+}
+
+int bus_event_listen(bus_event_h *h, void *arg)
+{
+	return listener_add(&listeners, (bus_fn *)h, arg);
+}
+
+void bus_event_unlisten(bus_event_h *h)
+{
+	listener_remove(&listeners, (bus_fn *)h);
 }
 
 void bus_event_emit(const char *name, const struct odict *fields)
@@ -129,10 +136,10 @@ void bus_event_emit(const char *name, const struct odict *fields)
 	struct le *le = listeners.head;
 
 	while (le) {
-		struct bus_listener *l = le->data;
+		struct listener *l = le->data;
 
 		le = le->next;
-		l->h(name, fields, l->arg);
+		((bus_event_h *)l->fn)(name, fields, l->arg);
 	}
 }
 
@@ -150,92 +157,41 @@ void bus_testhook_topic_pin(const char *topic, const void *data)
 	pin.data = data;
 }
 
-static bool pinned_away(const char *topic, const void *data)
+static bool pinned(const char *topic)
 {
-	return pin.topic && !str_cmp(topic, pin.topic) && data != pin.data;
+	return pin.topic && !str_cmp(topic, pin.topic);
 }
 #endif
 
-static struct bus_provider *provider_find(const char *topic)
-{
-	struct le *le;
-
-	for (le = providers.head; le; le = le->next) {
-		struct bus_provider *p = le->data;
-
-		if (0 == str_cmp(p->topic, topic))
-			return p;
-	}
-
-	return NULL;
-}
-
 int bus_topic_provide(const char *topic, bus_topic_get_h *get, void *arg)
 {
-	struct bus_provider *p;
-
-	if (!str_isset(topic) || !get)
-		return EINVAL;
-	if (provider_find(topic))
-		return EALREADY;
-
-	p = mem_zalloc(sizeof(*p), le_destructor);
-	if (!p)
-		return ENOMEM;
-
-	p->topic = topic;
-	p->get = get;
-	p->arg = arg;
-	list_append(&providers, &p->le, p);
-
-	return 0;
+	return named_add(&providers, topic, (bus_fn *)get, arg);
 }
 
 void bus_topic_unprovide(const char *topic)
 {
-	mem_deref(provider_find(topic));
+	mem_deref(named_find(&providers, topic));
 }
 
 const void *bus_topic_get(const char *topic)
 {
-	const struct bus_provider *p = provider_find(topic);
+	const struct named *p = named_find(&providers, topic);
 
 #ifdef LOCPHONE_TEST_HOOKS
-	if (pin.topic && !str_cmp(topic, pin.topic))
+	if (pinned(topic))
 		return pin.data;
 #endif
-	return p ? p->get(p->arg) : NULL;
+	return p ? ((bus_topic_get_h *)p->fn)(p->arg) : NULL;
 }
 
 int bus_topic_listen(bus_topic_h *h, void *arg)
 {
-	struct bus_topic_listener *l;
-
-	if (!h)
-		return EINVAL;
-
-	l = mem_zalloc(sizeof(*l), le_destructor);
-	if (!l)
-		return ENOMEM;
-
-	l->h = h;
-	l->arg = arg;
-	list_append(&topic_listeners, &l->le, l);
-
-	return 0;
+	return listener_add(&topic_listeners, (bus_fn *)h, arg);
 }
 
 void bus_topic_unlisten(bus_topic_h *h)
 {
-	struct le *le = topic_listeners.head;
-
-	while (le) {
-		struct bus_topic_listener *l = le->data;
-
-		le = le->next;
-		if (l->h == h)
-			mem_deref(l);
-	}
+	listener_remove(&topic_listeners, (bus_fn *)h);
 }
 
 void bus_topic_publish(const char *topic, const void *data)
@@ -243,13 +199,14 @@ void bus_topic_publish(const char *topic, const void *data)
 	struct le *le = topic_listeners.head;
 
 #ifdef LOCPHONE_TEST_HOOKS
-	if (pinned_away(topic, data))
+	/* only the pinned data is published while a pin holds */
+	if (pinned(topic) && data != pin.data)
 		return;
 #endif
 	while (le) {
-		struct bus_topic_listener *l = le->data;
+		struct listener *l = le->data;
 
 		le = le->next;
-		l->h(topic, data, l->arg);
+		((bus_topic_h *)l->fn)(topic, data, l->arg);
 	}
 }

@@ -43,7 +43,8 @@ class Sbc:
         check(self.proc.poll() is None, f"the SBC exited: {self.log()}")
 
     def log(self):
-        self.out.flush()
+        if not self.out.closed:
+            self.out.flush()
         return open(self.out.name, errors="replace").read()
 
     def records(self):
@@ -72,7 +73,8 @@ class Sbc:
         stop_process(self.proc, scaled(15))
         self.out.close()
         check(self.proc.returncode == 0,
-              f"the SBC exit status {self.proc.returncode}")
+              f"the SBC exit status {self.proc.returncode}; its log ends: "
+              f"{self.log()[-1500:]}")
         wait_for(lambda: not self.kamailio_pids(), 10,
                  "kamailio to exit with the SBC")
 

@@ -29,6 +29,8 @@ MODULE_DIRS = ("/usr/lib/x86_64-linux-gnu/kamailio/modules",
                "/usr/lib/aarch64-linux-gnu/kamailio/modules",
                "/usr/lib/kamailio/modules")
 MARK = "LOCPHONE-SBC|"
+# seconds kamailio has to stop before it is killed (callers give us 15)
+STOP_GRACE = 5
 
 # What each fault does to an INVITE (Kamailio textops/textopsx): the
 # message is then rebuilt (msg_apply_changes) so that what is logged as
@@ -257,6 +259,49 @@ def die_with_parent():
         pass
 
 
+def group_pids(pgid):
+    """The processes still in kamailio's process group (its children)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pgrp is the 3rd field after the parenthesised command name
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 2 and int(fields[2]) == pgid:
+            pids.append(int(entry))
+    return pids
+
+
+def stop_kamailio(proc):
+    """SIGTERM to kamailio's whole process group, STOP_GRACE seconds for
+    all of it to go, then SIGKILL to what is left (said in the log, with
+    the processes): bounded, so whoever stops us is not left waiting on a
+    kamailio child that hangs in its shutdown."""
+    pgid = proc.pid
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + STOP_GRACE
+    while time.monotonic() < deadline:
+        if proc.poll() is not None and not group_pids(pgid):
+            return
+        time.sleep(0.05)  # polls the exit of kamailio's processes
+    left = group_pids(pgid)
+    log(f"kamailio did not stop within {STOP_GRACE} s of SIGTERM; "
+        f"SIGKILL to {left or [proc.pid]}")
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 def main():
     ap = argparse.ArgumentParser(
         prog="locphone-sbc",
@@ -305,7 +350,8 @@ def main():
         [kamailio, "-f", cfg, "-DD", "-E", "-Y", workdir,
          "-P", os.path.join(workdir, "kamailio.pid"), "-m", "32", "-M", "8"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+        stderr=subprocess.PIPE, preexec_fn=die_with_parent,
+        start_new_session=True)
     reader = threading.Thread(target=pump, args=(proc, args, records),
                               daemon=True)
     reader.start()
@@ -342,14 +388,8 @@ def main():
             continue
         stop.wait(0.5)
 
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    reader.join(5)
+    stop_kamailio(proc)
+    reader.join(2)
     if records:
         records.close()
     if own_dir:

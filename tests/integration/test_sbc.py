@@ -8,6 +8,7 @@ kamailio behind."""
 import atexit
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -177,5 +178,33 @@ def test_refused():
           f"a bad address: {r.returncode} {r.stderr}")
 
 
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    return int(stat[stat.rfind(")") + 2:].split()[1])
+
+
+def test_hung_child_killed():
+    """A kamailio child that does not stop (frozen with SIGSTOP) does not
+    hold the SBC: it exits 0 within its grace, says what it killed, and no
+    kamailio is left."""
+    need("kamailio")
+    with Workdir() as wd:
+        psap = PsapSim(wd, expect=EXPECT)
+        try:
+            sbc = Sbc(wd, psap, "hung", "pass")
+            pids = sbc.kamailio_pids()
+            # kamailio's own children, not its main process (ours)
+            children = [p for p in pids if parent_of(p) != sbc.proc.pid]
+            check(children, f"kamailio has children: {pids}")
+            os.kill(children[-1], signal.SIGSTOP)
+            sbc.stop()
+            check("kamailio did not stop within" in sbc.log() and
+                  str(children[-1]) in sbc.log(),
+                  f"the SBC says what it killed: {sbc.log()[-1500:]}")
+        finally:
+            psap.stop()
+
+
 if __name__ == "__main__":
-    sys.exit(run([test_faults, test_refused]))
+    sys.exit(run([test_faults, test_refused, test_hung_child_killed]))
